@@ -1,0 +1,8 @@
+//! One module per subcommand. Each exposes `Args` (clap) and
+//! `run(args, &PolicyPack, &mut dyn Write) -> anyhow::Result<ExitCode>`.
+pub mod catalog;
+pub mod clock;
+pub mod cs;
+pub mod eligibility;
+pub mod offerings;
+pub mod policy;

@@ -1,0 +1,55 @@
+//! `careloop`: the command-line program.
+use anyhow::Context;
+use careloop_domain::PolicyPack;
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+mod cmd;
+
+/// careloop: CalAIM Enhanced Care Management and Community Supports, end to end.
+#[derive(Debug, Parser)]
+#[command(name = "careloop", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Decide ECM Population of Focus and Community Supports eligibility, with the reasons.
+    Eligibility(cmd::eligibility::Args),
+    /// Compute a utilization-management decision due time, with the rule that set it.
+    Clock(cmd::clock::Args),
+    /// Check a proposed Community Supports authorization against the member's limits.
+    Cs(cmd::cs::Args),
+    /// List the statewide Community Supports catalog.
+    Catalog(cmd::catalog::Args),
+    /// List the Community Supports a plan offers in a county on a date.
+    Offerings(cmd::offerings::Args),
+    /// Inspect and validate policy packs and plan overlays.
+    Policy(cmd::policy::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let pack = PolicyPack::embedded().context("loading the embedded policy pack")?;
+    let mut out = std::io::stdout().lock();
+    match cli.command {
+        Command::Eligibility(args) => cmd::eligibility::run(args, &pack, &mut out),
+        Command::Clock(args) => cmd::clock::run(args, &pack, &mut out),
+        Command::Cs(args) => cmd::cs::run(args, &pack, &mut out),
+        Command::Catalog(args) => cmd::catalog::run(args, &pack, &mut out),
+        Command::Offerings(args) => cmd::offerings::run(args, &pack, &mut out),
+        Command::Policy(args) => cmd::policy::run(args, &pack, &mut out),
+    }
+}

@@ -1,0 +1,1 @@
+//! Validation of a plan overlay (`careloop policy check FILE`).

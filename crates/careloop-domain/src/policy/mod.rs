@@ -1,0 +1,156 @@
+//! The policy pack: versioned, effective-dated policy data embedded in the binary.
+//!
+//! Statewide values (POF thresholds, clocks, holidays, the CS catalog and limits, program dates)
+//! and per-plan overlays are TOML files under `crates/careloop-domain/policy/`. Every value is a
+//! [`Cited`](crate::Cited) value; the shape of each rule stays typed Rust (ARCHITECTURE.md,
+//! "Policy is data, logic is code").
+
+pub mod catalog;
+pub mod check;
+pub mod offerings;
+pub mod plan;
+pub mod program;
+
+use serde::{Deserialize, Serialize};
+
+pub use catalog::CsCatalog;
+pub use plan::PlanOverlay;
+pub use program::ProgramPolicy;
+
+/// Identity of a pack version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackMeta {
+    /// Version string carried in every decision trace, e.g. "2026.11.0".
+    pub version: String,
+    /// The day this version was published.
+    pub published: jiff::civil::Date,
+    pub description: String,
+}
+
+/// The statewide pack file (`statewide/pack.toml`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PackFile {
+    meta: PackMeta,
+    program: ProgramPolicy,
+}
+
+/// Everything the rules need, for one version of policy.
+#[derive(Clone, Debug)]
+pub struct PolicyPack {
+    pub meta: PackMeta,
+    pub program: ProgramPolicy,
+    pub eligibility: crate::eligibility::EligibilityPolicy,
+    pub clocks: crate::clock::ClockPolicy,
+    pub holidays: crate::clock::HolidayCalendar,
+    pub catalog: CsCatalog,
+    pub cs_limits: crate::cs_limits::CsLimitPolicy,
+    pub plans: Vec<PlanOverlay>,
+}
+
+/// A policy file that could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyError {
+    #[error("{file}: {message}")]
+    Parse { file: String, message: String },
+    #[error("{file}: {}", .errors.join("; "))]
+    Invalid { file: String, errors: Vec<String> },
+}
+
+/// The statewide files embedded in the binary: (file name, text).
+pub const STATEWIDE_FILES: [(&str, &str); 6] = [
+    (
+        "statewide/pack.toml",
+        include_str!("../../policy/statewide/pack.toml"),
+    ),
+    (
+        "statewide/ecm.toml",
+        include_str!("../../policy/statewide/ecm.toml"),
+    ),
+    (
+        "statewide/clocks.toml",
+        include_str!("../../policy/statewide/clocks.toml"),
+    ),
+    (
+        "statewide/holidays.toml",
+        include_str!("../../policy/statewide/holidays.toml"),
+    ),
+    (
+        "statewide/cs_catalog.toml",
+        include_str!("../../policy/statewide/cs_catalog.toml"),
+    ),
+    (
+        "statewide/cs_limits.toml",
+        include_str!("../../policy/statewide/cs_limits.toml"),
+    ),
+];
+
+/// The example plan overlays embedded in the binary: (file name, text).
+pub const PLAN_FILES: [(&str, &str); 3] = [
+    (
+        "plans/aetna-better-health-ca.toml",
+        include_str!("../../policy/plans/aetna-better-health-ca.toml"),
+    ),
+    (
+        "plans/alameda-alliance.toml",
+        include_str!("../../policy/plans/alameda-alliance.toml"),
+    ),
+    (
+        "plans/hpsm.toml",
+        include_str!("../../policy/plans/hpsm.toml"),
+    ),
+];
+
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
+    file: &str,
+    text: &str,
+) -> Result<T, PolicyError> {
+    toml::from_str(text).map_err(|e| PolicyError::Parse {
+        file: file.to_string(),
+        message: e.to_string(),
+    })
+}
+
+impl PolicyPack {
+    /// The pack compiled into this binary.
+    pub fn embedded() -> Result<Self, PolicyError> {
+        let [pack, ecm, clocks, holidays, catalog, limits] = STATEWIDE_FILES;
+        let pack_file: PackFile = parse_toml(pack.0, pack.1)?;
+        let plans = PLAN_FILES
+            .iter()
+            .map(|(name, text)| parse_toml(name, text))
+            .collect::<Result<Vec<PlanOverlay>, _>>()?;
+        Ok(PolicyPack {
+            meta: pack_file.meta,
+            program: pack_file.program,
+            eligibility: parse_toml(ecm.0, ecm.1)?,
+            clocks: parse_toml(clocks.0, clocks.1)?,
+            holidays: parse_toml(holidays.0, holidays.1)?,
+            catalog: parse_toml(catalog.0, catalog.1)?,
+            cs_limits: parse_toml(limits.0, limits.1)?,
+            plans,
+        })
+    }
+
+    /// The policy version carried in every trace.
+    pub fn version(&self) -> &str {
+        &self.meta.version
+    }
+
+    /// A plan overlay by id.
+    pub fn plan(&self, id: &str) -> Option<&PlanOverlay> {
+        self.plans.iter().find(|p| p.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_pack_loads() {
+        let pack = PolicyPack::embedded();
+        assert!(pack.is_ok(), "{:?}", pack.err());
+    }
+}

@@ -1,0 +1,1 @@
+//! Which Community Supports a plan offers in a county on a date.

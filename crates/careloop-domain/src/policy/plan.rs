@@ -1,0 +1,76 @@
+//! A plan's overlay: its counties, its CS offerings per county (effective-dated), its own UM clock
+//! rules and ECM rules. Built for the three example plans from the seed pages [1][2][4].
+
+use crate::cite::Cited;
+use crate::clock::PlanClockPolicy;
+use crate::cs::CsId;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanOverlay {
+    /// Stable plan id, e.g. "alameda-alliance".
+    pub id: String,
+    pub name: String,
+    /// Where this overlay's facts come from (seed page / plan document).
+    pub source: String,
+    /// Counties the plan serves, effective-dated.
+    pub counties: Vec<CountySpan>,
+    /// CS the plan offers, effective-dated (statewide mandates are added on top, see
+    /// [`crate::policy::offerings`]).
+    #[serde(default)]
+    pub offerings: Vec<Offering>,
+    /// The plan's own UM clock rules; absent values fall back to the statewide defaults.
+    #[serde(default)]
+    pub clocks: PlanClockPolicy,
+    /// The plan's ECM rules.
+    #[serde(default)]
+    pub ecm: PlanEcmPolicy,
+}
+
+/// A county the plan serves, from/through dates (through inclusive; open when absent).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CountySpan {
+    pub county: String,
+    pub effective_from: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_through: Option<Date>,
+    pub source: String,
+    #[serde(default)]
+    pub unconfirmed: bool,
+}
+
+/// One CS offered by the plan, in some or all of its counties, over a date range.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Offering {
+    pub cs: CsId,
+    /// Counties where offered; empty means every county the plan serves.
+    #[serde(default)]
+    pub counties: Vec<String>,
+    pub effective_from: Date,
+    /// Last day offered (inclusive); open-ended when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_through: Option<Date>,
+    pub source: String,
+    #[serde(default)]
+    pub unconfirmed: bool,
+}
+
+/// Plan-specific ECM rules.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanEcmPolicy {
+    /// Lines of business whose members are excluded from ECM (but may receive CS), e.g. HPSM's
+    /// D-SNP "CareAdvantage" ([4]). Values match `EnrollmentSpan::line_of_business`.
+    #[serde(default)]
+    pub excluded_lines_of_business: Vec<Cited<String>>,
+    /// Plan-stated ECM authorization periods, months (initial, re-authorization), when the plan
+    /// states them; the statewide values apply otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_authorization_months: Option<Cited<u32>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reauthorization_months: Option<Cited<u32>>,
+}

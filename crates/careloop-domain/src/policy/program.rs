@@ -1,0 +1,42 @@
+//! Program-wide dates and windows: ECM authorization periods, invoice windows, closed-loop
+//! referral dates, statewide CS mandates, appeal windows (CALAIM.md §8).
+
+use crate::cite::Cited;
+use crate::cs::CsId;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProgramPolicy {
+    /// ECM initial authorization period, months (12; CALAIM.md §2.6 [4]).
+    pub ecm_initial_authorization_months: Cited<u32>,
+    /// ECM re-authorization period, months (6; [4]).
+    pub ecm_reauthorization_months: Cited<u32>,
+    /// Invoice timely filing, calendar days from the service date (180; [1]).
+    pub invoice_timely_filing_days: Cited<u32>,
+    /// Resubmission window, days from the adverse determination (90; [1]).
+    pub invoice_resubmission_days: Cited<u32>,
+    /// Closed-loop referral policy effective date (2025-07-01; [37]).
+    pub clr_effective: Cited<Date>,
+    /// DHCS closed-loop referral compliance monitoring start (2026-07-01; [37]).
+    pub clr_monitoring_start: Cited<Date>,
+    /// Plan appeal resolution, days (30; [42]).
+    pub appeal_resolution_days: Cited<u32>,
+    /// State hearing request window, calendar days after the plan's appeal resolution (120; [41][42]).
+    pub state_hearing_request_days: Cited<u32>,
+    /// Community Supports every plan must offer, from a date (Transitional Rent 2026-01-01; [18][31]).
+    #[serde(default)]
+    pub cs_mandates: Vec<CsMandate>,
+}
+
+/// A statewide mandate: every plan offers `cs` in every county it serves from `effective_from`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CsMandate {
+    pub cs: CsId,
+    pub effective_from: Date,
+    pub source: String,
+    #[serde(default)]
+    pub unconfirmed: bool,
+}
