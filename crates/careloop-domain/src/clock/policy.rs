@@ -52,6 +52,9 @@ pub struct FederalOverlay {
     pub standard_days: Cited<u32>,
     /// Expedited: hours (72).
     pub expedited_hours: Cited<u32>,
+    /// With an extension, the latest a federal pre-service decision may fall: end of this calendar
+    /// day after receipt (14; 42 CFR 438.210(d)(1)). UNCONFIRMED (CALAIM.md §4.1, §10 item 11).
+    pub extension_max_days: Cited<u32>,
 }
 
 /// A plan's own clock rules; each absent value falls back to the statewide one.
