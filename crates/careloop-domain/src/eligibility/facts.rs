@@ -240,6 +240,7 @@ pub enum IndicatorKind {
     RacialEthnicDisparityGroup,
     // --- Programs that exclude ECM (CALAIM.md §2.4) and legacy programs ---
     /// Enrolled in a 1915(c) HCBS waiver (HIV/AIDS waiver, HCBA, ALW, HCBS-DD, MSSP, SDP).
+    #[serde(rename = "waiver-1915c")]
     Waiver1915c,
     Hospice,
     /// Program of All-Inclusive Care for the Elderly.
