@@ -24,17 +24,16 @@ pub fn pack() -> PolicyPack {
 /// overlay states it (CALAIM.md §2.4 [4]); added here if the overlay in this build lacks it.
 pub fn pack_with_hpsm_dsnp_excluded() -> PolicyPack {
     let mut pack = pack();
-    if let Some(plan) = pack.plans.iter_mut().find(|p| p.id == "hpsm") {
-        if !plan
+    if let Some(plan) = pack.plans.iter_mut().find(|p| p.id == "hpsm")
+        && !plan
             .ecm
             .excluded_lines_of_business
             .iter()
             .any(|l| l.value == "d-snp")
-        {
-            plan.ecm
-                .excluded_lines_of_business
-                .push(Cited::new("d-snp".to_string(), "seed 003 (HPSM) [4]"));
-        }
+    {
+        plan.ecm
+            .excluded_lines_of_business
+            .push(Cited::new("d-snp".to_string(), "seed 003 (HPSM) [4]"));
     }
     pack
 }
