@@ -1,5 +1,123 @@
 //! ECM Population of Focus and Community Supports eligibility, explained (CALAIM.md §2, §3).
+//!
+//! [`determine`] is a pure function of the member facts, the as-of date and the policy pack.
+//! Every population, exclusion and Community Support carries its criteria as [`Trace`]s with
+//! evidence, thresholds, windows and citations; anything the facts cannot decide is
+//! `undetermined` and names the missing facts (docs/eligibility.md).
 
+pub mod cs;
+mod ctx;
+mod events;
+pub mod exclusions;
+pub mod facts;
+mod homeless;
+mod id;
+pub mod pof;
 pub mod policy;
+pub mod trace;
 
+pub use cs::CsResult;
+pub use facts::{
+    CorrectionalFacility, EnrollmentSpan, EventKind, HomelessCondition, Indicator, IndicatorKind,
+    IndicatorStatus, MemberFacts, Utilization, UtilizationEvent,
+};
+pub use pof::{POF_CODES, PopulationResult, Variant};
 pub use policy::EligibilityPolicy;
+pub use trace::{Evidence, Outcome, Trace, Window};
+
+use crate::policy::PolicyPack;
+use jiff::civil::Date;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The full, explained eligibility determination for one member on one day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Determination {
+    /// SHA-256 (hex) of the canonical JSON of the facts, as_of and policy version.
+    pub determination_id: String,
+    pub policy_version: String,
+    pub as_of: Date,
+    /// Age in whole years on as_of; null when the birth date is unknown.
+    pub age: Option<i16>,
+    /// One per POF code, in the order 1a, 1b, 2 … 9.
+    pub populations: Vec<PopulationResult>,
+    /// `met` = the exclusion applies (the member cannot be in ECM on as_of).
+    pub exclusions: Vec<Trace>,
+    /// True if enrolled, some POF met and no exclusion applies; false if known not; null if
+    /// undetermined.
+    pub ecm_eligible: Option<bool>,
+    /// One per Community Support.
+    pub community_supports: Vec<CsResult>,
+    /// True if any CS is met; false if all are not met; else null.
+    pub cs_eligible: Option<bool>,
+    /// Sorted, unique facts whose absence left something undetermined.
+    pub missing_facts: Vec<String>,
+}
+
+impl Determination {
+    /// The result for a POF code ("1a" … "9").
+    pub fn population(&self, code: &str) -> Option<&PopulationResult> {
+        self.populations.iter().find(|p| p.code == code)
+    }
+
+    /// The result for one Community Support.
+    pub fn community_support(&self, id: crate::CsId) -> Option<&CsResult> {
+        self.community_supports.iter().find(|c| c.id == id)
+    }
+
+    /// An exclusion trace by rule id (e.g. "exclusion.hospice").
+    pub fn exclusion(&self, rule: &str) -> Option<&Trace> {
+        self.exclusions.iter().find(|t| t.rule == rule)
+    }
+}
+
+/// Decide ECM POF membership, ECM exclusions and CS eligibility for `facts` on `as_of` under
+/// `pack`. Pure and deterministic.
+pub fn determine(facts: &MemberFacts, as_of: Date, pack: &PolicyPack) -> Determination {
+    let ctx = ctx::Ctx::new(facts, as_of, pack);
+    let populations = pof::evaluate(&ctx);
+    let exclusions = exclusions::evaluate(&ctx);
+    // ECM: some POF met AND no exclusion applies (enrollment is the first exclusion).
+    let ecm = Outcome::all(
+        std::iter::once(Outcome::any(populations.iter().map(|p| p.status)))
+            .chain(exclusions.iter().map(|e| !e.outcome)),
+    );
+    let community_supports = cs::evaluate(&ctx, ecm);
+    let cs_eligible = Outcome::any(community_supports.iter().map(|c| c.status)).as_bool();
+
+    let mut missing = Vec::new();
+    for p in populations
+        .iter()
+        .filter(|p| p.status == Outcome::Undetermined)
+    {
+        p.criteria
+            .iter()
+            .for_each(|t| t.collect_missing(&mut missing));
+    }
+    exclusions
+        .iter()
+        .for_each(|t| t.collect_missing(&mut missing));
+    for c in community_supports
+        .iter()
+        .filter(|c| c.status == Outcome::Undetermined)
+    {
+        c.criteria
+            .iter()
+            .for_each(|t| t.collect_missing(&mut missing));
+    }
+    missing.sort();
+    missing.dedup();
+
+    Determination {
+        determination_id: id::determination_id(facts, as_of, pack.version()),
+        policy_version: pack.version().to_string(),
+        as_of,
+        age: ctx.age,
+        populations,
+        exclusions,
+        ecm_eligible: ecm.as_bool(),
+        community_supports,
+        cs_eligible,
+        missing_facts: missing,
+    }
+}

@@ -1,0 +1,354 @@
+//! The member facts an eligibility determination reads (docs/eligibility.md, "Facts format").
+//!
+//! Facts are a history, not a verdict: enrollment spans, dated indicators and a claims history
+//! with the period it is complete for. A fact missing from the list is *unknown*; an indicator
+//! with status `absent` is *known not present* ("assessed and not present").
+
+use jiff::civil::Date;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Everything known about one member, as of the determination date.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberFacts {
+    /// Synthetic member id (never a real CIN in examples or tests).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_id: Option<String>,
+    /// Date of birth; without it every age-dependent rule is undetermined.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_date: Option<Date>,
+    /// Managed care enrollment history. An empty list means enrollment is unknown.
+    #[serde(default)]
+    pub enrollments: Vec<EnrollmentSpan>,
+    /// Dated clinical, social and program facts.
+    #[serde(default)]
+    pub indicators: Vec<Indicator>,
+    /// Claims/encounter history; absent means utilization is unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utilization: Option<Utilization>,
+}
+
+/// One span of enrollment in a managed care plan line of business.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnrollmentSpan {
+    /// Plan id as used by the policy pack, e.g. "hpsm", "alameda-alliance".
+    pub plan: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub county: Option<String>,
+    /// "medi-cal", "d-snp", or another line of business named by the plan.
+    pub line_of_business: String,
+    pub start: Date,
+    /// Last day enrolled (inclusive); open when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<Date>,
+}
+
+impl EnrollmentSpan {
+    /// True when the span includes `day`.
+    pub fn covers(&self, day: Date) -> bool {
+        self.start <= day && self.end.is_none_or(|end| day <= end)
+    }
+}
+
+/// Whether an indicator was found present or assessed and found not present.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum IndicatorStatus {
+    #[default]
+    Present,
+    /// Assessed and not present: a known negative (→ `not_met`, never `undetermined`).
+    Absent,
+}
+
+/// A dated fact about the member.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    pub kind: IndicatorKind,
+    #[serde(default)]
+    pub status: IndicatorStatus,
+    /// When the fact began (for `absent`: when it was assessed). Kind-specific meanings:
+    /// `postpartum` = delivery date; `release-from-incarceration` = release date (may be in the
+    /// future for a scheduled release); `nursing-facility-stay` = admission date;
+    /// `housed-after-homelessness` = the day the member was housed.
+    pub start: Date,
+    /// Last day the fact held (inclusive); open when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<Date>,
+    /// Source record id (assessment, claim, referral) shown as evidence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// `homelessness` only: which of the six CALAIM.md §2.3 conditions applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<HomelessCondition>,
+    /// `homelessness` with condition `imminent-loss-of-housing` only: the day housing will be lost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub housing_loss_date: Option<Date>,
+    /// `release-from-incarceration` only: the kind of facility.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facility: Option<CorrectionalFacility>,
+    /// `foster-care` only: the state that provided foster care ("CA" or another state code).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+}
+
+impl Indicator {
+    /// True when the indicator's span includes `day`.
+    pub fn covers(&self, day: Date) -> bool {
+        self.start <= day && self.end.is_none_or(|end| day <= end)
+    }
+
+    /// True when the span overlaps the inclusive window `from..=through`.
+    pub fn overlaps(&self, from: Date, through: Date) -> bool {
+        self.start <= through && self.end.is_none_or(|end| end >= from)
+    }
+}
+
+/// The six ways a person counts as homeless under the DHCS-modified HUD definition
+/// (CALAIM.md §2.3 [6]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum HomelessCondition {
+    /// 1. Lacks a fixed, regular and adequate nighttime residence.
+    LacksFixedResidence,
+    /// 2. Primary nighttime residence not meant for sleeping (car, park, station, campground).
+    PlaceNotMeantForHabitation,
+    /// 3. Supervised shelter or temporary housing (paid hotels/motels, congregate shelter,
+    ///    transitional housing).
+    ShelterOrTemporaryHousing,
+    /// 4. Leaving an institution into homelessness; length of stay does not matter [6][7].
+    ExitingInstitution,
+    /// 5. Will lose housing within the DHCS window (30 days; HUD's is 14) [6][31].
+    ImminentLossOfHousing,
+    /// 6. Fleeing domestic or dating violence, sexual assault, stalking or similar danger.
+    FleeingViolence,
+}
+
+/// Facility a member is released from (POF 4, CALAIM.md §2.2 [4]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum CorrectionalFacility {
+    Prison,
+    Jail,
+    YouthCorrectionalFacility,
+}
+
+/// Every fact kind the rules read. Kebab-case in JSON.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum IndicatorKind {
+    // --- Housing (POF 1a/1b, §2.3; housing CS) ---
+    /// Homeless per the DHCS definition; say which `condition`.
+    Homelessness,
+    /// Sharing others' housing (couch surfing) due to loss of housing or economic hardship (1b).
+    CouchSurfing,
+    /// Living in a motel, hotel, trailer park, campground or shelter (1b).
+    TemporaryLodging,
+    /// Living with dependent children/youth (1a = without, 1b = families).
+    LivingWithDependentChildren,
+    /// At risk of homelessness (housing CS, Transitional Rent, Day Habilitation).
+    AtRiskOfHomelessness,
+    /// Formerly homeless and housed since `start` (Day Habilitation: housed within 2 years).
+    HousedAfterHomelessness,
+    /// Prioritized through the local Coordinated Entry System (Housing Deposits).
+    CesPrioritized,
+    // --- Clinical and social need ---
+    /// Complex physical, behavioral or developmental need the member cannot self-manage (1a).
+    ComplexNeed,
+    /// Meets criteria for, or receives, Specialty Mental Health Services (POF 3).
+    SmhsCriteriaMet,
+    /// Meets criteria for, or receives, DMC or DMC-ODS (POF 3).
+    DmcCriteriaMet,
+    /// At least one complex social risk factor influencing health (POF 3, 7).
+    ComplexSocialRiskFactor,
+    /// Pregnant (span of the pregnancy).
+    Pregnancy,
+    /// Postpartum; `start` is the delivery date (postpartum window from policy).
+    Postpartum,
+    /// High risk of overdose, suicide or institutionalization (POF 3 adult).
+    HighRiskOverdoseSuicideInstitutionalization,
+    /// Uses crisis or urgent services as the main source of care (POF 3 adult).
+    RelianceOnCrisisServices,
+    /// Meets long-term care qualifying factors now or imminently without wraparound care (POF 5).
+    LtcQualifyingFactors,
+    /// Needs lower-acuity skilled nursing (POF 5).
+    LowerAcuitySkilledNursingNeed,
+    /// Complex social or environmental factor: ADL help, food access, stable housing, lives
+    /// alone (POF 5).
+    ComplexSocialEnvironmentalFactor,
+    /// Needs help with ADLs/IADLs.
+    AdlIadlNeeds,
+    /// Able to live (continuously) in the community with wraparound supports (POF 5, 6; CS).
+    AbleToLiveInCommunity,
+    // --- Nursing facility transition (POF 6; ALF / Community Transition CS) ---
+    /// A nursing facility stay; `start` = admission date, `end` = discharge.
+    NursingFacilityStay,
+    /// Interested in (wants) leaving the nursing facility.
+    InterestInLeavingNf,
+    /// Explicit assessment: likely candidate to transition successfully (POF 6).
+    LikelyCandidate,
+    /// Has decision-making capacity or a legal decision-maker (POF 6 example profile).
+    DecisionMakingCapacity,
+    /// Has or can secure caregiver support, or is eligible for IHSS hours.
+    CaregiverOrIhssSupport,
+    /// ADL/IADL needs can be managed in the community with IHSS or a caregiver.
+    AdlIadlManageableInCommunity,
+    /// Meets nursing facility level of care (ALF Transitions, Community Transition CS).
+    NfLevelOfCare,
+    /// Willing to live in an assisted living facility (ALF Transitions CS).
+    WillingToLiveInAlf,
+    /// Can live safely in an assisted living facility (ALF Transitions CS).
+    CanLiveSafelyInAlf,
+    // --- Children and youth (POF 7, 8) ---
+    /// Enrolled in California Children's Services.
+    Ccs,
+    /// Enrolled in the CCS Whole Child Model.
+    CcsWcm,
+    /// A foster care span; say which `state`.
+    FosterCare,
+    /// Eligible for or in California Adoption Assistance.
+    AdoptionAssistance,
+    /// Receiving California Family Maintenance services.
+    FamilyMaintenance,
+    /// Genetically Handicapped Persons Program (Respite CS child groups).
+    Ghpp,
+    /// Former Pediatric Palliative Care Waiver participant (Respite CS child groups).
+    PediatricPalliativeCareWaiver,
+    // --- Justice involvement (POF 4) ---
+    /// Release from a prison, jail or youth correctional facility; `start` = release date.
+    ReleaseFromIncarceration,
+    /// Mental illness (POF 4 qualifying condition).
+    MentalIllness,
+    /// Substance use disorder (POF 4 qualifying condition).
+    SubstanceUseDisorder,
+    /// Chronic or significant non-chronic clinical condition (POF 4).
+    ChronicCondition,
+    /// Intellectual or developmental disability (POF 4).
+    IntellectualDevelopmentalDisability,
+    /// Traumatic brain injury (POF 4).
+    TraumaticBrainInjury,
+    /// HIV/AIDS (POF 4).
+    HivAids,
+    // --- Birth equity (POF 9) ---
+    /// Member of a group subject to racial or ethnic disparities (POF 9).
+    RacialEthnicDisparityGroup,
+    // --- Programs that exclude ECM (CALAIM.md §2.4) and legacy programs ---
+    /// Enrolled in a 1915(c) HCBS waiver (HIV/AIDS waiver, HCBA, ALW, HCBS-DD, MSSP, SDP).
+    #[serde(rename = "waiver-1915c")]
+    Waiver1915c,
+    Hospice,
+    /// Program of All-Inclusive Care for the Elderly.
+    Pace,
+    /// Complex Care Management.
+    Ccm,
+    /// California Community Transitions.
+    Cct,
+    /// Enrolled in Whole Person Care before 2022-01-01 (recorded; see docs/eligibility.md).
+    LegacyWpc,
+    /// Enrolled in the Health Homes Program before 2022-01-01 (recorded).
+    LegacyHhp,
+    /// Enrolled in MSSP before 2022-01-01 (recorded).
+    LegacyMssp,
+    // --- Community Supports criteria (CALAIM.md §3.2) ---
+    /// In a Transitional Rent transitioning population (leaving an institution, incarceration,
+    /// child welfare, interim housing or recuperative care; unsheltered; FSP-eligible).
+    TransitioningPopulation,
+    /// A housing support plan confirming a long-term funding source (Transitional Rent).
+    HousingSupportPlan,
+    /// Serious health condition (Housing Deposits, with homelessness).
+    SeriousHealthCondition,
+    /// Recently discharged from a hospital, psychiatric facility, SUD treatment or correctional
+    /// setting (Short-Term Post-Hospitalization Housing).
+    InstitutionalDischarge,
+    /// High medical or behavioral need (Short-Term Post-Hospitalization Housing).
+    HighMedicalOrBehavioralNeed,
+    /// Too ill to recover in the usual environment but not ill enough for a hospital
+    /// (Recuperative Care).
+    NeedsRecuperativeCare,
+    /// Community-living member with ADL limits who depends on a caregiver to avoid
+    /// institutional care (Respite).
+    CaregiverDependent,
+    /// At risk of hospitalization or nursing facility institutionalization (Day Habilitation,
+    /// PCHS, Environmental Accessibility Adaptations).
+    AtRiskOfInstitutionalization,
+    /// Functional deficits with no adequate support (PCHS).
+    FunctionalDeficitsWithoutSupport,
+    /// Approved for IHSS (PCHS).
+    IhssApproved,
+    /// A chronic condition the plan lists for medically tailored meals (e.g. advanced CHF,
+    /// CKD 3–4, diabetes on multiple medications).
+    DietSensitiveChronicCondition,
+    /// Found intoxicated (alcohol or other drugs) (Sobering Centers).
+    FoundIntoxicated,
+    /// Poorly controlled asthma (ED visit/hospitalization or 2 urgent visits in 12 months, Asthma
+    /// Control Test ≤ 19, or a provider's recommendation) (Asthma Remediation).
+    PoorlyControlledAsthma,
+}
+
+impl IndicatorKind {
+    /// The kebab-case name used in JSON and in `missing_facts`.
+    pub fn name(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+}
+
+/// Claims/encounter history and the period it is complete for.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Utilization {
+    /// First day the history is complete for (absent: unknown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_from: Option<Date>,
+    /// Last day the history is complete for (absent: unknown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_through: Option<Date>,
+    #[serde(default)]
+    pub events: Vec<UtilizationEvent>,
+}
+
+impl Utilization {
+    /// True when the complete-history period includes the whole window `from..=through`.
+    pub fn covers(&self, from: Date, through: Date) -> bool {
+        matches!((self.data_from, self.data_through), (Some(f), Some(t)) if f <= from && t >= through)
+    }
+}
+
+/// Kind of utilization event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum EventKind {
+    EdVisit,
+    InpatientStay,
+    SnfStay,
+}
+
+/// One ED visit or stay. Flags left out are unknown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UtilizationEvent {
+    pub id: String,
+    pub kind: EventKind,
+    /// Visit date, or admission date of a stay.
+    pub date: Date,
+    /// ED visits: could have been avoided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avoidable: Option<bool>,
+    /// Stays: unplanned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unplanned: Option<bool>,
+    /// SNF stays: short-term.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_term: Option<bool>,
+    /// Related to a substance use disorder (POF 3 adult).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sud_related: Option<bool>,
+}
