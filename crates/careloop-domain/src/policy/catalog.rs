@@ -316,9 +316,10 @@ impl CsCatalog {
     ) -> Option<CsId> {
         let mut found = None;
         for entry in &self.entries {
-            let hit = entry.codes.iter().any(|p| {
-                &p.code == code && modifiers.contains(&p.modifier) && in_effect(p)
-            });
+            let hit = entry
+                .codes
+                .iter()
+                .any(|p| &p.code == code && modifiers.contains(&p.modifier) && in_effect(p));
             if hit {
                 match found {
                     None => found = Some(entry.id),

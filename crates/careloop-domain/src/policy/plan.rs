@@ -137,3 +137,71 @@ impl PlanOverlay {
             .any(|s| s.in_effect_on(on) && same_county(&s.county, county))
     }
 }
+
+/// The 58 California counties, for checking overlay county names (CS are offered county by
+/// county, CALAIM.md §3.1 [3]).
+pub const CALIFORNIA_COUNTIES: [&str; 58] = [
+    "Alameda",
+    "Alpine",
+    "Amador",
+    "Butte",
+    "Calaveras",
+    "Colusa",
+    "Contra Costa",
+    "Del Norte",
+    "El Dorado",
+    "Fresno",
+    "Glenn",
+    "Humboldt",
+    "Imperial",
+    "Inyo",
+    "Kern",
+    "Kings",
+    "Lake",
+    "Lassen",
+    "Los Angeles",
+    "Madera",
+    "Marin",
+    "Mariposa",
+    "Mendocino",
+    "Merced",
+    "Modoc",
+    "Mono",
+    "Monterey",
+    "Napa",
+    "Nevada",
+    "Orange",
+    "Placer",
+    "Plumas",
+    "Riverside",
+    "Sacramento",
+    "San Benito",
+    "San Bernardino",
+    "San Diego",
+    "San Francisco",
+    "San Joaquin",
+    "San Luis Obispo",
+    "San Mateo",
+    "Santa Barbara",
+    "Santa Clara",
+    "Santa Cruz",
+    "Shasta",
+    "Sierra",
+    "Siskiyou",
+    "Solano",
+    "Sonoma",
+    "Stanislaus",
+    "Sutter",
+    "Tehama",
+    "Trinity",
+    "Tulare",
+    "Tuolumne",
+    "Ventura",
+    "Yolo",
+    "Yuba",
+];
+
+/// True when `name` is a California county (case-insensitive, " County" suffix allowed).
+pub fn is_california_county(name: &str) -> bool {
+    CALIFORNIA_COUNTIES.iter().any(|c| same_county(c, name))
+}
