@@ -466,11 +466,7 @@ impl Checker<'_> {
                     join(at, "counties"),
                     format!(
                         "{c:?} is not among the plan's counties ({})",
-                        spans
-                            .iter()
-                            .map(|s| s.1.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        distinct_counties(spans).join(", ")
                     ),
                 ),
                 None => self.push(
@@ -625,4 +621,15 @@ fn join(at: &str, key: &str) -> String {
 /// Inclusive date ranges, open-ended without an end, share at least one day.
 fn ranges_overlap(a: (Date, Option<Date>), b: (Date, Option<Date>)) -> bool {
     in_range(b.0, a.0, a.1) || in_range(a.0, b.0, b.1)
+}
+
+/// The county names of the spans, each county once.
+fn distinct_counties(spans: &[Span]) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for s in spans {
+        if !out.iter().any(|k| same_county(k, &s.1)) {
+            out.push(&s.1);
+        }
+    }
+    out
 }
