@@ -13,9 +13,11 @@ pub mod program;
 
 use serde::{Deserialize, Serialize};
 
-pub use catalog::CsCatalog;
+pub use catalog::{CatalogEntry, CodeError, CodePair, CsCatalog, Hcpcs, Modifier};
+pub use check::{OverlayProblem, ProblemKind, check_overlay};
+pub use offerings::{OfferedCs, OfferingBasis, OfferingsError, offerings};
 pub use plan::PlanOverlay;
-pub use program::ProgramPolicy;
+pub use program::{CsMandate, ProgramPolicy};
 
 /// Identity of a pack version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

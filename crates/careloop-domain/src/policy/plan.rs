@@ -40,6 +40,9 @@ pub struct CountySpan {
     pub source: String,
     #[serde(default)]
     pub unconfirmed: bool,
+    /// Why an unconfirmed value was chosen, or other remarks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// One CS offered by the plan, in some or all of its counties, over a date range.
@@ -57,6 +60,9 @@ pub struct Offering {
     pub source: String,
     #[serde(default)]
     pub unconfirmed: bool,
+    /// Why an unconfirmed value was chosen, or other remarks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// Plan-specific ECM rules.
@@ -73,4 +79,129 @@ pub struct PlanEcmPolicy {
     pub initial_authorization_months: Option<Cited<u32>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reauthorization_months: Option<Cited<u32>>,
+}
+
+/// True when `on` lies in the inclusive range `from..=through` (open-ended without `through`).
+pub(crate) fn in_range(on: Date, from: Date, through: Option<Date>) -> bool {
+    from <= on && through.is_none_or(|t| on <= t)
+}
+
+/// County names compare case-insensitively, ignoring surrounding blanks and a trailing
+/// " County" ("alameda", "Alameda County" and "ALAMEDA" are one county).
+pub fn same_county(a: &str, b: &str) -> bool {
+    county_key(a) == county_key(b)
+}
+
+fn county_key(name: &str) -> String {
+    let lower = name.trim().to_lowercase();
+    lower
+        .strip_suffix(" county")
+        .map_or(lower.clone(), |s| s.trim_end().to_string())
+}
+
+impl CountySpan {
+    /// True when the plan serves this county on `on`.
+    pub fn in_effect_on(&self, on: Date) -> bool {
+        in_range(on, self.effective_from, self.effective_through)
+    }
+}
+
+impl Offering {
+    /// True when this offering is in effect on `on`.
+    pub fn in_effect_on(&self, on: Date) -> bool {
+        in_range(on, self.effective_from, self.effective_through)
+    }
+
+    /// True when the offering covers `county` (an empty list covers every plan county).
+    pub fn covers_county(&self, county: &str) -> bool {
+        self.counties.is_empty() || self.counties.iter().any(|c| same_county(c, county))
+    }
+}
+
+impl PlanOverlay {
+    /// The counties the plan serves on `on`, as written in the overlay, without repeats.
+    pub fn counties_on(&self, on: Date) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for span in self.counties.iter().filter(|s| s.in_effect_on(on)) {
+            if !out.iter().any(|c| same_county(c, &span.county)) {
+                out.push(span.county.as_str());
+            }
+        }
+        out
+    }
+
+    /// True when the plan serves `county` on `on`.
+    pub fn serves(&self, county: &str, on: Date) -> bool {
+        self.counties
+            .iter()
+            .any(|s| s.in_effect_on(on) && same_county(&s.county, county))
+    }
+}
+
+/// The 58 California counties, for checking overlay county names (CS are offered county by
+/// county, CALAIM.md §3.1 [3]).
+pub const CALIFORNIA_COUNTIES: [&str; 58] = [
+    "Alameda",
+    "Alpine",
+    "Amador",
+    "Butte",
+    "Calaveras",
+    "Colusa",
+    "Contra Costa",
+    "Del Norte",
+    "El Dorado",
+    "Fresno",
+    "Glenn",
+    "Humboldt",
+    "Imperial",
+    "Inyo",
+    "Kern",
+    "Kings",
+    "Lake",
+    "Lassen",
+    "Los Angeles",
+    "Madera",
+    "Marin",
+    "Mariposa",
+    "Mendocino",
+    "Merced",
+    "Modoc",
+    "Mono",
+    "Monterey",
+    "Napa",
+    "Nevada",
+    "Orange",
+    "Placer",
+    "Plumas",
+    "Riverside",
+    "Sacramento",
+    "San Benito",
+    "San Bernardino",
+    "San Diego",
+    "San Francisco",
+    "San Joaquin",
+    "San Luis Obispo",
+    "San Mateo",
+    "Santa Barbara",
+    "Santa Clara",
+    "Santa Cruz",
+    "Shasta",
+    "Sierra",
+    "Siskiyou",
+    "Solano",
+    "Sonoma",
+    "Stanislaus",
+    "Sutter",
+    "Tehama",
+    "Trinity",
+    "Tulare",
+    "Tuolumne",
+    "Ventura",
+    "Yolo",
+    "Yuba",
+];
+
+/// True when `name` is a California county (case-insensitive, " County" suffix allowed).
+pub fn is_california_county(name: &str) -> bool {
+    CALIFORNIA_COUNTIES.iter().any(|c| same_county(c, name))
 }

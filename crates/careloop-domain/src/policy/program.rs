@@ -25,6 +25,15 @@ pub struct ProgramPolicy {
     pub appeal_resolution_days: Cited<u32>,
     /// State hearing request window, calendar days after the plan's appeal resolution (120; [41][42]).
     pub state_hearing_request_days: Cited<u32>,
+    /// Aid paid pending: hearing requested within this many days of the NAR (10; CALAIM.md §4.4 [41]).
+    pub aid_paid_pending_request_days: Cited<u32>,
+    /// Standard state hearing decision, days (90; CALAIM.md §4.4 [41]).
+    pub state_hearing_decision_days: Cited<u32>,
+    /// Member's deadline to appeal to the plan, days (commonly 60; UNCONFIRMED, CALAIM.md §4.4).
+    pub member_appeal_filing_days: Cited<u32>,
+    /// How often a plan may add or drop a CS, months (6; CALAIM.md §3.1 [3]; a fixed
+    /// January/July cycle is UNCONFIRMED).
+    pub cs_election_interval_months: Cited<u32>,
     /// Community Supports every plan must offer, from a date (Transitional Rent 2026-01-01; [18][31]).
     #[serde(default)]
     pub cs_mandates: Vec<CsMandate>,
@@ -39,4 +48,21 @@ pub struct CsMandate {
     pub source: String,
     #[serde(default)]
     pub unconfirmed: bool,
+    /// Scope remarks (e.g. Transitional Rent's mandatory population).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl ProgramPolicy {
+    /// The mandate for a CS, if any.
+    pub fn mandate(&self, cs: CsId) -> Option<&CsMandate> {
+        self.cs_mandates.iter().find(|m| m.cs == cs)
+    }
+
+    /// The mandates in effect on `on`.
+    pub fn mandates_on(&self, on: Date) -> impl Iterator<Item = &CsMandate> {
+        self.cs_mandates
+            .iter()
+            .filter(move |m| m.effective_from <= on)
+    }
 }

@@ -1,1 +1,0 @@
-//! Validation of a plan overlay (`careloop policy check FILE`).
