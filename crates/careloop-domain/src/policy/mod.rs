@@ -123,12 +123,20 @@ impl PolicyPack {
             .iter()
             .map(|(name, text)| parse_toml(name, text))
             .collect::<Result<Vec<PlanOverlay>, _>>()?;
+        let calendar: crate::clock::HolidayCalendar = parse_toml(holidays.0, holidays.1)?;
+        let problems = calendar.check();
+        if !problems.is_empty() {
+            return Err(PolicyError::Invalid {
+                file: holidays.0.to_string(),
+                errors: problems,
+            });
+        }
         Ok(PolicyPack {
             meta: pack_file.meta,
             program: pack_file.program,
             eligibility: parse_toml(ecm.0, ecm.1)?,
             clocks: parse_toml(clocks.0, clocks.1)?,
-            holidays: parse_toml(holidays.0, holidays.1)?,
+            holidays: calendar,
             catalog: parse_toml(catalog.0, catalog.1)?,
             cs_limits: parse_toml(limits.0, limits.1)?,
             plans,
