@@ -42,27 +42,23 @@ pub(crate) fn dollar_cap(
 ) -> RuleTrace {
     let description = format!("{label}: at most {} per lifetime, across plans", max.value);
     let history = counted(input, cs);
-    let mut missing: Vec<String> = history
+    // History without an amount cannot be summed; if the known amounts already pass the
+    // maximum the outcome is certain anyway, otherwise the rule is undetermined.
+    let missing: Vec<String> = history
         .iter()
         .filter(|item| item.amount_cents.is_none())
         .map(|item| format!("history[{}].amount_cents", item.id))
         .collect();
-    if input.proposed.amount_cents.is_none() {
-        missing.insert(0, "proposed.amount_cents".to_string());
-    }
     let evidence: Vec<String> = history.iter().map(|item| item.id.clone()).collect();
-    let Some(requested) = input.proposed.amount_cents.filter(|_| missing.is_empty()) else {
+    let Some(requested) = input.proposed.amount_cents else {
         let mut trace = RuleTrace::new(
             rule,
             description,
             Outcome::Undetermined,
             max.citation(),
-            format!(
-                "{label} dollars cannot be counted without: {}.",
-                missing.join(", ")
-            ),
+            format!("{label} dollars cannot be counted without: proposed.amount_cents."),
         );
-        trace.missing = missing;
+        trace.missing = vec!["proposed.amount_cents".to_string()];
         trace.evidence = evidence;
         return trace;
     };
@@ -93,6 +89,14 @@ pub(crate) fn dollar_cap(
     trace.evidence = evidence;
     if total > max.value {
         trace = past_limit(trace, input.proposed.exception.as_ref(), exceptions);
+    } else if !missing.is_empty() {
+        trace.outcome = Outcome::Undetermined;
+        trace.message = format!(
+            "{} Amounts missing, so the total is not known: {}.",
+            trace.message,
+            missing.join(", ")
+        );
+        trace.missing = missing;
     }
     trace
 }

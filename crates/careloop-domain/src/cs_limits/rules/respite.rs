@@ -20,27 +20,18 @@ pub(crate) fn check(input: &CsLimitInput, pack: &PolicyPack) -> Vec<RuleTrace> {
     let cap = &policy.hours_per_calendar_year;
     let description = format!("Respite: at most {} hours per calendar year", cap.value);
     let history = counted(input, CsId::Respite);
-    let mut missing: Vec<String> = history
-        .iter()
-        .filter(|item| item.hours.is_none())
-        .map(|item| format!("history[{}].hours", item.id))
-        .collect();
+    // History without hours cannot be summed; a year already past the cap on known hours is
+    // decided anyway, any other year is undetermined.
     let proposed = &input.proposed;
-    if proposed.hours.is_none() {
-        missing.insert(0, "proposed.hours".to_string());
-    }
-    let Some(proposed_hours) = proposed.hours.filter(|_| missing.is_empty()) else {
+    let Some(proposed_hours) = proposed.hours else {
         let mut trace = RuleTrace::new(
             RULE,
             description,
             Outcome::Undetermined,
             cap.citation(),
-            format!(
-                "Respite hours cannot be counted without: {}.",
-                missing.join(", ")
-            ),
+            "Respite hours cannot be counted without: proposed.hours.",
         );
-        trace.missing = missing;
+        trace.missing = vec!["proposed.hours".to_string()];
         return vec![trace];
     };
 
@@ -85,8 +76,21 @@ pub(crate) fn check(input: &CsLimitInput, pack: &PolicyPack) -> Vec<RuleTrace> {
         );
         trace.window = Some(Window { from, through });
         trace.evidence = evidence;
+        let unknown: Vec<String> = history
+            .iter()
+            .filter(|item| item.hours.is_none() && item.start <= through && item.end >= from)
+            .map(|item| format!("history[{}].hours", item.id))
+            .collect();
         if total > cap.value {
             trace = past_limit(trace, proposed.exception.as_ref(), &policy.exception_kinds);
+        } else if !unknown.is_empty() {
+            trace.outcome = Outcome::Undetermined;
+            trace.message = format!(
+                "{} Hours missing, so the total is not known: {}.",
+                trace.message,
+                unknown.join(", ")
+            );
+            trace.missing = unknown;
         }
         traces.push(trace);
     }
