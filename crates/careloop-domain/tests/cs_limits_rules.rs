@@ -1,39 +1,12 @@
 //! Community Supports counters at their boundaries: respite hours, lifetime dollars, housing
 //! deposits (CALAIM.md §3.2–§3.3). Synthetic data only.
 
-use careloop_domain::PolicyPack;
-use careloop_domain::cs_limits::{CsLimitInput, LimitDecision, Outcome, check};
+use careloop_domain::cs_limits::{Outcome, check};
 use serde_json::{Value, json};
 
-type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-fn pack() -> Result<PolicyPack, Box<dyn std::error::Error>> {
-    Ok(PolicyPack::embedded()?)
-}
-
-/// Builds an input from a history list and a proposal (with NF stays when given).
-fn input(history: Value, proposed: Value) -> Result<CsLimitInput, serde_json::Error> {
-    serde_json::from_value(json!({ "history": history, "proposed": proposed }))
-}
-
-fn decide(history: Value, proposed: Value) -> Result<LimitDecision, Box<dyn std::error::Error>> {
-    Ok(check(&input(history, proposed)?, &pack()?))
-}
-
-fn item(id: &str, cs: &str, plan: &str, start: &str, end: &str) -> Value {
-    json!({ "id": id, "cs": cs, "kind": "authorization", "plan": plan, "start": start, "end": end })
-}
-
-fn with(mut v: Value, key: &str, val: Value) -> Value {
-    if let Some(map) = v.as_object_mut() {
-        map.insert(key.to_string(), val);
-    }
-    v
-}
-
-fn proposal(cs: &str, start: &str, end: &str) -> Value {
-    json!({ "cs": cs, "plan": "hpsm", "start": start, "end": end })
-}
+#[path = "support/cs_limits.rs"]
+mod support;
+use support::*;
 
 fn exception(kind: &str, documentation: &str) -> Value {
     json!({ "kind": kind, "documentation": documentation })

@@ -1,7 +1,7 @@
 //! Boundaries: ages 18/21/26, the 6-month ED window, 59 vs 60 nursing facility days, release
 //! 12 months ago vs 12 months and one day.
 
-#[path = "eligibility_support.rs"]
+#[path = "support/eligibility.rs"]
 mod support;
 
 use careloop_domain::eligibility::{

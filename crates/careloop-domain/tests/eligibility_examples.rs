@@ -3,7 +3,7 @@
 //!
 //! Regenerate the schema with `CARELOOP_UPDATE_SCHEMA=1 cargo test --test eligibility_examples`.
 
-#[path = "eligibility_support.rs"]
+#[path = "support/eligibility.rs"]
 mod support;
 
 use careloop_domain::CsId;

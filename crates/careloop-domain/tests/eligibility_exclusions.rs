@@ -1,6 +1,6 @@
 //! ECM exclusions (CALAIM.md §2.4) and Community Supports eligibility (§3.2).
 
-#[path = "eligibility_support.rs"]
+#[path = "support/eligibility.rs"]
 mod support;
 
 use careloop_domain::CsId;

@@ -1,6 +1,6 @@
 //! Every Population of Focus: met, not met and undetermined (CALAIM.md §2.2).
 
-#[path = "eligibility_support.rs"]
+#[path = "support/eligibility.rs"]
 mod support;
 
 use careloop_domain::eligibility::{

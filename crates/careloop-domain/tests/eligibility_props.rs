@@ -1,6 +1,6 @@
 //! Property tests: monotonicity of avoidable ED visits, and determinism.
 
-#[path = "eligibility_support.rs"]
+#[path = "support/eligibility.rs"]
 mod support;
 
 use careloop_domain::eligibility::{EventKind, MemberFacts, Outcome, UtilizationEvent, determine};
