@@ -76,11 +76,12 @@ impl<'a> Ctx<'a> {
 }
 
 /// The program a referral or authorization is for: ECM or one Community Support.
+/// JSON: `"ecm"` or `{"cs": "sobering-centers"}`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "program", rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub enum Program {
     Ecm,
-    Cs { cs: crate::CsId },
+    Cs(crate::CsId),
 }
 
 /// A required free-text field, trimmed; an empty one is refused naming the field.

@@ -227,12 +227,12 @@ fn decide_request(
             units,
         } => {
             let period = match (service, through) {
-                (Service::Cs { .. }, None) => {
+                (Service::Cs(_), None) => {
                     return Err(WorkflowError::MissingFact {
                         fact: "through (the last authorized day of a Community Support)",
                     });
                 }
-                (Service::Cs { .. }, Some(through)) => {
+                (Service::Cs(_), Some(through)) => {
                     AuthorizationPeriod::requested(start, through)?
                 }
                 (_, Some(_)) => {
@@ -273,7 +273,7 @@ fn decide_request(
         }
     };
     let limit_check = match (service, &period) {
-        (Service::Cs { cs }, Some(period)) => Some(check_cs_limits(cs, period, ctx)?),
+        (Service::Cs(cs), Some(period)) => Some(check_cs_limits(cs, period, ctx)?),
         _ => None,
     };
     let notice = if outcome.is_adverse() {
@@ -342,7 +342,7 @@ fn ecm_service_period(
             EcmPeriodKind::Reauthorization,
             start,
         ),
-        Service::Cs { .. } => Err(WorkflowError::MissingFact {
+        Service::Cs(_) => Err(WorkflowError::MissingFact {
             fact: "through (the last authorized day of a Community Support)",
         }),
     }
@@ -441,8 +441,8 @@ fn resolve_appeal(
                 .service
                 .ok_or(WorkflowError::MissingFact { fact: "service" })?;
             let period = match (service, through) {
-                (Service::Cs { .. }, Some(through)) => AuthorizationPeriod::requested(start, through)?,
-                (Service::Cs { .. }, None) => {
+                (Service::Cs(_), Some(through)) => AuthorizationPeriod::requested(start, through)?,
+                (Service::Cs(_), None) => {
                     return Err(WorkflowError::MissingFact {
                         fact: "through (the last authorized day of a Community Support)",
                     });

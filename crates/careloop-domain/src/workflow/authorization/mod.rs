@@ -23,23 +23,24 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-/// What is being authorized.
+/// What is being authorized. JSON: `"ecm-initial"`, `"ecm-reauthorization"` or
+/// `{"cs": "respite"}`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "service", rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub enum Service {
     /// Initial ECM authorization: 12 months (CALAIM.md §2.6 [4]).
     EcmInitial,
     /// ECM re-authorization: 6 months (CALAIM.md §2.6 [4]).
     EcmReauthorization,
     /// One Community Support; period and units as requested, within the CS limits (CALAIM.md §3.3).
-    Cs { cs: crate::CsId },
+    Cs(crate::CsId),
 }
 
 impl Service {
     pub fn program(self) -> Program {
         match self {
             Service::EcmInitial | Service::EcmReauthorization => Program::Ecm,
-            Service::Cs { cs } => Program::Cs { cs },
+            Service::Cs(cs) => Program::Cs(cs),
         }
     }
 }
