@@ -90,7 +90,10 @@ pub(crate) fn local_date(pack: &PolicyPack, at: Timestamp) -> Result<Date, Workf
 
 /// Plan appeal resolution due date: the local receipt date plus `appeal_resolution_days`
 /// calendar days (30; CALAIM.md §4.4 [42]).
-pub fn appeal_due(pack: &PolicyPack, received_at: Timestamp) -> Result<(Date, Citation), WorkflowError> {
+pub fn appeal_due(
+    pack: &PolicyPack,
+    received_at: Timestamp,
+) -> Result<(Date, Citation), WorkflowError> {
     let days = &pack.program.appeal_resolution_days;
     let received = local_date(pack, received_at)?;
     let due = received.checked_add(i64::from(days.value).days())?;

@@ -69,7 +69,10 @@ pub enum WorkflowError {
     #[error("an extension must be taken before the due time {due}; it was asked for at {at}")]
     ExtensionAfterDue { due: Timestamp, at: Timestamp },
     #[error("{field}: {message}")]
-    InvalidPeriod { field: &'static str, message: String },
+    InvalidPeriod {
+        field: &'static str,
+        message: String,
+    },
     #[error("unknown plan \"{plan}\"; known plans: {}", .known.join(", "))]
     UnknownPlan { plan: String, known: Vec<String> },
     #[error("the decision explanation could not be recorded: {0}")]

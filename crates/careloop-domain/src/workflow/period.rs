@@ -61,11 +61,9 @@ pub fn ecm_period(
 ) -> Result<AuthorizationPeriod, WorkflowError> {
     let overlay = match plan {
         None => None,
-        Some(id) => Some(pack.plan(id).ok_or_else(|| {
-            WorkflowError::UnknownPlan {
-                plan: id.to_string(),
-                known: pack.plans.iter().map(|p| p.id.clone()).collect(),
-            }
+        Some(id) => Some(pack.plan(id).ok_or_else(|| WorkflowError::UnknownPlan {
+            plan: id.to_string(),
+            known: pack.plans.iter().map(|p| p.id.clone()).collect(),
         })?),
     };
     let cited = match kind {

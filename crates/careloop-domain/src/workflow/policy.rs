@@ -55,7 +55,10 @@ impl WorkflowPolicy {
                     out.push(format!("{name}[{i}] is blank"));
                 }
                 if set.iter().take(i).any(|c| c.value == code.value) {
-                    out.push(format!("{name}: \"{}\" is listed more than once", code.value));
+                    out.push(format!(
+                        "{name}: \"{}\" is listed more than once",
+                        code.value
+                    ));
                 }
             }
         }
@@ -69,7 +72,9 @@ impl WorkflowPolicy {
 
     /// The discontinuation reason entry for a code, if it is in the value set.
     pub fn discontinuation_reason(&self, code: &str) -> Option<&Cited<String>> {
-        self.discontinuation_reasons.iter().find(|c| c.value == code)
+        self.discontinuation_reasons
+            .iter()
+            .find(|c| c.value == code)
     }
 }
 

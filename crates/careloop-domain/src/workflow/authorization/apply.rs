@@ -1,6 +1,8 @@
 //! Folding authorization events into state. Total: every event applies to every state.
 
-use super::{AuthorizationEvent, AuthorizationState, AuthorizationStatus, DecisionOutcome, ExtensionRecord};
+use super::{
+    AuthorizationEvent, AuthorizationState, AuthorizationStatus, DecisionOutcome, ExtensionRecord,
+};
 use crate::workflow::appeal::{Appeal, AppealResolution, AppealStatus};
 
 /// The state after `event`.

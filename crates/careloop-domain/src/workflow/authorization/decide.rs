@@ -109,7 +109,11 @@ pub fn decide(
             }
             let extension = state.extension.as_ref().map(|e| e.reason.clone());
             let due = due_record(&clock_request(state, Some(at), extension)?, ctx)?;
-            Ok(vec![AuthorizationEvent::InformationReceived { at, due, actor }])
+            Ok(vec![AuthorizationEvent::InformationReceived {
+                at,
+                due,
+                actor,
+            }])
         }
         C::Extend { at, reason, actor } => {
             if !state.status.is_open() {
@@ -176,7 +180,10 @@ pub fn decide(
             received_at,
             actor,
         } => {
-            let adverse = state.decision.as_ref().is_some_and(|d| d.outcome.is_adverse());
+            let adverse = state
+                .decision
+                .as_ref()
+                .is_some_and(|d| d.outcome.is_adverse());
             if !adverse || state.appeal.is_some() {
                 return Err(illegal("appeal", state));
             }
@@ -232,9 +239,7 @@ fn decide_request(
                         fact: "through (the last authorized day of a Community Support)",
                     });
                 }
-                (Service::Cs(_), Some(through)) => {
-                    AuthorizationPeriod::requested(start, through)?
-                }
+                (Service::Cs(_), Some(through)) => AuthorizationPeriod::requested(start, through)?,
                 (_, Some(_)) => {
                     return Err(WorkflowError::InvalidPeriod {
                         field: "through",
@@ -307,7 +312,10 @@ fn decide_request(
 }
 
 /// A notice of action goes to the member (CALAIM.md §4.4 [43]), no earlier than the decision.
-fn notice_of_action_checked(notice: &Notice, decided_at: Timestamp) -> Result<Notice, WorkflowError> {
+fn notice_of_action_checked(
+    notice: &Notice,
+    decided_at: Timestamp,
+) -> Result<Notice, WorkflowError> {
     if notice.recipient != Recipient::Member {
         return Err(WorkflowError::WrongRecipient {
             field: "notice_of_action",
@@ -335,7 +343,12 @@ fn ecm_service_period(
     ctx: &Ctx<'_>,
 ) -> Result<AuthorizationPeriod, WorkflowError> {
     match service {
-        Service::EcmInitial => ecm_period(ctx.pack, state.plan.as_deref(), EcmPeriodKind::Initial, start),
+        Service::EcmInitial => ecm_period(
+            ctx.pack,
+            state.plan.as_deref(),
+            EcmPeriodKind::Initial,
+            start,
+        ),
         Service::EcmReauthorization => ecm_period(
             ctx.pack,
             state.plan.as_deref(),
@@ -407,13 +420,21 @@ fn resolve_appeal(
     actor: ActorId,
     ctx: &Ctx<'_>,
 ) -> Result<Vec<AuthorizationEvent>, WorkflowError> {
-    let Some(appeal) = state.appeal.as_ref().filter(|a| a.status == AppealStatus::Open) else {
+    let Some(appeal) = state
+        .appeal
+        .as_ref()
+        .filter(|a| a.status == AppealStatus::Open)
+    else {
         return Err(WorkflowError::IllegalTransition {
             action: "resolve an appeal on",
             subject: SUBJECT,
             status: match &state.appeal {
                 None => format!("{} with no appeal", state.status.label()),
-                Some(a) => format!("{} with its appeal {}", state.status.label(), a.status.as_str()),
+                Some(a) => format!(
+                    "{} with its appeal {}",
+                    state.status.label(),
+                    a.status.as_str()
+                ),
             },
         });
     };
@@ -507,9 +528,9 @@ fn clock_request(
     let kind: ClockKind = state
         .kind
         .ok_or(WorkflowError::MissingFact { fact: "kind" })?;
-    let received = state
-        .received_at
-        .ok_or(WorkflowError::MissingFact { fact: "received_at" })?;
+    let received = state.received_at.ok_or(WorkflowError::MissingFact {
+        fact: "received_at",
+    })?;
     Ok(ClockRequest {
         plan: state.plan.clone(),
         kind,

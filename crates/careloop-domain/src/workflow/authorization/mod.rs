@@ -296,7 +296,10 @@ pub enum AuthorizationCommand {
         actor: ActorId,
     },
     /// The information arrived; the state clock restarts from its local date.
-    ReceiveInformation { at: Timestamp, actor: ActorId },
+    ReceiveInformation {
+        at: Timestamp,
+        actor: ActorId,
+    },
     /// Deferral/extension up to 14 calendar days from the original request, with a reason
     /// (CALAIM.md §4.1 [40]).
     Extend {
@@ -317,7 +320,9 @@ pub enum AuthorizationCommand {
         reason: String,
         actor: ActorId,
     },
-    RecordNotice { notice: Notice },
+    RecordNotice {
+        notice: Notice,
+    },
     /// The member appeals an adverse decision to the plan (CALAIM.md §4.4 [42]).
     FileAppeal {
         appeal_id: String,

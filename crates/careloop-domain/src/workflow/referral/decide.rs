@@ -136,7 +136,11 @@ pub fn decide(
         } => {
             if status != S::AcceptedByProvider {
                 return Err(illegal(
-                    if authorized { "authorize" } else { "record a non-authorization of" },
+                    if authorized {
+                        "authorize"
+                    } else {
+                        "record a non-authorization of"
+                    },
                     state,
                 ));
             }

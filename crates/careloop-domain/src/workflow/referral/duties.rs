@@ -88,11 +88,15 @@ pub fn clr_notice_duties(state: &ReferralState) -> Vec<NoticeDuty> {
     }
     let s = state.status;
     let assigned = state.provider_id.is_some();
-    let authorized = matches!(s, ReferralStatus::Authorized | ReferralStatus::ServicesStarted)
-        || state
-            .closure
-            .as_ref()
-            .is_some_and(|c| matches!(c.closed_from, ReferralStatus::Authorized | ReferralStatus::ServicesStarted));
+    let authorized = matches!(
+        s,
+        ReferralStatus::Authorized | ReferralStatus::ServicesStarted
+    ) || state.closure.as_ref().is_some_and(|c| {
+        matches!(
+            c.closed_from,
+            ReferralStatus::Authorized | ReferralStatus::ServicesStarted
+        )
+    });
     let not_authorized = state.not_authorized_reason.is_some();
     let closed = s == ReferralStatus::Closed;
     let to_referrer = state
@@ -102,22 +106,46 @@ pub fn clr_notice_duties(state: &ReferralState) -> Vec<NoticeDuty> {
 
     let mut wanted: Vec<(Recipient, NoticePurpose, &str)> = Vec::new();
     if assigned {
-        wanted.push((Recipient::Member, NoticePurpose::ReferralAndAssignment, "CALAIM.md §2.5, §6.4 [39]"));
+        wanted.push((
+            Recipient::Member,
+            NoticePurpose::ReferralAndAssignment,
+            "CALAIM.md §2.5, §6.4 [39]",
+        ));
         if to_referrer {
-            wanted.push((Recipient::Referrer, NoticePurpose::Assignment, "CALAIM.md §6.4 [39]"));
+            wanted.push((
+                Recipient::Referrer,
+                NoticePurpose::Assignment,
+                "CALAIM.md §6.4 [39]",
+            ));
         }
     }
     if authorized {
-        wanted.push((Recipient::Member, NoticePurpose::Authorized, "CALAIM.md §6.4 [39]"));
+        wanted.push((
+            Recipient::Member,
+            NoticePurpose::Authorized,
+            "CALAIM.md §6.4 [39]",
+        ));
         if to_referrer {
-            wanted.push((Recipient::Referrer, NoticePurpose::Authorized, "CALAIM.md §6.4 [38][39]"));
+            wanted.push((
+                Recipient::Referrer,
+                NoticePurpose::Authorized,
+                "CALAIM.md §6.4 [38][39]",
+            ));
         }
     }
     if not_authorized && to_referrer {
-        wanted.push((Recipient::Referrer, NoticePurpose::NotAuthorized, "CALAIM.md §4.4, §6.4 [38]"));
+        wanted.push((
+            Recipient::Referrer,
+            NoticePurpose::NotAuthorized,
+            "CALAIM.md §4.4, §6.4 [38]",
+        ));
     }
     if closed && to_referrer {
-        wanted.push((Recipient::Referrer, NoticePurpose::LoopClosure, "CALAIM.md §6.4 [38]"));
+        wanted.push((
+            Recipient::Referrer,
+            NoticePurpose::LoopClosure,
+            "CALAIM.md §6.4 [38]",
+        ));
     }
     wanted
         .into_iter()
@@ -125,7 +153,12 @@ pub fn clr_notice_duties(state: &ReferralState) -> Vec<NoticeDuty> {
         .collect()
 }
 
-fn duty(state: &ReferralState, recipient: Recipient, purpose: NoticePurpose, source: &str) -> NoticeDuty {
+fn duty(
+    state: &ReferralState,
+    recipient: Recipient,
+    purpose: NoticePurpose,
+    source: &str,
+) -> NoticeDuty {
     let sent: Vec<&Notice> = state
         .notices
         .iter()
