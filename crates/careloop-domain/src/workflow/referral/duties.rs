@@ -166,9 +166,9 @@ fn duty(
         .collect();
     let (satisfied, detail) = if sent.is_empty() {
         (false, "no notice recorded".to_string())
-    } else if recipient != Recipient::Referrer {
-        (true, format!("sent by {}", channels(&sent)))
-    } else if sent.iter().any(|n| meets_electronic_rule(state, n)) {
+    } else if recipient != Recipient::Referrer
+        || sent.iter().any(|n| meets_electronic_rule(state, n))
+    {
         (true, format!("sent by {}", channels(&sent)))
     } else {
         (
