@@ -312,7 +312,7 @@ fn illegal_transitions_are_refused_naming_the_status() {
     ];
     for (name, path, want) in cases {
         match run(path) {
-            Ok(s) => assert!(false, "{name}: accepted, status {:?}", s.status),
+            Ok(s) => assert_eq!(format!("accepted: {:?}", s.status), want, "{name}"),
             Err(e) => assert!(e.to_string().contains(want), "{name}: {e}"),
         }
     }
