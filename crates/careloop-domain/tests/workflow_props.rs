@@ -60,7 +60,7 @@ fn auth_command(pick: u8, hours: u32, kind: ClockKind) -> A {
         5 => A::Decide {
             at: t,
             decision: DecisionInput::Deny {
-                reason: if hours % 2 == 0 {
+                reason: if hours.is_multiple_of(2) {
                     "criteria not met".into()
                 } else {
                     String::new()
@@ -86,7 +86,7 @@ fn auth_command(pick: u8, hours: u32, kind: ClockKind) -> A {
         },
         8 => A::ResolveAppeal {
             at: at(hours + 800),
-            resolution: if hours % 2 == 0 {
+            resolution: if hours.is_multiple_of(2) {
                 AppealResolution::Overturned {
                     start: date(2027, 1, 1),
                     through: None,
@@ -134,7 +134,7 @@ fn referral_command(pick: u8, hours: u32, cs: bool) -> R {
         },
         1 => R::ReviewEligibility {
             at: t,
-            eligible: hours % 5 != 0,
+            eligible: !hours.is_multiple_of(5),
             determination_id: None,
             actor: actor(),
         },
@@ -154,7 +154,7 @@ fn referral_command(pick: u8, hours: u32, cs: bool) -> R {
         },
         5 => R::RecordAuthorization {
             at: t,
-            authorized: hours % 3 != 0,
+            authorized: !hours.is_multiple_of(3),
             authorization_id: None,
             reason: Some("not necessary".into()),
             actor: actor(),
@@ -166,7 +166,7 @@ fn referral_command(pick: u8, hours: u32, cs: bool) -> R {
         },
         7 => R::Close {
             at: t,
-            reason: if hours % 2 == 0 {
+            reason: if hours.is_multiple_of(2) {
                 "services-received".into()
             } else {
                 "unable-to-reach".into()
@@ -184,7 +184,7 @@ fn referral_command(pick: u8, hours: u32, cs: bool) -> R {
             notice: notice(
                 Recipient::Referrer,
                 NoticePurpose::Assignment,
-                if hours % 2 == 0 {
+                if hours.is_multiple_of(2) {
                     Channel::Fax
                 } else {
                     Channel::Portal
