@@ -21,6 +21,7 @@ pub mod cs_limits;
 pub mod dates;
 pub mod eligibility;
 pub mod policy;
+pub mod workflow;
 
 pub use cite::Cited;
 pub use cs::CsId;

@@ -1,0 +1,308 @@
+//! ECM enrollment transitions: which command is legal in which status, and the events it yields.
+
+use super::{
+    Discontinuation, EcmCommand, EcmEnrollmentState, EcmEvent, EnrollmentStatus, ExclusionCheck,
+};
+use crate::eligibility::Outcome;
+use crate::workflow::period::{EcmPeriodKind, ecm_period};
+use crate::workflow::{Ctx, WorkflowError, required};
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+const SUBJECT: &str = "an enrollment";
+
+fn illegal(action: &'static str, state: &EcmEnrollmentState) -> WorkflowError {
+    WorkflowError::IllegalTransition {
+        action,
+        subject: SUBJECT,
+        status: state.status.label().to_string(),
+    }
+}
+
+fn expect(
+    state: &EcmEnrollmentState,
+    allowed: &[EnrollmentStatus],
+    action: &'static str,
+) -> Result<(), WorkflowError> {
+    if allowed.contains(&state.status) {
+        Ok(())
+    } else {
+        Err(illegal(action, state))
+    }
+}
+
+/// Checks `command` against `state` and returns the events it yields.
+pub fn decide(
+    state: &EcmEnrollmentState,
+    command: EcmCommand,
+    ctx: &Ctx<'_>,
+) -> Result<Vec<EcmEvent>, WorkflowError> {
+    use EcmCommand as C;
+    use EnrollmentStatus as S;
+    match command {
+        C::Open {
+            enrollment_id,
+            member_id,
+            plan,
+            provider_id,
+            at,
+            actor,
+        } => {
+            if state.status != S::New {
+                return Err(WorkflowError::AlreadyExists {
+                    subject: "ECM enrollment",
+                    id: state.enrollment_id.clone(),
+                });
+            }
+            if let Some(id) = &plan
+                && ctx.pack.plan(id).is_none()
+            {
+                return Err(WorkflowError::UnknownPlan {
+                    plan: id.clone(),
+                    known: ctx.pack.plans.iter().map(|p| p.id.clone()).collect(),
+                });
+            }
+            Ok(vec![EcmEvent::Opened {
+                enrollment_id: required("enrollment_id", &enrollment_id)?,
+                member_id: required("member_id", &member_id)?,
+                plan,
+                provider_id: required("provider_id", &provider_id)?,
+                at,
+                actor,
+            }])
+        }
+        C::RecordOutreachAttempt { attempt } => {
+            expect(
+                state,
+                &[S::Outreach, S::Enrolled],
+                "record an outreach attempt on",
+            )?;
+            Ok(vec![EcmEvent::OutreachAttemptRecorded { attempt }])
+        }
+        C::Enroll {
+            at,
+            start,
+            authorization_id,
+            lead_care_manager,
+            actor,
+        } => {
+            expect(state, &[S::Outreach], "enroll")?;
+            not_before_open(state, "enrolled at", at)?;
+            let authorization_id = required("authorization_id", &authorization_id)?;
+            let lead_care_manager = required("lead_care_manager", &lead_care_manager)?;
+            let exclusion_check = check_exclusions(start, ctx)?;
+            let period = ecm_period(
+                ctx.pack,
+                state.plan.as_deref(),
+                EcmPeriodKind::Initial,
+                start,
+            )?;
+            Ok(vec![EcmEvent::Enrolled {
+                at,
+                start,
+                authorization_id,
+                period,
+                lead_care_manager,
+                exclusion_check,
+                actor,
+            }])
+        }
+        C::AssignLeadCareManager {
+            at,
+            person_id,
+            actor,
+        } => {
+            expect(state, &[S::Enrolled], "assign a lead care manager to")?;
+            Ok(vec![EcmEvent::LeadCareManagerAssigned {
+                at,
+                person_id: required("person_id", &person_id)?,
+                actor,
+            }])
+        }
+        C::AddCareTeamMember { at, member, actor } => {
+            expect(state, &[S::Enrolled], "add a care team member to")?;
+            required("care team person_id", &member.person_id)?;
+            required("care team role", &member.role)?;
+            Ok(vec![EcmEvent::CareTeamMemberAdded { at, member, actor }])
+        }
+        C::RecordAssessment {
+            at,
+            assessment,
+            actor,
+        } => {
+            expect(state, &[S::Enrolled], "record an assessment on")?;
+            required("assessment_id", &assessment.assessment_id)?;
+            if let Some(done) = assessment.completed
+                && done < assessment.started
+            {
+                return Err(WorkflowError::InvalidPeriod {
+                    field: "assessment.completed",
+                    message: format!("{done} is before the start {}", assessment.started),
+                });
+            }
+            Ok(vec![EcmEvent::AssessmentRecorded {
+                at,
+                assessment,
+                actor,
+            }])
+        }
+        C::RecordCarePlanGoal { at, goal, actor } => {
+            expect(state, &[S::Enrolled], "record a care plan goal on")?;
+            required("goal_id", &goal.goal_id)?;
+            required("goal description", &goal.description)?;
+            Ok(vec![EcmEvent::CarePlanGoalRecorded { at, goal, actor }])
+        }
+        C::RecordCoreServiceActivity { activity } => {
+            expect(state, &[S::Enrolled], "record a core service activity on")?;
+            required("activity description", &activity.description)?;
+            Ok(vec![EcmEvent::CoreServiceActivityRecorded { activity }])
+        }
+        C::Reauthorize {
+            at,
+            start,
+            authorization_id,
+            actor,
+        } => {
+            expect(state, &[S::Enrolled], "re-authorize")?;
+            let authorization_id = required("authorization_id", &authorization_id)?;
+            if let Some(last) = state.periods.last()
+                && start <= last.start
+            {
+                return Err(WorkflowError::InvalidPeriod {
+                    field: "start",
+                    message: format!(
+                        "a re-authorization must start after the current period's start {}",
+                        last.start
+                    ),
+                });
+            }
+            let period = ecm_period(
+                ctx.pack,
+                state.plan.as_deref(),
+                EcmPeriodKind::Reauthorization,
+                start,
+            )?;
+            Ok(vec![EcmEvent::Reauthorized {
+                at,
+                authorization_id,
+                period,
+                actor,
+            }])
+        }
+        C::Discontinue {
+            at,
+            on,
+            reason,
+            note,
+            actor,
+        } => {
+            expect(state, &[S::Outreach, S::Enrolled], "discontinue")?;
+            not_before_open(state, "discontinued at", at)?;
+            if let Some(enrolled) = state.enrolled_on
+                && on < enrolled
+            {
+                return Err(WorkflowError::InvalidPeriod {
+                    field: "on",
+                    message: format!("discontinuation {on} is before enrollment {enrolled}"),
+                });
+            }
+            let reason = reason.trim().to_string();
+            let Some(entry) = ctx.workflow.discontinuation_reason(&reason) else {
+                return Err(WorkflowError::UnknownReason {
+                    field: "discontinuation reason",
+                    value: reason,
+                    known: ctx
+                        .workflow
+                        .discontinuation_reasons
+                        .iter()
+                        .map(|c| c.value.clone())
+                        .collect(),
+                });
+            };
+            Ok(vec![EcmEvent::Discontinued {
+                discontinuation: Discontinuation {
+                    on,
+                    citation: entry.citation(),
+                    reason,
+                    note: note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
+                    at,
+                    actor,
+                },
+            }])
+        }
+    }
+}
+
+/// A member cannot be in ECM while in hospice, PACE, CCM, CCT or a 1915(c) waiver, nor when not
+/// enrolled in a Medi-Cal plan or in a line of business the plan excludes (CALAIM.md §2.4 [8][4]).
+/// The exclusion traces come from `crate::eligibility::determine` on the enrollment start date;
+/// any that applies blocks enrollment with its rule shown, any undetermined one names the facts.
+fn check_exclusions(start: Date, ctx: &Ctx<'_>) -> Result<ExclusionCheck, WorkflowError> {
+    let det = ctx.determination.ok_or(WorkflowError::MissingFact {
+        fact: "determination (the eligibility determination on the enrollment start date)",
+    })?;
+    if det.as_of != start {
+        return Err(WorkflowError::FactMismatch {
+            fact: "determination.as_of",
+            expected: start.to_string(),
+            actual: det.as_of.to_string(),
+        });
+    }
+    let blocked: Vec<String> = det
+        .exclusions
+        .iter()
+        .filter(|t| t.outcome == Outcome::Met)
+        .map(|t| {
+            let unconfirmed = if t.citation.unconfirmed {
+                ", unconfirmed"
+            } else {
+                ""
+            };
+            format!(
+                "{}: {} ({}{unconfirmed})",
+                t.rule, t.description, t.citation.source
+            )
+        })
+        .collect();
+    if !blocked.is_empty() {
+        return Err(WorkflowError::EnrollmentBlocked { rules: blocked });
+    }
+    let mut missing: Vec<String> = Vec::new();
+    det.exclusions
+        .iter()
+        .for_each(|t| t.collect_missing(&mut missing));
+    missing.sort();
+    missing.dedup();
+    if det
+        .exclusions
+        .iter()
+        .any(|t| t.outcome == Outcome::Undetermined)
+    {
+        if missing.is_empty() {
+            missing.push("exclusion facts".to_string());
+        }
+        return Err(WorkflowError::EnrollmentUndetermined { missing });
+    }
+    Ok(ExclusionCheck {
+        determination_id: det.determination_id.clone(),
+        as_of: det.as_of,
+        policy_version: det.policy_version.clone(),
+        rules_checked: det.exclusions.iter().map(|t| t.rule.clone()).collect(),
+    })
+}
+
+fn not_before_open(
+    state: &EcmEnrollmentState,
+    field: &'static str,
+    at: Timestamp,
+) -> Result<(), WorkflowError> {
+    match state.opened_at {
+        Some(opened) if at < opened => Err(WorkflowError::TimeBeforePrevious {
+            field,
+            at,
+            previous_field: "opened at",
+            previous: opened,
+        }),
+        _ => Ok(()),
+    }
+}

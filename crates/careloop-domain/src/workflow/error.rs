@@ -1,0 +1,90 @@
+//! Why a workflow command was refused. Each variant names the field or the transition, so the API
+//! can answer with a 4xx error people can act on.
+
+use jiff::Timestamp;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorkflowError {
+    /// A command that is not legal in the current status, e.g. "cannot approve a request that
+    /// is withdrawn".
+    #[error("cannot {action} {subject} that is {status}")]
+    IllegalTransition {
+        action: &'static str,
+        subject: &'static str,
+        status: String,
+    },
+    #[error("{subject} {id} already exists")]
+    AlreadyExists { subject: &'static str, id: String },
+    #[error("{field} is required and must not be empty")]
+    EmptyField { field: &'static str },
+    #[error(
+        "a denial needs a specific reason (CMS-0057-F, CALAIM.md §4.3 [46][47]); the denial reason is empty"
+    )]
+    DenialReasonRequired,
+    #[error(
+        "an adverse decision ({decision}) needs a notice of action to the member (CALAIM.md §4.4 [43]); none was given"
+    )]
+    NoticeOfActionRequired { decision: &'static str },
+    #[error("{field}: the notice must go to {expected}, not {actual}")]
+    WrongRecipient {
+        field: &'static str,
+        expected: &'static str,
+        actual: &'static str,
+    },
+    #[error("{field} {at} is before {previous_field} {previous}")]
+    TimeBeforePrevious {
+        field: &'static str,
+        at: Timestamp,
+        previous_field: &'static str,
+        previous: Timestamp,
+    },
+    #[error("{field} \"{value}\" is not in the value set; known: {}", .known.join(", "))]
+    UnknownReason {
+        field: &'static str,
+        value: String,
+        known: Vec<String>,
+    },
+    #[error(
+        "the loop can close as services-received only after services started (CALAIM.md §6.4 [37]); the referral is {status}"
+    )]
+    ServicesNotStarted { status: String },
+    #[error("{fact} is needed for this decision and was not given")]
+    MissingFact { fact: &'static str },
+    #[error("{fact} is for {actual}, not {expected}")]
+    FactMismatch {
+        fact: &'static str,
+        expected: String,
+        actual: String,
+    },
+    #[error("the Community Supports limit check is {outcome}: {message}")]
+    CsLimitNotAllowed { outcome: String, message: String },
+    #[error("ECM enrollment is blocked: {}", .rules.join("; "))]
+    EnrollmentBlocked { rules: Vec<String> },
+    #[error("undetermined: ECM exclusions cannot be decided without {}", .missing.join(", "))]
+    EnrollmentUndetermined { missing: Vec<String> },
+    #[error(
+        "an extension applies only once (up to 14 calendar days from the original request, CALAIM.md §4.1 [40]); this request was already extended"
+    )]
+    ExtensionAlreadyUsed,
+    #[error("an extension must be taken before the due time {due}; it was asked for at {at}")]
+    ExtensionAfterDue { due: Timestamp, at: Timestamp },
+    #[error("{field}: {message}")]
+    InvalidPeriod {
+        field: &'static str,
+        message: String,
+    },
+    #[error("unknown plan \"{plan}\"; known plans: {}", .known.join(", "))]
+    UnknownPlan { plan: String, known: Vec<String> },
+    #[error("the decision explanation could not be recorded: {0}")]
+    Explanation(String),
+    #[error("decision clock: {0}")]
+    Clock(#[from] crate::clock::ClockError),
+    #[error("date arithmetic failed: {0}")]
+    Arithmetic(String),
+}
+
+impl From<jiff::Error> for WorkflowError {
+    fn from(e: jiff::Error) -> Self {
+        WorkflowError::Arithmetic(e.to_string())
+    }
+}

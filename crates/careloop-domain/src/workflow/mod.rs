@@ -1,0 +1,95 @@
+//! Workflows as pure state machines (issue #3): closed-loop referrals, authorization requests with
+//! their appeals, and ECM enrollments, plus the work-queue classification.
+//!
+//! Each aggregate has a state struct, a command enum, an event enum and two functions:
+//! `decide(&state, command, ctx) -> Result<Vec<Event>, WorkflowError>` checks a transition and
+//! names the problem on an illegal one; `apply(state, &event) -> state` is total. Commands carry
+//! explicit timestamps and actor ids; nothing here reads a clock. Storage (state plus an
+//! append-only event in one transaction) is careloop-app's job. Formats: docs/workflows.md.
+
+pub mod appeal;
+pub mod authorization;
+pub mod ecm;
+mod error;
+pub mod notice;
+pub mod period;
+pub mod policy;
+pub mod queue;
+pub mod referral;
+
+pub use error::WorkflowError;
+pub use notice::{Channel, Notice, NoticePurpose, Recipient};
+pub use period::{AuthorizationPeriod, EcmPeriodKind, ecm_period};
+pub use policy::WorkflowPolicy;
+
+use crate::policy::PolicyPack;
+use serde::{Deserialize, Serialize};
+
+/// Who did something: a staff user, a provider's system, or a member (an opaque id).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ActorId(pub String);
+
+impl ActorId {
+    pub fn new(id: impl Into<String>) -> Self {
+        ActorId(id.into())
+    }
+}
+
+/// What a workflow decision may consult: the policy pack, the workflow policy, and the facts a
+/// particular command needs (a CS limit input for a CS approval, an eligibility determination for
+/// an ECM enrollment). A command that needs an absent fact is refused, naming it.
+#[derive(Clone, Copy, Debug)]
+pub struct Ctx<'a> {
+    pub pack: &'a PolicyPack,
+    pub workflow: &'a WorkflowPolicy,
+    /// The proposed CS authorization checked against the member's history
+    /// (`crate::cs_limits::check`), for approving a Community Support.
+    pub cs_limit_input: Option<&'a crate::cs_limits::CsLimitInput>,
+    /// The member's eligibility determination on the enrollment start date, for ECM enrollment.
+    pub determination: Option<&'a crate::eligibility::Determination>,
+}
+
+impl<'a> Ctx<'a> {
+    /// A context with no command-specific facts.
+    pub fn new(pack: &'a PolicyPack, workflow: &'a WorkflowPolicy) -> Self {
+        Ctx {
+            pack,
+            workflow,
+            cs_limit_input: None,
+            determination: None,
+        }
+    }
+
+    pub fn with_cs_limit_input(mut self, input: &'a crate::cs_limits::CsLimitInput) -> Self {
+        self.cs_limit_input = Some(input);
+        self
+    }
+
+    pub fn with_determination(
+        mut self,
+        determination: &'a crate::eligibility::Determination,
+    ) -> Self {
+        self.determination = Some(determination);
+        self
+    }
+}
+
+/// The program a referral or authorization is for: ECM or one Community Support.
+/// JSON: `"ecm"` or `{"cs": "sobering-centers"}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Program {
+    Ecm,
+    Cs(crate::CsId),
+}
+
+/// A required free-text field, trimmed; an empty one is refused naming the field.
+pub(crate) fn required(field: &'static str, value: &str) -> Result<String, WorkflowError> {
+    let v = value.trim();
+    if v.is_empty() {
+        Err(WorkflowError::EmptyField { field })
+    } else {
+        Ok(v.to_string())
+    }
+}

@@ -1,0 +1,336 @@
+//! ECM enrollment: legal and illegal transitions, conflicts (hospice, PACE, CCM, CCT, 1915(c)
+//! waiver) blocking enrollment with the rule shown from the eligibility determination, HPSM
+//! initial 12-month and 6-month re-authorization periods, discontinuation value set.
+
+#[path = "eligibility_support.rs"]
+mod elig;
+#[path = "workflow_support.rs"]
+mod support;
+
+use careloop_domain::eligibility::{Determination, IndicatorKind, MemberFacts, determine};
+use careloop_domain::workflow::ecm::{
+    self, ContactMode, CoreService, CoreServiceActivity, EcmCommand as C, EcmEnrollmentState,
+    EnrollmentStatus as S, OutreachAttempt, StaffType,
+};
+use careloop_domain::workflow::{Channel, Ctx, WorkflowError};
+use jiff::civil::{Date, date};
+use support::*;
+
+const START: Date = date(2026, 11, 22);
+
+fn open() -> C {
+    C::Open {
+        enrollment_id: "ENR-1".into(),
+        member_id: "SYN-TEST".into(),
+        plan: Some("hpsm".into()),
+        provider_id: "ECM-PROV-1".into(),
+        at: ts("2026-11-02T17:00:00Z"),
+        actor: actor(),
+    }
+}
+fn outreach(reached: bool) -> C {
+    C::RecordOutreachAttempt {
+        attempt: OutreachAttempt {
+            date: date(2026, 11, 5),
+            channel: Channel::Phone,
+            mode: ContactMode::Telephonic,
+            staff: StaffType::NonClinical,
+            reached,
+            actor: actor(),
+        },
+    }
+}
+fn enroll() -> C {
+    C::Enroll {
+        at: ts("2026-11-22T18:00:00Z"),
+        start: START,
+        authorization_id: "REQ-1".into(),
+        lead_care_manager: "LCM-7".into(),
+        actor: actor(),
+    }
+}
+fn activity(service: CoreService) -> C {
+    C::RecordCoreServiceActivity {
+        activity: CoreServiceActivity {
+            service,
+            date: date(2026, 12, 1),
+            description: "synthetic activity".into(),
+            actor: actor(),
+        },
+    }
+}
+fn reauthorize(start: Date) -> C {
+    C::Reauthorize {
+        at: ts("2027-11-01T18:00:00Z"),
+        start,
+        authorization_id: "REQ-2".into(),
+        actor: actor(),
+    }
+}
+fn discontinue(reason: &str) -> C {
+    C::Discontinue {
+        at: ts("2027-01-10T18:00:00Z"),
+        on: date(2027, 1, 10),
+        reason: reason.into(),
+        note: None,
+        actor: actor(),
+    }
+}
+
+fn hpsm_member() -> MemberFacts {
+    let mut facts = elig::adult();
+    facts.enrollments = vec![elig::medi_cal("hpsm")];
+    facts
+}
+
+fn determination(facts: &MemberFacts, as_of: Date) -> Determination {
+    determine(facts, as_of, &pack())
+}
+
+fn run_with(path: Vec<C>, det: &Determination) -> Result<EcmEnrollmentState, WorkflowError> {
+    let (pack, wf) = (pack(), workflow());
+    let ctx = Ctx::new(&pack, &wf).with_determination(det);
+    let mut state = EcmEnrollmentState::default();
+    for cmd in path {
+        let events = ecm::decide(&state, cmd, &ctx)?;
+        state = events.iter().fold(state, ecm::apply);
+    }
+    Ok(state)
+}
+
+fn run(path: Vec<C>) -> Result<EcmEnrollmentState, WorkflowError> {
+    run_with(path, &determination(&hpsm_member(), START))
+}
+
+#[test]
+fn every_legal_transition_reaches_its_status() {
+    let cases: Vec<(&str, Vec<C>, S)> = vec![
+        ("open", vec![open()], S::Outreach),
+        (
+            "outreach not reached",
+            vec![open(), outreach(false)],
+            S::Outreach,
+        ),
+        (
+            "enroll",
+            vec![open(), outreach(true), enroll()],
+            S::Enrolled,
+        ),
+        (
+            "lead care manager",
+            vec![
+                open(),
+                enroll(),
+                C::AssignLeadCareManager {
+                    at: ts("2026-12-01T18:00:00Z"),
+                    person_id: "LCM-8".into(),
+                    actor: actor(),
+                },
+            ],
+            S::Enrolled,
+        ),
+        (
+            "core service activity",
+            vec![open(), enroll(), activity(CoreService::HealthPromotion)],
+            S::Enrolled,
+        ),
+        (
+            "reauthorize",
+            vec![open(), enroll(), reauthorize(date(2027, 11, 22))],
+            S::Enrolled,
+        ),
+        (
+            "discontinue enrolled",
+            vec![open(), enroll(), discontinue("member-declined")],
+            S::Discontinued,
+        ),
+        (
+            "discontinue in outreach",
+            vec![open(), outreach(false), discontinue("unable-to-reach")],
+            S::Discontinued,
+        ),
+    ];
+    for (name, path, want) in cases {
+        assert_eq!(
+            run(path).map(|s| s.status).map_err(|e| e.to_string()),
+            Ok(want),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn illegal_transitions_are_refused_naming_the_status() {
+    let cases: Vec<(&str, Vec<C>, &str)> = vec![
+        (
+            "enroll before open",
+            vec![enroll()],
+            "cannot enroll an enrollment that is not yet opened",
+        ),
+        (
+            "enroll twice",
+            vec![open(), enroll(), enroll()],
+            "cannot enroll an enrollment that is enrolled",
+        ),
+        (
+            "activity in outreach",
+            vec![open(), activity(CoreService::HealthPromotion)],
+            "cannot record a core service activity on an enrollment that is in outreach",
+        ),
+        (
+            "reauthorize in outreach",
+            vec![open(), reauthorize(date(2027, 11, 22))],
+            "cannot re-authorize an enrollment that is in outreach",
+        ),
+        (
+            "outreach after discontinuation",
+            vec![open(), discontinue("member-declined"), outreach(true)],
+            "cannot record an outreach attempt on an enrollment that is discontinued",
+        ),
+        (
+            "discontinue twice",
+            vec![
+                open(),
+                discontinue("member-declined"),
+                discontinue("member-declined"),
+            ],
+            "cannot discontinue an enrollment that is discontinued",
+        ),
+        (
+            "unknown discontinuation reason",
+            vec![open(), discontinue("bored")],
+            "discontinuation reason \"bored\" is not in the value set",
+        ),
+        ("open twice", vec![open(), open()], "already exists"),
+    ];
+    for (name, path, want) in cases {
+        match run(path) {
+            Ok(s) => assert_eq!(format!("accepted: {:?}", s.status), want, "{name}"),
+            Err(e) => assert!(e.to_string().contains(want), "{name}: {e}"),
+        }
+    }
+}
+
+#[test]
+fn conflicting_programs_block_enrollment_with_the_rule_shown() {
+    let cases = [
+        (IndicatorKind::Hospice, "exclusion.hospice"),
+        (IndicatorKind::Pace, "exclusion.pace"),
+        (IndicatorKind::Ccm, "exclusion.ccm"),
+        (IndicatorKind::Cct, "exclusion.cct"),
+        (IndicatorKind::Waiver1915c, "exclusion.waiver_1915c"),
+    ];
+    for (kind, rule) in cases {
+        let facts = elig::with(hpsm_member(), vec![elig::ind(kind, date(2026, 11, 10))]);
+        let det = determination(&facts, START);
+        let expected = det
+            .exclusion(rule)
+            .map(|t| t.citation.source.clone())
+            .unwrap_or_default();
+        let result = run_with(vec![open(), enroll()], &det);
+        assert!(
+            matches!(&result, Err(WorkflowError::EnrollmentBlocked { rules })
+                if rules.iter().any(|r| r.starts_with(rule) && r.contains(&expected))),
+            "{rule}: {:?}",
+            result.map(|s| s.status)
+        );
+    }
+}
+
+#[test]
+fn hpsm_d_snp_member_is_blocked_by_the_plan_line_of_business_rule() {
+    let mut facts = hpsm_member();
+    facts.enrollments = vec![careloop_domain::eligibility::EnrollmentSpan {
+        line_of_business: "d-snp".into(),
+        ..elig::medi_cal("hpsm")
+    }];
+    let det = determine(&facts, START, &elig::pack_with_hpsm_dsnp_excluded());
+    let err = run_with(vec![open(), enroll()], &det)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(err.contains("exclusion.plan_line_of_business"), "{err}");
+}
+
+#[test]
+fn unknown_exclusion_facts_leave_enrollment_undetermined_naming_them() {
+    let mut facts = hpsm_member();
+    facts.indicators.clear();
+    let det = determination(&facts, START);
+    let result = run_with(vec![open(), enroll()], &det);
+    assert!(
+        matches!(&result, Err(WorkflowError::EnrollmentUndetermined { missing }) if !missing.is_empty()),
+        "{:?}",
+        result.map(|s| s.status)
+    );
+}
+
+#[test]
+fn determination_must_be_as_of_the_enrollment_start() {
+    let det = determination(&hpsm_member(), date(2026, 11, 1));
+    let err = run_with(vec![open(), enroll()], &det).err();
+    assert!(
+        matches!(
+            err,
+            Some(WorkflowError::FactMismatch {
+                fact: "determination.as_of",
+                ..
+            })
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn ecm_initial_12_months_then_reauthorization_6_months_hpsm_overlay() {
+    let state = run(vec![open(), enroll(), reauthorize(date(2027, 11, 22))]).unwrap_or_default();
+    let spans: Vec<(Date, Date, Option<u32>)> = state
+        .periods
+        .iter()
+        .map(|p| (p.start, p.through, p.months))
+        .collect();
+    assert_eq!(
+        spans,
+        vec![
+            (date(2026, 11, 22), date(2027, 11, 21), Some(12)),
+            (date(2027, 11, 22), date(2028, 5, 21), Some(6)),
+        ]
+    );
+    assert_eq!(state.reauthorization_due(), Some(date(2028, 5, 21)));
+    assert!(state.periods.iter().all(|p| {
+        p.citation
+            .as_ref()
+            .is_some_and(|c| c.source.contains("seed 003"))
+    }));
+    assert!(
+        state
+            .exclusion_check
+            .is_some_and(|c| c.rules_checked.iter().any(|r| r == "exclusion.hospice"))
+    );
+}
+
+#[test]
+fn outreach_attempts_count_whether_or_not_they_reach_the_member() {
+    let state = run(vec![
+        open(),
+        outreach(false),
+        outreach(false),
+        outreach(true),
+    ])
+    .unwrap_or_default();
+    assert_eq!(state.outreach.len(), 3);
+    assert_eq!(state.outreach.iter().filter(|a| a.reached).count(), 1);
+}
+
+#[test]
+fn each_of_the_seven_core_services_records_activities() {
+    let mut path = vec![open(), enroll()];
+    path.extend(CoreService::ALL.into_iter().map(activity));
+    let state = run(path).unwrap_or_default();
+    for service in CoreService::ALL {
+        assert!(
+            state.activities.iter().any(|a| a.service == service),
+            "{service:?}"
+        );
+    }
+}
