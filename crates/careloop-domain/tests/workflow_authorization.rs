@@ -2,7 +2,7 @@
 //! specific-denial-reason rule, notices of action on adverse decisions, appeals (due 30 calendar
 //! days after receipt; an overturn authorizes), ECM periods from the HPSM overlay, CS limits.
 
-#[path = "workflow_support.rs"]
+#[path = "support/workflow.rs"]
 mod support;
 
 use careloop_domain::clock::ClockKind;
@@ -136,8 +136,8 @@ fn ecm_request(kind: ClockKind) -> C {
 
 /// Runs a path of commands from the empty state, failing the test on a refused one.
 fn run(path: Vec<C>) -> AuthorizationState {
-    let (pack, wf) = (pack(), workflow());
-    let ctx = Ctx::new(&pack, &wf);
+    let pack = pack();
+    let ctx = Ctx::new(&pack);
     let mut state = AuthorizationState::default();
     for (i, cmd) in path.into_iter().enumerate() {
         match step(&state, cmd, &ctx) {
@@ -340,8 +340,8 @@ fn illegal_transitions_are_refused_naming_the_status() {
             "pend for information applies only to non-urgent-pre-service",
         ),
     ];
-    let (pack, wf) = (pack(), workflow());
-    let ctx = Ctx::new(&pack, &wf);
+    let pack = pack();
+    let ctx = Ctx::new(&pack);
     for (name, path, cmd, want) in cases {
         let state = run(path);
         match step(&state, cmd, &ctx) {
@@ -353,8 +353,8 @@ fn illegal_transitions_are_refused_naming_the_status() {
 
 #[test]
 fn denial_without_a_specific_reason_is_refused_cms_0057_f() {
-    let (pack, wf) = (pack(), workflow());
-    let ctx = Ctx::new(&pack, &wf);
+    let pack = pack();
+    let ctx = Ctx::new(&pack);
     let state = run(vec![ecm_request(ClockKind::NonUrgentPreService)]);
     for reason in ["", "   "] {
         let err = step(&state, deny(reason, true), &ctx).err();
@@ -367,8 +367,8 @@ fn denial_without_a_specific_reason_is_refused_cms_0057_f() {
 
 #[test]
 fn adverse_decision_without_a_notice_of_action_is_refused() {
-    let (pack, wf) = (pack(), workflow());
-    let ctx = Ctx::new(&pack, &wf);
+    let pack = pack();
+    let ctx = Ctx::new(&pack);
     let state = run(vec![ecm_request(ClockKind::NonUrgentPreService)]);
     let err = step(&state, deny("POF not documented", false), &ctx).err();
     assert!(
@@ -416,8 +416,8 @@ fn appeal_due_is_receipt_plus_30_calendar_days() {
         ("2026-11-10T18:00:00Z", date(2026, 12, 10)),
         ("2027-01-01T06:30:00Z", date(2027, 1, 30)),
     ] {
-        let (pack, wf) = (pack(), workflow());
-        let ctx = Ctx::new(&pack, &wf);
+        let pack = pack();
+        let ctx = Ctx::new(&pack);
         let state = run(vec![
             ecm_request(ClockKind::NonUrgentPreService),
             deny("x", true),
@@ -534,8 +534,8 @@ fn decision_records_on_time_extension_and_pend_for_metrics() {
     let due = state.due.as_ref().map(|d| d.due);
     assert_eq!(d.map(|d| d.due), due);
     // A decision after the due time is recorded as late.
-    let (pack, wf) = (pack(), workflow());
-    let ctx = Ctx::new(&pack, &wf);
+    let pack = pack();
+    let ctx = Ctx::new(&pack);
     let open = run(vec![ecm_request(ClockKind::UrgentPreService)]);
     let late = C::Decide {
         at: ts("2026-11-20T17:00:00Z"),

@@ -1,7 +1,7 @@
 //! Community Supports approvals run the CS limit check at decision time (`cs_limits::check`,
 //! CALAIM.md §3.3) and show the rules with the decision; over a limit the approval is refused.
 
-#[path = "workflow_support.rs"]
+#[path = "support/workflow.rs"]
 mod support;
 
 use careloop_domain::CsId;
@@ -28,14 +28,14 @@ fn sobering_input(start: jiff::civil::Date, end: jiff::civil::Date, hours: i64) 
 
 #[test]
 fn cs_approval_runs_the_limit_check_and_shows_the_rule() {
-    let (pack, wf) = (pack(), workflow());
+    let pack = pack();
     let cs_request = receive(
         Service::Cs(CsId::SoberingCenters),
         ClockKind::PostService,
         Some("hpsm"),
         RECEIVED,
     );
-    let ctx = Ctx::new(&pack, &wf);
+    let ctx = Ctx::new(&pack);
     let open = step(&AuthorizationState::default(), cs_request, &ctx)
         .map(|(s, _)| s)
         .unwrap_or_default();
@@ -51,7 +51,7 @@ fn cs_approval_runs_the_limit_check_and_shows_the_rule() {
         actor: actor(),
     };
     // Without the limit input the approval names the missing fact.
-    let ctx = Ctx::new(&pack, &wf);
+    let ctx = Ctx::new(&pack);
     let err = step(&open, approve(Some(date(2026, 11, 1))), &ctx).err();
     assert!(
         matches!(err, Some(WorkflowError::MissingFact { .. })),
@@ -59,7 +59,7 @@ fn cs_approval_runs_the_limit_check_and_shows_the_rule() {
     );
     // Under 24 hours: allowed, the rule shown with the decision.
     let ok_input = sobering_input(date(2026, 11, 1), date(2026, 11, 1), 10);
-    let ctx = Ctx::new(&pack, &wf).with_cs_limit_input(&ok_input);
+    let ctx = Ctx::new(&pack).with_cs_limit_input(&ok_input);
     let decided = step(&open, approve(Some(date(2026, 11, 1))), &ctx);
     let check = decided
         .ok()
@@ -71,14 +71,14 @@ fn cs_approval_runs_the_limit_check_and_shows_the_rule() {
     );
     // 30 hours: over the under-24-hour stay limit, refused with the rule's message.
     let over = sobering_input(date(2026, 11, 1), date(2026, 11, 2), 30);
-    let ctx = Ctx::new(&pack, &wf).with_cs_limit_input(&over);
+    let ctx = Ctx::new(&pack).with_cs_limit_input(&over);
     let err = step(&open, approve(Some(date(2026, 11, 2))), &ctx).err();
     assert!(
         matches!(err, Some(WorkflowError::CsLimitNotAllowed { .. })),
         "{err:?}"
     );
     // The input must propose the same period.
-    let ctx = Ctx::new(&pack, &wf).with_cs_limit_input(&ok_input);
+    let ctx = Ctx::new(&pack).with_cs_limit_input(&ok_input);
     let err = step(&open, approve(Some(date(2026, 11, 2))), &ctx).err();
     assert!(
         matches!(err, Some(WorkflowError::FactMismatch { .. })),

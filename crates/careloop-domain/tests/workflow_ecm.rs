@@ -2,9 +2,9 @@
 //! waiver) blocking enrollment with the rule shown from the eligibility determination, HPSM
 //! initial 12-month and 6-month re-authorization periods, discontinuation value set.
 
-#[path = "eligibility_support.rs"]
+#[path = "support/eligibility.rs"]
 mod elig;
-#[path = "workflow_support.rs"]
+#[path = "support/workflow.rs"]
 mod support;
 
 use careloop_domain::eligibility::{Determination, IndicatorKind, MemberFacts, determine};
@@ -88,8 +88,8 @@ fn determination(facts: &MemberFacts, as_of: Date) -> Determination {
 }
 
 fn run_with(path: Vec<C>, det: &Determination) -> Result<EcmEnrollmentState, WorkflowError> {
-    let (pack, wf) = (pack(), workflow());
-    let ctx = Ctx::new(&pack, &wf).with_determination(det);
+    let pack = pack();
+    let ctx = Ctx::new(&pack).with_determination(det);
     let mut state = EcmEnrollmentState::default();
     for cmd in path {
         let events = ecm::decide(&state, cmd, &ctx)?;

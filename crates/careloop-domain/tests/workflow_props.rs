@@ -2,7 +2,7 @@
 //! folding the accepted events from the empty state, and folding them after a JSON round trip,
 //! both give the state reached step by step.
 
-#[path = "workflow_support.rs"]
+#[path = "support/workflow.rs"]
 mod support;
 
 use careloop_domain::clock::ClockKind;
@@ -207,8 +207,8 @@ proptest! {
         kind in kind_strategy(),
         steps in prop::collection::vec((0u8..10, 0u32..200), 0..24),
     ) {
-        let (pack, wf) = (pack(), workflow());
-        let ctx = Ctx::new(&pack, &wf);
+        let pack = pack();
+        let ctx = Ctx::new(&pack);
         let mut state = AuthorizationState::default();
         let mut log: Vec<AuthorizationEvent> = Vec::new();
         // Start with a receipt so most sequences exercise later transitions.
@@ -232,8 +232,8 @@ proptest! {
         cs in any::<bool>(),
         steps in prop::collection::vec((0u8..10, 0u32..200), 0..24),
     ) {
-        let (pack, wf) = (pack(), workflow());
-        let ctx = Ctx::new(&pack, &wf);
+        let pack = pack();
+        let ctx = Ctx::new(&pack);
         let mut state = ReferralState::default();
         let mut log: Vec<ReferralEvent> = Vec::new();
         for (pick, hours) in std::iter::once((0u8, 0u32)).chain(steps) {

@@ -1,7 +1,7 @@
 //! Work-queue classification: at risk with under 24 hours left, overdue past due (the boundary at
 //! exactly 24 hours and at the due instant), ECM re-authorizations due within 30 days.
 
-#[path = "workflow_support.rs"]
+#[path = "support/workflow.rs"]
 mod support;
 
 use careloop_domain::clock::ClockKind;
@@ -14,8 +14,8 @@ use jiff::{SignedDuration, Timestamp};
 use support::*;
 
 fn open_request() -> AuthorizationState {
-    let (pack, wf) = (pack(), workflow());
-    let ctx = Ctx::new(&pack, &wf);
+    let pack = pack();
+    let ctx = Ctx::new(&pack);
     let cmd = receive(
         Service::EcmInitial,
         ClockKind::UrgentPreService,

@@ -1,7 +1,7 @@
 //! Closed-loop referrals: every legal transition, a table of illegal ones, the closure value set,
 //! Sobering Centers exempt from CLR, fax to a referrer not meeting the electronic-notice duty.
 
-#[path = "workflow_support.rs"]
+#[path = "support/workflow.rs"]
 mod support;
 
 use careloop_domain::CsId;
@@ -96,8 +96,8 @@ fn to_referrer(purpose: NoticePurpose, channel: Channel) -> C {
 }
 
 fn run(path: Vec<C>) -> Result<ReferralState, WorkflowError> {
-    let (pack, wf) = (pack(), workflow());
-    let ctx = Ctx::new(&pack, &wf);
+    let pack = pack();
+    let ctx = Ctx::new(&pack);
     let mut state = ReferralState::default();
     for cmd in path {
         let events = referral::decide(&state, cmd, &ctx)?;
@@ -453,8 +453,8 @@ fn fax_notice_to_a_referrer_does_not_satisfy_the_electronic_notice_duty() {
 
 #[test]
 fn notice_event_records_whether_it_meets_the_electronic_rule() {
-    let (pack, wf) = (pack(), workflow());
-    let ctx = Ctx::new(&pack, &wf);
+    let pack = pack();
+    let ctx = Ctx::new(&pack);
     let state = run(vec![receive(), review(true), assign()]).unwrap_or_default();
     let events = referral::decide(
         &state,

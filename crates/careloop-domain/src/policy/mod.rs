@@ -48,6 +48,8 @@ pub struct PolicyPack {
     pub holidays: crate::clock::HolidayCalendar,
     pub catalog: CsCatalog,
     pub cs_limits: crate::cs_limits::CsLimitPolicy,
+    /// Work-queue thresholds and referral/ECM value sets (`statewide/workflow.toml`).
+    pub workflow: crate::workflow::WorkflowPolicy,
     pub plans: Vec<PlanOverlay>,
 }
 
@@ -137,6 +139,7 @@ impl PolicyPack {
             eligibility: parse_toml(ecm.0, ecm.1)?,
             clocks: parse_toml(clocks.0, clocks.1)?,
             holidays: calendar,
+            workflow: crate::workflow::WorkflowPolicy::embedded()?,
             catalog: parse_toml(catalog.0, catalog.1)?,
             cs_limits: parse_toml(limits.0, limits.1)?,
             plans,

@@ -42,7 +42,6 @@ impl ActorId {
 #[derive(Clone, Copy, Debug)]
 pub struct Ctx<'a> {
     pub pack: &'a PolicyPack,
-    pub workflow: &'a WorkflowPolicy,
     /// The proposed CS authorization checked against the member's history
     /// (`crate::cs_limits::check`), for approving a Community Support.
     pub cs_limit_input: Option<&'a crate::cs_limits::CsLimitInput>,
@@ -52,10 +51,9 @@ pub struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     /// A context with no command-specific facts.
-    pub fn new(pack: &'a PolicyPack, workflow: &'a WorkflowPolicy) -> Self {
+    pub fn new(pack: &'a PolicyPack) -> Self {
         Ctx {
             pack,
-            workflow,
             cs_limit_input: None,
             determination: None,
         }

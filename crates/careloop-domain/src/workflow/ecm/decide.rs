@@ -207,11 +207,12 @@ pub fn decide(
                 });
             }
             let reason = reason.trim().to_string();
-            let Some(entry) = ctx.workflow.discontinuation_reason(&reason) else {
+            let Some(entry) = ctx.pack.workflow.discontinuation_reason(&reason) else {
                 return Err(WorkflowError::UnknownReason {
                     field: "discontinuation reason",
                     value: reason,
                     known: ctx
+                        .pack
                         .workflow
                         .discontinuation_reasons
                         .iter()

@@ -188,11 +188,12 @@ pub fn decide(
             }
             not_before_receipt(state, "closed at", at)?;
             let reason = reason.trim().to_string();
-            let Some(entry) = ctx.workflow.closure_reason(&reason) else {
+            let Some(entry) = ctx.pack.workflow.closure_reason(&reason) else {
                 return Err(WorkflowError::UnknownReason {
                     field: "closure reason",
                     value: reason,
                     known: ctx
+                        .pack
                         .workflow
                         .closure_reasons
                         .iter()
