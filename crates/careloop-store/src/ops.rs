@@ -1,0 +1,422 @@
+//! The store operations, written once in plain SQL and expanded for each engine by
+//! [`store_ops!`] (sqlx's traits make a generic version unreadable; the SQL and the logic are
+//! identical on SQLite and PostgreSQL, only the driver types differ).
+
+use jiff::Timestamp;
+
+use crate::batch::WriteBatch;
+use crate::error::StoreError;
+
+/// Epoch milliseconds read from `table.column` as a timestamp.
+pub(crate) fn timestamp(
+    ms: i64,
+    table: &'static str,
+    column: &'static str,
+) -> Result<Timestamp, StoreError> {
+    Timestamp::from_millisecond(ms).map_err(|e| StoreError::corrupt(table, column, e))
+}
+
+/// Rejects batches the schema would reject anyway, naming the field instead of a SQL error.
+pub(crate) fn validate(batch: &WriteBatch) -> Result<(), StoreError> {
+    if batch.actor.trim().is_empty() {
+        return Err(StoreError::invalid("actor", "must not be empty"));
+    }
+    for w in &batch.aggregates {
+        if w.kind.is_empty() || w.id.is_empty() {
+            return Err(StoreError::invalid(
+                "aggregate.kind/id",
+                "must not be empty",
+            ));
+        }
+        if w.expected_version < 0 || w.expected_version == i64::MAX {
+            return Err(StoreError::invalid(
+                "aggregate.expected_version",
+                format!(
+                    "{} for {} {} is not a version",
+                    w.expected_version, w.kind, w.id
+                ),
+            ));
+        }
+    }
+    for e in &batch.events {
+        if e.version < 1 {
+            return Err(StoreError::invalid(
+                "event.version",
+                format!(
+                    "{} for {} {} must be >= 1",
+                    e.version, e.kind, e.aggregate_id
+                ),
+            ));
+        }
+    }
+    if let Some(idem) = &batch.idempotency {
+        if idem.key.is_empty() {
+            return Err(StoreError::invalid("idempotency.key", "must not be empty"));
+        }
+        if !(100..=599).contains(&idem.status_code) {
+            return Err(StoreError::invalid(
+                "idempotency.status_code",
+                format!("{} is not an HTTP status", idem.status_code),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Expands the operations for one sqlx database type inside the calling module.
+macro_rules! store_ops {
+    ($db:ty) => {
+        use sqlx::Row as _;
+        use sqlx::types::Json;
+
+        use $crate::batch::WriteBatch;
+        use $crate::error::StoreError;
+        use $crate::ops::timestamp;
+        use $crate::query::{AGGREGATE_COLUMNS, AuditFilter, Bind, QueueCursor, QueuePage, QueueQuery, Sql};
+        use $crate::records::{
+            AggregateVersion, AuditRecord, CommitReceipt, Committed, StoredAggregate,
+            StoredEvent, StoredResponse,
+        };
+
+        type Conn = <$db as sqlx::Database>::Connection;
+        type DbRow = <$db as sqlx::Database>::Row;
+        type DbPool = sqlx::Pool<$db>;
+
+        fn col<'r, T>(row: &'r DbRow, table: &'static str, column: &'static str) -> Result<T, StoreError>
+        where
+            T: sqlx::Decode<'r, $db> + sqlx::Type<$db>,
+        {
+            row.try_get::<T, _>(column)
+                .map_err(|e| StoreError::corrupt(table, column, e))
+        }
+
+        fn time(row: &DbRow, table: &'static str, column: &'static str) -> Result<jiff::Timestamp, StoreError> {
+            timestamp(col::<i64>(row, table, column)?, table, column)
+        }
+
+        fn aggregate(row: &DbRow) -> Result<StoredAggregate, StoreError> {
+            const T: &str = "aggregates";
+            let due_at = match col::<Option<i64>>(row, T, "due_at")? {
+                Some(ms) => Some(timestamp(ms, T, "due_at")?),
+                None => None,
+            };
+            Ok(StoredAggregate {
+                kind: col(row, T, "kind")?,
+                id: col(row, T, "id")?,
+                version: col(row, T, "version")?,
+                org_id: col(row, T, "org_id")?,
+                member_id: col(row, T, "member_id")?,
+                status: col(row, T, "status")?,
+                due_at,
+                plan_id: col(row, T, "plan_id")?,
+                county: col(row, T, "county")?,
+                body: col::<Json<serde_json::Value>>(row, T, "body")?.0,
+                created_at: time(row, T, "created_at")?,
+                updated_at: time(row, T, "updated_at")?,
+            })
+        }
+
+        fn event(row: &DbRow) -> Result<StoredEvent, StoreError> {
+            const T: &str = "events";
+            Ok(StoredEvent {
+                seq: col(row, T, "seq")?,
+                kind: col(row, T, "kind")?,
+                aggregate_id: col(row, T, "aggregate_id")?,
+                version: col(row, T, "version")?,
+                event_type: col(row, T, "event_type")?,
+                body: col::<Json<serde_json::Value>>(row, T, "body")?.0,
+                actor: col(row, T, "actor")?,
+                at: time(row, T, "at")?,
+            })
+        }
+
+        fn audit_record(row: &DbRow) -> Result<AuditRecord, StoreError> {
+            const T: &str = "audit_log";
+            Ok(AuditRecord {
+                seq: col(row, T, "seq")?,
+                actor: col(row, T, "actor")?,
+                org_id: col(row, T, "org_id")?,
+                action: col(row, T, "action")?,
+                record_kind: col(row, T, "record_kind")?,
+                record_id: col(row, T, "record_id")?,
+                member_id: col(row, T, "member_id")?,
+                at: time(row, T, "at")?,
+            })
+        }
+
+        fn response(row: &DbRow) -> Result<StoredResponse, StoreError> {
+            const T: &str = "idempotency";
+            let code: i64 = col(row, T, "status_code")?;
+            Ok(StoredResponse {
+                request_hash: col(row, T, "request_hash")?,
+                status_code: u16::try_from(code)
+                    .map_err(|e| StoreError::corrupt(T, "status_code", e))?,
+                response_body: col(row, T, "response_body")?,
+                created_at: time(row, T, "created_at")?,
+            })
+        }
+
+        async fn fetch_sql(pool: &DbPool, sql: Sql) -> Result<Vec<DbRow>, StoreError> {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.text));
+            for b in sql.binds {
+                q = match b {
+                    Bind::Text(s) => q.bind(s),
+                    Bind::Int(i) => q.bind(i),
+                };
+            }
+            Ok(q.fetch_all(pool).await?)
+        }
+
+        const SELECT_RESPONSE: &str = "SELECT request_hash, status_code, response_body, created_at \
+             FROM idempotency WHERE actor = $1 AND key = $2";
+
+        async fn current_version(conn: &mut Conn, kind: &str, id: &str) -> Result<Option<i64>, StoreError> {
+            let row = sqlx::query("SELECT version FROM aggregates WHERE kind = $1 AND id = $2")
+                .bind(kind)
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+            row.map(|r| col::<i64>(&r, "aggregates", "version")).transpose()
+        }
+
+        /// Applies `batch` inside the open transaction on `conn`. The caller commits on
+        /// `Committed` and rolls back on `Replayed` or any error, so a failing batch leaves
+        /// nothing behind.
+        pub(crate) async fn apply(conn: &mut Conn, batch: &WriteBatch) -> Result<CommitReceipt, StoreError> {
+            $crate::ops::validate(batch)?;
+            let at = batch.at.as_millisecond();
+            // The idempotency row goes first: on PostgreSQL a concurrent request with the same
+            // key waits on it and then sees the committed response.
+            if let Some(idem) = &batch.idempotency {
+                let inserted = sqlx::query(
+                    "INSERT INTO idempotency \
+                     (actor, key, request_hash, status_code, response_body, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (actor, key) DO NOTHING",
+                )
+                .bind(&batch.actor)
+                .bind(&idem.key)
+                .bind(&idem.request_hash)
+                .bind(i64::from(idem.status_code))
+                .bind(&idem.response_body)
+                .bind(at)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+                if inserted == 0 {
+                    let row = sqlx::query(SELECT_RESPONSE)
+                        .bind(&batch.actor)
+                        .bind(&idem.key)
+                        .fetch_optional(&mut *conn)
+                        .await?;
+                    let stored = match row {
+                        Some(r) => response(&r)?,
+                        None => {
+                            return Err(StoreError::Database {
+                                source: "idempotency record conflicted but cannot be read".into(),
+                            })
+                        }
+                    };
+                    if stored.request_hash == idem.request_hash {
+                        return Ok(CommitReceipt::Replayed(stored));
+                    }
+                    return Err(StoreError::IdempotencyMismatch {
+                        actor: batch.actor.clone(),
+                        key: idem.key.clone(),
+                    });
+                }
+            }
+
+            let mut done = Committed::default();
+            for w in &batch.aggregates {
+                let version = w.new_version();
+                let due_at = w.due_at.map(|t| t.as_millisecond());
+                let q = if w.expected_version == 0 {
+                    sqlx::query(
+                        "INSERT INTO aggregates (kind, id, version, org_id, member_id, status, \
+                         due_at, plan_id, county, body, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) \
+                         ON CONFLICT (kind, id) DO NOTHING",
+                    )
+                } else {
+                    sqlx::query(
+                        "UPDATE aggregates SET version = $3, org_id = $4, member_id = $5, \
+                         status = $6, due_at = $7, plan_id = $8, county = $9, body = $10, \
+                         updated_at = $11 WHERE kind = $1 AND id = $2 AND version = $12",
+                    )
+                };
+                let mut q = q
+                    .bind(&w.kind)
+                    .bind(&w.id)
+                    .bind(version)
+                    .bind(&w.org_id)
+                    .bind(w.member_id.as_deref())
+                    .bind(&w.status)
+                    .bind(due_at)
+                    .bind(w.plan_id.as_deref())
+                    .bind(w.county.as_deref())
+                    .bind(Json(&w.body))
+                    .bind(at);
+                if w.expected_version != 0 {
+                    q = q.bind(w.expected_version);
+                }
+                let changed = q.execute(&mut *conn).await?.rows_affected();
+                if changed != 1 {
+                    return Err(StoreError::Conflict {
+                        kind: w.kind.clone(),
+                        id: w.id.clone(),
+                        expected: w.expected_version,
+                        actual: current_version(conn, &w.kind, &w.id).await?,
+                    });
+                }
+                done.versions.push(AggregateVersion {
+                    kind: w.kind.clone(),
+                    id: w.id.clone(),
+                    version,
+                });
+            }
+
+            for e in &batch.events {
+                let row = sqlx::query(
+                    "INSERT INTO events (kind, aggregate_id, version, event_type, body, actor, at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                     ON CONFLICT (kind, aggregate_id, version) DO NOTHING RETURNING seq",
+                )
+                .bind(&e.kind)
+                .bind(&e.aggregate_id)
+                .bind(e.version)
+                .bind(&e.event_type)
+                .bind(Json(&e.body))
+                .bind(&batch.actor)
+                .bind(at)
+                .fetch_optional(&mut *conn)
+                .await?;
+                match row {
+                    Some(r) => done.event_seqs.push(col(&r, "events", "seq")?),
+                    None => {
+                        return Err(StoreError::DuplicateEvent {
+                            kind: e.kind.clone(),
+                            aggregate_id: e.aggregate_id.clone(),
+                            version: e.version,
+                        })
+                    }
+                }
+            }
+
+            for g in &batch.grants {
+                sqlx::query(
+                    "INSERT INTO member_access (org_id, member_id, reason, granted_at) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (org_id, member_id, reason) DO NOTHING",
+                )
+                .bind(&g.org_id)
+                .bind(&g.member_id)
+                .bind(g.reason.as_str())
+                .bind(at)
+                .execute(&mut *conn)
+                .await?;
+            }
+
+            for a in &batch.audit {
+                let row = sqlx::query(
+                    "INSERT INTO audit_log \
+                     (actor, org_id, action, record_kind, record_id, member_id, at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq",
+                )
+                .bind(&batch.actor)
+                .bind(&a.org_id)
+                .bind(&a.action)
+                .bind(&a.record_kind)
+                .bind(&a.record_id)
+                .bind(a.member_id.as_deref())
+                .bind(at)
+                .fetch_one(&mut *conn)
+                .await?;
+                done.audit_seqs.push(col(&row, "audit_log", "seq")?);
+            }
+            Ok(CommitReceipt::Committed(done))
+        }
+
+        pub(crate) async fn get(pool: &DbPool, kind: &str, id: &str) -> Result<Option<StoredAggregate>, StoreError> {
+            let sql = format!("SELECT {AGGREGATE_COLUMNS} FROM aggregates WHERE kind = $1 AND id = $2");
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(kind)
+                .bind(id)
+                .fetch_optional(pool)
+                .await?;
+            row.as_ref().map(aggregate).transpose()
+        }
+
+        pub(crate) async fn idempotent_response(pool: &DbPool, actor: &str, key: &str) -> Result<Option<StoredResponse>, StoreError> {
+            let row = sqlx::query(SELECT_RESPONSE)
+                .bind(actor)
+                .bind(key)
+                .fetch_optional(pool)
+                .await?;
+            row.as_ref().map(response).transpose()
+        }
+
+        pub(crate) async fn queue(pool: &DbPool, q: &QueueQuery) -> Result<QueuePage, StoreError> {
+            let sql = $crate::query::queue_sql(q)?;
+            let items = fetch_sql(pool, sql)
+                .await?
+                .iter()
+                .map(aggregate)
+                .collect::<Result<Vec<_>, _>>()?;
+            let full = u32::try_from(items.len()).map_or(true, |n| n >= q.limit);
+            let next = match items.last() {
+                Some(last) if full => last.due_at.map(|due_at| QueueCursor {
+                    due_at,
+                    id: last.id.clone(),
+                }),
+                _ => None,
+            };
+            Ok(QueuePage { items, next })
+        }
+
+        pub(crate) async fn events_for(pool: &DbPool, kind: &str, id: &str) -> Result<Vec<StoredEvent>, StoreError> {
+            sqlx::query(
+                "SELECT seq, kind, aggregate_id, version, event_type, body, actor, at FROM events \
+                 WHERE kind = $1 AND aggregate_id = $2 ORDER BY version",
+            )
+            .bind(kind)
+            .bind(id)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(event)
+            .collect()
+        }
+
+        pub(crate) async fn events_since(pool: &DbPool, seq: i64, limit: u32) -> Result<Vec<StoredEvent>, StoreError> {
+            let limit = $crate::query::check_limit(limit)?;
+            sqlx::query(
+                "SELECT seq, kind, aggregate_id, version, event_type, body, actor, at FROM events \
+                 WHERE seq > $1 ORDER BY seq LIMIT $2",
+            )
+            .bind(seq)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(event)
+            .collect()
+        }
+
+        pub(crate) async fn audit(pool: &DbPool, f: &AuditFilter) -> Result<Vec<AuditRecord>, StoreError> {
+            let sql = $crate::query::audit_sql(f)?;
+            fetch_sql(pool, sql).await?.iter().map(audit_record).collect()
+        }
+
+        pub(crate) async fn has_access(pool: &DbPool, org_id: &str, member_id: &str) -> Result<bool, StoreError> {
+            let row = sqlx::query(
+                "SELECT 1 AS granted FROM member_access WHERE org_id = $1 AND member_id = $2 LIMIT 1",
+            )
+            .bind(org_id)
+            .bind(member_id)
+            .fetch_optional(pool)
+            .await?;
+            Ok(row.is_some())
+        }
+    };
+}
+
+pub(crate) use store_ops;

@@ -1,0 +1,72 @@
+//! The storage port. careloop-app's use cases depend on this trait only; it moves to
+//! careloop-app when that crate exists.
+
+use std::future::Future;
+
+use crate::batch::WriteBatch;
+use crate::error::StoreError;
+use crate::query::{AuditFilter, QueuePage, QueueQuery};
+use crate::records::{AuditRecord, CommitReceipt, StoredAggregate, StoredEvent, StoredResponse};
+
+/// Durable storage of aggregates, events, member access, idempotency records and the audit log.
+///
+/// Implemented by [`crate::SqliteStore`], [`crate::PostgresStore`] and [`crate::AnyStore`]; the
+/// conformance suite (tests/conformance) holds every implementation to the same behaviour.
+pub trait Store: Send + Sync {
+    /// Applies the embedded migrations (idempotent; safe to run at every start).
+    fn migrate(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The one write path: applies `batch` in ONE durable transaction, or nothing of it.
+    /// See [`WriteBatch`] and docs/storage.md for conflicts and idempotent replay.
+    fn commit(
+        &self,
+        batch: WriteBatch,
+    ) -> impl Future<Output = Result<CommitReceipt, StoreError>> + Send;
+
+    /// The current state of aggregate (`kind`, `id`).
+    fn get(
+        &self,
+        kind: &str,
+        id: &str,
+    ) -> impl Future<Output = Result<Option<StoredAggregate>, StoreError>> + Send;
+
+    /// The response stored for (`actor`, Idempotency-Key `key`), if that request was committed.
+    fn idempotent_response(
+        &self,
+        actor: &str,
+        key: &str,
+    ) -> impl Future<Output = Result<Option<StoredResponse>, StoreError>> + Send;
+
+    /// One page of the work queue, ordered by (due_at, id), keyset-paginated.
+    fn queue(
+        &self,
+        query: &QueueQuery,
+    ) -> impl Future<Output = Result<QueuePage, StoreError>> + Send;
+
+    /// All events of one aggregate, in version order.
+    fn events_for(
+        &self,
+        kind: &str,
+        id: &str,
+    ) -> impl Future<Output = Result<Vec<StoredEvent>, StoreError>> + Send;
+
+    /// Up to `limit` (1..=10,000) events with `seq` greater than `seq`, in `seq` order.
+    fn events_since(
+        &self,
+        seq: i64,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<StoredEvent>, StoreError>> + Send;
+
+    /// Audit-log lines matching `filter`, in `seq` order.
+    fn audit(
+        &self,
+        filter: &AuditFilter,
+    ) -> impl Future<Output = Result<Vec<AuditRecord>, StoreError>> + Send;
+
+    /// Whether `org_id` holds any access grant (referred, assigned, authorized) for `member_id`.
+    fn has_access(
+        &self,
+        org_id: &str,
+        member_id: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}

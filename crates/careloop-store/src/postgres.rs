@@ -1,0 +1,105 @@
+//! PostgreSQL adapter: plans at scale. Default durable settings (`fsync=on`,
+//! `synchronous_commit=on`): a commit returns after its WAL record is flushed. READ COMMITTED
+//! transactions; optimistic concurrency is enforced by `UPDATE ... WHERE version = expected`,
+//! which re-checks the row after a concurrent writer commits.
+
+use std::str::FromStr;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+
+use crate::batch::WriteBatch;
+use crate::error::StoreError;
+use crate::migrations::{Engine, migrator};
+use crate::port::Store;
+use crate::query::{AuditFilter, QueuePage, QueueQuery};
+use crate::records::{AuditRecord, CommitReceipt, StoredAggregate, StoredEvent, StoredResponse};
+
+mod ops {
+    crate::ops::store_ops!(sqlx::Postgres);
+}
+
+/// Connections in the pool.
+const CONNECTIONS: u32 = 16;
+
+/// The PostgreSQL store.
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects to `url` (`postgres://user@host:port/db`). Run [`Store::migrate`] before use.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|_| StoreError::invalid("database URL", "not a valid PostgreSQL URL"))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(CONNECTIONS)
+            .connect_with(options)
+            .await?;
+        Ok(PostgresStore { pool })
+    }
+
+    /// Closes the pool.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+impl Store for PostgresStore {
+    async fn migrate(&self) -> Result<(), StoreError> {
+        // sqlx takes an advisory lock, so concurrent starts migrate once.
+        migrator(Engine::Postgres).run(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn commit(&self, batch: WriteBatch) -> Result<CommitReceipt, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let receipt = ops::apply(&mut tx, &batch).await;
+        match receipt {
+            Ok(CommitReceipt::Committed(done)) => {
+                tx.commit().await?;
+                Ok(CommitReceipt::Committed(done))
+            }
+            Ok(replayed) => {
+                tx.rollback().await?;
+                Ok(replayed)
+            }
+            Err(e) => {
+                tx.rollback().await?;
+                Err(e)
+            }
+        }
+    }
+
+    async fn get(&self, kind: &str, id: &str) -> Result<Option<StoredAggregate>, StoreError> {
+        ops::get(&self.pool, kind, id).await
+    }
+
+    async fn idempotent_response(
+        &self,
+        actor: &str,
+        key: &str,
+    ) -> Result<Option<StoredResponse>, StoreError> {
+        ops::idempotent_response(&self.pool, actor, key).await
+    }
+
+    async fn queue(&self, query: &QueueQuery) -> Result<QueuePage, StoreError> {
+        ops::queue(&self.pool, query).await
+    }
+
+    async fn events_for(&self, kind: &str, id: &str) -> Result<Vec<StoredEvent>, StoreError> {
+        ops::events_for(&self.pool, kind, id).await
+    }
+
+    async fn events_since(&self, seq: i64, limit: u32) -> Result<Vec<StoredEvent>, StoreError> {
+        ops::events_since(&self.pool, seq, limit).await
+    }
+
+    async fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditRecord>, StoreError> {
+        ops::audit(&self.pool, filter).await
+    }
+
+    async fn has_access(&self, org_id: &str, member_id: &str) -> Result<bool, StoreError> {
+        ops::has_access(&self.pool, org_id, member_id).await
+    }
+}

@@ -1,0 +1,255 @@
+//! Read-side queries (work queue, audit log) and the plain SQL they compile to. The SQL is the
+//! same on SQLite and PostgreSQL (`$n` placeholders; see docs/storage.md for the EXPLAIN notes).
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::error::StoreError;
+
+/// Largest page a queue or audit query returns.
+pub const MAX_PAGE: u32 = 10_000;
+
+/// Which organization's view of the queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OrgScope {
+    /// Records owned by this (plan) organization: `aggregates.org_id`.
+    OwnedBy(String),
+    /// Records about members this organization was granted access to (`member_access`): a
+    /// provider sees only members referred, assigned or authorized to it.
+    AccessibleTo(String),
+}
+
+/// Keyset position: the last (due_at, id) of the previous page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueCursor {
+    pub due_at: Timestamp,
+    pub id: String,
+}
+
+/// A work-queue page request: aggregates of `kind` in one of `statuses` that have a `due_at`,
+/// ordered by (due_at, id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueQuery {
+    pub kind: String,
+    /// At least one status.
+    pub statuses: Vec<String>,
+    pub org: Option<OrgScope>,
+    pub plan_id: Option<String>,
+    pub county: Option<String>,
+    /// Only items due strictly before this instant (the at-risk boundary: `now + window`).
+    pub due_before: Option<Timestamp>,
+    /// 1..=10,000.
+    pub limit: u32,
+    /// Continue after this position (from [`QueuePage::next`]).
+    pub after: Option<QueueCursor>,
+}
+
+impl QueueQuery {
+    /// A first page of `kind` in `statuses`, no other filter.
+    pub fn new(kind: impl Into<String>, statuses: &[&str], limit: u32) -> Self {
+        QueueQuery {
+            kind: kind.into(),
+            statuses: statuses.iter().map(|s| (*s).to_owned()).collect(),
+            org: None,
+            plan_id: None,
+            county: None,
+            due_before: None,
+            limit,
+            after: None,
+        }
+    }
+}
+
+/// One queue page. `next` is set when the page is full; the following page may be empty.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueuePage {
+    pub items: Vec<crate::StoredAggregate>,
+    pub next: Option<QueueCursor>,
+}
+
+/// Audit-log filter; every set field must match. Lines come in `seq` order after `after_seq`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    pub org_id: Option<String>,
+    pub member_id: Option<String>,
+    pub record_kind: Option<String>,
+    pub record_id: Option<String>,
+    #[serde(default)]
+    pub after_seq: i64,
+    /// 1..=10,000.
+    pub limit: u32,
+}
+
+/// A value bound to a `$n` placeholder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+/// SQL text plus its binds in placeholder order.
+#[derive(Debug, Default)]
+pub(crate) struct Sql {
+    pub text: String,
+    pub binds: Vec<Bind>,
+}
+
+impl Sql {
+    /// Adds a bind and returns its placeholder.
+    fn bind(&mut self, b: Bind) -> String {
+        self.binds.push(b);
+        format!("${}", self.binds.len())
+    }
+}
+
+pub(crate) const AGGREGATE_COLUMNS: &str = "kind, id, version, org_id, member_id, status, due_at, \
+     plan_id, county, body, created_at, updated_at";
+
+pub(crate) fn check_limit(limit: u32) -> Result<i64, StoreError> {
+    if limit == 0 || limit > MAX_PAGE {
+        return Err(StoreError::invalid(
+            "limit",
+            format!("{limit} is outside 1..={MAX_PAGE}"),
+        ));
+    }
+    Ok(i64::from(limit))
+}
+
+/// The queue query: one index range scan on `aggregates_queue (kind, status, due_at, id)` per
+/// status, merged by (due_at, id). Each arm is already limited, so the merge reads at most
+/// `limit` rows per status.
+pub(crate) fn queue_sql(q: &QueueQuery) -> Result<Sql, StoreError> {
+    let limit = check_limit(q.limit)?;
+    let mut statuses: Vec<&str> = q.statuses.iter().map(String::as_str).collect();
+    statuses.sort_unstable();
+    statuses.dedup();
+    if statuses.is_empty() {
+        return Err(StoreError::invalid(
+            "statuses",
+            "at least one status is needed",
+        ));
+    }
+    let mut sql = Sql::default();
+    let kind = sql.bind(Bind::Text(q.kind.clone()));
+    let lim = sql.bind(Bind::Int(limit));
+    let mut common = String::from(" AND a.due_at IS NOT NULL");
+    if let Some(before) = q.due_before {
+        let p = sql.bind(Bind::Int(before.as_millisecond()));
+        common.push_str(&format!(" AND a.due_at < {p}"));
+    }
+    if let Some(after) = &q.after {
+        let d = sql.bind(Bind::Int(after.due_at.as_millisecond()));
+        let i = sql.bind(Bind::Text(after.id.clone()));
+        common.push_str(&format!(" AND (a.due_at, a.id) > ({d}, {i})"));
+    }
+    match &q.org {
+        Some(OrgScope::OwnedBy(org)) => {
+            let p = sql.bind(Bind::Text(org.clone()));
+            common.push_str(&format!(" AND a.org_id = {p}"));
+        }
+        Some(OrgScope::AccessibleTo(org)) => {
+            let p = sql.bind(Bind::Text(org.clone()));
+            common.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM member_access m \
+                 WHERE m.org_id = {p} AND m.member_id = a.member_id)"
+            ));
+        }
+        None => {}
+    }
+    if let Some(plan) = &q.plan_id {
+        let p = sql.bind(Bind::Text(plan.clone()));
+        common.push_str(&format!(" AND a.plan_id = {p}"));
+    }
+    if let Some(county) = &q.county {
+        let p = sql.bind(Bind::Text(county.clone()));
+        common.push_str(&format!(" AND a.county = {p}"));
+    }
+    let arm = |status: &str| {
+        format!(
+            "SELECT {AGGREGATE_COLUMNS} FROM aggregates a WHERE a.kind = {kind} \
+             AND a.status = {status}{common} ORDER BY a.due_at, a.id LIMIT {lim}"
+        )
+    };
+    if let [only] = statuses.as_slice() {
+        let s = sql.bind(Bind::Text((*only).to_owned()));
+        sql.text = arm(&s);
+    } else {
+        let mut arms = Vec::with_capacity(statuses.len());
+        for (n, status) in statuses.iter().enumerate() {
+            let s = sql.bind(Bind::Text((*status).to_owned()));
+            arms.push(format!("SELECT * FROM ({}) AS q{n}", arm(&s)));
+        }
+        sql.text = format!(
+            "{} ORDER BY due_at, id LIMIT {lim}",
+            arms.join(" UNION ALL ")
+        );
+    }
+    Ok(sql)
+}
+
+pub(crate) fn audit_sql(f: &AuditFilter) -> Result<Sql, StoreError> {
+    let limit = check_limit(f.limit)?;
+    let mut sql = Sql::default();
+    let after = sql.bind(Bind::Int(f.after_seq));
+    let mut text = format!(
+        "SELECT seq, actor, org_id, action, record_kind, record_id, member_id, at \
+         FROM audit_log WHERE seq > {after}"
+    );
+    let fields = [
+        ("actor", &f.actor),
+        ("org_id", &f.org_id),
+        ("member_id", &f.member_id),
+        ("record_kind", &f.record_kind),
+        ("record_id", &f.record_id),
+    ];
+    for (column, value) in fields {
+        if let Some(v) = value {
+            let p = sql.bind(Bind::Text(v.clone()));
+            text.push_str(&format!(" AND {column} = {p}"));
+        }
+    }
+    let lim = sql.bind(Bind::Int(limit));
+    text.push_str(&format!(" ORDER BY seq LIMIT {lim}"));
+    sql.text = text;
+    Ok(sql)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queue_sql_uses_one_indexed_arm_per_status() -> Result<(), StoreError> {
+        let mut q = QueueQuery::new("auth", &["pended", "received", "pended"], 50);
+        q.org = Some(OrgScope::AccessibleTo("org-1".into()));
+        let sql = queue_sql(&q)?;
+        assert_eq!(sql.text.matches("UNION ALL").count(), 1, "{}", sql.text);
+        assert_eq!(sql.text.matches("member_access").count(), 2);
+        // kind, limit, org, then one bind per distinct status
+        assert_eq!(sql.binds.len(), 5);
+        Ok(())
+    }
+
+    #[test]
+    fn queue_sql_rejects_empty_statuses_and_bad_limits() {
+        let no_status = QueueQuery::new("auth", &[], 10);
+        assert!(matches!(
+            queue_sql(&no_status),
+            Err(StoreError::Invalid {
+                field: "statuses",
+                ..
+            })
+        ));
+        for limit in [0, MAX_PAGE + 1] {
+            let q = QueueQuery::new("auth", &["pended"], limit);
+            assert!(matches!(
+                queue_sql(&q),
+                Err(StoreError::Invalid { field: "limit", .. })
+            ));
+        }
+    }
+}

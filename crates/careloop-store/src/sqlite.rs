@@ -1,0 +1,168 @@
+//! SQLite adapter: the embedded default. WAL journal, `synchronous=FULL` (a commit is on disk
+//! before it returns, so an acknowledged write survives SIGKILL and power loss), a busy timeout,
+//! ONE writer connection (SQLite allows one writer; queueing in the pool beats lock retries) and
+//! a pool of read-only connections that read concurrently with the writer.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Serialize;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+use crate::batch::WriteBatch;
+use crate::error::StoreError;
+use crate::migrations::{Engine, migrator};
+use crate::port::Store;
+use crate::query::{AuditFilter, QueuePage, QueueQuery};
+use crate::records::{AuditRecord, CommitReceipt, StoredAggregate, StoredEvent, StoredResponse};
+
+mod ops {
+    crate::ops::store_ops!(sqlx::Sqlite);
+}
+
+/// How long a connection waits for a lock held by another process before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Read-only connections in the read pool.
+const READERS: u32 = 4;
+
+/// The SQLite store over one database file.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    path: PathBuf,
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+/// The durability settings in force on the writer connection (for health checks and tests).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SqliteSettings {
+    /// `wal` expected.
+    pub journal_mode: String,
+    /// 2 = FULL expected.
+    pub synchronous: i64,
+    pub busy_timeout_ms: i64,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database file at `path`. Run [`Store::migrate`] before use.
+    pub async fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        let base = SqliteConnectOptions::new()
+            .filename(&path)
+            .busy_timeout(BUSY_TIMEOUT)
+            .foreign_keys(true);
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .connect_with(
+                base.clone()
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full),
+            )
+            .await?;
+        // The file is in WAL mode now (persistent), so readers need not set it.
+        let reader = SqlitePoolOptions::new()
+            .max_connections(READERS)
+            .connect_with(base.read_only(true))
+            .await?;
+        Ok(SqliteStore {
+            path,
+            writer,
+            reader,
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The durability settings of the writer connection.
+    pub async fn settings(&self) -> Result<SqliteSettings, StoreError> {
+        let mut conn = self.writer.acquire().await?;
+        let journal_mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&mut *conn)
+            .await?;
+        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&mut *conn)
+            .await?;
+        let busy_timeout_ms: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+            .fetch_one(&mut *conn)
+            .await?;
+        Ok(SqliteSettings {
+            journal_mode,
+            synchronous,
+            busy_timeout_ms,
+        })
+    }
+
+    /// Closes both pools (checkpointing the WAL on the last connection).
+    pub async fn close(&self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+}
+
+impl Store for SqliteStore {
+    async fn migrate(&self) -> Result<(), StoreError> {
+        migrator(Engine::Sqlite).run(&self.writer).await?;
+        Ok(())
+    }
+
+    async fn commit(&self, batch: WriteBatch) -> Result<CommitReceipt, StoreError> {
+        // IMMEDIATE takes the write lock up front, so a second process (e.g. `careloop migrate`
+        // beside `serve`) waits on busy_timeout instead of failing mid-transaction.
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let receipt = ops::apply(&mut tx, &batch).await;
+        match receipt {
+            Ok(CommitReceipt::Committed(done)) => {
+                tx.commit().await?;
+                Ok(CommitReceipt::Committed(done))
+            }
+            Ok(replayed) => {
+                tx.rollback().await?;
+                Ok(replayed)
+            }
+            Err(e) => {
+                // Dropping would roll back too; an explicit rollback keeps the writer clean.
+                tx.rollback().await?;
+                Err(e)
+            }
+        }
+    }
+
+    async fn get(&self, kind: &str, id: &str) -> Result<Option<StoredAggregate>, StoreError> {
+        ops::get(&self.reader, kind, id).await
+    }
+
+    async fn idempotent_response(
+        &self,
+        actor: &str,
+        key: &str,
+    ) -> Result<Option<StoredResponse>, StoreError> {
+        ops::idempotent_response(&self.reader, actor, key).await
+    }
+
+    async fn queue(&self, query: &QueueQuery) -> Result<QueuePage, StoreError> {
+        ops::queue(&self.reader, query).await
+    }
+
+    async fn events_for(&self, kind: &str, id: &str) -> Result<Vec<StoredEvent>, StoreError> {
+        ops::events_for(&self.reader, kind, id).await
+    }
+
+    async fn events_since(&self, seq: i64, limit: u32) -> Result<Vec<StoredEvent>, StoreError> {
+        ops::events_since(&self.reader, seq, limit).await
+    }
+
+    async fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditRecord>, StoreError> {
+        ops::audit(&self.reader, filter).await
+    }
+
+    async fn has_access(&self, org_id: &str, member_id: &str) -> Result<bool, StoreError> {
+        ops::has_access(&self.reader, org_id, member_id).await
+    }
+}
