@@ -28,6 +28,8 @@ enum Command {
     Offerings(cmd::offerings::Args),
     /// Inspect and validate policy packs and plan overlays.
     Policy(cmd::policy::Args),
+    /// Create or upgrade the database schema (SQLite file or PostgreSQL).
+    Migrate(cmd::migrate::Args),
 }
 
 fn main() -> ExitCode {
@@ -61,5 +63,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Catalog(args) => cmd::catalog::run(args, &pack, &mut out),
         Command::Offerings(args) => cmd::offerings::run(args, &pack, &mut out),
         Command::Policy(args) => cmd::policy::run(args, &pack, &mut out),
+        Command::Migrate(args) => cmd::migrate::run(args, &pack, &mut out),
     }
 }

@@ -4,5 +4,6 @@ pub mod catalog;
 pub mod clock;
 pub mod cs;
 pub mod eligibility;
+pub mod migrate;
 pub mod offerings;
 pub mod policy;
