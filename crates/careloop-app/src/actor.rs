@@ -104,3 +104,41 @@ impl Actor {
         self.roles.contains(&role)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_must_belong_to_the_organization_kind() {
+        let table = [
+            (OrgKind::Plan, Role::PlanUmReviewer, true),
+            (OrgKind::Plan, Role::ProviderCareManager, false),
+            (OrgKind::EcmProvider, Role::ProviderCareManager, true),
+            (OrgKind::CsProvider, Role::ProviderAdmin, true),
+            (OrgKind::CsProvider, Role::PlanAdmin, false),
+            (OrgKind::ReferringEntity, Role::Referrer, true),
+            (OrgKind::ReferringEntity, Role::ProviderCareManager, false),
+        ];
+        for (kind, role, ok) in table {
+            let result = Actor::new("u", "org", kind, vec![role]);
+            assert_eq!(result.is_ok(), ok, "{kind:?} {role:?}");
+            if !ok {
+                assert!(matches!(
+                    result,
+                    Err(AppError::Invalid {
+                        field: "actor.roles",
+                        ..
+                    })
+                ));
+            }
+        }
+        assert!(matches!(
+            Actor::new(" ", "org", OrgKind::Plan, vec![]),
+            Err(AppError::Invalid {
+                field: "actor.user_id",
+                ..
+            })
+        ));
+    }
+}

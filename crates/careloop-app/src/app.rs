@@ -385,3 +385,56 @@ fn decode_response<T: DeserializeOwned>(body: &str) -> Result<T, AppError> {
         })
     })
 }
+
+#[cfg(test)]
+#[allow(clippy::panic)]
+mod tests {
+    use super::*;
+
+    fn hash(key: Option<&str>, action: Action, id: &str, input: &serde_json::Value) -> String {
+        match Idem::new(key, action, id, input) {
+            Ok(Some(idem)) => idem.request_hash,
+            other => panic!("expected a hash, got {:?}", other.map(|o| o.is_some())),
+        }
+    }
+
+    #[test]
+    fn idempotency_hash_covers_use_case_id_and_input_only() {
+        let input = serde_json::json!({ "reason": "x" });
+        let base = hash(Some("k"), Action::PendAuthorization, "a-1", &input);
+        assert_eq!(base.len(), 64);
+        assert_eq!(
+            base,
+            hash(Some("other-key"), Action::PendAuthorization, "a-1", &input)
+        );
+        let differing = [
+            hash(Some("k"), Action::ExtendAuthorization, "a-1", &input),
+            hash(Some("k"), Action::PendAuthorization, "a-2", &input),
+            hash(
+                Some("k"),
+                Action::PendAuthorization,
+                "a-1",
+                &serde_json::json!({ "reason": "y" }),
+            ),
+        ];
+        for h in differing {
+            assert_ne!(h, base);
+        }
+    }
+
+    #[test]
+    fn no_key_means_no_idempotency_and_an_empty_key_is_refused() {
+        let input = serde_json::json!({});
+        assert!(matches!(
+            Idem::new(None, Action::CreateReferral, "r", &input),
+            Ok(None)
+        ));
+        assert!(matches!(
+            Idem::new(Some("  "), Action::CreateReferral, "r", &input),
+            Err(AppError::Invalid {
+                field: "Idempotency-Key",
+                ..
+            })
+        ));
+    }
+}

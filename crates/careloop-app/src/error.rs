@@ -118,3 +118,84 @@ impl From<StoreError> for AppError {
         }
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_error_maps_to_its_http_status() {
+        let table = [
+            (
+                AppError::NotFound {
+                    kind: "referral",
+                    id: "r".into(),
+                },
+                404,
+            ),
+            (AppError::Forbidden { action: "read" }, 403),
+            (AppError::invalid("reason", "empty"), 422),
+            (
+                AppError::Conflict {
+                    kind: "referral".into(),
+                    id: "r".into(),
+                    expected: 1,
+                    found: "version 2".into(),
+                },
+                409,
+            ),
+            (AppError::IdempotencyMismatch { key: "k".into() }, 422),
+        ];
+        for (err, status) in table {
+            assert_eq!(err.http_status(), status, "{err}");
+        }
+    }
+
+    #[test]
+    fn workflow_refusals_name_their_field() {
+        let cases = [
+            (
+                WorkflowError::IllegalTransition {
+                    action: "approve",
+                    subject: "a request",
+                    status: "withdrawn".into(),
+                },
+                "transition",
+                "cannot approve a request that is withdrawn",
+            ),
+            (
+                WorkflowError::EmptyField {
+                    field: "information_needed",
+                },
+                "information_needed",
+                "information_needed is required and must not be empty",
+            ),
+        ];
+        for (e, want_field, want_problem) in cases {
+            match AppError::from(e) {
+                AppError::Invalid { field, problem } => {
+                    assert_eq!((field, problem.as_str()), (want_field, want_problem));
+                }
+                other => panic!("expected Invalid, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn store_conflicts_and_key_reuse_keep_their_meaning() {
+        let conflict = AppError::from(StoreError::Conflict {
+            kind: "authorization".into(),
+            id: "a".into(),
+            expected: 1,
+            actual: Some(2),
+        });
+        assert!(matches!(conflict, AppError::Conflict { expected: 1, .. }));
+        assert!(conflict.to_string().contains("found version 2"));
+        let reuse = AppError::from(StoreError::IdempotencyMismatch {
+            actor: "u".into(),
+            key: "k".into(),
+        });
+        assert!(matches!(reuse, AppError::IdempotencyMismatch { .. }));
+    }
+}
