@@ -132,6 +132,7 @@ macro_rules! app_scenarios {
             referrer_sees_only_own_referrals,
             idempotent_retry_returns_same_record_and_writes_nothing,
             illegal_transition_is_invalid_and_changes_nothing,
+            concurrent_changes_commit_once,
         );
     };
 }

@@ -187,3 +187,58 @@ pub async fn illegal_transition_is_invalid_and_changes_nothing<S: Store>(store: 
         1
     );
 }
+
+/// Eight reviewers pend the same request at once (different keys): exactly one change commits;
+/// the others are a Conflict (they read version 1) or an illegal transition (they read the
+/// pended request). One event is added.
+pub async fn concurrent_changes_commit_once<S: Store + 'static>(store: S) {
+    let app = std::sync::Arc::new(app(store));
+    let t0 = ts("2026-11-02T17:00:00Z");
+    app.submit_authorization(
+        &provider("org-ecm-a"),
+        submission("auth-c", "mem-c"),
+        None,
+        t0,
+    )
+    .await
+    .unwrap();
+    let mut tasks = Vec::new();
+    for n in 0..8 {
+        let app = app.clone();
+        tasks.push(tokio::spawn(async move {
+            let key = format!("k-{n}");
+            app.pend_authorization(
+                &reviewer(),
+                "auth-c",
+                PendAuthorization {
+                    information_needed: format!("item {n}"),
+                    expected_version: None,
+                },
+                Some(&key),
+                t0,
+            )
+            .await
+        }));
+    }
+    let mut committed = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(rec) => {
+                assert_eq!(rec.version, 2);
+                committed += 1;
+            }
+            Err(AppError::Conflict { .. }) => {}
+            Err(AppError::Invalid { field, .. }) => assert_eq!(field, "transition"),
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(committed, 1);
+    assert_eq!(
+        app.store()
+            .events_for("authorization", "auth-c")
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}
