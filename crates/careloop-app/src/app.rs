@@ -1,0 +1,440 @@
+//! The write path (issue #3): every change checks access, runs the domain transition and stores
+//! the new state, one event, the access grants, an audit line and the Idempotency-Key record in
+//! ONE transaction (`Store::commit`). Reads are audited too. No clock: each call takes `now`.
+
+use careloop_domain::PolicyPack;
+use careloop_domain::cs_limits::CsLimitInput;
+use careloop_domain::workflow::Ctx;
+use careloop_store::{
+    AccessGrant, AggregateWrite, AuditEntry, CommitReceipt, IdempotencyRecord, NewEvent, Store,
+    WriteBatch,
+};
+use jiff::Timestamp;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+
+use crate::access::{self, Action, RecordOwners};
+use crate::actor::Actor;
+use crate::error::AppError;
+use crate::record::{Aggregate, Record, StoredBody, kebab};
+
+/// The use cases, over one store and one policy pack.
+pub struct App<S: Store> {
+    store: S,
+    pack: PolicyPack,
+}
+
+/// A transition to store: the command, the facts it needs and the access it grants.
+pub(crate) struct Transition<'a, A: Aggregate> {
+    pub command: A::Command,
+    pub cs_limit_input: Option<&'a CsLimitInput>,
+    pub grants: Vec<AccessGrant>,
+}
+
+/// Where a new record goes.
+pub(crate) struct NewRecord {
+    pub id: String,
+    pub owners: RecordOwners,
+    pub plan_id: Option<String>,
+    pub county: Option<String>,
+}
+
+/// The Idempotency-Key of a POST and the hash of its request.
+pub(crate) struct Idem {
+    pub key: String,
+    pub request_hash: String,
+}
+
+impl Idem {
+    /// SHA-256 (hex) of the use case, the record id and the input: a retry with the same input
+    /// replays; the same key with other input is an `IdempotencyMismatch`.
+    pub(crate) fn new(
+        key: Option<&str>,
+        action: Action,
+        id: &str,
+        input: &impl Serialize,
+    ) -> Result<Option<Idem>, AppError> {
+        let Some(key) = key else { return Ok(None) };
+        if key.trim().is_empty() {
+            return Err(AppError::invalid("Idempotency-Key", "must not be empty"));
+        }
+        let canonical = serde_json::to_vec(&serde_json::json!({
+            "use_case": action.as_str(),
+            "id": id,
+            "input": input,
+        }))
+        .map_err(|e| AppError::invalid("request", e.to_string()))?;
+        let digest = Sha256::digest(&canonical);
+        let request_hash = digest.iter().map(|b| format!("{b:02x}")).collect();
+        Ok(Some(Idem {
+            key: key.to_owned(),
+            request_hash,
+        }))
+    }
+}
+
+impl<S: Store> App<S> {
+    pub fn new(store: S, pack: PolicyPack) -> Self {
+        App { store, pack }
+    }
+
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    pub fn pack(&self) -> &PolicyPack {
+        &self.pack
+    }
+
+    /// Writes audit lines only (a read, a list, or a refused attempt).
+    pub(crate) async fn audit(
+        &self,
+        actor: &Actor,
+        entries: Vec<AuditEntry>,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let mut batch = WriteBatch::new(actor.user_id.clone(), now);
+        batch.audit = entries;
+        self.store.commit(batch).await?;
+        Ok(())
+    }
+
+    fn entry(
+        actor: &Actor,
+        action: &str,
+        kind: &str,
+        id: &str,
+        member_id: Option<String>,
+    ) -> AuditEntry {
+        AuditEntry {
+            org_id: actor.org_id.clone(),
+            action: action.to_owned(),
+            record_kind: kind.to_owned(),
+            record_id: id.to_owned(),
+            member_id,
+        }
+    }
+
+    /// Refuses an action the actor's roles do not permit, auditing the attempt.
+    pub(crate) async fn require_role(
+        &self,
+        actor: &Actor,
+        action: Action,
+        kind: &str,
+        id: &str,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        actor.check()?;
+        if access::permits(actor, action) {
+            return Ok(());
+        }
+        let refused = format!("{}-forbidden", action.as_str());
+        self.audit(
+            actor,
+            vec![Self::entry(actor, &refused, kind, id, None)],
+            now,
+        )
+        .await?;
+        Err(AppError::Forbidden {
+            action: action.as_str(),
+        })
+    }
+
+    /// Loads a record the actor may act on: role first, then visibility. A record the actor's
+    /// organization may not see is NotFound, exactly like a missing one; the attempt is audited.
+    pub(crate) async fn load<A: Aggregate>(
+        &self,
+        actor: &Actor,
+        action: Action,
+        id: &str,
+        now: Timestamp,
+    ) -> Result<Record<A::State>, AppError> {
+        self.require_role(actor, action, A::KIND, id, now).await?;
+        let not_found = AppError::NotFound {
+            kind: A::KIND,
+            id: id.to_owned(),
+        };
+        let denied = format!("{}-denied", action.as_str());
+        let Some(stored) = self.store.get(A::KIND, id).await? else {
+            self.audit(
+                actor,
+                vec![Self::entry(actor, &denied, A::KIND, id, None)],
+                now,
+            )
+            .await?;
+            return Err(not_found);
+        };
+        let record = Record::<A::State>::from_stored(stored)?;
+        let granted = if actor.org_kind.is_provider() {
+            self.store
+                .has_access(&actor.org_id, &record.member_id)
+                .await?
+        } else {
+            false
+        };
+        if !access::may_see(actor, &record.owners, granted) {
+            // The member id is not the denied user's to know, but compliance needs it.
+            let line = Self::entry(actor, &denied, A::KIND, id, Some(record.member_id.clone()));
+            self.audit(actor, vec![line], now).await?;
+            return Err(not_found);
+        }
+        Ok(record)
+    }
+
+    /// An audited read.
+    pub(crate) async fn read<A: Aggregate>(
+        &self,
+        actor: &Actor,
+        action: Action,
+        id: &str,
+        now: Timestamp,
+    ) -> Result<Record<A::State>, AppError> {
+        let record = self.load::<A>(actor, action, id, now).await?;
+        let line = Self::entry(
+            actor,
+            action.as_str(),
+            A::KIND,
+            id,
+            Some(record.member_id.clone()),
+        );
+        self.audit(actor, vec![line], now).await?;
+        Ok(record)
+    }
+
+    /// The stored response of an earlier request with this key, when there is one.
+    pub(crate) async fn replay<A: Aggregate>(
+        &self,
+        actor: &Actor,
+        idem: Option<&Idem>,
+    ) -> Result<Option<Record<A::State>>, AppError> {
+        let Some(idem) = idem else { return Ok(None) };
+        let Some(stored) = self
+            .store
+            .idempotent_response(&actor.user_id, &idem.key)
+            .await?
+        else {
+            return Ok(None);
+        };
+        if stored.request_hash != idem.request_hash {
+            return Err(AppError::IdempotencyMismatch {
+                key: idem.key.clone(),
+            });
+        }
+        decode_response(&stored.response_body).map(Some)
+    }
+
+    /// Creates a record (version 1) from its first command.
+    pub(crate) async fn create<A: Aggregate>(
+        &self,
+        actor: &Actor,
+        action: Action,
+        new: NewRecord,
+        transition: Transition<'_, A>,
+        idem: Option<Idem>,
+        now: Timestamp,
+    ) -> Result<Record<A::State>, AppError> {
+        if let Some(done) = self.replay::<A>(actor, idem.as_ref()).await? {
+            return Ok(done);
+        }
+        let prior = Record {
+            kind: A::KIND.to_owned(),
+            id: new.id,
+            version: 0,
+            owners: new.owners,
+            member_id: String::new(),
+            status: String::new(),
+            due_at: None,
+            plan_id: new.plan_id,
+            county: new.county,
+            state: A::State::default(),
+        };
+        self.write::<A>(actor, action, prior, transition, idem, 201, now)
+            .await
+    }
+
+    /// Applies a command to a loaded record. `expected_version` (the caller's If-Match) must
+    /// match the loaded version; the store re-checks it at commit.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn change<'a, A: Aggregate>(
+        &self,
+        actor: &Actor,
+        action: Action,
+        id: &str,
+        expected_version: Option<i64>,
+        idem: Option<Idem>,
+        now: Timestamp,
+        make: impl FnOnce(&Record<A::State>) -> Result<Transition<'a, A>, AppError>,
+    ) -> Result<Record<A::State>, AppError> {
+        if let Some(done) = self.replay::<A>(actor, idem.as_ref()).await? {
+            return Ok(done);
+        }
+        let record = self.load::<A>(actor, action, id, now).await?;
+        if let Some(expected) = expected_version
+            && expected != record.version
+        {
+            return Err(AppError::Conflict {
+                kind: A::KIND.to_owned(),
+                id: id.to_owned(),
+                expected,
+                found: format!("version {}", record.version),
+            });
+        }
+        let transition = make(&record)?;
+        self.write::<A>(actor, action, record, transition, idem, 200, now)
+            .await
+    }
+
+    /// Decides, applies, and commits state + one event + grants + audit + idempotency record.
+    #[allow(clippy::too_many_arguments)]
+    async fn write<A: Aggregate>(
+        &self,
+        actor: &Actor,
+        action: Action,
+        prior: Record<A::State>,
+        transition: Transition<'_, A>,
+        idem: Option<Idem>,
+        status_code: u16,
+        now: Timestamp,
+    ) -> Result<Record<A::State>, AppError> {
+        let mut ctx = Ctx::new(&self.pack);
+        if let Some(input) = transition.cs_limit_input {
+            ctx = ctx.with_cs_limit_input(input);
+        }
+        let events = A::decide(&prior.state, transition.command, &ctx)?;
+        let Some(first) = events.first() else {
+            return Ok(prior);
+        };
+        let event_type = kebab(first);
+        let state = events
+            .iter()
+            .fold(prior.state.clone(), |s, e| A::apply(s, e));
+        let record = Record {
+            kind: prior.kind,
+            id: prior.id,
+            version: prior.version.saturating_add(1),
+            owners: prior.owners,
+            member_id: A::member_id(&state).to_owned(),
+            status: A::status(&state),
+            due_at: A::due_at(&state),
+            plan_id: prior.plan_id,
+            county: prior.county,
+            state,
+        };
+        let body = serde_json::to_value(StoredBody {
+            owners: record.owners.clone(),
+            state: record.state.clone(),
+        })
+        .map_err(|e| AppError::invalid("state", e.to_string()))?;
+        let event_body = serde_json::to_value(serde_json::json!({ "events": events }))
+            .map_err(|e| AppError::invalid("events", e.to_string()))?;
+        let mut batch = WriteBatch::new(actor.user_id.clone(), now);
+        batch.aggregates.push(AggregateWrite {
+            kind: A::KIND.to_owned(),
+            id: record.id.clone(),
+            expected_version: prior.version,
+            org_id: record.owners.owner_org_id.clone(),
+            member_id: Some(record.member_id.clone()),
+            status: record.status.clone(),
+            due_at: record.due_at,
+            plan_id: record.plan_id.clone(),
+            county: record.county.clone(),
+            body,
+        });
+        batch.events.push(NewEvent {
+            kind: A::KIND.to_owned(),
+            aggregate_id: record.id.clone(),
+            version: record.version,
+            event_type,
+            body: event_body,
+        });
+        batch.grants = transition.grants;
+        batch.audit.push(Self::entry(
+            actor,
+            action.as_str(),
+            A::KIND,
+            &record.id,
+            Some(record.member_id.clone()),
+        ));
+        if let Some(idem) = idem {
+            let response_body = serde_json::to_string(&record)
+                .map_err(|e| AppError::invalid("response", e.to_string()))?;
+            batch.idempotency = Some(IdempotencyRecord {
+                key: idem.key,
+                request_hash: idem.request_hash,
+                status_code,
+                response_body,
+            });
+        }
+        match self.store.commit(batch).await? {
+            CommitReceipt::Committed(_) => Ok(record),
+            CommitReceipt::Replayed(stored) => decode_response(&stored.response_body),
+        }
+    }
+}
+
+fn decode_response<T: DeserializeOwned>(body: &str) -> Result<T, AppError> {
+    serde_json::from_str(body).map_err(|e| {
+        AppError::Store(careloop_store::StoreError::Corrupt {
+            table: "idempotency",
+            column: "response_body",
+            source: Box::new(e),
+        })
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::panic)]
+mod tests {
+    use super::*;
+
+    fn hash(key: Option<&str>, action: Action, id: &str, input: &serde_json::Value) -> String {
+        match Idem::new(key, action, id, input) {
+            Ok(Some(idem)) => idem.request_hash,
+            other => panic!("expected a hash, got {:?}", other.map(|o| o.is_some())),
+        }
+    }
+
+    #[test]
+    fn idempotency_hash_covers_use_case_id_and_input_only() {
+        let input = serde_json::json!({ "reason": "x" });
+        let base = hash(Some("k"), Action::PendAuthorization, "a-1", &input);
+        assert_eq!(base.len(), 64);
+        assert_eq!(
+            base,
+            hash(Some("other-key"), Action::PendAuthorization, "a-1", &input)
+        );
+        let differing = [
+            hash(Some("k"), Action::ExtendAuthorization, "a-1", &input),
+            hash(Some("k"), Action::PendAuthorization, "a-2", &input),
+            hash(
+                Some("k"),
+                Action::PendAuthorization,
+                "a-1",
+                &serde_json::json!({ "reason": "y" }),
+            ),
+        ];
+        for h in differing {
+            assert_ne!(h, base);
+        }
+    }
+
+    #[test]
+    fn no_key_means_no_idempotency_and_an_empty_key_is_refused() {
+        let input = serde_json::json!({});
+        assert!(matches!(
+            Idem::new(None, Action::CreateReferral, "r", &input),
+            Ok(None)
+        ));
+        assert!(matches!(
+            Idem::new(Some("  "), Action::CreateReferral, "r", &input),
+            Err(AppError::Invalid {
+                field: "Idempotency-Key",
+                ..
+            })
+        ));
+    }
+}

@@ -1,0 +1,414 @@
+//! Authorization use cases (CALAIM.md §4): a provider submits a request, plan UM reviewers pend,
+//! extend and decide it, the member's appeal is filed and resolved, and the work queue lists open
+//! requests at risk or overdue (`workflow::queue`).
+
+use careloop_domain::clock::ClockKind;
+use careloop_domain::cs_limits::CsLimitInput;
+use careloop_domain::workflow::appeal::AppealResolution;
+use careloop_domain::workflow::authorization::{
+    AuthorizationCommand, AuthorizationState, DecisionInput, Requested, Service,
+};
+use careloop_domain::workflow::queue::{QueueEntry, classify_authorization};
+use careloop_domain::workflow::{ActorId, Notice};
+use careloop_store::{
+    AccessGrant, AccessReason, AuditEntry, OrgScope, QueueCursor, QueueQuery, Store,
+};
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+use crate::access::{Action, RecordOwners};
+use crate::actor::{Actor, OrgKind};
+use crate::app::{App, Idem, NewRecord, Transition};
+use crate::error::AppError;
+use crate::record::{Aggregate, AuthorizationAggregate, Record};
+
+/// A stored authorization request.
+pub type AuthorizationRecord = Record<AuthorizationState>;
+
+const KIND: &str = AuthorizationAggregate::KIND;
+
+/// A provider's authorization request. Received at `now`; the decision clock starts then.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitAuthorization {
+    pub request_id: String,
+    pub member_id: String,
+    /// The plan organization that decides (owns) the request.
+    pub plan_org_id: String,
+    /// The plan's policy overlay id (e.g. "hpsm"), for its clock rules.
+    #[serde(default)]
+    pub plan: Option<String>,
+    #[serde(default)]
+    pub county: Option<String>,
+    pub service: Service,
+    pub kind: ClockKind,
+    #[serde(default)]
+    pub requested: Requested,
+}
+
+/// Pend a non-urgent pre-service request for information (CALAIM.md §4.1 [40]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PendAuthorization {
+    pub information_needed: String,
+    #[serde(default)]
+    pub expected_version: Option<i64>,
+}
+
+/// Take the one deferral/extension, with its reason (CALAIM.md §4.1 [40]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtendAuthorization {
+    pub reason: String,
+    #[serde(default)]
+    pub expected_version: Option<i64>,
+}
+
+/// The reviewer's decision; an adverse one needs the notice of action (CALAIM.md §4.4 [43]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecideAuthorization {
+    pub decision: DecisionInput,
+    #[serde(default)]
+    pub notice_of_action: Option<Notice>,
+    /// Needed to approve a Community Support (CS limit check, CALAIM.md §3.3).
+    #[serde(default)]
+    pub cs_limit_input: Option<CsLimitInput>,
+    #[serde(default)]
+    pub expected_version: Option<i64>,
+}
+
+/// The member's appeal to the plan, received at `now` (CALAIM.md §4.4 [42]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileAppeal {
+    pub appeal_id: String,
+    #[serde(default)]
+    pub expected_version: Option<i64>,
+}
+
+/// Upheld with a reason, or overturned (authorizing the service).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveAppeal {
+    pub resolution: AppealResolution,
+    /// The notice of appeal resolution to the member, when sent.
+    #[serde(default)]
+    pub notice: Option<Notice>,
+    #[serde(default)]
+    pub expected_version: Option<i64>,
+}
+
+/// A work-queue page request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorizationQueueQuery {
+    /// Only requests at risk or overdue (due before `now` + `at_risk_hours`).
+    #[serde(default)]
+    pub at_risk_only: bool,
+    #[serde(default)]
+    pub plan_id: Option<String>,
+    #[serde(default)]
+    pub county: Option<String>,
+    pub limit: u32,
+    #[serde(default)]
+    pub after: Option<QueueCursor>,
+}
+
+/// One open request on the queue, classified on track / at risk / overdue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuthorizationQueueItem {
+    pub record: AuthorizationRecord,
+    pub entry: QueueEntry,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuthorizationQueuePage {
+    pub items: Vec<AuthorizationQueueItem>,
+    pub next: Option<QueueCursor>,
+}
+
+fn actor_id(actor: &Actor) -> ActorId {
+    ActorId::new(actor.user_id.clone())
+}
+
+fn simple(command: AuthorizationCommand) -> Transition<'static, AuthorizationAggregate> {
+    Transition {
+        command,
+        cs_limit_input: None,
+        grants: Vec::new(),
+    }
+}
+
+impl<S: Store> App<S> {
+    /// Submits a request for the actor's provider organization: the request is received at
+    /// `now`, the clock engine sets its due time, the plan organization owns it and the
+    /// submitting provider is granted access to the member (reason `authorized`).
+    pub async fn submit_authorization(
+        &self,
+        actor: &Actor,
+        input: SubmitAuthorization,
+        idempotency_key: Option<&str>,
+        now: Timestamp,
+    ) -> Result<AuthorizationRecord, AppError> {
+        let action = Action::SubmitAuthorization;
+        self.require_role(actor, action, KIND, &input.request_id, now)
+            .await?;
+        if input.plan_org_id.trim().is_empty() {
+            return Err(AppError::invalid("plan_org_id", "must not be empty"));
+        }
+        let idem = Idem::new(idempotency_key, action, &input.request_id, &input)?;
+        let new = NewRecord {
+            id: input.request_id.clone(),
+            owners: RecordOwners {
+                owner_org_id: input.plan_org_id.clone(),
+                referrer_org_id: None,
+            },
+            plan_id: input.plan.clone(),
+            county: input.county.clone(),
+        };
+        let transition = Transition {
+            command: AuthorizationCommand::Receive {
+                request_id: input.request_id.clone(),
+                member_id: input.member_id.clone(),
+                plan: input.plan.clone(),
+                service: input.service,
+                kind: input.kind,
+                received_at: now,
+                requested: input.requested.clone(),
+                actor: actor_id(actor),
+            },
+            cs_limit_input: None,
+            grants: vec![AccessGrant {
+                org_id: actor.org_id.clone(),
+                member_id: input.member_id.clone(),
+                reason: AccessReason::Authorized,
+            }],
+        };
+        self.create::<AuthorizationAggregate>(actor, action, new, transition, idem, now)
+            .await
+    }
+
+    pub async fn pend_authorization(
+        &self,
+        actor: &Actor,
+        id: &str,
+        input: PendAuthorization,
+        idempotency_key: Option<&str>,
+        now: Timestamp,
+    ) -> Result<AuthorizationRecord, AppError> {
+        let action = Action::PendAuthorization;
+        let idem = Idem::new(idempotency_key, action, id, &input)?;
+        self.change::<AuthorizationAggregate>(
+            actor,
+            action,
+            id,
+            input.expected_version,
+            idem,
+            now,
+            |_| {
+                Ok(simple(AuthorizationCommand::PendForInformation {
+                    at: now,
+                    information_needed: input.information_needed.clone(),
+                    actor: actor_id(actor),
+                }))
+            },
+        )
+        .await
+    }
+
+    pub async fn extend_authorization(
+        &self,
+        actor: &Actor,
+        id: &str,
+        input: ExtendAuthorization,
+        idempotency_key: Option<&str>,
+        now: Timestamp,
+    ) -> Result<AuthorizationRecord, AppError> {
+        let action = Action::ExtendAuthorization;
+        let idem = Idem::new(idempotency_key, action, id, &input)?;
+        self.change::<AuthorizationAggregate>(
+            actor,
+            action,
+            id,
+            input.expected_version,
+            idem,
+            now,
+            |_| {
+                Ok(simple(AuthorizationCommand::Extend {
+                    at: now,
+                    reason: input.reason.clone(),
+                    actor: actor_id(actor),
+                }))
+            },
+        )
+        .await
+    }
+
+    pub async fn decide_authorization(
+        &self,
+        actor: &Actor,
+        id: &str,
+        input: DecideAuthorization,
+        idempotency_key: Option<&str>,
+        now: Timestamp,
+    ) -> Result<AuthorizationRecord, AppError> {
+        let action = Action::DecideAuthorization;
+        let idem = Idem::new(idempotency_key, action, id, &input)?;
+        self.change::<AuthorizationAggregate>(
+            actor,
+            action,
+            id,
+            input.expected_version,
+            idem,
+            now,
+            |_| {
+                Ok(Transition {
+                    command: AuthorizationCommand::Decide {
+                        at: now,
+                        decision: input.decision.clone(),
+                        notice_of_action: input.notice_of_action.clone(),
+                        actor: actor_id(actor),
+                    },
+                    cs_limit_input: input.cs_limit_input.as_ref(),
+                    grants: Vec::new(),
+                })
+            },
+        )
+        .await
+    }
+
+    pub async fn file_appeal(
+        &self,
+        actor: &Actor,
+        id: &str,
+        input: FileAppeal,
+        idempotency_key: Option<&str>,
+        now: Timestamp,
+    ) -> Result<AuthorizationRecord, AppError> {
+        let action = Action::FileAppeal;
+        let idem = Idem::new(idempotency_key, action, id, &input)?;
+        self.change::<AuthorizationAggregate>(
+            actor,
+            action,
+            id,
+            input.expected_version,
+            idem,
+            now,
+            |_| {
+                Ok(simple(AuthorizationCommand::FileAppeal {
+                    appeal_id: input.appeal_id.clone(),
+                    received_at: now,
+                    actor: actor_id(actor),
+                }))
+            },
+        )
+        .await
+    }
+
+    pub async fn resolve_appeal(
+        &self,
+        actor: &Actor,
+        id: &str,
+        input: ResolveAppeal,
+        idempotency_key: Option<&str>,
+        now: Timestamp,
+    ) -> Result<AuthorizationRecord, AppError> {
+        let action = Action::ResolveAppeal;
+        let idem = Idem::new(idempotency_key, action, id, &input)?;
+        self.change::<AuthorizationAggregate>(
+            actor,
+            action,
+            id,
+            input.expected_version,
+            idem,
+            now,
+            |_| {
+                Ok(simple(AuthorizationCommand::ResolveAppeal {
+                    at: now,
+                    resolution: input.resolution.clone(),
+                    notice: input.notice.clone(),
+                    actor: actor_id(actor),
+                }))
+            },
+        )
+        .await
+    }
+
+    /// An audited read; NotFound for a request the actor's organization may not see.
+    pub async fn get_authorization(
+        &self,
+        actor: &Actor,
+        id: &str,
+        now: Timestamp,
+    ) -> Result<AuthorizationRecord, AppError> {
+        self.read::<AuthorizationAggregate>(actor, Action::ReadAuthorization, id, now)
+            .await
+    }
+
+    /// Open requests by due time: plan staff see their plan's queue, providers only requests
+    /// about members they may see. Each item is classified at `now` (at-risk window from
+    /// `workflow.toml at_risk_hours`); every listed record is audited.
+    pub async fn authorization_queue(
+        &self,
+        actor: &Actor,
+        query: AuthorizationQueueQuery,
+        now: Timestamp,
+    ) -> Result<AuthorizationQueuePage, AppError> {
+        let action = Action::ViewAuthorizationQueue;
+        self.require_role(actor, action, KIND, "queue", now).await?;
+        let scope = match actor.org_kind {
+            OrgKind::Plan => OrgScope::OwnedBy(actor.org_id.clone()),
+            OrgKind::EcmProvider | OrgKind::CsProvider => {
+                OrgScope::AccessibleTo(actor.org_id.clone())
+            }
+            OrgKind::ReferringEntity => {
+                return Err(AppError::Forbidden {
+                    action: action.as_str(),
+                });
+            }
+        };
+        let policy = &self.pack().workflow;
+        let due_before = if query.at_risk_only {
+            let window = SignedDuration::from_hours(i64::from(policy.at_risk_hours.value));
+            Some(
+                now.checked_add(window)
+                    .map_err(|e| AppError::invalid("at_risk_only", e.to_string()))?,
+            )
+        } else {
+            None
+        };
+        let q = QueueQuery {
+            kind: KIND.to_owned(),
+            statuses: vec!["received".into(), "pended-for-information".into()],
+            org: Some(scope),
+            plan_id: query.plan_id,
+            county: query.county,
+            due_before,
+            limit: query.limit,
+            after: query.after,
+        };
+        let page = self.store().queue(&q).await?;
+        let mut items = Vec::with_capacity(page.items.len());
+        let mut audit = Vec::with_capacity(page.items.len());
+        for stored in page.items {
+            let record = AuthorizationRecord::from_stored(stored)?;
+            let Some(entry) = classify_authorization(&record.state, now, policy) else {
+                continue;
+            };
+            audit.push(AuditEntry {
+                org_id: actor.org_id.clone(),
+                action: action.as_str().to_owned(),
+                record_kind: KIND.to_owned(),
+                record_id: record.id.clone(),
+                member_id: Some(record.member_id.clone()),
+            });
+            items.push(AuthorizationQueueItem { record, entry });
+        }
+        self.audit(actor, audit, now).await?;
+        Ok(AuthorizationQueuePage {
+            items,
+            next: page.next,
+        })
+    }
+}

@@ -1,0 +1,32 @@
+//! careloop-app: the use cases, the one write path (issue #3).
+//!
+//! Every state change goes through a use case on [`App`] that checks access ([`access`]),
+//! applies the domain transition (`careloop_domain::workflow`) and, in ONE transaction
+//! (`careloop_store::Store::commit`), stores the new state, one append-only event, the access
+//! grants, an audit line and the Idempotency-Key record. Reads are audited as well. Nothing here
+//! reads a clock: every call takes `now`. Formats and the HTTP status map: docs/app.md.
+#![forbid(unsafe_code)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::todo,
+    clippy::unimplemented
+)]
+
+pub mod access;
+mod actor;
+mod app;
+pub mod authorization;
+mod error;
+mod record;
+pub mod referral;
+
+pub use access::{Action, RecordOwners};
+pub use actor::{Actor, OrgKind, Role};
+pub use app::App;
+pub use authorization::AuthorizationRecord;
+pub use error::AppError;
+pub use record::Record;
+pub use referral::ReferralRecord;

@@ -1,0 +1,153 @@
+//! How an aggregate is stored: the domain state as a JSON document next to who owns it, with the
+//! projection columns the queues index (docs/app.md, "Stored records").
+
+use careloop_domain::workflow::{Ctx, WorkflowError, authorization, referral};
+use careloop_store::{StoreError, StoredAggregate};
+use jiff::Timestamp;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::access::RecordOwners;
+use crate::error::AppError;
+
+/// One workflow aggregate as the app stores it.
+pub(crate) trait Aggregate {
+    /// The store's `kind` column.
+    const KIND: &'static str;
+    type State: Serialize + DeserializeOwned + Default + Clone + Send + Sync;
+    type Command;
+    type Event: Serialize;
+    fn decide(
+        state: &Self::State,
+        command: Self::Command,
+        ctx: &Ctx<'_>,
+    ) -> Result<Vec<Self::Event>, WorkflowError>;
+    fn apply(state: Self::State, event: &Self::Event) -> Self::State;
+    fn member_id(state: &Self::State) -> &str;
+    fn status(state: &Self::State) -> String;
+    /// When the next action is due; `None` keeps the record off the work queue.
+    fn due_at(state: &Self::State) -> Option<Timestamp>;
+}
+
+/// The kebab-case text of a serde enum value (statuses, event types).
+pub(crate) fn kebab<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(serde_json::Value::Object(map)) => map
+            .get("type")
+            .and_then(|t| t.as_str())
+            .unwrap_or_default()
+            .to_owned(),
+        _ => String::new(),
+    }
+}
+
+pub(crate) struct AuthorizationAggregate;
+
+impl Aggregate for AuthorizationAggregate {
+    const KIND: &'static str = "authorization";
+    type State = authorization::AuthorizationState;
+    type Command = authorization::AuthorizationCommand;
+    type Event = authorization::AuthorizationEvent;
+    fn decide(
+        state: &Self::State,
+        command: Self::Command,
+        ctx: &Ctx<'_>,
+    ) -> Result<Vec<Self::Event>, WorkflowError> {
+        authorization::decide(state, command, ctx)
+    }
+    fn apply(state: Self::State, event: &Self::Event) -> Self::State {
+        authorization::apply(state, event)
+    }
+    fn member_id(state: &Self::State) -> &str {
+        &state.member_id
+    }
+    fn status(state: &Self::State) -> String {
+        kebab(&state.status)
+    }
+    /// Open requests are on the queue until their decision due time (CALAIM.md §4.1 [40]).
+    fn due_at(state: &Self::State) -> Option<Timestamp> {
+        if state.status.is_open() {
+            state.due.as_ref().map(|d| d.due)
+        } else {
+            None
+        }
+    }
+}
+
+pub(crate) struct ReferralAggregate;
+
+impl Aggregate for ReferralAggregate {
+    const KIND: &'static str = "referral";
+    type State = referral::ReferralState;
+    type Command = referral::ReferralCommand;
+    type Event = referral::ReferralEvent;
+    fn decide(
+        state: &Self::State,
+        command: Self::Command,
+        ctx: &Ctx<'_>,
+    ) -> Result<Vec<Self::Event>, WorkflowError> {
+        referral::decide(state, command, ctx)
+    }
+    fn apply(state: Self::State, event: &Self::Event) -> Self::State {
+        referral::apply(state, event)
+    }
+    fn member_id(state: &Self::State) -> &str {
+        &state.member_id
+    }
+    fn status(state: &Self::State) -> String {
+        kebab(&state.status)
+    }
+    fn due_at(_: &Self::State) -> Option<Timestamp> {
+        None
+    }
+}
+
+/// A stored workflow record as use cases return it (and as an idempotent replay returns it).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record<S> {
+    pub kind: String,
+    pub id: String,
+    /// The stored version; pass it back as `expected_version` to guard against lost updates.
+    pub version: i64,
+    pub owners: RecordOwners,
+    pub member_id: String,
+    pub status: String,
+    pub due_at: Option<Timestamp>,
+    pub plan_id: Option<String>,
+    pub county: Option<String>,
+    pub state: S,
+}
+
+/// The JSON document in `aggregates.body`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StoredBody<S> {
+    pub owners: RecordOwners,
+    pub state: S,
+}
+
+impl<S: DeserializeOwned> Record<S> {
+    pub(crate) fn from_stored(stored: StoredAggregate) -> Result<Self, AppError> {
+        let body: StoredBody<S> = serde_json::from_value(stored.body).map_err(|e| {
+            AppError::Store(StoreError::Corrupt {
+                table: "aggregates",
+                column: "body",
+                source: Box::new(e),
+            })
+        })?;
+        Ok(Record {
+            kind: stored.kind,
+            id: stored.id,
+            version: stored.version,
+            owners: body.owners,
+            member_id: stored.member_id.unwrap_or_default(),
+            status: stored.status,
+            due_at: stored.due_at,
+            plan_id: stored.plan_id,
+            county: stored.county,
+            state: body.state,
+        })
+    }
+}

@@ -1,0 +1,187 @@
+//! Access: other organizations get NotFound, referrers see only their referrals; attempts are audited.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use super::*;
+
+/// Another provider organization gets NotFound on read and on write, exactly like a missing
+/// record, and both attempts are in the audit log; nothing changes.
+pub async fn other_provider_gets_not_found_and_is_audited<S: Store>(store: S) {
+    let app = app(store);
+    let t0 = ts("2026-11-02T17:00:00Z");
+    app.submit_authorization(
+        &provider("org-ecm-a"),
+        submission("auth-x", "mem-x"),
+        None,
+        t0,
+    )
+    .await
+    .unwrap();
+    let other = provider("org-ecm-z");
+    let err = app
+        .get_authorization(&other, "auth-x", t0)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::NotFound { .. }), "{err}");
+    let missing = app
+        .get_authorization(&other, "auth-none", t0)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string().replace("auth-x", "?"),
+        missing.to_string().replace("auth-none", "?")
+    );
+    let err = app
+        .file_appeal(
+            &other,
+            "auth-x",
+            FileAppeal {
+                appeal_id: "a".into(),
+                expected_version: None,
+            },
+            None,
+            t0,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::NotFound { .. }), "{err}");
+    assert_eq!(err.http_status(), 404);
+    // A plan reviewer of another plan does not see it either.
+    let other_plan = Actor::new(
+        "u-rev-2",
+        "org-plan-other",
+        OrgKind::Plan,
+        vec![Role::PlanUmReviewer],
+    )
+    .unwrap();
+    let err = app
+        .get_authorization(&other_plan, "auth-x", t0)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::NotFound { .. }), "{err}");
+
+    let lines = audit_lines(app.store(), "authorization", "auth-x").await;
+    let denied: Vec<(&str, &str, &str)> = lines
+        .iter()
+        .filter(|l| l.action.ends_with("-denied"))
+        .map(|l| (l.actor.as_str(), l.org_id.as_str(), l.action.as_str()))
+        .collect();
+    assert_eq!(
+        denied,
+        [
+            ("u-cm-org-ecm-z", "org-ecm-z", "read-denied"),
+            ("u-cm-org-ecm-z", "org-ecm-z", "file-appeal-denied"),
+            ("u-rev-2", "org-plan-other", "read-denied"),
+        ]
+    );
+    let stored = app
+        .store()
+        .get("authorization", "auth-x")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.version, 1);
+
+    // A role that may not act at all is Forbidden, whatever the record, and audited.
+    let err = app
+        .pend_authorization(
+            &provider("org-ecm-a"),
+            "auth-x",
+            PendAuthorization {
+                information_needed: "x".into(),
+                expected_version: None,
+            },
+            None,
+            t0,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Forbidden { .. }), "{err}");
+    let lines = audit_lines(app.store(), "authorization", "auth-x").await;
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.action == "pend-authorization-forbidden")
+    );
+
+    // The queue: the owning plan and the requesting provider see it, another provider does not.
+    let query = AuthorizationQueueQuery {
+        at_risk_only: false,
+        plan_id: None,
+        county: None,
+        limit: 50,
+        after: None,
+    };
+    let ids = |page: careloop_app::authorization::AuthorizationQueuePage| {
+        page.items
+            .into_iter()
+            .map(|i| i.record.id)
+            .collect::<Vec<_>>()
+    };
+    let plan_page = app
+        .authorization_queue(&reviewer(), query.clone(), t0)
+        .await
+        .unwrap();
+    assert_eq!(ids(plan_page), ["auth-x"]);
+    let own = app
+        .authorization_queue(&provider("org-ecm-a"), query.clone(), t0)
+        .await
+        .unwrap();
+    assert_eq!(ids(own), ["auth-x"]);
+    let foreign = app
+        .authorization_queue(&other, query.clone(), t0)
+        .await
+        .unwrap();
+    assert!(ids(foreign).is_empty());
+    let err = app
+        .authorization_queue(&referrer("org-ref-1"), query, t0)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Forbidden { .. }), "{err}");
+}
+
+/// A referrer sees only its own referrals; the owning plan sees all of them.
+pub async fn referrer_sees_only_own_referrals<S: Store>(store: S) {
+    let app = app(store);
+    let t0 = ts("2026-11-02T17:00:00Z");
+    let (a, b) = (referrer("org-ref-a"), referrer("org-ref-b"));
+    app.create_referral(&a, referral("ref-a", "mem-a"), None, t0)
+        .await
+        .unwrap();
+    app.create_referral(&b, referral("ref-b", "mem-b"), None, t0)
+        .await
+        .unwrap();
+    assert_eq!(app.get_referral(&a, "ref-a", t0).await.unwrap().id, "ref-a");
+    let err = app.get_referral(&a, "ref-b", t0).await.unwrap_err();
+    assert!(matches!(err, AppError::NotFound { .. }), "{err}");
+    let err = app.get_referral(&b, "ref-a", t0).await.unwrap_err();
+    assert!(matches!(err, AppError::NotFound { .. }), "{err}");
+    assert_eq!(
+        app.get_referral(&coordinator(), "ref-b", t0)
+            .await
+            .unwrap()
+            .id,
+        "ref-b"
+    );
+    // Referrers may not act on a referral after creating it.
+    let err = app
+        .close_referral(
+            &a,
+            "ref-a",
+            CloseReferral {
+                reason: "duplicate-referral".into(),
+                note: None,
+                expected_version: None,
+            },
+            None,
+            t0,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Forbidden { .. }), "{err}");
+    let denied = audit_lines(app.store(), "referral", "ref-b").await;
+    assert!(
+        denied
+            .iter()
+            .any(|l| l.actor == "u-ref-org-ref-a" && l.action == "read-denied")
+    );
+}

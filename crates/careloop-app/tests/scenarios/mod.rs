@@ -1,0 +1,138 @@
+//! Use-case scenarios, generic over the store, run on SQLite (app_sqlite.rs) and on PostgreSQL
+//! when CARELOOP_TEST_POSTGRES_URL is set (app_postgres.rs). Synthetic data only.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, dead_code)]
+
+use careloop_app::authorization::{
+    AuthorizationQueueQuery, DecideAuthorization, FileAppeal, PendAuthorization, ResolveAppeal,
+    SubmitAuthorization,
+};
+use careloop_app::referral::{
+    AcceptReferral, AssignReferral, CloseReferral, CreateReferral, DeclineReferral,
+    ReviewReferralEligibility,
+};
+use careloop_app::{Actor, App, AppError, OrgKind, Role};
+use careloop_domain::PolicyPack;
+use careloop_domain::clock::ClockKind;
+use careloop_domain::workflow::appeal::AppealResolution;
+use careloop_domain::workflow::authorization::{DecisionInput, Requested, Service};
+use careloop_domain::workflow::referral::{ReferralSource, Referrer};
+use careloop_domain::workflow::{ActorId, Channel, Notice, NoticePurpose, Program, Recipient};
+use careloop_store::{AuditFilter, Store};
+
+mod access;
+mod flows;
+mod rules;
+
+pub use access::*;
+pub use flows::*;
+use jiff::Timestamp;
+pub use rules::*;
+
+pub const PLAN: &str = "org-plan-hpsm";
+
+pub fn ts(s: &str) -> Timestamp {
+    s.parse().expect("RFC 3339 timestamp")
+}
+
+pub fn app<S: Store>(store: S) -> App<S> {
+    App::new(store, PolicyPack::embedded().expect("embedded policy pack"))
+}
+
+pub fn reviewer() -> Actor {
+    Actor::new(
+        "u-reviewer",
+        PLAN,
+        OrgKind::Plan,
+        vec![Role::PlanUmReviewer],
+    )
+    .unwrap()
+}
+pub fn coordinator() -> Actor {
+    Actor::new(
+        "u-coord",
+        PLAN,
+        OrgKind::Plan,
+        vec![Role::PlanCareCoordinator],
+    )
+    .unwrap()
+}
+pub fn provider(org: &str) -> Actor {
+    Actor::new(
+        format!("u-cm-{org}"),
+        org,
+        OrgKind::EcmProvider,
+        vec![Role::ProviderCareManager],
+    )
+    .unwrap()
+}
+pub fn referrer(org: &str) -> Actor {
+    Actor::new(
+        format!("u-ref-{org}"),
+        org,
+        OrgKind::ReferringEntity,
+        vec![Role::Referrer],
+    )
+    .unwrap()
+}
+
+pub fn submission(id: &str, member: &str) -> SubmitAuthorization {
+    SubmitAuthorization {
+        request_id: id.into(),
+        member_id: member.into(),
+        plan_org_id: PLAN.into(),
+        plan: Some("hpsm".into()),
+        county: Some("San Mateo".into()),
+        service: Service::EcmInitial,
+        kind: ClockKind::NonUrgentPreService,
+        requested: Requested::default(),
+    }
+}
+
+pub fn referral(id: &str, member: &str) -> CreateReferral {
+    CreateReferral {
+        referral_id: id.into(),
+        member_id: member.into(),
+        plan_org_id: PLAN.into(),
+        plan_id: Some("hpsm".into()),
+        county: Some("San Mateo".into()),
+        referrer: Referrer {
+            source: ReferralSource::Cbo,
+            id: Some("cbo-1".into()),
+            name: Some("Synthetic CBO".into()),
+            contact: Some("intake@cbo.invalid".into()),
+        },
+        program: Program::Ecm,
+        claimed_pof: Some("1a".into()),
+    }
+}
+
+pub async fn audit_lines<S: Store>(
+    store: &S,
+    kind: &str,
+    id: &str,
+) -> Vec<careloop_store::AuditRecord> {
+    store
+        .audit(&AuditFilter {
+            record_kind: Some(kind.into()),
+            record_id: Some(id.into()),
+            limit: 1000,
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap()
+}
+
+#[macro_export]
+macro_rules! app_scenarios {
+    ($runner:ident) => {
+        $runner!(
+            authorization_flow_submit_pend_deny_appeal_overturn,
+            referral_flow_to_closure,
+            other_provider_gets_not_found_and_is_audited,
+            referrer_sees_only_own_referrals,
+            idempotent_retry_returns_same_record_and_writes_nothing,
+            illegal_transition_is_invalid_and_changes_nothing,
+            concurrent_changes_commit_once,
+        );
+    };
+}
