@@ -136,7 +136,7 @@ fn bulk_row(n: u64, rng: &mut Rng) -> Row {
     let body = json!({
         "id": id, "member_id": format!("member-{member:07}"), "plan": plan, "status": st,
         "service": "ecm", "provider": provider(member), "diagnoses": ["Z59.0", "F32.9"],
-        "requested_units": 12, "expedited": n % 10 == 0,
+        "requested_units": 12, "expedited": n.is_multiple_of(10),
     });
     (
         id,
