@@ -1,17 +1,32 @@
-//! Embedded migrations, one folder per engine (the schema is the same; only types differ).
+//! Embedded migrations, one folder per engine (the same schema and types of the same meaning;
+//! PostgreSQL adds 0002, the event transaction id for commit-safe log reads).
 
 use std::borrow::Cow;
 
 use sqlx::SqlSafeStr;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 
-/// (version, description, SQLite SQL, PostgreSQL SQL), in order.
-const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
+/// (version, description, SQL) for SQLite, in order.
+const SQLITE: &[(i64, &str, &str)] = &[(
     1,
     "init",
     include_str!("../migrations/sqlite/0001_init.sql"),
-    include_str!("../migrations/postgres/0001_init.sql"),
 )];
+
+/// (version, description, SQL) for PostgreSQL, in order. 0002 (event transaction ids) has no
+/// SQLite counterpart: SQLite has one writer, so its event seq order is already commit order.
+const POSTGRES: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "init",
+        include_str!("../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        2,
+        "event xid",
+        include_str!("../migrations/postgres/0002_event_xid.sql"),
+    ),
+];
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Engine {
@@ -21,13 +36,13 @@ pub(crate) enum Engine {
 
 /// The embedded migrator for `engine`.
 pub(crate) fn migrator(engine: Engine) -> Migrator {
-    let migrations = MIGRATIONS
+    let list = match engine {
+        Engine::Sqlite => SQLITE,
+        Engine::Postgres => POSTGRES,
+    };
+    let migrations = list
         .iter()
-        .map(|(version, description, sqlite, postgres)| {
-            let sql = match engine {
-                Engine::Sqlite => *sqlite,
-                Engine::Postgres => *postgres,
-            };
+        .map(|(version, description, sql)| {
             Migration::new(
                 *version,
                 Cow::Borrowed(*description),

@@ -63,6 +63,21 @@ pub(crate) fn validate(batch: &WriteBatch) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The two queries of `events_since` for one engine: `from_start` binds `$1` = limit, `after`
+/// binds `$1` = the cursor seq and `$2` = limit. Both select [`EVENT_COLUMNS`].
+pub(crate) struct EventLogSql {
+    pub from_start: &'static str,
+    pub after: &'static str,
+}
+
+/// The `events` columns a [`crate::StoredEvent`] is read from.
+macro_rules! event_columns {
+    () => {
+        "seq, kind, aggregate_id, version, event_type, body, actor, at"
+    };
+}
+pub(crate) use event_columns;
+
 /// Expands the operations for one sqlx database type inside the calling module.
 macro_rules! store_ops {
     ($db:ty) => {
@@ -386,19 +401,32 @@ macro_rules! store_ops {
             .collect()
         }
 
-        pub(crate) async fn events_since(pool: &DbPool, seq: i64, limit: u32) -> Result<Vec<StoredEvent>, StoreError> {
+        /// Up to `limit` events after the event `seq` (from the start when `seq <= 0`) in the
+        /// engine's commit-safe log order ([`$crate::ops::EventLogSql`]). A `seq > 0` that is
+        /// not an event's seq is refused: the position in the log would be unknown.
+        pub(crate) async fn events_since(
+            pool: &DbPool,
+            seq: i64,
+            limit: u32,
+            sql: &$crate::ops::EventLogSql,
+        ) -> Result<Vec<StoredEvent>, StoreError> {
             let limit = $crate::query::check_limit(limit)?;
-            sqlx::query(
-                "SELECT seq, kind, aggregate_id, version, event_type, body, actor, at FROM events \
-                 WHERE seq > $1 ORDER BY seq LIMIT $2",
-            )
-            .bind(seq)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?
-            .iter()
-            .map(event)
-            .collect()
+            let rows = if seq <= 0 {
+                sqlx::query(sql.from_start).bind(limit).fetch_all(pool).await?
+            } else {
+                let known = sqlx::query("SELECT seq FROM events WHERE seq = $1")
+                    .bind(seq)
+                    .fetch_optional(pool)
+                    .await?;
+                if known.is_none() {
+                    return Err(StoreError::invalid(
+                        "seq",
+                        format!("{seq} is not the seq of a stored event"),
+                    ));
+                }
+                sqlx::query(sql.after).bind(seq).bind(limit).fetch_all(pool).await?
+            };
+            rows.iter().map(event).collect()
         }
 
         pub(crate) async fn audit(pool: &DbPool, f: &AuditFilter) -> Result<Vec<AuditRecord>, StoreError> {

@@ -50,7 +50,12 @@ pub trait Store: Send + Sync {
         id: &str,
     ) -> impl Future<Output = Result<Vec<StoredEvent>, StoreError>> + Send;
 
-    /// Up to `limit` (1..=10,000) events with `seq` greater than `seq`, in `seq` order.
+    /// Up to `limit` (1..=10,000) events after the event `seq` (`seq <= 0`: from the start) in
+    /// commit-safe log order: a reader that passes the last seq it received never skips a
+    /// committed event. SQLite: seq order (one writer). PostgreSQL: (transaction id, seq) order,
+    /// holding back events of transactions newer than the oldest running one (docs/storage.md,
+    /// "Event log order"). A `seq > 0` that is no stored event's seq is
+    /// [`StoreError::Invalid`] (`seq`).
     fn events_since(
         &self,
         seq: i64,

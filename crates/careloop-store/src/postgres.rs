@@ -21,6 +21,27 @@ mod ops {
 /// Connections in the pool.
 const CONNECTIONS: u32 = 16;
 
+/// Commit-safe log order on PostgreSQL (migration 0002, docs/storage.md "Event log order"): an
+/// identity seq is taken at INSERT, so transactions can commit out of seq order. The log is read
+/// in (xid, seq) order, and only events of transactions older than every running transaction
+/// (`xid < pg_snapshot_xmin(pg_current_snapshot())`): those are final, and every event committed
+/// later has an xid at or above that bound, so it sorts after everything already returned.
+const EVENT_LOG: crate::ops::EventLogSql = crate::ops::EventLogSql {
+    from_start: concat!(
+        "SELECT ",
+        crate::ops::event_columns!(),
+        " FROM events WHERE xid < pg_snapshot_xmin(pg_current_snapshot()) \
+         ORDER BY xid, seq LIMIT $1"
+    ),
+    after: concat!(
+        "SELECT ",
+        crate::ops::event_columns!(),
+        " FROM events WHERE xid < pg_snapshot_xmin(pg_current_snapshot()) \
+         AND (xid, seq) > ((SELECT c.xid FROM events c WHERE c.seq = $1), $1) \
+         ORDER BY xid, seq LIMIT $2"
+    ),
+};
+
 /// The PostgreSQL store.
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
@@ -92,7 +113,7 @@ impl Store for PostgresStore {
     }
 
     async fn events_since(&self, seq: i64, limit: u32) -> Result<Vec<StoredEvent>, StoreError> {
-        ops::events_since(&self.pool, seq, limit).await
+        ops::events_since(&self.pool, seq, limit, &EVENT_LOG).await
     }
 
     async fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditRecord>, StoreError> {

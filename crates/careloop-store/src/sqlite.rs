@@ -27,6 +27,20 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Read-only connections in the read pool.
 const READERS: u32 = 4;
 
+/// SQLite has one writer, so seq order is commit order: a reader following `seq` never skips.
+const EVENT_LOG: crate::ops::EventLogSql = crate::ops::EventLogSql {
+    from_start: concat!(
+        "SELECT ",
+        crate::ops::event_columns!(),
+        " FROM events ORDER BY seq LIMIT $1"
+    ),
+    after: concat!(
+        "SELECT ",
+        crate::ops::event_columns!(),
+        " FROM events WHERE seq > $1 ORDER BY seq LIMIT $2"
+    ),
+};
+
 /// The SQLite store over one database file.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
@@ -155,7 +169,7 @@ impl Store for SqliteStore {
     }
 
     async fn events_since(&self, seq: i64, limit: u32) -> Result<Vec<StoredEvent>, StoreError> {
-        ops::events_since(&self.reader, seq, limit).await
+        ops::events_since(&self.reader, seq, limit, &EVENT_LOG).await
     }
 
     async fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditRecord>, StoreError> {

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod conformance;
+mod event_order;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -76,6 +77,16 @@ macro_rules! postgres_cases {
                 }
                 truncate(&test_url).await;
             )*
+            // PostgreSQL only, after the shared cases: raw transactions held open beside the store.
+            let gap = tokio::spawn({
+                let (store, test_url) = (store.clone(), test_url.clone());
+                async move { event_order::follower_never_skips_out_of_order_commits(&store, &test_url).await }
+            })
+            .await;
+            if gap.is_err() {
+                println!("postgres follower_never_skips_out_of_order_commits ... FAILED");
+                failed.push("follower_never_skips_out_of_order_commits");
+            }
             store.close().await;
             admin(&url, format!("DROP DATABASE {db} WITH (FORCE)")).await;
             assert!(failed.is_empty(), "conformance cases failed on PostgreSQL: {failed:?}");

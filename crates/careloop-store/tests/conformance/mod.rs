@@ -211,6 +211,11 @@ pub async fn events_append_in_version_and_seq_order<S: Store>(s: S) {
     let paged: Vec<_> = first_two.iter().chain(&rest).map(|e| e.seq).collect();
     assert_eq!(paged, all.iter().map(|e| e.seq).collect::<Vec<_>>());
     assert!(s.events_since(all[3].seq, 10).await.unwrap().is_empty());
+    // A cursor that is no event's seq has no position in the log.
+    assert!(matches!(
+        s.events_since(all[3].seq + 1_000, 10).await,
+        Err(StoreError::Invalid { field: "seq", .. })
+    ));
     assert!(matches!(
         s.events_since(0, 0).await,
         Err(StoreError::Invalid { field: "limit", .. })
