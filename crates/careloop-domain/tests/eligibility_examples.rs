@@ -129,7 +129,7 @@ fn each_pof_example_meets_its_population() -> Result<(), String> {
 #[test]
 fn hpsm_dsnp_example_is_excluded_from_ecm_and_cs_eligible() -> Result<(), String> {
     let (_, facts) = example("hpsm-dsnp.json")?;
-    let det = determine(&facts, AS_OF, &pack_with_hpsm_dsnp_excluded());
+    let det = determine(&facts, AS_OF, &pack());
     assert_eq!(status(&det, "1a"), Outcome::Met);
     assert_eq!(det.ecm_eligible, Some(false));
     assert_eq!(det.cs_eligible, Some(true));

@@ -125,7 +125,7 @@ fn hpsm_dsnp() -> MemberFacts {
 
 #[test]
 fn hpsm_dsnp_excluded_from_ecm_but_cs_eligible() {
-    let det = determine(&hpsm_dsnp(), AS_OF, &pack_with_hpsm_dsnp_excluded());
+    let det = determine(&hpsm_dsnp(), AS_OF, &pack());
     assert_eq!(
         det.exclusion("exclusion.plan_line_of_business")
             .map(|t| t.outcome),
@@ -144,7 +144,7 @@ fn hpsm_dsnp_excluded_from_ecm_but_cs_eligible() {
 fn dsnp_at_a_plan_without_that_exclusion_is_not_excluded() {
     let mut facts = hpsm_dsnp();
     facts.enrollments[0].plan = "alameda-alliance".into();
-    let det = determine(&facts, AS_OF, &pack_with_hpsm_dsnp_excluded());
+    let det = determine(&facts, AS_OF, &pack());
     assert_eq!(det.ecm_eligible, Some(true));
 }
 

@@ -244,7 +244,7 @@ fn hpsm_d_snp_member_is_blocked_by_the_plan_line_of_business_rule() {
         line_of_business: "d-snp".into(),
         ..elig::medi_cal("hpsm")
     }];
-    let det = determine(&facts, START, &elig::pack_with_hpsm_dsnp_excluded());
+    let det = determine(&facts, START, &elig::pack());
     let err = run_with(vec![open(), enroll()], &det)
         .err()
         .map(|e| e.to_string())

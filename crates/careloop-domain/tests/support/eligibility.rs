@@ -3,7 +3,6 @@
 #![allow(dead_code)]
 
 use careloop_domain::PolicyPack;
-use careloop_domain::cite::Cited;
 use careloop_domain::eligibility::{
     Determination, EnrollmentSpan, EventKind, Indicator, IndicatorKind, IndicatorStatus,
     MemberFacts, Outcome, Utilization, UtilizationEvent, determine,
@@ -22,22 +21,6 @@ pub fn pack() -> PolicyPack {
 
 /// The embedded pack with HPSM's D-SNP ("CareAdvantage") excluded from ECM, as the HPSM
 /// overlay states it (CALAIM.md §2.4 [4]); added here if the overlay in this build lacks it.
-pub fn pack_with_hpsm_dsnp_excluded() -> PolicyPack {
-    let mut pack = pack();
-    if let Some(plan) = pack.plans.iter_mut().find(|p| p.id == "hpsm")
-        && !plan
-            .ecm
-            .excluded_lines_of_business
-            .iter()
-            .any(|l| l.value == "d-snp")
-    {
-        plan.ecm
-            .excluded_lines_of_business
-            .push(Cited::new("d-snp".to_string(), "seed 003 (HPSM) [4]"));
-    }
-    pack
-}
-
 pub fn medi_cal(plan: &str) -> EnrollmentSpan {
     EnrollmentSpan {
         plan: plan.to_string(),
