@@ -194,6 +194,29 @@ macro_rules! store_ops {
             row.map(|r| col::<i64>(&r, "aggregates", "version")).transpose()
         }
 
+        /// Applies `batch` in the open transaction `tx`, then commits it on `Committed` and rolls it
+        /// back on `Replayed` or any error, so a failing batch leaves nothing behind.
+        pub(crate) async fn commit_batch(
+            mut tx: sqlx::Transaction<'_, $db>,
+            batch: &WriteBatch,
+        ) -> Result<CommitReceipt, StoreError> {
+            match apply(&mut tx, batch).await {
+                Ok(CommitReceipt::Committed(done)) => {
+                    tx.commit().await?;
+                    Ok(CommitReceipt::Committed(done))
+                }
+                Ok(replayed) => {
+                    tx.rollback().await?;
+                    Ok(replayed)
+                }
+                Err(e) => {
+                    // Dropping would roll back too; an explicit rollback keeps the connection clean.
+                    tx.rollback().await?;
+                    Err(e)
+                }
+            }
+        }
+
         /// Applies `batch` inside the open transaction on `conn`. The caller commits on
         /// `Committed` and rolls back on `Replayed` or any error, so a failing batch leaves
         /// nothing behind.

@@ -74,22 +74,8 @@ impl Store for PostgresStore {
     }
 
     async fn commit(&self, batch: WriteBatch) -> Result<CommitReceipt, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let receipt = ops::apply(&mut tx, &batch).await;
-        match receipt {
-            Ok(CommitReceipt::Committed(done)) => {
-                tx.commit().await?;
-                Ok(CommitReceipt::Committed(done))
-            }
-            Ok(replayed) => {
-                tx.rollback().await?;
-                Ok(replayed)
-            }
-            Err(e) => {
-                tx.rollback().await?;
-                Err(e)
-            }
-        }
+        let tx = self.pool.begin().await?;
+        ops::commit_batch(tx, &batch).await
     }
 
     async fn get(&self, kind: &str, id: &str) -> Result<Option<StoredAggregate>, StoreError> {

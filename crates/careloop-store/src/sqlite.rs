@@ -129,23 +129,8 @@ impl Store for SqliteStore {
     async fn commit(&self, batch: WriteBatch) -> Result<CommitReceipt, StoreError> {
         // IMMEDIATE takes the write lock up front, so a second process (e.g. `careloop migrate`
         // beside `serve`) waits on busy_timeout instead of failing mid-transaction.
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
-        let receipt = ops::apply(&mut tx, &batch).await;
-        match receipt {
-            Ok(CommitReceipt::Committed(done)) => {
-                tx.commit().await?;
-                Ok(CommitReceipt::Committed(done))
-            }
-            Ok(replayed) => {
-                tx.rollback().await?;
-                Ok(replayed)
-            }
-            Err(e) => {
-                // Dropping would roll back too; an explicit rollback keeps the writer clean.
-                tx.rollback().await?;
-                Err(e)
-            }
-        }
+        let tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        ops::commit_batch(tx, &batch).await
     }
 
     async fn get(&self, kind: &str, id: &str) -> Result<Option<StoredAggregate>, StoreError> {
