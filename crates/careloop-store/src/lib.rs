@@ -31,6 +31,7 @@ mod postgres;
 mod query;
 mod records;
 mod sqlite;
+pub mod testing;
 
 pub use any::{AnyStore, StoreConfig};
 pub use batch::{
