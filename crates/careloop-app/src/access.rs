@@ -25,6 +25,20 @@ pub enum Action {
     RespondToReferral,
     CloseReferral,
     ReadReferral,
+    // ECM enrollment (ecm): `crate::ecm`.
+    OpenEcmEnrollment,
+    RecordEcmOutreachAttempt,
+    EnrollEcm,
+    AssignEcmLeadCareManager,
+    AddEcmCareTeamMember,
+    RecordEcmAssessment,
+    RecordEcmCarePlanGoal,
+    RecordEcmCoreServiceActivity,
+    /// The plan's re-authorization of an enrolled member (new authorization id and period).
+    ReauthorizeEcm,
+    DiscontinueEcm,
+    ReadEcmEnrollment,
+    ViewEcmReauthorizationQueue,
 }
 
 impl Action {
@@ -45,6 +59,19 @@ impl Action {
             Action::RespondToReferral => "respond-to-referral",
             Action::CloseReferral => "close-referral",
             Action::ReadReferral => "read",
+            // ECM enrollment (ecm)
+            Action::OpenEcmEnrollment => "open-ecm-enrollment",
+            Action::RecordEcmOutreachAttempt => "record-outreach-attempt",
+            Action::EnrollEcm => "enroll-ecm",
+            Action::AssignEcmLeadCareManager => "assign-lead-care-manager",
+            Action::AddEcmCareTeamMember => "add-care-team-member",
+            Action::RecordEcmAssessment => "record-assessment",
+            Action::RecordEcmCarePlanGoal => "record-care-plan-goal",
+            Action::RecordEcmCoreServiceActivity => "record-core-service-activity",
+            Action::ReauthorizeEcm => "reauthorize-ecm",
+            Action::DiscontinueEcm => "discontinue-ecm",
+            Action::ReadEcmEnrollment => "read",
+            Action::ViewEcmReauthorizationQueue => "list",
         }
     }
 
@@ -53,6 +80,10 @@ impl Action {
         matches!(
             self,
             Action::ReadAuthorization | Action::ReadReferral | Action::ViewAuthorizationQueue
+        ) || matches!(
+            // ECM enrollment (ecm)
+            self,
+            Action::ReadEcmEnrollment | Action::ViewEcmReauthorizationQueue
         )
     }
 }
@@ -64,6 +95,10 @@ impl Action {
 /// may file an appeal for the member; admins read; referrers create and read their referrals.
 pub fn role_permits(role: Role, action: Action) -> bool {
     use Action as A;
+    // ECM enrollment (ecm): its actions are decided by `ecm_role_permits` alone.
+    if let Some(allowed) = ecm_role_permits(role, action) {
+        return allowed;
+    }
     match role {
         Role::PlanUmReviewer => matches!(
             action,
@@ -101,6 +136,37 @@ pub fn role_permits(role: Role, action: Action) -> bool {
         ),
         Role::Referrer => matches!(action, A::CreateReferral | A::ReadReferral),
     }
+}
+
+/// ECM enrollment (ecm): `None` for an action outside ECM enrollment.
+///
+/// The plan care coordinator assigns a member to an ECM provider (opens the enrollment); the
+/// provider's care manager does outreach, enrolls, names the Lead Care Manager and care team and
+/// records assessments, goals and core-service activities; re-authorization is the plan's
+/// decision (UM reviewer or care coordinator); the provider's care manager or the plan's care
+/// coordinator may discontinue; every plan and provider role reads and lists (visibility rules
+/// apply: a provider needs a grant for the member).
+fn ecm_role_permits(role: Role, action: Action) -> Option<bool> {
+    use Action as A;
+    let provider_work = matches!(
+        action,
+        A::RecordEcmOutreachAttempt
+            | A::EnrollEcm
+            | A::AssignEcmLeadCareManager
+            | A::AddEcmCareTeamMember
+            | A::RecordEcmAssessment
+            | A::RecordEcmCarePlanGoal
+            | A::RecordEcmCoreServiceActivity
+    );
+    let allowed = match action {
+        A::OpenEcmEnrollment => role == Role::PlanCareCoordinator,
+        _ if provider_work => role == Role::ProviderCareManager,
+        A::ReauthorizeEcm => matches!(role, Role::PlanUmReviewer | Role::PlanCareCoordinator),
+        A::DiscontinueEcm => matches!(role, Role::ProviderCareManager | Role::PlanCareCoordinator),
+        A::ReadEcmEnrollment | A::ViewEcmReauthorizationQueue => role != Role::Referrer,
+        _ => return None,
+    };
+    Some(allowed)
 }
 
 /// Whether any of the actor's roles permits `action`.
@@ -169,6 +235,47 @@ mod tests {
         for (role, action, expected) in table {
             assert_eq!(role_permits(role, action), expected, "{role:?} {action:?}");
         }
+    }
+
+    /// ECM enrollment (ecm): plan opens and re-authorizes, the provider works the enrollment,
+    /// either discontinues, referrers do nothing.
+    #[test]
+    fn ecm_actions_follow_the_plan_provider_split() {
+        use Action as A;
+        use Role as R;
+        let table = [
+            (R::PlanCareCoordinator, A::OpenEcmEnrollment, true),
+            (R::ProviderCareManager, A::OpenEcmEnrollment, false),
+            (R::PlanUmReviewer, A::OpenEcmEnrollment, false),
+            (R::ProviderCareManager, A::EnrollEcm, true),
+            (R::ProviderAdmin, A::EnrollEcm, false),
+            (R::PlanCareCoordinator, A::EnrollEcm, false),
+            (R::ProviderCareManager, A::RecordEcmOutreachAttempt, true),
+            (
+                R::ProviderCareManager,
+                A::RecordEcmCoreServiceActivity,
+                true,
+            ),
+            (R::PlanUmReviewer, A::RecordEcmCarePlanGoal, false),
+            (R::PlanUmReviewer, A::ReauthorizeEcm, true),
+            (R::PlanCareCoordinator, A::ReauthorizeEcm, true),
+            (R::ProviderCareManager, A::ReauthorizeEcm, false),
+            (R::ProviderCareManager, A::DiscontinueEcm, true),
+            (R::PlanCareCoordinator, A::DiscontinueEcm, true),
+            (R::PlanUmReviewer, A::DiscontinueEcm, false),
+            (R::PlanAdmin, A::ReadEcmEnrollment, true),
+            (R::ProviderAdmin, A::ViewEcmReauthorizationQueue, true),
+            (R::Referrer, A::ReadEcmEnrollment, false),
+            (R::Referrer, A::ViewEcmReauthorizationQueue, false),
+            // Non-ECM actions are unchanged by the ECM block.
+            (R::PlanUmReviewer, A::DecideAuthorization, true),
+            (R::Referrer, A::CreateReferral, true),
+        ];
+        for (role, action, expected) in table {
+            assert_eq!(role_permits(role, action), expected, "{role:?} {action:?}");
+        }
+        assert!(A::ReadEcmEnrollment.is_read() && A::ViewEcmReauthorizationQueue.is_read());
+        assert!(!A::EnrollEcm.is_read());
     }
 
     #[test]

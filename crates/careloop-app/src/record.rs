@@ -1,7 +1,8 @@
 //! How an aggregate is stored: the domain state as a JSON document next to who owns it, with the
 //! projection columns the queues index (docs/app.md, "Stored records").
 
-use careloop_domain::workflow::{Ctx, WorkflowError, authorization, referral};
+use careloop_domain::eligibility::Determination;
+use careloop_domain::workflow::{Ctx, WorkflowError, authorization, ecm, referral};
 use careloop_store::{StoreError, StoredAggregate};
 use jiff::Timestamp;
 use serde::de::DeserializeOwned;
@@ -100,6 +101,59 @@ impl Aggregate for ReferralAggregate {
     }
     fn due_at(_: &Self::State) -> Option<Timestamp> {
         None
+    }
+}
+
+/// An ECM enrollment command with the facts it needs: `Enroll` needs the member's eligibility
+/// determination as of the enrollment start date (the exclusion check).
+pub(crate) struct EcmStep {
+    pub command: ecm::EcmCommand,
+    pub determination: Option<Box<Determination>>,
+}
+
+impl From<ecm::EcmCommand> for EcmStep {
+    fn from(command: ecm::EcmCommand) -> Self {
+        EcmStep {
+            command,
+            determination: None,
+        }
+    }
+}
+
+/// The time zone ECM dates are in (California).
+pub(crate) const ECM_TIME_ZONE: &str = "America/Los_Angeles";
+
+pub(crate) struct EcmAggregate;
+
+impl Aggregate for EcmAggregate {
+    const KIND: &'static str = "ecm-enrollment";
+    type State = ecm::EcmEnrollmentState;
+    type Command = EcmStep;
+    type Event = ecm::EcmEvent;
+    fn decide(
+        state: &Self::State,
+        step: Self::Command,
+        ctx: &Ctx<'_>,
+    ) -> Result<Vec<Self::Event>, WorkflowError> {
+        match step.determination.as_deref() {
+            Some(det) => ecm::decide(state, step.command, &ctx.with_determination(det)),
+            None => ecm::decide(state, step.command, ctx),
+        }
+    }
+    fn apply(state: Self::State, event: &Self::Event) -> Self::State {
+        ecm::apply(state, event)
+    }
+    fn member_id(state: &Self::State) -> &str {
+        &state.member_id
+    }
+    fn status(state: &Self::State) -> String {
+        kebab(&state.status)
+    }
+    /// While enrolled: the start of the re-authorization due date (the current period's last
+    /// day) in California, so the store queue lists re-authorizations due (CALAIM.md §2.6 [4]).
+    fn due_at(state: &Self::State) -> Option<Timestamp> {
+        let due = state.reauthorization_due()?;
+        due.in_tz(ECM_TIME_ZONE).ok().map(|z| z.timestamp())
     }
 }
 

@@ -20,10 +20,12 @@ use careloop_domain::workflow::{ActorId, Channel, Notice, NoticePurpose, Program
 use careloop_store::{AuditFilter, Store};
 
 mod access;
+mod ecm;
 mod flows;
 mod rules;
 
 pub use access::*;
+pub use ecm::*;
 pub use flows::*;
 use jiff::Timestamp;
 pub use rules::*;
@@ -133,6 +135,12 @@ macro_rules! app_scenarios {
             idempotent_retry_returns_same_record_and_writes_nothing,
             illegal_transition_is_invalid_and_changes_nothing,
             concurrent_changes_commit_once,
+            // ECM enrollment (ecm)
+            ecm_enrollment_flow_open_to_discontinue,
+            ecm_enrollment_blocked_by_exclusion,
+            ecm_other_provider_gets_not_found_and_is_audited,
+            ecm_reauthorization_queue_lists_due_within_30_days,
+            ecm_idempotent_retry_replays,
         );
     };
 }

@@ -26,7 +26,7 @@ use crate::policy::PolicyPack;
 use serde::{Deserialize, Serialize};
 
 /// Who did something: a staff user, a provider's system, or a member (an opaque id).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct ActorId(pub String);
 

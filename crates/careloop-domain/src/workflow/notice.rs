@@ -3,6 +3,7 @@
 
 use super::{ActorId, WorkflowError, required};
 use jiff::Timestamp;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Who a notice went to.
@@ -30,7 +31,7 @@ impl Recipient {
 }
 
 /// How a notice was sent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Channel {
     /// Secure provider or member portal.

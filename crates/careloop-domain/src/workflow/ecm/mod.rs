@@ -15,10 +15,11 @@ use super::period::AuthorizationPeriod;
 use crate::cite::Citation;
 use jiff::Timestamp;
 use jiff::civil::Date;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The seven ECM core services (CALAIM.md §2.7 [12][11][2]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum CoreService {
     OutreachAndEngagement,
@@ -43,7 +44,7 @@ impl CoreService {
 }
 
 /// In person, or telephonic/electronic (outreach documentation for billing, CALAIM.md §2.8 [55]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ContactMode {
     InPerson,
@@ -51,7 +52,7 @@ pub enum ContactMode {
 }
 
 /// Clinical or non-clinical staff (CALAIM.md §2.8 [55]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum StaffType {
     Clinical,
@@ -59,7 +60,7 @@ pub enum StaffType {
 }
 
 /// One outreach attempt; it counts whether or not it reaches the member (CALAIM.md §2.5 [10]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OutreachAttempt {
     pub date: Date,
@@ -71,7 +72,7 @@ pub struct OutreachAttempt {
 }
 
 /// A comprehensive assessment (CALAIM.md §2.7 item 2, §2.8 [56]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Assessment {
     pub assessment_id: String,
@@ -80,7 +81,7 @@ pub struct Assessment {
     pub completed: Option<Date>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum GoalStatus {
     Open,
@@ -89,7 +90,7 @@ pub enum GoalStatus {
 }
 
 /// A person-centered care plan goal; recording a goal id again revises it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CarePlanGoal {
     pub goal_id: String,
@@ -99,7 +100,7 @@ pub struct CarePlanGoal {
 }
 
 /// Someone on the member's care team.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CareTeamMember {
     pub person_id: String,
@@ -108,7 +109,7 @@ pub struct CareTeamMember {
 }
 
 /// An activity under one of the seven core services.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CoreServiceActivity {
     pub service: CoreService,
@@ -118,7 +119,7 @@ pub struct CoreServiceActivity {
 }
 
 /// The exclusion check made at enrollment from the eligibility determination.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExclusionCheck {
     pub determination_id: String,
@@ -129,7 +130,7 @@ pub struct ExclusionCheck {
 }
 
 /// Why and when ECM stopped (RTF discontinuation fields, CALAIM.md §2.9 [56]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Discontinuation {
     pub on: Date,
@@ -142,7 +143,7 @@ pub struct Discontinuation {
     pub actor: ActorId,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum EnrollmentStatus {
     #[default]
@@ -165,7 +166,7 @@ impl EnrollmentStatus {
 }
 
 /// The state of one member's ECM enrollment with one provider.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EcmEnrollmentState {
     pub status: EnrollmentStatus,
