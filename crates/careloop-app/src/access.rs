@@ -25,6 +25,16 @@ pub enum Action {
     RespondToReferral,
     CloseReferral,
     ReadReferral,
+    // --- Members (member helper) ---
+    RegisterMember,
+    /// Replace a member's contact data.
+    UpdateMember,
+    RecordMemberFacts,
+    RecomputeMemberEligibility,
+    ReadMember,
+    ListMembers,
+    /// The stored determination with its trace (the "why" view).
+    ReadMemberEligibility,
 }
 
 impl Action {
@@ -45,6 +55,14 @@ impl Action {
             Action::RespondToReferral => "respond-to-referral",
             Action::CloseReferral => "close-referral",
             Action::ReadReferral => "read",
+            // --- Members ---
+            Action::RegisterMember => "register-member",
+            Action::UpdateMember => "update-member",
+            Action::RecordMemberFacts => "record-member-facts",
+            Action::RecomputeMemberEligibility => "recompute-member-eligibility",
+            Action::ReadMember => "read",
+            Action::ListMembers => "list",
+            Action::ReadMemberEligibility => "read-eligibility",
         }
     }
 
@@ -52,7 +70,13 @@ impl Action {
     pub fn is_read(self) -> bool {
         matches!(
             self,
-            Action::ReadAuthorization | Action::ReadReferral | Action::ViewAuthorizationQueue
+            Action::ReadAuthorization
+                | Action::ReadReferral
+                | Action::ViewAuthorizationQueue
+                // --- Members ---
+                | Action::ReadMember
+                | Action::ListMembers
+                | Action::ReadMemberEligibility
         )
     }
 }
@@ -64,6 +88,9 @@ impl Action {
 /// may file an appeal for the member; admins read; referrers create and read their referrals.
 pub fn role_permits(role: Role, action: Action) -> bool {
     use Action as A;
+    if member_role_permits(role, action) {
+        return true;
+    }
     match role {
         Role::PlanUmReviewer => matches!(
             action,
@@ -100,6 +127,26 @@ pub fn role_permits(role: Role, action: Action) -> bool {
                 | A::ReadReferral
         ),
         Role::Referrer => matches!(action, A::CreateReferral | A::ReadReferral),
+    }
+}
+
+/// Members: plan care coordinators and plan admins register members and record their facts; plan
+/// UM reviewers read; provider care managers and admins read members granted to them (visibility
+/// is checked per record); referrers have no member access.
+fn member_role_permits(role: Role, action: Action) -> bool {
+    use Action as A;
+    let read = matches!(
+        action,
+        A::ReadMember | A::ListMembers | A::ReadMemberEligibility
+    );
+    let write = matches!(
+        action,
+        A::RegisterMember | A::UpdateMember | A::RecordMemberFacts | A::RecomputeMemberEligibility
+    );
+    match role {
+        Role::PlanCareCoordinator | Role::PlanAdmin => read || write,
+        Role::PlanUmReviewer | Role::ProviderCareManager | Role::ProviderAdmin => read,
+        Role::Referrer => false,
     }
 }
 
@@ -168,6 +215,39 @@ mod tests {
         ];
         for (role, action, expected) in table {
             assert_eq!(role_permits(role, action), expected, "{role:?} {action:?}");
+        }
+    }
+
+    #[test]
+    fn plan_coordinators_and_admins_write_members_others_read_referrers_nothing() {
+        let writes = [
+            Action::RegisterMember,
+            Action::UpdateMember,
+            Action::RecordMemberFacts,
+            Action::RecomputeMemberEligibility,
+        ];
+        let reads = [
+            Action::ReadMember,
+            Action::ListMembers,
+            Action::ReadMemberEligibility,
+        ];
+        // (role, may write, may read)
+        let table = [
+            (Role::PlanCareCoordinator, true, true),
+            (Role::PlanAdmin, true, true),
+            (Role::PlanUmReviewer, false, true),
+            (Role::ProviderCareManager, false, true),
+            (Role::ProviderAdmin, false, true),
+            (Role::Referrer, false, false),
+        ];
+        for (role, write, read) in table {
+            for action in writes {
+                assert_eq!(role_permits(role, action), write, "{role:?} {action:?}");
+            }
+            for action in reads {
+                assert_eq!(role_permits(role, action), read, "{role:?} {action:?}");
+                assert!(action.is_read());
+            }
         }
     }
 

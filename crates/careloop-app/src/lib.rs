@@ -20,6 +20,7 @@ mod actor;
 mod app;
 pub mod authorization;
 mod error;
+pub mod member;
 mod record;
 pub mod referral;
 
@@ -28,5 +29,6 @@ pub use actor::{Actor, OrgKind, Role};
 pub use app::App;
 pub use authorization::AuthorizationRecord;
 pub use error::AppError;
+pub use member::MemberRecord;
 pub use record::Record;
 pub use referral::ReferralRecord;

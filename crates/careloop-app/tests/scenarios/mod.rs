@@ -21,11 +21,13 @@ use careloop_store::{AuditFilter, Store};
 
 mod access;
 mod flows;
+mod members;
 mod rules;
 
 pub use access::*;
 pub use flows::*;
 use jiff::Timestamp;
+pub use members::*;
 pub use rules::*;
 
 pub const PLAN: &str = "org-plan-hpsm";
@@ -133,6 +135,10 @@ macro_rules! app_scenarios {
             idempotent_retry_returns_same_record_and_writes_nothing,
             illegal_transition_is_invalid_and_changes_nothing,
             concurrent_changes_commit_once,
+            member_register_read_and_new_facts_redetermine,
+            member_roles_and_invalid_input_are_refused,
+            provider_sees_member_only_with_a_grant,
+            member_list_pages_by_id_within_the_plan,
         );
     };
 }
