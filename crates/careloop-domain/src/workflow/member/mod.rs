@@ -108,6 +108,10 @@ impl MemberState {
 /// What a user asks of a member record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "command", rename_all = "kebab-case", deny_unknown_fields)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "registration carries the facts; commands are built once and moved into decide"
+)]
 pub enum MemberCommand {
     /// Register a member with their facts; eligibility is determined as of `at`'s local date.
     Register {
@@ -148,6 +152,10 @@ pub enum MemberCommand {
 /// What happened to a member record (append-only). Determinations are carried, not recomputed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "events carry facts and determinations by design; each is built once and stored"
+)]
 pub enum MemberEvent {
     Registered {
         member_id: String,
