@@ -39,6 +39,16 @@ pub enum Action {
     DiscontinueEcm,
     ReadEcmEnrollment,
     ViewEcmReauthorizationQueue,
+    // --- Members (member helper) ---
+    RegisterMember,
+    /// Replace a member's contact data.
+    UpdateMember,
+    RecordMemberFacts,
+    RecomputeMemberEligibility,
+    ReadMember,
+    ListMembers,
+    /// The stored determination with its trace (the "why" view).
+    ReadMemberEligibility,
 }
 
 impl Action {
@@ -72,6 +82,14 @@ impl Action {
             Action::DiscontinueEcm => "discontinue-ecm",
             Action::ReadEcmEnrollment => "read",
             Action::ViewEcmReauthorizationQueue => "list",
+            // --- Members ---
+            Action::RegisterMember => "register-member",
+            Action::UpdateMember => "update-member",
+            Action::RecordMemberFacts => "record-member-facts",
+            Action::RecomputeMemberEligibility => "recompute-member-eligibility",
+            Action::ReadMember => "read",
+            Action::ListMembers => "list",
+            Action::ReadMemberEligibility => "read-eligibility",
         }
     }
 
@@ -84,6 +102,10 @@ impl Action {
             // ECM enrollment (ecm)
             self,
             Action::ReadEcmEnrollment | Action::ViewEcmReauthorizationQueue
+        ) || matches!(
+            // --- Members ---
+            self,
+            Action::ReadMember | Action::ListMembers | Action::ReadMemberEligibility
         )
     }
 }
@@ -98,6 +120,9 @@ pub fn role_permits(role: Role, action: Action) -> bool {
     // ECM enrollment (ecm): its actions are decided by `ecm_role_permits` alone.
     if let Some(allowed) = ecm_role_permits(role, action) {
         return allowed;
+    }
+    if member_role_permits(role, action) {
+        return true;
     }
     match role {
         Role::PlanUmReviewer => matches!(
@@ -167,6 +192,26 @@ fn ecm_role_permits(role: Role, action: Action) -> Option<bool> {
         _ => return None,
     };
     Some(allowed)
+}
+
+/// Members: plan care coordinators and plan admins register members and record their facts; plan
+/// UM reviewers read; provider care managers and admins read members granted to them (visibility
+/// is checked per record); referrers have no member access.
+fn member_role_permits(role: Role, action: Action) -> bool {
+    use Action as A;
+    let read = matches!(
+        action,
+        A::ReadMember | A::ListMembers | A::ReadMemberEligibility
+    );
+    let write = matches!(
+        action,
+        A::RegisterMember | A::UpdateMember | A::RecordMemberFacts | A::RecomputeMemberEligibility
+    );
+    match role {
+        Role::PlanCareCoordinator | Role::PlanAdmin => read || write,
+        Role::PlanUmReviewer | Role::ProviderCareManager | Role::ProviderAdmin => read,
+        Role::Referrer => false,
+    }
 }
 
 /// Whether any of the actor's roles permits `action`.
@@ -276,6 +321,39 @@ mod tests {
         }
         assert!(A::ReadEcmEnrollment.is_read() && A::ViewEcmReauthorizationQueue.is_read());
         assert!(!A::EnrollEcm.is_read());
+    }
+
+    #[test]
+    fn plan_coordinators_and_admins_write_members_others_read_referrers_nothing() {
+        let writes = [
+            Action::RegisterMember,
+            Action::UpdateMember,
+            Action::RecordMemberFacts,
+            Action::RecomputeMemberEligibility,
+        ];
+        let reads = [
+            Action::ReadMember,
+            Action::ListMembers,
+            Action::ReadMemberEligibility,
+        ];
+        // (role, may write, may read)
+        let table = [
+            (Role::PlanCareCoordinator, true, true),
+            (Role::PlanAdmin, true, true),
+            (Role::PlanUmReviewer, false, true),
+            (Role::ProviderCareManager, false, true),
+            (Role::ProviderAdmin, false, true),
+            (Role::Referrer, false, false),
+        ];
+        for (role, write, read) in table {
+            for action in writes {
+                assert_eq!(role_permits(role, action), write, "{role:?} {action:?}");
+            }
+            for action in reads {
+                assert_eq!(role_permits(role, action), read, "{role:?} {action:?}");
+                assert!(action.is_read());
+            }
+        }
     }
 
     #[test]

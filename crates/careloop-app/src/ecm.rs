@@ -15,7 +15,7 @@ use careloop_domain::workflow::ecm::{
 use careloop_domain::workflow::queue::{ReauthorizationDue, reauthorizations_due};
 use careloop_domain::workflow::{ActorId, Channel};
 use careloop_store::{
-    AccessGrant, AccessReason, AuditEntry, OrgScope, QueueCursor, QueueQuery, Store, StoreError,
+    AccessGrant, AccessReason, AuditEntry, OrgScope, QueueCursor, QueueQuery, Store,
 };
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
@@ -32,9 +32,6 @@ use crate::record::{Aggregate, ECM_TIME_ZONE, EcmAggregate, EcmStep, Record};
 pub type EcmEnrollmentRecord = Record<EcmEnrollmentState>;
 
 const KIND: &str = EcmAggregate::KIND;
-
-/// The store kind of the member record whose `state.facts` enrollment reads (contract 1).
-const MEMBER_KIND: &str = "member";
 
 /// The plan assigns a member to an ECM provider: outreach starts. The actor's plan owns it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -211,31 +208,15 @@ fn assigned_provider(
 }
 
 impl<S: Store> App<S> {
-    /// The member's eligibility facts from the member record (`store.get("member", id)` →
-    /// `body.state.facts`, contract 1). No access check: the caller already checked access to
-    /// the enrollment. A missing member record is `Invalid` naming `member_id`.
-    // TODO(integrator): switch to `member_facts` from the member use cases at merge (contract 2).
+    /// The member's eligibility facts from the member record (`App::member_facts`). No access
+    /// check: the caller already checked access to the enrollment. A missing member record is
+    /// `Invalid` naming `member_id`.
     async fn ecm_member_facts(&self, member_id: &str) -> Result<MemberFacts, AppError> {
-        let Some(stored) = self.store().get(MEMBER_KIND, member_id).await? else {
-            return Err(AppError::invalid(
+        self.member_facts(member_id).await?.ok_or_else(|| {
+            AppError::invalid(
                 "member_id",
-                "no member record with eligibility facts for this member; record the member first",
-            ));
-        };
-        let facts = stored
-            .body
-            .get("state")
-            .and_then(|s| s.get("facts"))
-            .cloned()
-            .ok_or_else(|| {
-                AppError::invalid("member_id", "the member record has no eligibility facts")
-            })?;
-        serde_json::from_value(facts).map_err(|e| {
-            AppError::Store(StoreError::Corrupt {
-                table: "aggregates",
-                column: "body",
-                source: Box::new(e),
-            })
+                "no member record with eligibility facts for this member; register the member first",
+            )
         })
     }
 

@@ -21,6 +21,7 @@ mod app;
 pub mod authorization;
 pub mod ecm;
 mod error;
+pub mod member;
 mod record;
 pub mod referral;
 
@@ -30,5 +31,6 @@ pub use app::App;
 pub use authorization::AuthorizationRecord;
 pub use ecm::EcmEnrollmentRecord;
 pub use error::AppError;
+pub use member::MemberRecord;
 pub use record::Record;
 pub use referral::ReferralRecord;

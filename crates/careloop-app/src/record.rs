@@ -2,7 +2,7 @@
 //! projection columns the queues index (docs/app.md, "Stored records").
 
 use careloop_domain::eligibility::Determination;
-use careloop_domain::workflow::{Ctx, WorkflowError, authorization, ecm, referral};
+use careloop_domain::workflow::{Ctx, WorkflowError, authorization, ecm, member, referral};
 use careloop_store::{StoreError, StoredAggregate};
 use jiff::Timestamp;
 use serde::de::DeserializeOwned;
@@ -154,6 +154,35 @@ impl Aggregate for EcmAggregate {
     fn due_at(state: &Self::State) -> Option<Timestamp> {
         let due = state.reauthorization_due()?;
         due.in_tz(ECM_TIME_ZONE).ok().map(|z| z.timestamp())
+    }
+}
+
+/// A member: contact data, eligibility facts and the stored determination (no due time).
+pub(crate) struct MemberAggregate;
+
+impl Aggregate for MemberAggregate {
+    const KIND: &'static str = "member";
+    type State = member::MemberState;
+    type Command = member::MemberCommand;
+    type Event = member::MemberEvent;
+    fn decide(
+        state: &Self::State,
+        command: Self::Command,
+        ctx: &Ctx<'_>,
+    ) -> Result<Vec<Self::Event>, WorkflowError> {
+        member::decide(state, command, ctx)
+    }
+    fn apply(state: Self::State, event: &Self::Event) -> Self::State {
+        member::apply(state, event)
+    }
+    fn member_id(state: &Self::State) -> &str {
+        &state.member_id
+    }
+    fn status(state: &Self::State) -> String {
+        kebab(&state.status)
+    }
+    fn due_at(_: &Self::State) -> Option<Timestamp> {
+        None
     }
 }
 

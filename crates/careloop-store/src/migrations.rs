@@ -7,11 +7,18 @@ use sqlx::SqlSafeStr;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 
 /// (version, description, SQL) for SQLite, in order.
-const SQLITE: &[(i64, &str, &str)] = &[(
-    1,
-    "init",
-    include_str!("../migrations/sqlite/0001_init.sql"),
-)];
+const SQLITE: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "init",
+        include_str!("../migrations/sqlite/0001_init.sql"),
+    ),
+    (
+        2,
+        "aggregates owner",
+        include_str!("../migrations/sqlite/0002_aggregates_owner.sql"),
+    ),
+];
 
 /// (version, description, SQL) for PostgreSQL, in order. 0002 (event transaction ids) has no
 /// SQLite counterpart: SQLite has one writer, so its event seq order is already commit order.
@@ -25,6 +32,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         2,
         "event xid",
         include_str!("../migrations/postgres/0002_event_xid.sql"),
+    ),
+    (
+        3,
+        "aggregates owner",
+        include_str!("../migrations/postgres/0003_aggregates_owner.sql"),
     ),
 ];
 

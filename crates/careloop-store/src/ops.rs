@@ -87,7 +87,7 @@ macro_rules! store_ops {
         use $crate::batch::WriteBatch;
         use $crate::error::StoreError;
         use $crate::ops::timestamp;
-        use $crate::query::{AGGREGATE_COLUMNS, AuditFilter, Bind, QueueCursor, QueuePage, QueueQuery, Sql};
+        use $crate::query::{AGGREGATE_COLUMNS, AuditFilter, Bind, ListPage, ListQuery, QueueCursor, QueuePage, QueueQuery, Sql};
         use $crate::records::{
             AggregateVersion, AuditRecord, CommitReceipt, Committed, StoredAggregate,
             StoredEvent, StoredResponse,
@@ -408,6 +408,21 @@ macro_rules! store_ops {
                 _ => None,
             };
             Ok(QueuePage { items, next })
+        }
+
+        pub(crate) async fn list(pool: &DbPool, q: &ListQuery) -> Result<ListPage, StoreError> {
+            let sql = $crate::query::list_sql(q)?;
+            let items = fetch_sql(pool, sql)
+                .await?
+                .iter()
+                .map(aggregate)
+                .collect::<Result<Vec<_>, _>>()?;
+            let full = u32::try_from(items.len()).map_or(true, |n| n >= q.limit);
+            let next = match items.last() {
+                Some(last) if full => Some(last.id.clone()),
+                _ => None,
+            };
+            Ok(ListPage { items, next })
         }
 
         pub(crate) async fn events_for(pool: &DbPool, kind: &str, id: &str) -> Result<Vec<StoredEvent>, StoreError> {

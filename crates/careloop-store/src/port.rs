@@ -5,7 +5,7 @@ use std::future::Future;
 
 use crate::batch::WriteBatch;
 use crate::error::StoreError;
-use crate::query::{AuditFilter, QueuePage, QueueQuery};
+use crate::query::{AuditFilter, ListPage, ListQuery, QueuePage, QueueQuery};
 use crate::records::{AuditRecord, CommitReceipt, StoredAggregate, StoredEvent, StoredResponse};
 
 /// Durable storage of aggregates, events, member access, idempotency records and the audit log.
@@ -42,6 +42,10 @@ pub trait Store: Send + Sync {
         &self,
         query: &QueueQuery,
     ) -> impl Future<Output = Result<QueuePage, StoreError>> + Send;
+
+    /// One page of the aggregates of a kind in an organization's scope, ordered by id,
+    /// keyset-paginated (for records without a due time, e.g. members).
+    fn list(&self, query: &ListQuery) -> impl Future<Output = Result<ListPage, StoreError>> + Send;
 
     /// All events of one aggregate, in version order.
     fn events_for(

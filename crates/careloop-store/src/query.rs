@@ -69,6 +69,28 @@ pub struct QueuePage {
     pub next: Option<QueueCursor>,
 }
 
+/// A listing page request (records without a due time, e.g. members): aggregates of `kind` in
+/// `org`'s scope, ordered by id, keyset-paginated (index `aggregates_owner (kind, org_id, id)` for
+/// `OwnedBy`; the primary key plus `member_access` for `AccessibleTo`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    pub kind: String,
+    pub org: OrgScope,
+    /// Continue after this id (from [`ListPage::next`]).
+    pub after_id: Option<String>,
+    /// 1..=10,000.
+    pub limit: u32,
+}
+
+/// One listing page. `next` (the last id) is set when the page is full; the following page may
+/// be empty.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListPage {
+    pub items: Vec<crate::StoredAggregate>,
+    pub next: Option<String>,
+}
+
 /// Audit-log filter; every set field must match. Lines come in `seq` order after `after_seq`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -188,6 +210,36 @@ pub(crate) fn queue_sql(q: &QueueQuery) -> Result<Sql, StoreError> {
             arms.join(" UNION ALL ")
         );
     }
+    Ok(sql)
+}
+
+/// The listing query: a range scan on `aggregates_owner (kind, org_id, id)` (owner scope) or on
+/// the primary key `(kind, id)` with a `member_access` primary-key probe (access scope).
+pub(crate) fn list_sql(q: &ListQuery) -> Result<Sql, StoreError> {
+    let limit = check_limit(q.limit)?;
+    let mut sql = Sql::default();
+    let kind = sql.bind(Bind::Text(q.kind.clone()));
+    let mut text = format!("SELECT {AGGREGATE_COLUMNS} FROM aggregates a WHERE a.kind = {kind}");
+    match &q.org {
+        OrgScope::OwnedBy(org) => {
+            let p = sql.bind(Bind::Text(org.clone()));
+            text.push_str(&format!(" AND a.org_id = {p}"));
+        }
+        OrgScope::AccessibleTo(org) => {
+            let p = sql.bind(Bind::Text(org.clone()));
+            text.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM member_access m \
+                 WHERE m.org_id = {p} AND m.member_id = a.member_id)"
+            ));
+        }
+    }
+    if let Some(after) = &q.after_id {
+        let p = sql.bind(Bind::Text(after.clone()));
+        text.push_str(&format!(" AND a.id > {p}"));
+    }
+    let lim = sql.bind(Bind::Int(limit));
+    text.push_str(&format!(" ORDER BY a.id LIMIT {lim}"));
+    sql.text = text;
     Ok(sql)
 }
 

@@ -9,8 +9,8 @@ use careloop_app::ecm::{
     EnrollEcm, OpenEcmEnrollment, ReauthorizeEcm, RecordAssessment, RecordCarePlanGoal,
     RecordCoreServiceActivity, RecordOutreachAttempt,
 };
+use careloop_app::member::RegisterMember;
 use careloop_domain::workflow::ecm::{ContactMode, CoreService, GoalStatus, StaffType};
-use careloop_store::{AggregateWrite, WriteBatch};
 use jiff::civil::Date;
 
 /// Synthetic member facts (examples/members/pof-1a-adult.json): homeless with a complex need,
@@ -38,27 +38,20 @@ pub fn ecm_facts(member_id: &str, present: Option<&str>) -> serde_json::Value {
     facts
 }
 
-/// TEST HELPER ONLY: writes a `member` record (contract 1: `body.state.facts`) straight through
-/// `Store::commit`, because the member use cases are being built in parallel (wip-member). Once
-/// they are merged this should go through the member use case instead.
-pub async fn seed_member<S: Store>(store: &S, member_id: &str, facts: serde_json::Value) {
-    let mut batch = WriteBatch::new("test-seed", ts("2026-10-01T00:00:00Z"));
-    batch.aggregates.push(AggregateWrite {
-        kind: "member".into(),
-        id: member_id.into(),
-        expected_version: 0,
-        org_id: PLAN.into(),
-        member_id: Some(member_id.into()),
-        status: "active".into(),
-        due_at: None,
-        plan_id: None,
-        county: None,
-        body: serde_json::json!({
-            "owners": { "owner_org_id": PLAN },
-            "state": { "facts": facts },
-        }),
-    });
-    store.commit(batch).await.unwrap();
+/// Registers the member (facts from `ecm_facts`) through the member use case, as a plan care
+/// coordinator, before the member's ECM enrollment is opened.
+pub async fn seed_member<S: Store>(app: &App<S>, member_id: &str, facts: serde_json::Value) {
+    let input = RegisterMember {
+        member_id: member_id.into(),
+        plan: Some("alameda-alliance".into()),
+        county: Some("Alameda".into()),
+        demographics: Default::default(),
+        cin: None,
+        facts: serde_json::from_value(facts).unwrap(),
+    };
+    app.register_member(&coordinator(), input, None, ts("2026-10-01T00:00:00Z"))
+        .await
+        .unwrap();
 }
 
 pub fn open_input(id: &str, member: &str, provider_org: &str) -> OpenEcmEnrollment {
@@ -103,7 +96,7 @@ pub async fn enrolled<S: Store>(
     provider_org: &str,
     start: &str,
 ) {
-    seed_member(app.store(), member, ecm_facts(member, None)).await;
+    seed_member(app, member, ecm_facts(member, None)).await;
     let t_open = ts("2026-11-01T17:00:00Z");
     app.open_ecm_enrollment(
         &coordinator(),
@@ -130,7 +123,7 @@ pub async fn enrolled<S: Store>(
 /// the 7 core services → re-authorize (plan) → discontinue; one event and one audit line each.
 pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
     let app = app(store);
-    seed_member(app.store(), "mem-ecm-1", ecm_facts("mem-ecm-1", None)).await;
+    seed_member(&app, "mem-ecm-1", ecm_facts("mem-ecm-1", None)).await;
     let coord = coordinator();
     let cm = provider("org-ecm-a");
     let t = |d: &str| ts(&format!("{d}T17:00:00Z"));
@@ -441,7 +434,7 @@ pub async fn ecm_enrollment_blocked_by_exclusion<S: Store>(store: S) {
     let cm = provider("org-ecm-a");
     let t0 = ts("2026-11-02T17:00:00Z");
     seed_member(
-        app.store(),
+        &app,
         "mem-hospice",
         ecm_facts("mem-hospice", Some("hospice")),
     )
@@ -756,7 +749,7 @@ pub async fn ecm_reauthorization_queue_lists_due_within_30_days<S: Store>(store:
 /// key with other input is refused.
 pub async fn ecm_idempotent_retry_replays<S: Store>(store: S) {
     let app = app(store);
-    seed_member(app.store(), "mem-i", ecm_facts("mem-i", None)).await;
+    seed_member(&app, "mem-i", ecm_facts("mem-i", None)).await;
     let coord = coordinator();
     let cm = provider("org-ecm-a");
     let t0 = ts("2026-11-02T17:00:00Z");

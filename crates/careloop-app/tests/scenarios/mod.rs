@@ -22,12 +22,14 @@ use careloop_store::{AuditFilter, Store};
 mod access;
 mod ecm;
 mod flows;
+mod members;
 mod rules;
 
 pub use access::*;
 pub use ecm::*;
 pub use flows::*;
 use jiff::Timestamp;
+pub use members::*;
 pub use rules::*;
 
 pub const PLAN: &str = "org-plan-hpsm";
@@ -141,6 +143,10 @@ macro_rules! app_scenarios {
             ecm_other_provider_gets_not_found_and_is_audited,
             ecm_reauthorization_queue_lists_due_within_30_days,
             ecm_idempotent_retry_replays,
+            member_register_read_and_new_facts_redetermine,
+            member_roles_and_invalid_input_are_refused,
+            provider_sees_member_only_with_a_grant,
+            member_list_pages_by_id_within_the_plan,
         );
     };
 }

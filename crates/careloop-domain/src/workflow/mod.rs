@@ -11,6 +11,7 @@ pub mod appeal;
 pub mod authorization;
 pub mod ecm;
 mod error;
+pub mod member;
 pub mod notice;
 pub mod period;
 pub mod policy;

@@ -16,6 +16,9 @@ pub use queue::*;
 mod idempotency;
 pub use idempotency::*;
 
+mod list;
+pub use list::*;
+
 /// Every case, for the per-engine runners.
 #[macro_export]
 macro_rules! conformance_cases {
@@ -36,6 +39,9 @@ macro_rules! conformance_cases {
             queue_keyset_pages_cover_everything_once,
             queue_at_risk_boundary_is_exclusive,
             queue_rejects_bad_requests,
+            list_by_owner_pages_by_id,
+            list_by_access_shows_only_granted_members,
+            list_rejects_bad_limits,
             access_grants_by_reason,
             audit_entries_recorded_and_filtered,
             conflicting_batch_writes_nothing,
