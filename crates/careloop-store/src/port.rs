@@ -5,7 +5,7 @@ use std::future::Future;
 
 use crate::batch::WriteBatch;
 use crate::error::StoreError;
-use crate::query::{AuditFilter, QueuePage, QueueQuery};
+use crate::query::{AuditFilter, KindListQuery, QueuePage, QueueQuery};
 use crate::records::{AuditRecord, CommitReceipt, StoredAggregate, StoredEvent, StoredResponse};
 
 /// Durable storage of aggregates, events, member access, idempotency records and the audit log.
@@ -42,6 +42,12 @@ pub trait Store: Send + Sync {
         &self,
         query: &QueueQuery,
     ) -> impl Future<Output = Result<QueuePage, StoreError>> + Send;
+
+    /// Up to `limit` aggregates of one kind in id order, after `after_id` (ident, issue #3).
+    fn list_by_kind(
+        &self,
+        query: &KindListQuery,
+    ) -> impl Future<Output = Result<Vec<StoredAggregate>, StoreError>> + Send;
 
     /// All events of one aggregate, in version order.
     fn events_for(

@@ -11,7 +11,7 @@ use crate::batch::WriteBatch;
 use crate::error::StoreError;
 use crate::migrations::{Engine, migrator};
 use crate::port::Store;
-use crate::query::{AuditFilter, QueuePage, QueueQuery};
+use crate::query::{AuditFilter, KindListQuery, QueuePage, QueueQuery};
 use crate::records::{AuditRecord, CommitReceipt, StoredAggregate, StoredEvent, StoredResponse};
 
 mod ops {
@@ -92,6 +92,10 @@ impl Store for PostgresStore {
 
     async fn queue(&self, query: &QueueQuery) -> Result<QueuePage, StoreError> {
         ops::queue(&self.pool, query).await
+    }
+
+    async fn list_by_kind(&self, query: &KindListQuery) -> Result<Vec<StoredAggregate>, StoreError> {
+        ops::list_by_kind(&self.pool, query).await
     }
 
     async fn events_for(&self, kind: &str, id: &str) -> Result<Vec<StoredEvent>, StoreError> {
