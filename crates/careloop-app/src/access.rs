@@ -25,6 +25,17 @@ pub enum Action {
     RespondToReferral,
     CloseReferral,
     ReadReferral,
+    // ident (issue #3): identity, audit log, referral extras and the referral queue.
+    /// Create, list, disable and enable users of the actor's own organization.
+    ManageUsers,
+    ListOrganizations,
+    ReadAuditLog,
+    /// Record the authorization decision on a referred service.
+    AuthorizeReferral,
+    StartReferralServices,
+    RecordReferralNotice,
+    RecordReferralNoticeAgreement,
+    ViewReferralQueue,
 }
 
 impl Action {
@@ -45,6 +56,15 @@ impl Action {
             Action::RespondToReferral => "respond-to-referral",
             Action::CloseReferral => "close-referral",
             Action::ReadReferral => "read",
+            // ident
+            Action::ManageUsers => "manage-users",
+            Action::ListOrganizations => "list-organizations",
+            Action::ReadAuditLog => "read-audit-log",
+            Action::AuthorizeReferral => "authorize-referral",
+            Action::StartReferralServices => "start-referral-services",
+            Action::RecordReferralNotice => "record-referral-notice",
+            Action::RecordReferralNoticeAgreement => "record-referral-notice-agreement",
+            Action::ViewReferralQueue => "list",
         }
     }
 
@@ -52,7 +72,13 @@ impl Action {
     pub fn is_read(self) -> bool {
         matches!(
             self,
-            Action::ReadAuthorization | Action::ReadReferral | Action::ViewAuthorizationQueue
+            Action::ReadAuthorization
+                | Action::ReadReferral
+                | Action::ViewAuthorizationQueue
+                // ident
+                | Action::ListOrganizations
+                | Action::ReadAuditLog
+                | Action::ViewReferralQueue
         )
     }
 }
@@ -74,6 +100,9 @@ pub fn role_permits(role: Role, action: Action) -> bool {
                 | A::ReadAuthorization
                 | A::ViewAuthorizationQueue
                 | A::ReadReferral
+                // ident
+                | A::AuthorizeReferral
+                | A::ViewReferralQueue
         ),
         Role::PlanCareCoordinator => matches!(
             action,
@@ -85,10 +114,23 @@ pub fn role_permits(role: Role, action: Action) -> bool {
                 | A::AssignReferral
                 | A::CloseReferral
                 | A::ReadReferral
+                // ident
+                | A::AuthorizeReferral
+                | A::RecordReferralNotice
+                | A::RecordReferralNoticeAgreement
+                | A::ViewReferralQueue
         ),
+        // ident: only plan admins read the audit log.
+        Role::PlanAdmin if action == A::ReadAuditLog => true,
         Role::PlanAdmin | Role::ProviderAdmin => matches!(
             action,
-            A::ReadAuthorization | A::ViewAuthorizationQueue | A::ReadReferral
+            A::ReadAuthorization
+                | A::ViewAuthorizationQueue
+                | A::ReadReferral
+                // ident
+                | A::ManageUsers
+                | A::ListOrganizations
+                | A::ViewReferralQueue
         ),
         Role::ProviderCareManager => matches!(
             action,
@@ -98,6 +140,11 @@ pub fn role_permits(role: Role, action: Action) -> bool {
                 | A::ViewAuthorizationQueue
                 | A::RespondToReferral
                 | A::ReadReferral
+                // ident
+                | A::StartReferralServices
+                | A::RecordReferralNotice
+                | A::RecordReferralNoticeAgreement
+                | A::ViewReferralQueue
         ),
         Role::Referrer => matches!(action, A::CreateReferral | A::ReadReferral),
     }

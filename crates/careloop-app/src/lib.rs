@@ -18,15 +18,19 @@
 pub mod access;
 mod actor;
 mod app;
+pub mod audit;
 pub mod authorization;
 mod error;
+pub mod identity;
 mod record;
 pub mod referral;
 
 pub use access::{Action, RecordOwners};
 pub use actor::{Actor, OrgKind, Role};
 pub use app::App;
+pub use audit::{AuditPage, AuditQuery};
 pub use authorization::AuthorizationRecord;
 pub use error::AppError;
+pub use identity::{NewOrganization, NewToken, NewUser, Organization, TokenInfo, UserView};
 pub use record::Record;
 pub use referral::ReferralRecord;

@@ -113,7 +113,10 @@ impl Store for AnyStore {
         delegate!(self, s => s.queue(query))
     }
 
-    async fn list_by_kind(&self, query: &KindListQuery) -> Result<Vec<StoredAggregate>, StoreError> {
+    async fn list_by_kind(
+        &self,
+        query: &KindListQuery,
+    ) -> Result<Vec<StoredAggregate>, StoreError> {
         delegate!(self, s => s.list_by_kind(query))
     }
 

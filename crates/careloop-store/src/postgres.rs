@@ -94,7 +94,10 @@ impl Store for PostgresStore {
         ops::queue(&self.pool, query).await
     }
 
-    async fn list_by_kind(&self, query: &KindListQuery) -> Result<Vec<StoredAggregate>, StoreError> {
+    async fn list_by_kind(
+        &self,
+        query: &KindListQuery,
+    ) -> Result<Vec<StoredAggregate>, StoreError> {
         ops::list_by_kind(&self.pool, query).await
     }
 

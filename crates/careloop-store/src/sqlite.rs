@@ -149,7 +149,10 @@ impl Store for SqliteStore {
         ops::queue(&self.reader, query).await
     }
 
-    async fn list_by_kind(&self, query: &KindListQuery) -> Result<Vec<StoredAggregate>, StoreError> {
+    async fn list_by_kind(
+        &self,
+        query: &KindListQuery,
+    ) -> Result<Vec<StoredAggregate>, StoreError> {
         ops::list_by_kind(&self.reader, query).await
     }
 

@@ -21,10 +21,12 @@ use careloop_store::{AuditFilter, Store};
 
 mod access;
 mod flows;
+mod identity;
 mod rules;
 
 pub use access::*;
 pub use flows::*;
+pub use identity::*;
 use jiff::Timestamp;
 pub use rules::*;
 
@@ -133,6 +135,9 @@ macro_rules! app_scenarios {
             idempotent_retry_returns_same_record_and_writes_nothing,
             illegal_transition_is_invalid_and_changes_nothing,
             concurrent_changes_commit_once,
+            identity_password_and_token_round_trip,
+            identity_admins_roles_and_disabled_users,
+            audit_log_visibility_for_plan_admins,
         );
     };
 }

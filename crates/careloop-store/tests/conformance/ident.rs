@@ -35,39 +35,32 @@ pub async fn list_by_kind_pages_in_id_order_with_filters<S: Store>(s: S) {
         .push(row("referral", "r-1", "plan-1", Some("m-1"), "received"));
     committed(&s, b).await;
 
-    let q = |statuses: &[&str], org: Option<OrgScope>, after: Option<&str>, limit: u32| {
-        KindListQuery {
+    let q =
+        |statuses: &[&str], org: Option<OrgScope>, after: Option<&str>, limit: u32| KindListQuery {
             kind: "user".into(),
             statuses: statuses.iter().map(|s| (*s).to_owned()).collect(),
             org,
             after_id: after.map(Into::into),
             limit,
-        }
-    };
+        };
     let ids = |rows: Vec<careloop_store::StoredAggregate>| -> Vec<String> {
         rows.into_iter().map(|r| r.id).collect()
     };
     let all = ids(s.list_by_kind(&q(&[], None, None, 100)).await.unwrap());
     assert_eq!(all, ["u-a", "u-b", "u-c", "u-d"], "kind only, id order");
-    let org1 = ids(
-        s.list_by_kind(&q(&[], Some(OrgScope::OwnedBy("org-1".into())), None, 100))
-            .await
-            .unwrap(),
-    );
+    let org1 = ids(s
+        .list_by_kind(&q(&[], Some(OrgScope::OwnedBy("org-1".into())), None, 100))
+        .await
+        .unwrap());
     assert_eq!(org1, ["u-a", "u-c", "u-d"]);
-    let active = ids(
-        s.list_by_kind(&q(&["active", "active"], None, None, 100))
-            .await
-            .unwrap(),
-    );
+    let active = ids(s
+        .list_by_kind(&q(&["active", "active"], None, None, 100))
+        .await
+        .unwrap());
     assert_eq!(active, ["u-a", "u-c"]);
     let first = ids(s.list_by_kind(&q(&[], None, None, 2)).await.unwrap());
     assert_eq!(first, ["u-a", "u-b"]);
-    let second = ids(
-        s.list_by_kind(&q(&[], None, Some("u-b"), 2))
-            .await
-            .unwrap(),
-    );
+    let second = ids(s.list_by_kind(&q(&[], None, Some("u-b"), 2)).await.unwrap());
     assert_eq!(second, ["u-c", "u-d"]);
     assert!(
         s.list_by_kind(&q(&[], None, None, 0)).await.is_err(),
