@@ -597,7 +597,11 @@ impl<S: Store> App<S> {
         self.require_role(actor, action, USER_KIND, "list", now)
             .await?;
         let rows = self
-            .list_all(USER_KIND, Some(OrgScope::OwnedBy(actor.org_id.clone())))
+            .list_all(
+                USER_KIND,
+                &[],
+                Some(OrgScope::OwnedBy(actor.org_id.clone())),
+            )
             .await?;
         let users = rows
             .iter()
@@ -625,7 +629,7 @@ impl<S: Store> App<S> {
         self.require_role(actor, action, ORGANIZATION_KIND, "list", now)
             .await?;
         let orgs = if actor.org_kind == OrgKind::Plan {
-            self.list_all(ORGANIZATION_KIND, None)
+            self.list_all(ORGANIZATION_KIND, &[], None)
                 .await?
                 .iter()
                 .map(decode::<Organization>)
@@ -647,10 +651,12 @@ impl<S: Store> App<S> {
         Ok(orgs)
     }
 
-    /// Every aggregate of `kind` in `org` scope, in id order (pages of 1,000).
+    /// Every aggregate of `kind` in one of `statuses` (empty: any) in `org` scope, in id order
+    /// (read in pages of 1,000).
     pub(crate) async fn list_all(
         &self,
         kind: &str,
+        statuses: &[&str],
         org: Option<OrgScope>,
     ) -> Result<Vec<StoredAggregate>, AppError> {
         let mut out = Vec::new();
@@ -660,7 +666,7 @@ impl<S: Store> App<S> {
                 .store()
                 .list_by_kind(&KindListQuery {
                     kind: kind.to_owned(),
-                    statuses: Vec::new(),
+                    statuses: statuses.iter().map(|s| (*s).to_owned()).collect(),
                     org: org.clone(),
                     after_id: after_id.take(),
                     limit: 1_000,

@@ -22,12 +22,14 @@ use careloop_store::{AuditFilter, Store};
 mod access;
 mod flows;
 mod identity;
+mod referral_queue;
 mod rules;
 
 pub use access::*;
 pub use flows::*;
 pub use identity::*;
 use jiff::Timestamp;
+pub use referral_queue::*;
 pub use rules::*;
 
 pub const PLAN: &str = "org-plan-hpsm";
@@ -138,6 +140,8 @@ macro_rules! app_scenarios {
             identity_password_and_token_round_trip,
             identity_admins_roles_and_disabled_users,
             audit_log_visibility_for_plan_admins,
+            referral_extras_authorize_start_services_and_notices,
+            referral_queue_waits_on_each_party,
         );
     };
 }
