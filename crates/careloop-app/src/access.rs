@@ -49,6 +49,17 @@ pub enum Action {
     ListMembers,
     /// The stored determination with its trace (the "why" view).
     ReadMemberEligibility,
+    // ident (issue #3): identity, audit log, referral extras and the referral queue.
+    /// Create, list, disable and enable users of the actor's own organization.
+    ManageUsers,
+    ListOrganizations,
+    ReadAuditLog,
+    /// Record the authorization decision on a referred service.
+    AuthorizeReferral,
+    StartReferralServices,
+    RecordReferralNotice,
+    RecordReferralNoticeAgreement,
+    ViewReferralQueue,
 }
 
 impl Action {
@@ -90,6 +101,15 @@ impl Action {
             Action::ReadMember => "read",
             Action::ListMembers => "list",
             Action::ReadMemberEligibility => "read-eligibility",
+            // ident
+            Action::ManageUsers => "manage-users",
+            Action::ListOrganizations => "list-organizations",
+            Action::ReadAuditLog => "read-audit-log",
+            Action::AuthorizeReferral => "authorize-referral",
+            Action::StartReferralServices => "start-referral-services",
+            Action::RecordReferralNotice => "record-referral-notice",
+            Action::RecordReferralNoticeAgreement => "record-referral-notice-agreement",
+            Action::ViewReferralQueue => "list",
         }
     }
 
@@ -106,6 +126,10 @@ impl Action {
             // --- Members ---
             self,
             Action::ReadMember | Action::ListMembers | Action::ReadMemberEligibility
+        ) || matches!(
+            // ident
+            self,
+            Action::ListOrganizations | Action::ReadAuditLog | Action::ViewReferralQueue
         )
     }
 }
@@ -134,6 +158,9 @@ pub fn role_permits(role: Role, action: Action) -> bool {
                 | A::ReadAuthorization
                 | A::ViewAuthorizationQueue
                 | A::ReadReferral
+                // ident
+                | A::AuthorizeReferral
+                | A::ViewReferralQueue
         ),
         Role::PlanCareCoordinator => matches!(
             action,
@@ -145,10 +172,23 @@ pub fn role_permits(role: Role, action: Action) -> bool {
                 | A::AssignReferral
                 | A::CloseReferral
                 | A::ReadReferral
+                // ident
+                | A::AuthorizeReferral
+                | A::RecordReferralNotice
+                | A::RecordReferralNoticeAgreement
+                | A::ViewReferralQueue
         ),
+        // ident: only plan admins read the audit log.
+        Role::PlanAdmin if action == A::ReadAuditLog => true,
         Role::PlanAdmin | Role::ProviderAdmin => matches!(
             action,
-            A::ReadAuthorization | A::ViewAuthorizationQueue | A::ReadReferral
+            A::ReadAuthorization
+                | A::ViewAuthorizationQueue
+                | A::ReadReferral
+                // ident
+                | A::ManageUsers
+                | A::ListOrganizations
+                | A::ViewReferralQueue
         ),
         Role::ProviderCareManager => matches!(
             action,
@@ -158,6 +198,11 @@ pub fn role_permits(role: Role, action: Action) -> bool {
                 | A::ViewAuthorizationQueue
                 | A::RespondToReferral
                 | A::ReadReferral
+                // ident
+                | A::StartReferralServices
+                | A::RecordReferralNotice
+                | A::RecordReferralNoticeAgreement
+                | A::ViewReferralQueue
         ),
         Role::Referrer => matches!(action, A::CreateReferral | A::ReadReferral),
     }

@@ -6,6 +6,10 @@ use careloop_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
+    /// Sign-in failed: unknown user, wrong password, disabled user, unknown or expired token.
+    /// The message is the same in every case (it must not tell whether the user exists).
+    #[error("authentication failed")]
+    Unauthenticated,
     /// The record does not exist, or the actor's organization may not see it (no existence leak).
     #[error("{kind} {id} not found")]
     NotFound { kind: &'static str, id: String },
@@ -45,6 +49,7 @@ impl AppError {
     /// The HTTP status the API answers with.
     pub fn http_status(&self) -> u16 {
         match self {
+            AppError::Unauthenticated => 401,
             AppError::NotFound { .. } => 404,
             AppError::Forbidden { .. } => 403,
             AppError::Invalid { .. } => 422,
@@ -135,6 +140,7 @@ mod tests {
                 404,
             ),
             (AppError::Forbidden { action: "read" }, 403),
+            (AppError::Unauthenticated, 401),
             (AppError::invalid("reason", "empty"), 422),
             (
                 AppError::Conflict {

@@ -30,6 +30,12 @@ enum Command {
     Policy(cmd::policy::Args),
     /// Create or upgrade the database schema (SQLite file or PostgreSQL).
     Migrate(cmd::migrate::Args),
+    /// Create organizations.
+    Org(cmd::org::Args),
+    /// Create users (password from $CARELOOP_PASSWORD or stdin).
+    User(cmd::user::Args),
+    /// Create API tokens (printed once).
+    Token(cmd::token::Args),
 }
 
 fn main() -> ExitCode {
@@ -64,5 +70,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Offerings(args) => cmd::offerings::run(args, &pack, &mut out),
         Command::Policy(args) => cmd::policy::run(args, &pack, &mut out),
         Command::Migrate(args) => cmd::migrate::run(args, &pack, &mut out),
+        Command::Org(args) => cmd::org::run(args, &pack, &mut out),
+        Command::User(args) => cmd::user::run(args, &pack, &mut out),
+        Command::Token(args) => cmd::token::run(args, &pack, &mut out),
     }
 }

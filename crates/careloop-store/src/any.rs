@@ -7,7 +7,7 @@ use crate::batch::WriteBatch;
 use crate::error::StoreError;
 use crate::port::Store;
 use crate::postgres::PostgresStore;
-use crate::query::{AuditFilter, ListPage, ListQuery, QueuePage, QueueQuery};
+use crate::query::{AuditFilter, KindListQuery, ListPage, ListQuery, QueuePage, QueueQuery};
 use crate::records::{AuditRecord, CommitReceipt, StoredAggregate, StoredEvent, StoredResponse};
 use crate::sqlite::SqliteStore;
 
@@ -115,6 +115,13 @@ impl Store for AnyStore {
 
     async fn list(&self, query: &ListQuery) -> Result<ListPage, StoreError> {
         delegate!(self, s => s.list(query))
+    }
+
+    async fn list_by_kind(
+        &self,
+        query: &KindListQuery,
+    ) -> Result<Vec<StoredAggregate>, StoreError> {
+        delegate!(self, s => s.list_by_kind(query))
     }
 
     async fn events_for(&self, kind: &str, id: &str) -> Result<Vec<StoredEvent>, StoreError> {

@@ -40,7 +40,9 @@ pub use batch::{
 pub use error::StoreError;
 pub use port::Store;
 pub use postgres::PostgresStore;
-pub use query::{AuditFilter, ListPage, ListQuery, OrgScope, QueueCursor, QueuePage, QueueQuery};
+pub use query::{
+    AuditFilter, KindListQuery, ListPage, ListQuery, OrgScope, QueueCursor, QueuePage, QueueQuery,
+};
 pub use records::{
     AggregateVersion, AuditRecord, CommitReceipt, Committed, StoredAggregate, StoredEvent,
     StoredResponse,

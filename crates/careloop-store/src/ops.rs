@@ -425,6 +425,11 @@ macro_rules! store_ops {
             Ok(ListPage { items, next })
         }
 
+        pub(crate) async fn list_by_kind(pool: &DbPool, q: &$crate::query::KindListQuery) -> Result<Vec<StoredAggregate>, StoreError> {
+            let sql = $crate::query::kind_list_sql(q)?;
+            fetch_sql(pool, sql).await?.iter().map(aggregate).collect()
+        }
+
         pub(crate) async fn events_for(pool: &DbPool, kind: &str, id: &str) -> Result<Vec<StoredEvent>, StoreError> {
             sqlx::query(
                 "SELECT seq, kind, aggregate_id, version, event_type, body, actor, at FROM events \

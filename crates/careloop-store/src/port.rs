@@ -5,7 +5,7 @@ use std::future::Future;
 
 use crate::batch::WriteBatch;
 use crate::error::StoreError;
-use crate::query::{AuditFilter, ListPage, ListQuery, QueuePage, QueueQuery};
+use crate::query::{AuditFilter, KindListQuery, ListPage, ListQuery, QueuePage, QueueQuery};
 use crate::records::{AuditRecord, CommitReceipt, StoredAggregate, StoredEvent, StoredResponse};
 
 /// Durable storage of aggregates, events, member access, idempotency records and the audit log.
@@ -46,6 +46,11 @@ pub trait Store: Send + Sync {
     /// One page of the aggregates of a kind in an organization's scope, ordered by id,
     /// keyset-paginated (for records without a due time, e.g. members).
     fn list(&self, query: &ListQuery) -> impl Future<Output = Result<ListPage, StoreError>> + Send;
+    /// Up to `limit` aggregates of one kind in id order, after `after_id` (ident, issue #3).
+    fn list_by_kind(
+        &self,
+        query: &KindListQuery,
+    ) -> impl Future<Output = Result<Vec<StoredAggregate>, StoreError>> + Send;
 
     /// All events of one aggregate, in version order.
     fn events_for(

@@ -69,6 +69,23 @@ pub struct QueuePage {
     pub next: Option<QueueCursor>,
 }
 
+/// A plain listing of one kind of aggregate in id order (ident, issue #3: organizations, users,
+/// open referrals). Reads the primary key `(kind, id)` range; `statuses` empty means any status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindListQuery {
+    pub kind: String,
+    #[serde(default)]
+    pub statuses: Vec<String>,
+    #[serde(default)]
+    pub org: Option<OrgScope>,
+    /// Continue after this id (the last id of the previous page).
+    #[serde(default)]
+    pub after_id: Option<String>,
+    /// 1..=10,000.
+    pub limit: u32,
+}
+
 /// A listing page request (records without a due time, e.g. members): aggregates of `kind` in
 /// `org`'s scope, ordered by id, keyset-paginated (index `aggregates_owner (kind, org_id, id)` for
 /// `OwnedBy`; the primary key plus `member_access` for `AccessibleTo`).
@@ -100,6 +117,11 @@ pub struct AuditFilter {
     pub member_id: Option<String>,
     pub record_kind: Option<String>,
     pub record_id: Option<String>,
+    /// Only lines a plan organization may read (ident, issue #3): lines written by users of this
+    /// organization (`org_id`) OR about a member of a record this organization owns
+    /// (`aggregates.org_id`, joined on `member_id` through the `aggregates_member` index).
+    #[serde(default)]
+    pub visible_to_owner: Option<String>,
     #[serde(default)]
     pub after_seq: i64,
     /// 1..=10,000.
@@ -168,20 +190,8 @@ pub(crate) fn queue_sql(q: &QueueQuery) -> Result<Sql, StoreError> {
         let i = sql.bind(Bind::Text(after.id.clone()));
         common.push_str(&format!(" AND (a.due_at, a.id) > ({d}, {i})"));
     }
-    match &q.org {
-        Some(OrgScope::OwnedBy(org)) => {
-            let p = sql.bind(Bind::Text(org.clone()));
-            common.push_str(&format!(" AND a.org_id = {p}"));
-        }
-        Some(OrgScope::AccessibleTo(org)) => {
-            let p = sql.bind(Bind::Text(org.clone()));
-            common.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM member_access m \
-                 WHERE m.org_id = {p} AND m.member_id = a.member_id)"
-            ));
-        }
-        None => {}
-    }
+    let org = org_condition(&mut sql, &q.org);
+    common.push_str(&org);
     if let Some(plan) = &q.plan_id {
         let p = sql.bind(Bind::Text(plan.clone()));
         common.push_str(&format!(" AND a.plan_id = {p}"));
@@ -213,26 +223,41 @@ pub(crate) fn queue_sql(q: &QueueQuery) -> Result<Sql, StoreError> {
     Ok(sql)
 }
 
-/// The listing query: a range scan on `aggregates_owner (kind, org_id, id)` (owner scope) or on
-/// the primary key `(kind, id)` with a `member_access` primary-key probe (access scope).
-pub(crate) fn list_sql(q: &ListQuery) -> Result<Sql, StoreError> {
+/// The org-scope condition on `aggregates a`, shared by the queue and the kind listing.
+fn org_condition(sql: &mut Sql, org: &Option<OrgScope>) -> String {
+    match org {
+        Some(OrgScope::OwnedBy(org)) => {
+            let p = sql.bind(Bind::Text(org.clone()));
+            format!(" AND a.org_id = {p}")
+        }
+        Some(OrgScope::AccessibleTo(org)) => {
+            let p = sql.bind(Bind::Text(org.clone()));
+            format!(
+                " AND EXISTS (SELECT 1 FROM member_access m \
+                 WHERE m.org_id = {p} AND m.member_id = a.member_id)"
+            )
+        }
+        None => String::new(),
+    }
+}
+
+pub(crate) fn kind_list_sql(q: &KindListQuery) -> Result<Sql, StoreError> {
     let limit = check_limit(q.limit)?;
     let mut sql = Sql::default();
     let kind = sql.bind(Bind::Text(q.kind.clone()));
     let mut text = format!("SELECT {AGGREGATE_COLUMNS} FROM aggregates a WHERE a.kind = {kind}");
-    match &q.org {
-        OrgScope::OwnedBy(org) => {
-            let p = sql.bind(Bind::Text(org.clone()));
-            text.push_str(&format!(" AND a.org_id = {p}"));
-        }
-        OrgScope::AccessibleTo(org) => {
-            let p = sql.bind(Bind::Text(org.clone()));
-            text.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM member_access m \
-                 WHERE m.org_id = {p} AND m.member_id = a.member_id)"
-            ));
-        }
+    let mut statuses: Vec<&str> = q.statuses.iter().map(String::as_str).collect();
+    statuses.sort_unstable();
+    statuses.dedup();
+    if !statuses.is_empty() {
+        let list: Vec<String> = statuses
+            .iter()
+            .map(|s| sql.bind(Bind::Text((*s).to_owned())))
+            .collect();
+        text.push_str(&format!(" AND a.status IN ({})", list.join(", ")));
     }
+    let org = org_condition(&mut sql, &q.org);
+    text.push_str(&org);
     if let Some(after) = &q.after_id {
         let p = sql.bind(Bind::Text(after.clone()));
         text.push_str(&format!(" AND a.id > {p}"));
@@ -264,8 +289,45 @@ pub(crate) fn audit_sql(f: &AuditFilter) -> Result<Sql, StoreError> {
             text.push_str(&format!(" AND {column} = {p}"));
         }
     }
+    if let Some(owner) = &f.visible_to_owner {
+        let p = sql.bind(Bind::Text(owner.clone()));
+        text.push_str(&format!(
+            " AND (org_id = {p} OR EXISTS (SELECT 1 FROM aggregates a \
+             WHERE a.member_id = audit_log.member_id AND a.org_id = {p}))"
+        ));
+    }
     let lim = sql.bind(Bind::Int(limit));
     text.push_str(&format!(" ORDER BY seq LIMIT {lim}"));
+    sql.text = text;
+    Ok(sql)
+}
+
+/// The listing query: a range scan on `aggregates_owner (kind, org_id, id)` (owner scope) or on
+/// the primary key `(kind, id)` with a `member_access` primary-key probe (access scope).
+pub(crate) fn list_sql(q: &ListQuery) -> Result<Sql, StoreError> {
+    let limit = check_limit(q.limit)?;
+    let mut sql = Sql::default();
+    let kind = sql.bind(Bind::Text(q.kind.clone()));
+    let mut text = format!("SELECT {AGGREGATE_COLUMNS} FROM aggregates a WHERE a.kind = {kind}");
+    match &q.org {
+        OrgScope::OwnedBy(org) => {
+            let p = sql.bind(Bind::Text(org.clone()));
+            text.push_str(&format!(" AND a.org_id = {p}"));
+        }
+        OrgScope::AccessibleTo(org) => {
+            let p = sql.bind(Bind::Text(org.clone()));
+            text.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM member_access m \
+                 WHERE m.org_id = {p} AND m.member_id = a.member_id)"
+            ));
+        }
+    }
+    if let Some(after) = &q.after_id {
+        let p = sql.bind(Bind::Text(after.clone()));
+        text.push_str(&format!(" AND a.id > {p}"));
+    }
+    let lim = sql.bind(Bind::Int(limit));
+    text.push_str(&format!(" ORDER BY a.id LIMIT {lim}"));
     sql.text = text;
     Ok(sql)
 }

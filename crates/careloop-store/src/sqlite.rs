@@ -15,7 +15,7 @@ use crate::batch::WriteBatch;
 use crate::error::StoreError;
 use crate::migrations::{Engine, migrator};
 use crate::port::Store;
-use crate::query::{AuditFilter, ListPage, ListQuery, QueuePage, QueueQuery};
+use crate::query::{AuditFilter, KindListQuery, ListPage, ListQuery, QueuePage, QueueQuery};
 use crate::records::{AuditRecord, CommitReceipt, StoredAggregate, StoredEvent, StoredResponse};
 
 mod ops {
@@ -151,6 +151,13 @@ impl Store for SqliteStore {
 
     async fn list(&self, query: &ListQuery) -> Result<ListPage, StoreError> {
         ops::list(&self.reader, query).await
+    }
+
+    async fn list_by_kind(
+        &self,
+        query: &KindListQuery,
+    ) -> Result<Vec<StoredAggregate>, StoreError> {
+        ops::list_by_kind(&self.reader, query).await
     }
 
     async fn events_for(&self, kind: &str, id: &str) -> Result<Vec<StoredEvent>, StoreError> {

@@ -22,14 +22,18 @@ use careloop_store::{AuditFilter, Store};
 mod access;
 mod ecm;
 mod flows;
+mod identity;
 mod members;
+mod referral_queue;
 mod rules;
 
 pub use access::*;
 pub use ecm::*;
 pub use flows::*;
+pub use identity::*;
 use jiff::Timestamp;
 pub use members::*;
+pub use referral_queue::*;
 pub use rules::*;
 
 pub const PLAN: &str = "org-plan-hpsm";
@@ -147,6 +151,11 @@ macro_rules! app_scenarios {
             member_roles_and_invalid_input_are_refused,
             provider_sees_member_only_with_a_grant,
             member_list_pages_by_id_within_the_plan,
+            identity_password_and_token_round_trip,
+            identity_admins_roles_and_disabled_users,
+            audit_log_visibility_for_plan_admins,
+            referral_extras_authorize_start_services_and_notices,
+            referral_queue_waits_on_each_party,
         );
     };
 }

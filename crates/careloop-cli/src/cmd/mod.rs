@@ -6,4 +6,7 @@ pub mod cs;
 pub mod eligibility;
 pub mod migrate;
 pub mod offerings;
+pub mod org;
 pub mod policy;
+pub mod token;
+pub mod user;

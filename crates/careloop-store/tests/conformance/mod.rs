@@ -18,6 +18,8 @@ pub use idempotency::*;
 
 mod list;
 pub use list::*;
+mod ident;
+pub use ident::*;
 
 /// Every case, for the per-engine runners.
 #[macro_export]
@@ -48,6 +50,8 @@ macro_rules! conformance_cases {
             duplicate_event_batch_writes_nothing,
             invalid_batches_are_named,
             migrate_twice_keeps_data,
+            list_by_kind_pages_in_id_order_with_filters,
+            audit_visible_to_owner_joins_owned_members_and_own_org,
         );
     };
 }

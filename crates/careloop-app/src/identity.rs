@@ -1,0 +1,858 @@
+//! Organizations, users and API tokens (issue #3 §5): who may sign in, and as what [`Actor`].
+//!
+//! Stored as aggregates through `Store::commit`, each change with one event and one audit line:
+//! `organization` (id = organization id), `user` (id = username) and `api-token` (id = the
+//! SHA-256 hex of the token). Passwords are hashed with Argon2id (crate `argon2`, its default
+//! parameters: Argon2id v19, m = 19 MiB, t = 2, p = 1, a random 16-byte salt from the OS
+//! generator, PHC string); verification runs in constant time inside the crate. The password
+//! hash never appears in an event body, a response ([`UserView`]) or a `Debug` print. A token is
+//! 32 random bytes shown once as `cl_` + 64 hex digits; only its SHA-256 is stored.
+//!
+//! Sign-in failures are all [`AppError::Unauthenticated`] with one neutral message; an unknown
+//! user still costs one Argon2 verification so timing does not tell whether the user exists.
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use careloop_store::{
+    AggregateWrite, AuditEntry, CommitReceipt, IdempotencyRecord, KindListQuery, NewEvent,
+    OrgScope, Store, StoreError, StoredAggregate, WriteBatch,
+};
+use jiff::Timestamp;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::access::Action;
+use crate::actor::{Actor, OrgKind, Role};
+use crate::app::{App, Idem};
+use crate::error::AppError;
+
+/// Store kinds.
+pub const ORGANIZATION_KIND: &str = "organization";
+pub const USER_KIND: &str = "user";
+pub const TOKEN_KIND: &str = "api-token";
+
+/// The prefix of every API token.
+pub const TOKEN_PREFIX: &str = "cl_";
+
+/// The writer of system changes (CLI, demo set-up) in events and the audit log.
+pub const SYSTEM_ACTOR: &str = "system";
+
+/// Shortest accepted password.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+/// Longest accepted password (bounds the hashing work an input can ask for).
+pub const MAX_PASSWORD_CHARS: usize = 1024;
+
+/// An organization that uses careloop.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organization {
+    pub id: String,
+    pub name: String,
+    pub kind: OrgKind,
+    /// For a plan organization: its policy overlay id (e.g. "hpsm"), one of the pack's plans.
+    #[serde(default)]
+    pub plan: Option<String>,
+    /// The counties the organization serves.
+    #[serde(default)]
+    pub counties: Vec<String>,
+}
+
+/// A new organization (same fields as the stored one).
+pub type NewOrganization = Organization;
+
+/// A new user. The password is used once, to hash it; it is never stored, printed or echoed.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub username: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    pub org_id: String,
+    pub roles: Vec<Role>,
+    pub password: String,
+}
+
+impl fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewUser")
+            .field("username", &self.username)
+            .field("display_name", &self.display_name)
+            .field("org_id", &self.org_id)
+            .field("roles", &self.roles)
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
+/// A user as responses show it: no password hash.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserView {
+    pub username: String,
+    pub display_name: Option<String>,
+    pub org_id: String,
+    pub roles: Vec<Role>,
+    pub disabled: bool,
+    pub created_at: Timestamp,
+}
+
+/// A user as stored (`aggregates.body` of kind `user`).
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoredUser {
+    username: String,
+    display_name: Option<String>,
+    org_id: String,
+    roles: Vec<Role>,
+    /// Argon2id PHC string.
+    password_hash: String,
+    disabled: bool,
+    created_at: Timestamp,
+}
+
+impl StoredUser {
+    fn view(&self) -> UserView {
+        UserView {
+            username: self.username.clone(),
+            display_name: self.display_name.clone(),
+            org_id: self.org_id.clone(),
+            roles: self.roles.clone(),
+            disabled: self.disabled,
+            created_at: self.created_at,
+        }
+    }
+}
+
+/// An API token as stored (`aggregates.body` of kind `api-token`, id = SHA-256 hex).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenInfo {
+    /// SHA-256 hex of the token: the record id.
+    pub id: String,
+    pub username: String,
+    pub name: String,
+    pub created_at: Timestamp,
+    #[serde(default)]
+    pub expires_at: Option<Timestamp>,
+}
+
+/// A freshly created token. `token` is the only copy of the secret: show it once.
+#[derive(Clone)]
+pub struct NewToken {
+    pub token: String,
+    pub info: TokenInfo,
+}
+
+impl fmt::Debug for NewToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewToken")
+            .field("token", &"<redacted>")
+            .field("info", &self.info)
+            .finish()
+    }
+}
+
+/// What an idempotent `create_user` hashes: everything but the password.
+#[derive(Serialize)]
+struct UserRequest<'a> {
+    username: &'a str,
+    display_name: &'a Option<String>,
+    org_id: &'a str,
+    roles: &'a [Role],
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// An id-like value: 1..=100 characters, no whitespace or control characters.
+fn check_id(field: &'static str, value: &str) -> Result<(), AppError> {
+    if value.is_empty() || value.chars().count() > 100 {
+        return Err(AppError::invalid(field, "must be 1 to 100 characters"));
+    }
+    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(AppError::invalid(
+            field,
+            "must not contain spaces or control characters",
+        ));
+    }
+    Ok(())
+}
+
+fn check_password(password: &str) -> Result<(), AppError> {
+    let n = password.chars().count();
+    if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&n) {
+        return Err(AppError::invalid(
+            "password",
+            format!("must be {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// Argon2id PHC string of `password` with a fresh random salt.
+fn hash_password(password: &str) -> Result<String, AppError> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|_| AppError::invalid("password", "could not be hashed"))
+}
+
+/// Constant-time check of `password` against a stored PHC string.
+fn verify_password(password: &str, phc: &str) -> bool {
+    Argon2::default()
+        .verify_password(password.as_bytes(), phc)
+        .is_ok()
+}
+
+/// A hash to verify against when the user does not exist, so that path costs the same.
+fn decoy_hash() -> Option<&'static str> {
+    static DECOY: OnceLock<Option<String>> = OnceLock::new();
+    DECOY
+        .get_or_init(|| {
+            let mut secret = [0u8; 32];
+            getrandom::fill(&mut secret).ok()?;
+            hash_password(&sha256_hex(&secret)).ok()
+        })
+        .as_deref()
+}
+
+/// A new random token: `cl_` + 64 hex digits (32 bytes from the OS generator).
+fn random_token() -> Result<String, AppError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|_| AppError::invalid("token", "no randomness available"))?;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(format!("{TOKEN_PREFIX}{hex}"))
+}
+
+fn corrupt(e: serde_json::Error) -> AppError {
+    AppError::Store(StoreError::Corrupt {
+        table: "aggregates",
+        column: "body",
+        source: Box::new(e),
+    })
+}
+
+fn decode<T: DeserializeOwned>(stored: &StoredAggregate) -> Result<T, AppError> {
+    serde_json::from_value(stored.body.clone()).map_err(corrupt)
+}
+
+fn to_json<T: Serialize>(field: &'static str, value: &T) -> Result<serde_json::Value, AppError> {
+    serde_json::to_value(value).map_err(|e| AppError::invalid(field, e.to_string()))
+}
+
+/// One identity change: the record, its event and its audit line, committed together.
+struct Change {
+    writer: String,
+    audit_org: String,
+    action: &'static str,
+    write: AggregateWrite,
+    event_type: &'static str,
+    event_body: serde_json::Value,
+    idempotency: Option<IdempotencyRecord>,
+}
+
+impl<S: Store> App<S> {
+    async fn commit_change(&self, c: Change, now: Timestamp) -> Result<CommitReceipt, AppError> {
+        let mut batch = WriteBatch::new(c.writer, now);
+        batch.events.push(NewEvent {
+            kind: c.write.kind.clone(),
+            aggregate_id: c.write.id.clone(),
+            version: c.write.expected_version.saturating_add(1),
+            event_type: c.event_type.to_owned(),
+            body: c.event_body,
+        });
+        batch.audit.push(AuditEntry {
+            org_id: c.audit_org,
+            action: c.action.to_owned(),
+            record_kind: c.write.kind.clone(),
+            record_id: c.write.id.clone(),
+            member_id: None,
+        });
+        batch.aggregates.push(c.write);
+        batch.idempotency = c.idempotency;
+        Ok(self.store().commit(batch).await?)
+    }
+
+    async fn organization(&self, id: &str) -> Result<Option<Organization>, AppError> {
+        match self.store().get(ORGANIZATION_KIND, id).await? {
+            Some(stored) => decode(&stored).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    async fn stored_user(&self, username: &str) -> Result<Option<(StoredUser, i64)>, AppError> {
+        match self.store().get(USER_KIND, username).await? {
+            Some(stored) => Ok(Some((decode(&stored)?, stored.version))),
+            None => Ok(None),
+        }
+    }
+
+    /// Creates an organization (system use: CLI, demo set-up). Calling it again with the same
+    /// id and content returns the stored organization; other content for the id is refused.
+    pub async fn bootstrap_organization(
+        &self,
+        org: NewOrganization,
+        now: Timestamp,
+    ) -> Result<Organization, AppError> {
+        check_id("id", &org.id)?;
+        if org.name.trim().is_empty() {
+            return Err(AppError::invalid("name", "must not be empty"));
+        }
+        match (&org.plan, org.kind) {
+            (Some(plan), OrgKind::Plan) => {
+                if self.pack().plan(plan).is_none() {
+                    return Err(AppError::invalid(
+                        "plan",
+                        format!("{plan:?} is not a plan of the policy pack"),
+                    ));
+                }
+            }
+            (Some(_), _) => {
+                return Err(AppError::invalid(
+                    "plan",
+                    "only a plan organization has a plan overlay",
+                ));
+            }
+            (None, _) => {}
+        }
+        if org.counties.iter().any(|c| c.trim().is_empty()) {
+            return Err(AppError::invalid(
+                "counties",
+                "must not contain empty names",
+            ));
+        }
+        if let Some(existing) = self.organization(&org.id).await? {
+            if existing == org {
+                return Ok(existing);
+            }
+            return Err(AppError::invalid(
+                "id",
+                format!("organization {} already exists with other content", org.id),
+            ));
+        }
+        let write = AggregateWrite {
+            kind: ORGANIZATION_KIND.to_owned(),
+            id: org.id.clone(),
+            expected_version: 0,
+            org_id: org.id.clone(),
+            member_id: None,
+            status: "active".to_owned(),
+            due_at: None,
+            plan_id: org.plan.clone(),
+            county: None,
+            body: to_json("organization", &org)?,
+        };
+        let change = Change {
+            writer: SYSTEM_ACTOR.to_owned(),
+            audit_org: org.id.clone(),
+            action: "create-organization",
+            write,
+            event_type: "organization-created",
+            event_body: to_json("organization", &org)?,
+            idempotency: None,
+        };
+        match self.commit_change(change, now).await {
+            Ok(_) => Ok(org),
+            // A concurrent bootstrap of the same id: answer as a repeat would.
+            Err(AppError::Conflict { .. }) => match self.organization(&org.id).await? {
+                Some(existing) if existing == org => Ok(existing),
+                _ => Err(AppError::invalid(
+                    "id",
+                    format!("organization {} already exists with other content", org.id),
+                )),
+            },
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Creates a user (system use: CLI, demo set-up), written by [`SYSTEM_ACTOR`].
+    pub async fn add_user(&self, input: NewUser, now: Timestamp) -> Result<UserView, AppError> {
+        self.insert_user(SYSTEM_ACTOR, None, input, None, now).await
+    }
+
+    /// A plan admin or provider admin creates a user in their own organization.
+    pub async fn create_user(
+        &self,
+        actor: &Actor,
+        input: NewUser,
+        idempotency_key: Option<&str>,
+        now: Timestamp,
+    ) -> Result<UserView, AppError> {
+        let action = Action::ManageUsers;
+        self.require_role(actor, action, USER_KIND, &input.username, now)
+            .await?;
+        if input.org_id != actor.org_id {
+            let line = AuditEntry {
+                org_id: actor.org_id.clone(),
+                action: "create-user-forbidden".to_owned(),
+                record_kind: USER_KIND.to_owned(),
+                record_id: input.username.clone(),
+                member_id: None,
+            };
+            self.audit(actor, vec![line], now).await?;
+            return Err(AppError::Forbidden {
+                action: "create-user",
+            });
+        }
+        let request = UserRequest {
+            username: &input.username,
+            display_name: &input.display_name,
+            org_id: &input.org_id,
+            roles: &input.roles,
+        };
+        let idem = Idem::new(idempotency_key, action, &input.username, &request)?;
+        if let Some(idem) = &idem
+            && let Some(stored) = self
+                .store()
+                .idempotent_response(&actor.user_id, &idem.key)
+                .await?
+        {
+            if stored.request_hash != idem.request_hash {
+                return Err(AppError::IdempotencyMismatch {
+                    key: idem.key.clone(),
+                });
+            }
+            return serde_json::from_str(&stored.response_body).map_err(corrupt);
+        }
+        self.insert_user(&actor.user_id, Some(actor), input, idem, now)
+            .await
+    }
+
+    async fn insert_user(
+        &self,
+        writer: &str,
+        actor: Option<&Actor>,
+        input: NewUser,
+        idem: Option<Idem>,
+        now: Timestamp,
+    ) -> Result<UserView, AppError> {
+        check_id("username", &input.username)?;
+        if input.roles.is_empty() {
+            return Err(AppError::invalid("roles", "at least one role is needed"));
+        }
+        if input
+            .display_name
+            .as_deref()
+            .is_some_and(|d| d.trim().is_empty())
+        {
+            return Err(AppError::invalid("display_name", "must not be empty"));
+        }
+        check_password(&input.password)?;
+        let org = self
+            .organization(&input.org_id)
+            .await?
+            .ok_or_else(|| AppError::invalid("org_id", "no such organization"))?;
+        // Roles must fit the organization kind.
+        Actor::new(
+            input.username.clone(),
+            org.id.clone(),
+            org.kind,
+            input.roles.clone(),
+        )
+        .map_err(|e| match e {
+            AppError::Invalid { problem, .. } => AppError::invalid("roles", problem),
+            other => other,
+        })?;
+        if self
+            .store()
+            .get(USER_KIND, &input.username)
+            .await?
+            .is_some()
+        {
+            return Err(AppError::invalid("username", "is already taken"));
+        }
+        let mut roles = input.roles.clone();
+        roles.sort_unstable();
+        roles.dedup();
+        let user = StoredUser {
+            username: input.username.clone(),
+            display_name: input.display_name.clone(),
+            org_id: org.id.clone(),
+            roles,
+            password_hash: hash_password(&input.password)?,
+            disabled: false,
+            created_at: now,
+        };
+        let view = user.view();
+        let idempotency = match idem {
+            Some(idem) => Some(IdempotencyRecord {
+                key: idem.key,
+                request_hash: idem.request_hash,
+                status_code: 201,
+                response_body: serde_json::to_string(&view)
+                    .map_err(|e| AppError::invalid("response", e.to_string()))?,
+            }),
+            None => None,
+        };
+        let write = AggregateWrite {
+            kind: USER_KIND.to_owned(),
+            id: user.username.clone(),
+            expected_version: 0,
+            org_id: user.org_id.clone(),
+            member_id: None,
+            status: "active".to_owned(),
+            due_at: None,
+            plan_id: None,
+            county: None,
+            body: to_json("user", &user)?,
+        };
+        let change = Change {
+            writer: writer.to_owned(),
+            audit_org: actor.map_or_else(|| org.id.clone(), |a| a.org_id.clone()),
+            action: "create-user",
+            write,
+            event_type: "user-created",
+            event_body: to_json("user", &view)?,
+            idempotency,
+        };
+        match self.commit_change(change, now).await {
+            Ok(CommitReceipt::Committed(_)) => Ok(view),
+            Ok(CommitReceipt::Replayed(stored)) => {
+                serde_json::from_str(&stored.response_body).map_err(corrupt)
+            }
+            Err(AppError::Conflict { .. }) => {
+                Err(AppError::invalid("username", "is already taken"))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// An admin disables (or re-enables) a user of their own organization. A user of another
+    /// organization is NotFound. A disabled user can neither sign in nor use their tokens.
+    pub async fn set_user_disabled(
+        &self,
+        actor: &Actor,
+        username: &str,
+        disabled: bool,
+        now: Timestamp,
+    ) -> Result<UserView, AppError> {
+        let action = Action::ManageUsers;
+        self.require_role(actor, action, USER_KIND, username, now)
+            .await?;
+        let not_found = AppError::NotFound {
+            kind: USER_KIND,
+            id: username.to_owned(),
+        };
+        let Some((mut user, version)) = self.stored_user(username).await? else {
+            return Err(not_found);
+        };
+        if user.org_id != actor.org_id {
+            let line = AuditEntry {
+                org_id: actor.org_id.clone(),
+                action: "manage-users-denied".to_owned(),
+                record_kind: USER_KIND.to_owned(),
+                record_id: username.to_owned(),
+                member_id: None,
+            };
+            self.audit(actor, vec![line], now).await?;
+            return Err(not_found);
+        }
+        user.disabled = disabled;
+        let view = user.view();
+        let write = AggregateWrite {
+            kind: USER_KIND.to_owned(),
+            id: user.username.clone(),
+            expected_version: version,
+            org_id: user.org_id.clone(),
+            member_id: None,
+            status: if disabled { "disabled" } else { "active" }.to_owned(),
+            due_at: None,
+            plan_id: None,
+            county: None,
+            body: to_json("user", &user)?,
+        };
+        let (action_name, event_type) = if disabled {
+            ("disable-user", "user-disabled")
+        } else {
+            ("enable-user", "user-enabled")
+        };
+        let change = Change {
+            writer: actor.user_id.clone(),
+            audit_org: actor.org_id.clone(),
+            action: action_name,
+            write,
+            event_type,
+            event_body: serde_json::json!({ "username": user.username }),
+            idempotency: None,
+        };
+        self.commit_change(change, now).await?;
+        Ok(view)
+    }
+
+    /// The users of the actor's own organization (admins), in username order. Audited.
+    pub async fn list_users(
+        &self,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<Vec<UserView>, AppError> {
+        let action = Action::ManageUsers;
+        self.require_role(actor, action, USER_KIND, "list", now)
+            .await?;
+        let rows = self
+            .list_all(
+                USER_KIND,
+                &[],
+                Some(OrgScope::OwnedBy(actor.org_id.clone())),
+            )
+            .await?;
+        let users = rows
+            .iter()
+            .map(|r| decode::<StoredUser>(r).map(|u| u.view()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let line = AuditEntry {
+            org_id: actor.org_id.clone(),
+            action: "list-users".to_owned(),
+            record_kind: USER_KIND.to_owned(),
+            record_id: actor.org_id.clone(),
+            member_id: None,
+        };
+        self.audit(actor, vec![line], now).await?;
+        Ok(users)
+    }
+
+    /// Organizations: a plan admin sees all of them (a plan must see the providers it contracts
+    /// with); a provider admin sees its own. Audited.
+    pub async fn list_organizations(
+        &self,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<Vec<Organization>, AppError> {
+        let action = Action::ListOrganizations;
+        self.require_role(actor, action, ORGANIZATION_KIND, "list", now)
+            .await?;
+        let orgs = if actor.org_kind == OrgKind::Plan {
+            self.list_all(ORGANIZATION_KIND, &[], None)
+                .await?
+                .iter()
+                .map(decode::<Organization>)
+                .collect::<Result<Vec<_>, _>>()?
+        } else {
+            self.organization(&actor.org_id)
+                .await?
+                .into_iter()
+                .collect()
+        };
+        let line = AuditEntry {
+            org_id: actor.org_id.clone(),
+            action: action.as_str().to_owned(),
+            record_kind: ORGANIZATION_KIND.to_owned(),
+            record_id: "list".to_owned(),
+            member_id: None,
+        };
+        self.audit(actor, vec![line], now).await?;
+        Ok(orgs)
+    }
+
+    /// Every aggregate of `kind` in one of `statuses` (empty: any) in `org` scope, in id order
+    /// (read in pages of 1,000).
+    pub(crate) async fn list_all(
+        &self,
+        kind: &str,
+        statuses: &[&str],
+        org: Option<OrgScope>,
+    ) -> Result<Vec<StoredAggregate>, AppError> {
+        let mut out = Vec::new();
+        let mut after_id = None;
+        loop {
+            let page = self
+                .store()
+                .list_by_kind(&KindListQuery {
+                    kind: kind.to_owned(),
+                    statuses: statuses.iter().map(|s| (*s).to_owned()).collect(),
+                    org: org.clone(),
+                    after_id: after_id.take(),
+                    limit: 1_000,
+                })
+                .await?;
+            let full = page.len() >= 1_000;
+            after_id = page.last().map(|r| r.id.clone());
+            out.extend(page);
+            if !full {
+                return Ok(out);
+            }
+        }
+    }
+
+    /// The actor a user signs in as. `None` when the user cannot sign in.
+    async fn actor_of(&self, user: &StoredUser) -> Result<Option<Actor>, AppError> {
+        if user.disabled {
+            return Ok(None);
+        }
+        let Some(org) = self.organization(&user.org_id).await? else {
+            return Ok(None);
+        };
+        Ok(Actor::new(user.username.clone(), org.id, org.kind, user.roles.clone()).ok())
+    }
+
+    /// Signs in with a username and password. Unknown user, wrong password and disabled user
+    /// are all [`AppError::Unauthenticated`].
+    pub async fn authenticate_password(
+        &self,
+        username: &str,
+        password: &str,
+        _now: Timestamp,
+    ) -> Result<Actor, AppError> {
+        let found = if username.is_empty() || username.len() > 400 {
+            None
+        } else {
+            self.stored_user(username).await?
+        };
+        let Some((user, _)) = found else {
+            if let Some(decoy) = decoy_hash() {
+                let _ = verify_password(password, decoy);
+            }
+            return Err(AppError::Unauthenticated);
+        };
+        if !verify_password(password, &user.password_hash) {
+            return Err(AppError::Unauthenticated);
+        }
+        self.actor_of(&user).await?.ok_or(AppError::Unauthenticated)
+    }
+
+    /// Creates an API token for a user (system use: CLI). Never expires.
+    pub async fn create_token(
+        &self,
+        username: &str,
+        name: &str,
+        now: Timestamp,
+    ) -> Result<NewToken, AppError> {
+        self.create_token_expiring(username, name, None, now).await
+    }
+
+    /// Creates an API token that stops working at `expires_at` (system use).
+    pub async fn create_token_expiring(
+        &self,
+        username: &str,
+        name: &str,
+        expires_at: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<NewToken, AppError> {
+        if name.trim().is_empty() || name.chars().count() > 200 {
+            return Err(AppError::invalid("name", "must be 1 to 200 characters"));
+        }
+        if expires_at.is_some_and(|e| e <= now) {
+            return Err(AppError::invalid("expires_at", "must be in the future"));
+        }
+        let Some((user, _)) = self.stored_user(username).await? else {
+            return Err(AppError::invalid("username", "no such user"));
+        };
+        if user.disabled {
+            return Err(AppError::invalid("username", "the user is disabled"));
+        }
+        let token = random_token()?;
+        let info = TokenInfo {
+            id: sha256_hex(token.as_bytes()),
+            username: user.username.clone(),
+            name: name.to_owned(),
+            created_at: now,
+            expires_at,
+        };
+        let write = AggregateWrite {
+            kind: TOKEN_KIND.to_owned(),
+            id: info.id.clone(),
+            expected_version: 0,
+            org_id: user.org_id.clone(),
+            member_id: None,
+            status: "active".to_owned(),
+            due_at: None,
+            plan_id: None,
+            county: None,
+            body: to_json("token", &info)?,
+        };
+        let change = Change {
+            writer: SYSTEM_ACTOR.to_owned(),
+            audit_org: user.org_id.clone(),
+            action: "create-token",
+            write,
+            event_type: "token-created",
+            event_body: to_json("token", &info)?,
+            idempotency: None,
+        };
+        self.commit_change(change, now).await?;
+        Ok(NewToken { token, info })
+    }
+
+    /// Signs in with an API token. Unknown, malformed or expired token, and a token of a
+    /// disabled user, are all [`AppError::Unauthenticated`].
+    pub async fn authenticate_token(&self, token: &str, now: Timestamp) -> Result<Actor, AppError> {
+        if !token.starts_with(TOKEN_PREFIX) || token.len() != TOKEN_PREFIX.len() + 64 {
+            return Err(AppError::Unauthenticated);
+        }
+        let id = sha256_hex(token.as_bytes());
+        let Some(stored) = self.store().get(TOKEN_KIND, &id).await? else {
+            return Err(AppError::Unauthenticated);
+        };
+        if stored.status != "active" {
+            return Err(AppError::Unauthenticated);
+        }
+        let info: TokenInfo = decode(&stored)?;
+        if info.expires_at.is_some_and(|e| e <= now) {
+            return Err(AppError::Unauthenticated);
+        }
+        let Some((user, _)) = self.stored_user(&info.username).await? else {
+            return Err(AppError::Unauthenticated);
+        };
+        self.actor_of(&user).await?.ok_or(AppError::Unauthenticated)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::panic, clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_to_argon2id_phc_and_verify() {
+        let phc = hash_password("correct horse battery").unwrap();
+        assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
+        assert!(verify_password("correct horse battery", &phc));
+        assert!(!verify_password("correct horse batterz", &phc));
+        assert!(!verify_password("x", "not a phc string"));
+    }
+
+    #[test]
+    fn tokens_are_prefixed_random_hex_and_debug_hides_secrets() {
+        let a = random_token().unwrap();
+        let b = random_token().unwrap();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 3 + 64);
+        assert!(a.starts_with("cl_"));
+        assert!(a[3..].chars().all(|c| c.is_ascii_hexdigit()));
+        let user = NewUser {
+            username: "u".into(),
+            display_name: None,
+            org_id: "o".into(),
+            roles: vec![],
+            password: "hunter2hunter2".into(),
+        };
+        assert!(!format!("{user:?}").contains("hunter2"));
+        let token = NewToken {
+            token: a.clone(),
+            info: TokenInfo {
+                id: sha256_hex(a.as_bytes()),
+                username: "u".into(),
+                name: "n".into(),
+                created_at: Timestamp::UNIX_EPOCH,
+                expires_at: None,
+            },
+        };
+        assert!(!format!("{token:?}").contains(&a));
+    }
+
+    #[test]
+    fn unauthenticated_message_is_neutral() {
+        assert_eq!(
+            AppError::Unauthenticated.to_string(),
+            "authentication failed"
+        );
+        assert_eq!(AppError::Unauthenticated.http_status(), 401);
+    }
+}

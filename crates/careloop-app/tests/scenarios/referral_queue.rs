@@ -1,0 +1,376 @@
+//! Referral extras (authorization, services started, notices, notice agreement) and the
+//! referral work queue "waiting on each party".
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use careloop_app::referral::{
+    RecordReferralAuthorization, RecordReferralNotice, RecordReferralNoticeAgreement,
+    ReferralNextStep, ReferralParty, ReferralQueueQuery, StartReferralServices,
+};
+
+use super::*;
+
+/// 2026-11-02T17:00Z plus `h` hours.
+fn h(hours: i64) -> Timestamp {
+    ts("2026-11-02T17:00:00Z")
+        .checked_add(jiff::SignedDuration::from_hours(hours))
+        .unwrap()
+}
+
+fn eligible() -> ReviewReferralEligibility {
+    ReviewReferralEligibility {
+        eligible: true,
+        determination_id: Some("det-1".into()),
+        expected_version: None,
+    }
+}
+
+fn assign(org: &str) -> AssignReferral {
+    AssignReferral {
+        provider_org_id: org.into(),
+        expected_version: None,
+    }
+}
+
+fn accept() -> AcceptReferral {
+    AcceptReferral {
+        expected_version: None,
+    }
+}
+
+fn authorize(authorized: bool, reason: Option<&str>) -> RecordReferralAuthorization {
+    RecordReferralAuthorization {
+        authorized,
+        authorization_id: Some("auth-9".into()),
+        reason: reason.map(Into::into),
+        expected_version: None,
+    }
+}
+
+fn notice(channel: Channel, at: Timestamp) -> RecordReferralNotice {
+    RecordReferralNotice {
+        recipient: Recipient::Referrer,
+        purpose: NoticePurpose::Assignment,
+        channel,
+        content: "assignment notice template 3".into(),
+        sent_at: Some(at),
+        expected_version: None,
+    }
+}
+
+/// accepted → authorized → services started, with notices and a notice agreement; only the
+/// right roles and the assigned provider may take each step.
+pub async fn referral_extras_authorize_start_services_and_notices<S: Store>(store: S) {
+    let app = app(store);
+    let coord = coordinator();
+    let prov = provider("org-ecm-b");
+    app.create_referral(&coord, referral("ref-x", "mem-x"), None, h(0))
+        .await
+        .unwrap();
+    app.review_referral_eligibility(&coord, "ref-x", eligible(), None, h(1))
+        .await
+        .unwrap();
+    app.assign_referral(&coord, "ref-x", assign("org-ecm-b"), None, h(2))
+        .await
+        .unwrap();
+    app.accept_referral(&prov, "ref-x", accept(), None, h(3))
+        .await
+        .unwrap();
+
+    // Providers do not decide authorizations; not authorized needs a reason.
+    let err = app
+        .record_referral_authorization(&prov, "ref-x", authorize(true, None), None, h(4))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Forbidden { .. }), "{err}");
+    let err = app
+        .record_referral_authorization(&reviewer(), "ref-x", authorize(false, None), None, h(4))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Invalid { .. }), "{err}");
+    let rec = app
+        .record_referral_authorization(
+            &reviewer(),
+            "ref-x",
+            authorize(true, None),
+            Some("k-auth"),
+            h(4),
+        )
+        .await
+        .unwrap();
+    assert_eq!(rec.status, "authorized");
+    assert_eq!(rec.state.authorization_id.as_deref(), Some("auth-9"));
+
+    // Only the assigned provider starts services; another provider does not even see it.
+    let started = StartReferralServices {
+        started_on: "2026-11-05".parse().unwrap(),
+        expected_version: Some(rec.version),
+    };
+    let err = app
+        .start_referral_services(&provider("org-ecm-c"), "ref-x", started.clone(), None, h(5))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::NotFound { .. }), "{err}");
+    let err = app
+        .start_referral_services(&coord, "ref-x", started.clone(), None, h(5))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Forbidden { .. }), "{err}");
+    let rec = app
+        .start_referral_services(&prov, "ref-x", started, None, h(5))
+        .await
+        .unwrap();
+    assert_eq!(rec.status, "services-started");
+    assert_eq!(
+        rec.state.services_started_on,
+        Some("2026-11-05".parse().unwrap())
+    );
+
+    // A fax to the referrer does not meet the electronic rule until both sides agree to fax.
+    app.record_referral_notice(&coord, "ref-x", notice(Channel::Fax, h(6)), None, h(6))
+        .await
+        .unwrap();
+    let rec = app
+        .record_referral_notice_agreement(
+            &coord,
+            "ref-x",
+            RecordReferralNoticeAgreement {
+                channel: Channel::Fax,
+                documentation: "signed agreement form 12".into(),
+                expected_version: None,
+            },
+            None,
+            h(7),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        rec.state.notice_agreement.as_ref().map(|a| a.channel),
+        Some(Channel::Fax)
+    );
+    app.record_referral_notice(&prov, "ref-x", notice(Channel::Fax, h(8)), None, h(8))
+        .await
+        .unwrap();
+    let err = app
+        .record_referral_notice(
+            &referrer("org-cbo-1"),
+            "ref-x",
+            notice(Channel::Email, h(9)),
+            None,
+            h(9),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Forbidden { .. }), "{err}");
+
+    let events = app.store().events_for("referral", "ref-x").await.unwrap();
+    let types: Vec<&str> = events.iter().map(|e| e.event_type.as_str()).collect();
+    assert_eq!(
+        types,
+        [
+            "received",
+            "eligibility-reviewed",
+            "provider-assigned",
+            "provider-accepted",
+            "authorized",
+            "services-started",
+            "notice-recorded",
+            "notice-agreement-recorded",
+            "notice-recorded",
+        ]
+    );
+    let met: Vec<_> = [6, 8]
+        .iter()
+        .map(|&i| events[i].body["events"][0]["meets_electronic_rule"].clone())
+        .collect();
+    assert_eq!(met, [serde_json::json!(false), serde_json::json!(true)]);
+    let rec = app.get_referral(&coord, "ref-x", h(10)).await.unwrap();
+    assert_eq!(rec.state.notices.len(), 2);
+    let senders: Vec<_> = rec.state.notices.iter().map(|n| n.actor.clone()).collect();
+    assert_eq!(
+        senders,
+        [ActorId::new("u-coord"), ActorId::new("u-cm-org-ecm-b")],
+        "the sender is the signed-in user"
+    );
+    // The loop may now close as services received.
+    let rec = app
+        .close_referral(
+            &coord,
+            "ref-x",
+            CloseReferral {
+                reason: "services-received".into(),
+                note: None,
+                expected_version: None,
+            },
+            None,
+            h(11),
+        )
+        .await
+        .unwrap();
+    assert_eq!(rec.status, "closed");
+}
+
+/// The queue lists open referrals by who acts next, oldest change first; providers see the
+/// referrals assigned to them that wait on them; pages cover everything once; closed and
+/// other plans' referrals are not listed; each listed record is audited.
+pub async fn referral_queue_waits_on_each_party<S: Store>(store: S) {
+    let app = app(store);
+    let coord = coordinator();
+    let prov_b = provider("org-ecm-b");
+    // r-recv: received (h0)
+    app.create_referral(&coord, referral("r-recv", "m-1"), None, h(0))
+        .await
+        .unwrap();
+    // r-assigned: assigned to b (last change h5)
+    app.create_referral(&coord, referral("r-assigned", "m-2"), None, h(1))
+        .await
+        .unwrap();
+    app.review_referral_eligibility(&coord, "r-assigned", eligible(), None, h(2))
+        .await
+        .unwrap();
+    app.assign_referral(&coord, "r-assigned", assign("org-ecm-b"), None, h(5))
+        .await
+        .unwrap();
+    // r-accepted: accepted by b (h4) -> plan must authorize
+    app.create_referral(&coord, referral("r-accepted", "m-3"), None, h(1))
+        .await
+        .unwrap();
+    app.review_referral_eligibility(&coord, "r-accepted", eligible(), None, h(2))
+        .await
+        .unwrap();
+    app.assign_referral(&coord, "r-accepted", assign("org-ecm-b"), None, h(3))
+        .await
+        .unwrap();
+    app.accept_referral(&prov_b, "r-accepted", accept(), None, h(4))
+        .await
+        .unwrap();
+    // r-other-prov: assigned to c (h6)
+    app.create_referral(&coord, referral("r-other-prov", "m-4"), None, h(1))
+        .await
+        .unwrap();
+    app.review_referral_eligibility(&coord, "r-other-prov", eligible(), None, h(2))
+        .await
+        .unwrap();
+    app.assign_referral(&coord, "r-other-prov", assign("org-ecm-c"), None, h(6))
+        .await
+        .unwrap();
+    // r-closed: closed (not listed)
+    app.create_referral(&coord, referral("r-closed", "m-5"), None, h(1))
+        .await
+        .unwrap();
+    app.close_referral(
+        &coord,
+        "r-closed",
+        CloseReferral {
+            reason: "member-declined".into(),
+            note: None,
+            expected_version: None,
+        },
+        None,
+        h(2),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("close: {e}"));
+    // Another plan's referral (not listed).
+    let other_coord = Actor::new(
+        "u-coord-2",
+        "org-plan-other",
+        OrgKind::Plan,
+        vec![Role::PlanCareCoordinator],
+    )
+    .unwrap();
+    let mut other = referral("r-foreign", "m-6");
+    other.plan_org_id = "org-plan-other".into();
+    app.create_referral(&other_coord, other, None, h(0))
+        .await
+        .unwrap();
+
+    let now = h(10);
+    let q = |waiting_on, limit, after| ReferralQueueQuery {
+        waiting_on,
+        limit,
+        after,
+    };
+    let page = app
+        .referral_queue(&coord, q(None, 100, None), now)
+        .await
+        .unwrap();
+    let seen: Vec<_> = page
+        .items
+        .iter()
+        .map(|i| (i.record.id.as_str(), i.waiting_on, i.next_step, i.age_hours))
+        .collect();
+    use ReferralNextStep as N;
+    use ReferralParty as P;
+    assert_eq!(
+        seen,
+        [
+            ("r-recv", P::Plan, N::EligibilityReview, 10),
+            ("r-accepted", P::Plan, N::Authorization, 6),
+            ("r-assigned", P::Provider, N::AcceptOrDecline, 5),
+            ("r-other-prov", P::Provider, N::AcceptOrDecline, 4),
+        ]
+    );
+    assert_eq!(page.next, None);
+    // Assigned and CLR-tracked: the member and referrer assignment notices are owed.
+    assert_eq!(page.items[2].notices_owed, 2);
+
+    let plan_only = app
+        .referral_queue(&coord, q(Some(P::Plan), 100, None), now)
+        .await
+        .unwrap();
+    assert_eq!(
+        plan_only
+            .items
+            .iter()
+            .map(|i| i.record.id.as_str())
+            .collect::<Vec<_>>(),
+        ["r-recv", "r-accepted"]
+    );
+
+    // Provider b sees what waits on it, not c's referral nor the one it already accepted.
+    let prov_page = app
+        .referral_queue(&prov_b, q(Some(P::Plan), 100, None), now)
+        .await
+        .unwrap();
+    assert_eq!(
+        prov_page
+            .items
+            .iter()
+            .map(|i| i.record.id.as_str())
+            .collect::<Vec<_>>(),
+        ["r-assigned"]
+    );
+
+    // Pages of one cover everything once.
+    let mut ids = Vec::new();
+    let mut after = None;
+    loop {
+        let page = app
+            .referral_queue(&coord, q(None, 1, after.clone()), now)
+            .await
+            .unwrap();
+        ids.extend(page.items.iter().map(|i| i.record.id.clone()));
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(ids, ["r-recv", "r-accepted", "r-assigned", "r-other-prov"]);
+
+    assert!(matches!(
+        app.referral_queue(&referrer("org-cbo-1"), q(None, 10, None), now)
+            .await,
+        Err(AppError::Forbidden { .. })
+    ));
+    assert!(matches!(
+        app.referral_queue(&coord, q(None, 0, None), now).await,
+        Err(AppError::Invalid { field: "limit", .. })
+    ));
+    let listed = audit_lines(app.store(), "referral", "r-assigned").await;
+    assert!(
+        listed
+            .iter()
+            .any(|l| l.action == "list" && l.actor == "u-cm-org-ecm-b"),
+        "{listed:?}"
+    );
+}
