@@ -4,6 +4,7 @@
 use careloop_domain::workflow::{Ctx, WorkflowError, authorization, referral};
 use careloop_store::{StoreError, StoredAggregate};
 use jiff::Timestamp;
+use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -104,8 +105,9 @@ impl Aggregate for ReferralAggregate {
 }
 
 /// A stored workflow record as use cases return it (and as an idempotent replay returns it).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "{S}Record")]
 pub struct Record<S> {
     pub kind: String,
     pub id: String,

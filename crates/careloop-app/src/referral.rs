@@ -6,6 +6,7 @@ use careloop_domain::workflow::referral::{ReferralCommand, ReferralState, Referr
 use careloop_domain::workflow::{ActorId, Program};
 use careloop_store::{AccessGrant, AccessReason, Store};
 use jiff::Timestamp;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::access::{Action, RecordOwners};
@@ -20,7 +21,7 @@ pub type ReferralRecord = Record<ReferralState>;
 const KIND: &str = ReferralAggregate::KIND;
 
 /// A new referral, received at `now`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateReferral {
     pub referral_id: String,
@@ -37,7 +38,7 @@ pub struct CreateReferral {
     pub claimed_pof: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewReferralEligibility {
     pub eligible: bool,
@@ -47,7 +48,7 @@ pub struct ReviewReferralEligibility {
     pub expected_version: Option<i64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssignReferral {
     /// The ECM or CS provider organization.
@@ -56,14 +57,14 @@ pub struct AssignReferral {
     pub expected_version: Option<i64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AcceptReferral {
     #[serde(default)]
     pub expected_version: Option<i64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeclineReferral {
     pub reason: String,
@@ -72,7 +73,7 @@ pub struct DeclineReferral {
 }
 
 /// Close the loop with a reason from `workflow.toml closure_reasons` (CALAIM.md §6.4 [37]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CloseReferral {
     pub reason: String,

@@ -6,10 +6,11 @@ use crate::cite::Citation;
 use crate::policy::PolicyPack;
 use jiff::ToSpan;
 use jiff::civil::Date;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// An authorized span, first and last day inclusive.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuthorizationPeriod {
     pub start: Date,
@@ -41,7 +42,7 @@ impl AuthorizationPeriod {
 }
 
 /// Initial ECM authorization or a re-authorization.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum EcmPeriodKind {
     /// 12 months (CALAIM.md §2.6 [4]).
