@@ -30,6 +30,8 @@ enum Command {
     Policy(cmd::policy::Args),
     /// Create or upgrade the database schema (SQLite file or PostgreSQL).
     Migrate(cmd::migrate::Args),
+    /// Serve the HTTP API (migrates the database first).
+    Serve(cmd::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -64,5 +66,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Offerings(args) => cmd::offerings::run(args, &pack, &mut out),
         Command::Policy(args) => cmd::policy::run(args, &pack, &mut out),
         Command::Migrate(args) => cmd::migrate::run(args, &pack, &mut out),
+        Command::Serve(args) => cmd::serve::run(args, &pack, &mut out),
     }
 }

@@ -7,3 +7,4 @@ pub mod eligibility;
 pub mod migrate;
 pub mod offerings;
 pub mod policy;
+pub mod serve;
