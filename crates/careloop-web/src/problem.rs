@@ -27,9 +27,10 @@ pub struct FieldProblem {
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Problem {
     /// `urn:careloop:problem:<slug>`; the slugs are listed in docs/api.md.
-    #[serde(rename = "type")]
-    pub type_uri: String,
-    pub title: String,
+    #[serde(rename = "type", serialize_with = "type_uri")]
+    #[schemars(with = "String")]
+    pub slug: &'static str,
+    pub title: &'static str,
     pub status: u16,
     pub detail: String,
     /// The request field the problem is about, when there is one.
@@ -37,13 +38,21 @@ pub struct Problem {
     pub field: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldProblem>,
+    /// Not sent in the body: the 401 challenge and the internal cause of a 5xx.
     #[serde(skip)]
     #[schemars(skip)]
+    extra: Option<Box<Extra>>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Extra {
     www_authenticate: Option<String>,
     /// What went wrong inside (5xx only): logged with the request id, never sent.
-    #[serde(skip)]
-    #[schemars(skip)]
     internal: Option<String>,
+}
+
+fn type_uri<S: serde::Serializer>(slug: &&'static str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format!("urn:careloop:problem:{slug}"))
 }
 
 /// The internal cause of a 5xx, carried to the logging middleware in the response extensions.
@@ -51,16 +60,20 @@ pub struct Problem {
 pub(crate) struct InternalError(pub String);
 
 impl Problem {
-    pub fn new(status: StatusCode, slug: &str, title: &str, detail: impl Into<String>) -> Self {
+    pub fn new(
+        status: StatusCode,
+        slug: &'static str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> Self {
         Problem {
-            type_uri: format!("urn:careloop:problem:{slug}"),
-            title: title.to_owned(),
+            slug,
+            title,
             status: status.as_u16(),
             detail: detail.into(),
             field: None,
             errors: Vec::new(),
-            www_authenticate: None,
-            internal: None,
+            extra: None,
         }
     }
 
@@ -81,7 +94,7 @@ impl Problem {
             "Authentication required",
             detail,
         );
-        p.www_authenticate = Some(match error {
+        p.extra.get_or_insert_default().www_authenticate = Some(match error {
             Some(e) => format!("Bearer realm=\"careloop\", error=\"{e}\""),
             None => "Bearer realm=\"careloop\"".to_owned(),
         });
@@ -126,7 +139,7 @@ impl Problem {
             "Internal error",
             "the server failed; the request id is in the X-Request-Id header",
         );
-        p.internal = Some(internal);
+        p.extra.get_or_insert_default().internal = Some(internal);
         p
     }
 }
@@ -157,7 +170,7 @@ impl From<AppError> for Problem {
                     "Service unavailable",
                     "storage is unavailable; retry the request (with the same Idempotency-Key)",
                 );
-                p.internal = Some(format!("{e}: {source:?}"));
+                p.extra.get_or_insert_default().internal = Some(format!("{e}: {source:?}"));
                 p
             }
             #[allow(unreachable_patterns)]
@@ -198,12 +211,13 @@ impl IntoResponse for Problem {
         let mut response = (status, body).into_response();
         let headers = response.headers_mut();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
-        if let Some(challenge) = &self.www_authenticate
+        let extra = self.extra.map(|e| *e).unwrap_or_default();
+        if let Some(challenge) = &extra.www_authenticate
             && let Ok(v) = HeaderValue::from_str(challenge)
         {
             headers.insert(WWW_AUTHENTICATE, v);
         }
-        if let Some(internal) = self.internal {
+        if let Some(internal) = extra.internal {
             response.extensions_mut().insert(InternalError(internal));
         }
         response
