@@ -2,6 +2,7 @@
 //! organization may see. Use cases call these on every read and write; the store supplies the
 //! member access grants (`Store::has_access`) and the record's owning and referring organization.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::actor::{Actor, OrgKind, Role};
@@ -265,7 +266,7 @@ pub fn permits(actor: &Actor, action: Action) -> bool {
 }
 
 /// Who a stored record belongs to, kept with the record.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecordOwners {
     /// The plan organization that owns the record.

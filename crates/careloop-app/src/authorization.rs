@@ -14,6 +14,7 @@ use careloop_store::{
     AccessGrant, AccessReason, AuditEntry, OrgScope, QueueCursor, QueueQuery, Store,
 };
 use jiff::{SignedDuration, Timestamp};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::access::{Action, RecordOwners};
@@ -28,7 +29,7 @@ pub type AuthorizationRecord = Record<AuthorizationState>;
 const KIND: &str = AuthorizationAggregate::KIND;
 
 /// A provider's authorization request. Received at `now`; the decision clock starts then.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubmitAuthorization {
     pub request_id: String,
@@ -47,7 +48,7 @@ pub struct SubmitAuthorization {
 }
 
 /// Pend a non-urgent pre-service request for information (CALAIM.md §4.1 [40]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PendAuthorization {
     pub information_needed: String,
@@ -56,7 +57,7 @@ pub struct PendAuthorization {
 }
 
 /// Take the one deferral/extension, with its reason (CALAIM.md §4.1 [40]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExtendAuthorization {
     pub reason: String,
@@ -65,7 +66,7 @@ pub struct ExtendAuthorization {
 }
 
 /// The reviewer's decision; an adverse one needs the notice of action (CALAIM.md §4.4 [43]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecideAuthorization {
     pub decision: DecisionInput,
@@ -79,7 +80,7 @@ pub struct DecideAuthorization {
 }
 
 /// The member's appeal to the plan, received at `now` (CALAIM.md §4.4 [42]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FileAppeal {
     pub appeal_id: String,
@@ -88,7 +89,7 @@ pub struct FileAppeal {
 }
 
 /// Upheld with a reason, or overturned (authorizing the service).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResolveAppeal {
     pub resolution: AppealResolution,
@@ -116,7 +117,7 @@ pub struct AuthorizationQueueQuery {
 }
 
 /// One open request on the queue, classified on track / at risk / overdue.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AuthorizationQueueItem {
     pub record: AuthorizationRecord,
     pub entry: QueueEntry,

@@ -5,6 +5,7 @@ use careloop_domain::eligibility::Determination;
 use careloop_domain::workflow::{Ctx, WorkflowError, authorization, ecm, member, referral};
 use careloop_store::{StoreError, StoredAggregate};
 use jiff::Timestamp;
+use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -187,8 +188,9 @@ impl Aggregate for MemberAggregate {
 }
 
 /// A stored workflow record as use cases return it (and as an idempotent replay returns it).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "{S}Record")]
 pub struct Record<S> {
     pub kind: String,
     pub id: String,

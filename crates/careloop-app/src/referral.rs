@@ -9,6 +9,7 @@ use careloop_domain::workflow::{ActorId, Channel, Notice, NoticePurpose, Program
 use careloop_store::{AccessGrant, AccessReason, AuditEntry, OrgScope, Store};
 use jiff::Timestamp;
 use jiff::civil::Date;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::access::{Action, RecordOwners};
@@ -23,7 +24,7 @@ pub type ReferralRecord = Record<ReferralState>;
 const KIND: &str = ReferralAggregate::KIND;
 
 /// A new referral, received at `now`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateReferral {
     pub referral_id: String,
@@ -40,7 +41,7 @@ pub struct CreateReferral {
     pub claimed_pof: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewReferralEligibility {
     pub eligible: bool,
@@ -50,7 +51,7 @@ pub struct ReviewReferralEligibility {
     pub expected_version: Option<i64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssignReferral {
     /// The ECM or CS provider organization.
@@ -59,14 +60,14 @@ pub struct AssignReferral {
     pub expected_version: Option<i64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AcceptReferral {
     #[serde(default)]
     pub expected_version: Option<i64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeclineReferral {
     pub reason: String,
@@ -75,7 +76,7 @@ pub struct DeclineReferral {
 }
 
 /// Close the loop with a reason from `workflow.toml closure_reasons` (CALAIM.md §6.4 [37]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CloseReferral {
     pub reason: String,

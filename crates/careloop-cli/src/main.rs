@@ -36,6 +36,8 @@ enum Command {
     User(cmd::user::Args),
     /// Create API tokens (printed once).
     Token(cmd::token::Args),
+    /// Serve the HTTP API (migrates the database first).
+    Serve(cmd::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -73,5 +75,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Org(args) => cmd::org::run(args, &pack, &mut out),
         Command::User(args) => cmd::user::run(args, &pack, &mut out),
         Command::Token(args) => cmd::token::run(args, &pack, &mut out),
+        Command::Serve(args) => cmd::serve::run(args, &pack, &mut out),
     }
 }

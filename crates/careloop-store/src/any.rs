@@ -139,6 +139,10 @@ impl Store for AnyStore {
     async fn has_access(&self, org_id: &str, member_id: &str) -> Result<bool, StoreError> {
         delegate!(self, s => s.has_access(org_id, member_id))
     }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        delegate!(self, s => s.ping())
+    }
 }
 
 #[cfg(test)]

@@ -83,4 +83,7 @@ pub trait Store: Send + Sync {
         org_id: &str,
         member_id: &str,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// A cheap query that proves the database is reachable and migrated (readiness checks).
+    fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
 }

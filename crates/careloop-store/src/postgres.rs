@@ -120,4 +120,11 @@ impl Store for PostgresStore {
     async fn has_access(&self, org_id: &str, member_id: &str) -> Result<bool, StoreError> {
         ops::has_access(&self.pool, org_id, member_id).await
     }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1 FROM aggregates LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(())
+    }
 }

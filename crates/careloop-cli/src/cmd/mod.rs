@@ -8,5 +8,6 @@ pub mod migrate;
 pub mod offerings;
 pub mod org;
 pub mod policy;
+pub mod serve;
 pub mod token;
 pub mod user;

@@ -1,11 +1,12 @@
 //! The four UM request types with their own decision clocks (CALAIM.md §4.1 [40][1]).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
 /// A utilization-management request type, as plans name it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ClockKind {
     /// Urgent / expedited pre-service: 72 hours from receipt (CALAIM.md §4.1 [40][1]).

@@ -24,10 +24,11 @@ pub use period::{AuthorizationPeriod, EcmPeriodKind, ecm_period};
 pub use policy::WorkflowPolicy;
 
 use crate::policy::PolicyPack;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Who did something: a staff user, a provider's system, or a member (an opaque id).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(transparent)]
 pub struct ActorId(pub String);
 
@@ -76,7 +77,7 @@ impl<'a> Ctx<'a> {
 
 /// The program a referral or authorization is for: ECM or one Community Support.
 /// JSON: `"ecm"` or `{"cs": "sobering-centers"}`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Program {
     Ecm,

@@ -42,7 +42,7 @@ impl AuthorizationPeriod {
 }
 
 /// Initial ECM authorization or a re-authorization.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum EcmPeriodKind {
     /// 12 months (CALAIM.md §2.6 [4]).

@@ -8,9 +8,10 @@ use super::ecm::EcmEnrollmentState;
 use crate::cite::Citation;
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum QueueStatus {
     OnTrack,
@@ -21,7 +22,7 @@ pub enum QueueStatus {
 }
 
 /// An open authorization request's place in the work queue.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct QueueEntry {
     pub request_id: String,
     pub status: QueueStatus,
@@ -65,7 +66,7 @@ pub fn classify_authorization(
 }
 
 /// An enrolled member whose ECM re-authorization is due soon or overdue.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ReauthorizationDue {
     pub enrollment_id: String,
     pub member_id: String,

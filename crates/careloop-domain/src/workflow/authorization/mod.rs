@@ -21,11 +21,12 @@ use crate::cite::Citation;
 use crate::clock::ClockKind;
 use jiff::Timestamp;
 use jiff::civil::Date;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// What is being authorized. JSON: `"ecm-initial"`, `"ecm-reauthorization"` or
 /// `{"cs": "respite"}`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Service {
     /// Initial ECM authorization: 12 months (CALAIM.md §2.6 [4]).
@@ -46,7 +47,7 @@ impl Service {
 }
 
 /// Where a request stands.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum AuthorizationStatus {
     /// No request received yet (the empty state before the first event).
@@ -84,7 +85,7 @@ impl AuthorizationStatus {
 }
 
 /// The decision due time as computed by the clock engine, with its explanation.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DueRecord {
     pub due: Timestamp,
@@ -98,7 +99,7 @@ pub struct DueRecord {
 }
 
 /// What the requester asked for.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Requested {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -110,7 +111,7 @@ pub struct Requested {
 }
 
 /// The decision a reviewer makes.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "decision", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum DecisionInput {
     /// Approved as requested. ECM: the period runs from `start` for the ECM months (leave
@@ -136,7 +137,7 @@ pub enum DecisionInput {
 }
 
 /// The outcome of a decision.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum DecisionOutcome {
     Approved,
@@ -160,7 +161,7 @@ impl DecisionOutcome {
 }
 
 /// One CS limit rule as shown with the decision (from [`crate::cs_limits::RuleTrace`]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LimitRuleShown {
     pub rule: String,
@@ -170,7 +171,7 @@ pub struct LimitRuleShown {
 }
 
 /// The CS limit check made at decision time (`crate::cs_limits::check`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LimitCheckRecord {
     pub outcome: String,
@@ -181,7 +182,7 @@ pub struct LimitCheckRecord {
 
 /// A decision with what reports need: when, against which due time, on time or late, whether an
 /// extension or a pend was used.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionRecord {
     pub outcome: DecisionOutcome,
@@ -203,7 +204,7 @@ pub struct DecisionRecord {
 }
 
 /// A deferral/extension with its recorded reason (CALAIM.md §4.1 [40]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExtensionRecord {
     pub at: Timestamp,
@@ -212,7 +213,7 @@ pub struct ExtensionRecord {
 }
 
 /// The state of one authorization request.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuthorizationState {
     pub status: AuthorizationStatus,
@@ -273,7 +274,7 @@ impl AuthorizationState {
 }
 
 /// What a user or system asks of an authorization request.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "command", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum AuthorizationCommand {
     /// A request arrives; the clock starts at `received_at` (CALAIM.md §4.1 [40]).
@@ -340,7 +341,7 @@ pub enum AuthorizationCommand {
 }
 
 /// What happened to an authorization request (append-only).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum AuthorizationEvent {
     Received {

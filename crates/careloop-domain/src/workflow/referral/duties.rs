@@ -7,6 +7,7 @@ use crate::policy::PolicyPack;
 use crate::workflow::notice::{Notice, NoticePurpose, Recipient};
 use crate::workflow::{Program, WorkflowError, appeal::local_date};
 use jiff::Timestamp;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Whether CLR applies to a referral for `program` received at `received_at`: referrals received
@@ -59,7 +60,7 @@ pub fn clr_applicability(
 }
 
 /// One notice a tracked referral owes, and whether a recorded notice meets it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct NoticeDuty {
     pub recipient: Recipient,
     pub purpose: NoticePurpose,

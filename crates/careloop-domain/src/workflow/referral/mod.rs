@@ -17,10 +17,11 @@ use super::{ActorId, Program};
 use crate::cite::Citation;
 use jiff::Timestamp;
 use jiff::civil::Date;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Where a referral came from ("no wrong door", CALAIM.md §2.5 [17][27][2][60][75]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ReferralSource {
     /// A provider (need not be a clinician).
@@ -42,7 +43,7 @@ impl ReferralSource {
 }
 
 /// The referrer as given on the referral.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Referrer {
     pub source: ReferralSource,
@@ -57,7 +58,7 @@ pub struct Referrer {
 }
 
 /// Where a referral stands.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ReferralStatus {
     #[default]
@@ -94,7 +95,7 @@ impl ReferralStatus {
 }
 
 /// Whether closed-loop referral tracking and notices apply, and why (CALAIM.md §6.4 [37]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClrApplicability {
     pub tracked: bool,
@@ -104,7 +105,7 @@ pub struct ClrApplicability {
 
 /// Both sides agreed that notices to the referring entity may go by a non-electronic channel
 /// (CALAIM.md §6.4 [39]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoticeAgreement {
     pub channel: Channel,
@@ -115,7 +116,7 @@ pub struct NoticeAgreement {
 }
 
 /// How the loop closed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Closure {
     /// A code from `workflow.toml closure_reasons`.
@@ -130,7 +131,7 @@ pub struct Closure {
 }
 
 /// The state of one referral.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReferralState {
     pub status: ReferralStatus,
@@ -176,7 +177,7 @@ impl ReferralState {
 }
 
 /// What a user or system asks of a referral.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "command", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum ReferralCommand {
     Receive {
@@ -247,7 +248,7 @@ pub enum ReferralCommand {
 }
 
 /// What happened to a referral (append-only).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum ReferralEvent {
     Received {

@@ -1,0 +1,358 @@
+//! `/api/v1/authorizations`: submit, read, the work queue, pend, extend, decide, appeal, resolve.
+
+use axum::Router;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Extension, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use careloop_app::authorization::{
+    AuthorizationQueueItem, AuthorizationQueueQuery, DecideAuthorization, ExtendAuthorization,
+    FileAppeal, PendAuthorization, ResolveAppeal, SubmitAuthorization,
+};
+use careloop_app::{Actor, AuthorizationRecord};
+use careloop_domain::clock::ClockKind;
+use careloop_domain::workflow::authorization::{Requested, Service};
+use careloop_store::QueueCursor;
+use schemars::JsonSchema;
+use schemars::generate::SchemaGenerator;
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::extract::{
+    ApiJson, IdempotencyKey, IfMatch, expected_version, json_response, record_response,
+};
+use crate::ids::record_id;
+use crate::openapi::{Op, QueryParam};
+use crate::problem::Problem;
+
+const BASE: &str = "/api/v1/authorizations";
+
+/// A provider's authorization request; the server assigns its id.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitAuthorizationBody {
+    pub member_id: String,
+    /// The plan organization that decides (owns) the request.
+    pub plan_org_id: String,
+    /// The plan's policy overlay id (e.g. "hpsm"), for its clock rules.
+    #[serde(default)]
+    pub plan: Option<String>,
+    #[serde(default)]
+    pub county: Option<String>,
+    pub service: Service,
+    pub kind: ClockKind,
+    #[serde(default)]
+    pub requested: Requested,
+}
+
+/// The work queue's query string.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QueueParams {
+    #[serde(default)]
+    at_risk_only: Option<String>,
+    #[serde(default)]
+    plan: Option<String>,
+    #[serde(default)]
+    county: Option<String>,
+    #[serde(default)]
+    limit: Option<u32>,
+    #[serde(default)]
+    after: Option<String>,
+}
+
+/// One page of the work queue.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct AuthorizationQueueResponse {
+    pub items: Vec<AuthorizationQueueItem>,
+    /// Pass as `after` for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+pub(crate) const DEFAULT_LIMIT: u32 = 50;
+pub(crate) const MAX_LIMIT: u32 = 500;
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/authorizations", post(submit).get(queue))
+        .route("/authorizations/{id}", get(read))
+        .route("/authorizations/{id}/pend", post(pend))
+        .route("/authorizations/{id}/extend", post(extend))
+        .route("/authorizations/{id}/decision", post(decide))
+        .route("/authorizations/{id}/appeals", post(appeal))
+        .route("/authorizations/{id}/appeals/resolution", post(resolve))
+}
+
+fn location(id: &str) -> Option<String> {
+    Some(format!("{BASE}/{id}"))
+}
+
+fn ok(record: &AuthorizationRecord) -> Response {
+    record_response(StatusCode::OK, record, None)
+}
+
+async fn submit(
+    State(st): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(body): ApiJson<SubmitAuthorizationBody>,
+) -> Result<Response, Problem> {
+    let input = SubmitAuthorization {
+        request_id: record_id("authorization", &actor.user_id, key.as_deref()),
+        member_id: body.member_id,
+        plan_org_id: body.plan_org_id,
+        plan: body.plan,
+        county: body.county,
+        service: body.service,
+        kind: body.kind,
+        requested: body.requested,
+    };
+    let record = st
+        .app
+        .submit_authorization(&actor, input, key.as_deref(), st.now())
+        .await?;
+    Ok(record_response(
+        StatusCode::CREATED,
+        &record,
+        location(&record.id),
+    ))
+}
+
+async fn read(
+    State(st): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let record = st.app.get_authorization(&actor, &id, st.now()).await?;
+    Ok(ok(&record))
+}
+
+fn flag(field: &str, value: Option<&str>) -> Result<bool, Problem> {
+    match value.map(str::trim) {
+        None | Some("false" | "0") => Ok(false),
+        Some("" | "true" | "1") => Ok(true),
+        Some(_) => Err(Problem::invalid(field, "expected true or false")),
+    }
+}
+
+/// `after` is `<due_at>~<id>` as returned in `next`.
+fn encode_cursor(c: &QueueCursor) -> String {
+    format!("{}~{}", c.due_at, c.id)
+}
+
+fn decode_cursor(s: &str) -> Result<QueueCursor, Problem> {
+    let bad = || Problem::invalid("after", "not a cursor returned as `next` by this queue");
+    let (due, id) = s.split_once('~').ok_or_else(bad)?;
+    let due_at = due.parse().map_err(|_| bad())?;
+    if id.is_empty() {
+        return Err(bad());
+    }
+    Ok(QueueCursor {
+        due_at,
+        id: id.to_owned(),
+    })
+}
+
+async fn queue(
+    State(st): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    params: Result<Query<QueueParams>, QueryRejection>,
+) -> Result<Response, Problem> {
+    let Query(p) = params.map_err(|e| Problem::invalid("query", e.body_text()))?;
+    let limit = p.limit.unwrap_or(DEFAULT_LIMIT);
+    if limit == 0 || limit > MAX_LIMIT {
+        return Err(Problem::invalid(
+            "limit",
+            format!("must be between 1 and {MAX_LIMIT}"),
+        ));
+    }
+    let query = AuthorizationQueueQuery {
+        at_risk_only: flag("at_risk_only", p.at_risk_only.as_deref())?,
+        plan_id: p.plan,
+        county: p.county,
+        limit,
+        after: p.after.as_deref().map(decode_cursor).transpose()?,
+    };
+    let page = st.app.authorization_queue(&actor, query, st.now()).await?;
+    Ok(json_response(
+        StatusCode::OK,
+        &AuthorizationQueueResponse {
+            items: page.items,
+            next: page.next.as_ref().map(encode_cursor),
+        },
+    ))
+}
+
+async fn pend(
+    State(st): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    IfMatch(if_match): IfMatch,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(mut body): ApiJson<PendAuthorization>,
+) -> Result<Response, Problem> {
+    body.expected_version = expected_version(if_match, body.expected_version)?;
+    let record = st
+        .app
+        .pend_authorization(&actor, &id, body, key.as_deref(), st.now())
+        .await?;
+    Ok(ok(&record))
+}
+
+async fn extend(
+    State(st): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    IfMatch(if_match): IfMatch,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(mut body): ApiJson<ExtendAuthorization>,
+) -> Result<Response, Problem> {
+    body.expected_version = expected_version(if_match, body.expected_version)?;
+    let record = st
+        .app
+        .extend_authorization(&actor, &id, body, key.as_deref(), st.now())
+        .await?;
+    Ok(ok(&record))
+}
+
+async fn decide(
+    State(st): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    IfMatch(if_match): IfMatch,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(mut body): ApiJson<DecideAuthorization>,
+) -> Result<Response, Problem> {
+    body.expected_version = expected_version(if_match, body.expected_version)?;
+    let record = st
+        .app
+        .decide_authorization(&actor, &id, body, key.as_deref(), st.now())
+        .await?;
+    Ok(ok(&record))
+}
+
+async fn appeal(
+    State(st): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    IfMatch(if_match): IfMatch,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(mut body): ApiJson<FileAppeal>,
+) -> Result<Response, Problem> {
+    body.expected_version = expected_version(if_match, body.expected_version)?;
+    let record = st
+        .app
+        .file_appeal(&actor, &id, body, key.as_deref(), st.now())
+        .await?;
+    Ok(ok(&record))
+}
+
+async fn resolve(
+    State(st): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    IfMatch(if_match): IfMatch,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(mut body): ApiJson<ResolveAppeal>,
+) -> Result<Response, Problem> {
+    body.expected_version = expected_version(if_match, body.expected_version)?;
+    let record = st
+        .app
+        .resolve_appeal(&actor, &id, body, key.as_deref(), st.now())
+        .await?;
+    Ok(ok(&record))
+}
+
+/// The OpenAPI operations of this module.
+pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
+    let record = g.subschema_for::<AuthorizationRecord>();
+    let change = |id: &'static str, path: &'static str, summary: &'static str, request| {
+        Op::post(id, path, summary, "authorizations", request, record.clone())
+    };
+    vec![
+        Op::post(
+            "submitAuthorization",
+            BASE,
+            "Submit an authorization request (provider staff); the server assigns the id",
+            "authorizations",
+            g.subschema_for::<SubmitAuthorizationBody>(),
+            record.clone(),
+        )
+        .created(),
+        Op::get(
+            "authorizationQueue",
+            BASE,
+            "The work queue: open requests by due time, classified on track / at risk / overdue",
+            "authorizations",
+            g.subschema_for::<AuthorizationQueueResponse>(),
+        )
+        .query(vec![
+            QueryParam::new(
+                "at_risk_only",
+                "boolean",
+                "only requests at risk or overdue",
+            ),
+            QueryParam::new("plan", "string", "plan policy overlay id, e.g. hpsm"),
+            QueryParam::new("county", "string", "county name"),
+            QueryParam::new("limit", "integer", "page size, 1..=500 (default 50)"),
+            QueryParam::new("after", "string", "the `next` cursor of the previous page"),
+        ]),
+        Op::get(
+            "getAuthorization",
+            "/api/v1/authorizations/{id}",
+            "Read one authorization request (audited)",
+            "authorizations",
+            record.clone(),
+        ),
+        change(
+            "pendAuthorization",
+            "/api/v1/authorizations/{id}/pend",
+            "Pend a non-urgent pre-service request for information",
+            g.subschema_for::<PendAuthorization>(),
+        ),
+        change(
+            "extendAuthorization",
+            "/api/v1/authorizations/{id}/extend",
+            "Take the one extension, with its reason",
+            g.subschema_for::<ExtendAuthorization>(),
+        ),
+        change(
+            "decideAuthorization",
+            "/api/v1/authorizations/{id}/decision",
+            "Approve, modify or deny; an adverse decision needs the notice of action",
+            g.subschema_for::<DecideAuthorization>(),
+        ),
+        change(
+            "fileAppeal",
+            "/api/v1/authorizations/{id}/appeals",
+            "File the member's appeal of the decision",
+            g.subschema_for::<FileAppeal>(),
+        ),
+        change(
+            "resolveAppeal",
+            "/api/v1/authorizations/{id}/appeals/resolution",
+            "Resolve the appeal: upheld or overturned",
+            g.subschema_for::<ResolveAppeal>(),
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_refused() {
+        let c = QueueCursor {
+            due_at: "2026-11-02T17:00:00Z".parse().unwrap_or_default(),
+            id: "a~b".into(),
+        };
+        let back = decode_cursor(&encode_cursor(&c)).ok();
+        assert_eq!(back, Some(c));
+        for bad in ["", "x~y", "2026-11-02T17:00:00Z~", "no-tilde"] {
+            assert!(decode_cursor(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! One module per resource. Each has `routes()` (the axum routes, state [`crate::AppState`]) and
+//! `operations()` (their OpenAPI description). Add a resource: a new file here, then one line in
+//! `crate::router` and one in `crate::openapi::document`.
+
+pub(crate) mod authorizations;
+pub(crate) mod referrals;
