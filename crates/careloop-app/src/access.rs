@@ -26,6 +26,10 @@ pub enum Action {
     RespondToReferral,
     CloseReferral,
     ReadReferral,
+    // Authorization additions: information received, withdrawal, notices.
+    ReceiveAuthorizationInformation,
+    WithdrawAuthorization,
+    RecordAuthorizationNotice,
     // ECM enrollment (ecm): `crate::ecm`.
     OpenEcmEnrollment,
     RecordEcmOutreachAttempt,
@@ -81,6 +85,9 @@ impl Action {
             Action::RespondToReferral => "respond-to-referral",
             Action::CloseReferral => "close-referral",
             Action::ReadReferral => "read",
+            Action::ReceiveAuthorizationInformation => "receive-authorization-information",
+            Action::WithdrawAuthorization => "withdraw-authorization",
+            Action::RecordAuthorizationNotice => "record-authorization-notice",
             // ECM enrollment (ecm)
             Action::OpenEcmEnrollment => "open-ecm-enrollment",
             Action::RecordEcmOutreachAttempt => "record-outreach-attempt",
@@ -153,6 +160,9 @@ pub fn role_permits(role: Role, action: Action) -> bool {
         Role::PlanUmReviewer => matches!(
             action,
             A::PendAuthorization
+                | A::ReceiveAuthorizationInformation
+                | A::WithdrawAuthorization
+                | A::RecordAuthorizationNotice
                 | A::ExtendAuthorization
                 | A::DecideAuthorization
                 | A::ResolveAppeal
@@ -166,6 +176,7 @@ pub fn role_permits(role: Role, action: Action) -> bool {
         Role::PlanCareCoordinator => matches!(
             action,
             A::FileAppeal
+                | A::RecordAuthorizationNotice
                 | A::ReadAuthorization
                 | A::ViewAuthorizationQueue
                 | A::CreateReferral
@@ -194,6 +205,8 @@ pub fn role_permits(role: Role, action: Action) -> bool {
         Role::ProviderCareManager => matches!(
             action,
             A::SubmitAuthorization
+                | A::ReceiveAuthorizationInformation
+                | A::WithdrawAuthorization
                 | A::FileAppeal
                 | A::ReadAuthorization
                 | A::ViewAuthorizationQueue

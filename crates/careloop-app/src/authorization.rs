@@ -65,6 +65,33 @@ pub struct ExtendAuthorization {
     pub expected_version: Option<i64>,
 }
 
+/// The information asked for when the request was pended has arrived: the state clock restarts
+/// from its local date (CALAIM.md §4.1 [40]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiveAuthorizationInformation {
+    #[serde(default)]
+    pub expected_version: Option<i64>,
+}
+
+/// The requester withdraws an open request, with the reason.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawAuthorization {
+    pub reason: String,
+    #[serde(default)]
+    pub expected_version: Option<i64>,
+}
+
+/// A notice sent about the request (e.g. the notice of action, a notice to the provider).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordAuthorizationNotice {
+    pub notice: Notice,
+    #[serde(default)]
+    pub expected_version: Option<i64>,
+}
+
 /// The reviewer's decision; an adverse one needs the notice of action (CALAIM.md §4.4 [43]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -240,6 +267,91 @@ impl<S: Store> App<S> {
                     at: now,
                     reason: input.reason.clone(),
                     actor: actor_id(actor),
+                }))
+            },
+        )
+        .await
+    }
+
+    /// The pended-for information arrived (plan UM reviewer or the provider's care manager).
+    pub async fn receive_authorization_information(
+        &self,
+        actor: &Actor,
+        id: &str,
+        input: ReceiveAuthorizationInformation,
+        idempotency_key: Option<&str>,
+        now: Timestamp,
+    ) -> Result<AuthorizationRecord, AppError> {
+        let action = Action::ReceiveAuthorizationInformation;
+        let idem = Idem::new(idempotency_key, action, id, &input)?;
+        self.change::<AuthorizationAggregate>(
+            actor,
+            action,
+            id,
+            input.expected_version,
+            idem,
+            now,
+            |_| {
+                Ok(simple(AuthorizationCommand::ReceiveInformation {
+                    at: now,
+                    actor: actor_id(actor),
+                }))
+            },
+        )
+        .await
+    }
+
+    /// Withdraws an open request (the provider's care manager, or the plan UM reviewer on the
+    /// requester's behalf), with the reason.
+    pub async fn withdraw_authorization(
+        &self,
+        actor: &Actor,
+        id: &str,
+        input: WithdrawAuthorization,
+        idempotency_key: Option<&str>,
+        now: Timestamp,
+    ) -> Result<AuthorizationRecord, AppError> {
+        let action = Action::WithdrawAuthorization;
+        let idem = Idem::new(idempotency_key, action, id, &input)?;
+        self.change::<AuthorizationAggregate>(
+            actor,
+            action,
+            id,
+            input.expected_version,
+            idem,
+            now,
+            |_| {
+                Ok(simple(AuthorizationCommand::Withdraw {
+                    at: now,
+                    reason: input.reason.clone(),
+                    actor: actor_id(actor),
+                }))
+            },
+        )
+        .await
+    }
+
+    /// Records a notice sent about the request (plan UM reviewer or care coordinator).
+    pub async fn record_authorization_notice(
+        &self,
+        actor: &Actor,
+        id: &str,
+        input: RecordAuthorizationNotice,
+        idempotency_key: Option<&str>,
+        now: Timestamp,
+    ) -> Result<AuthorizationRecord, AppError> {
+        let action = Action::RecordAuthorizationNotice;
+        let idem = Idem::new(idempotency_key, action, id, &input)?;
+        self.change::<AuthorizationAggregate>(
+            actor,
+            action,
+            id,
+            input.expected_version,
+            idem,
+            now,
+            |_| {
+                Ok(simple(AuthorizationCommand::RecordNotice {
+                    notice: input.notice.clone(),
                 }))
             },
         )

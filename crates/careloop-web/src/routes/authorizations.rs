@@ -8,7 +8,8 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use careloop_app::authorization::{
     AuthorizationQueueItem, AuthorizationQueueQuery, DecideAuthorization, ExtendAuthorization,
-    FileAppeal, PendAuthorization, ResolveAppeal, SubmitAuthorization,
+    FileAppeal, PendAuthorization, ReceiveAuthorizationInformation, RecordAuthorizationNotice,
+    ResolveAppeal, SubmitAuthorization, WithdrawAuthorization,
 };
 use careloop_app::{Actor, AuthorizationRecord};
 use careloop_domain::clock::ClockKind;
@@ -80,6 +81,12 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/authorizations/{id}", get(read))
         .route("/authorizations/{id}/pend", post(pend))
         .route("/authorizations/{id}/extend", post(extend))
+        .route(
+            "/authorizations/{id}/information-received",
+            post(information_received),
+        )
+        .route("/authorizations/{id}/withdrawal", post(withdraw))
+        .route("/authorizations/{id}/notices", post(notice))
         .route("/authorizations/{id}/decision", post(decide))
         .route("/authorizations/{id}/appeals", post(appeal))
         .route("/authorizations/{id}/appeals/resolution", post(resolve))
@@ -201,6 +208,54 @@ async fn pend(
     Ok(ok(&record))
 }
 
+async fn information_received(
+    State(st): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    IfMatch(if_match): IfMatch,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(mut body): ApiJson<ReceiveAuthorizationInformation>,
+) -> Result<Response, Problem> {
+    body.expected_version = expected_version(if_match, body.expected_version)?;
+    let record = st
+        .app
+        .receive_authorization_information(&actor, &id, body, key.as_deref(), st.now())
+        .await?;
+    Ok(ok(&record))
+}
+
+async fn withdraw(
+    State(st): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    IfMatch(if_match): IfMatch,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(mut body): ApiJson<WithdrawAuthorization>,
+) -> Result<Response, Problem> {
+    body.expected_version = expected_version(if_match, body.expected_version)?;
+    let record = st
+        .app
+        .withdraw_authorization(&actor, &id, body, key.as_deref(), st.now())
+        .await?;
+    Ok(ok(&record))
+}
+
+async fn notice(
+    State(st): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    IfMatch(if_match): IfMatch,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(mut body): ApiJson<RecordAuthorizationNotice>,
+) -> Result<Response, Problem> {
+    body.expected_version = expected_version(if_match, body.expected_version)?;
+    let record = st
+        .app
+        .record_authorization_notice(&actor, &id, body, key.as_deref(), st.now())
+        .await?;
+    Ok(ok(&record))
+}
+
 async fn extend(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
@@ -317,6 +372,24 @@ pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
             "/api/v1/authorizations/{id}/extend",
             "Take the one extension, with its reason",
             g.subschema_for::<ExtendAuthorization>(),
+        ),
+        change(
+            "receiveAuthorizationInformation",
+            "/api/v1/authorizations/{id}/information-received",
+            "The pended-for information arrived: the decision clock restarts",
+            g.subschema_for::<ReceiveAuthorizationInformation>(),
+        ),
+        change(
+            "withdrawAuthorization",
+            "/api/v1/authorizations/{id}/withdrawal",
+            "Withdraw an open request, with the reason",
+            g.subschema_for::<WithdrawAuthorization>(),
+        ),
+        change(
+            "recordAuthorizationNotice",
+            "/api/v1/authorizations/{id}/notices",
+            "Record a notice sent about the request (channel, recipient, content)",
+            g.subschema_for::<RecordAuthorizationNotice>(),
         ),
         change(
             "decideAuthorization",

@@ -91,6 +91,103 @@ pub async fn authorization_flow_over_http(store: AnyStore) {
     assert_eq!(read.body, a.body);
 }
 
+/// submit → pend → information received (clock restarts) → notice to the provider → withdrawn
+/// by the provider; a withdrawn request cannot be decided, and it leaves the work queue.
+pub async fn authorization_information_and_withdrawal_over_http(store: AnyStore) {
+    let api = Api::new(store);
+    let url = submitted(&api).await;
+    let id = url.rsplit('/').next().unwrap().to_owned();
+    let before = api.get(&url, "t-reviewer").await.body["state"]["due"].clone();
+
+    api.set_now("2026-11-03T17:00:00Z");
+    let a = api
+        .post(
+            &format!("{url}/pend"),
+            "t-reviewer",
+            json!({ "information_needed": "care plan" }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+
+    api.set_now("2026-11-05T18:00:00Z");
+    let a = api
+        .post(
+            &format!("{url}/information-received"),
+            "t-prov-a",
+            json!({}),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    assert_eq!(a.body["status"], "received");
+    assert_eq!(a.body["state"]["info_received_at"], "2026-11-05T18:00:00Z");
+    // The state clock restarts from the date the information arrived; the federal clock does
+    // not, and the earlier of the two is the due time (docs/clocks.md).
+    let due = &a.body["state"]["due"];
+    assert_ne!(due["explanation"], before["explanation"], "{due}");
+    assert!(due["due"].as_str().unwrap() <= before["due"].as_str().unwrap());
+
+    let notice = json!({
+        "notice": {
+            "recipient": "practitioner", "purpose": "other", "channel": "portal",
+            "content": "information received; decision pending", "sent_at": "2026-11-05T18:05:00Z",
+            "actor": "u-reviewer"
+        }
+    });
+    let a = api
+        .post(&format!("{url}/notices"), "t-reviewer", notice.clone())
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    // A provider may not record the plan's notices.
+    let refused = api
+        .post(&format!("{url}/notices"), "t-prov-a", notice)
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text);
+
+    // Another provider cannot withdraw it (it cannot see it).
+    let other = api
+        .post(
+            &format!("{url}/withdrawal"),
+            "t-prov-b",
+            json!({ "reason": "duplicate" }),
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND, "{}", other.text);
+    let version = api.version(&url).await;
+
+    let a = api
+        .post(
+            &format!("{url}/withdrawal"),
+            "t-prov-a",
+            json!({ "reason": "member moved out of county" }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    assert_eq!(a.body["status"], "withdrawn");
+    assert_eq!(a.body["version"], version + 1);
+
+    // A withdrawn request is closed: deciding it is an illegal transition naming the problem.
+    let decide = api
+        .post(
+            &format!("{url}/decision"),
+            "t-reviewer",
+            json!({ "decision": { "decision": "approve", "start": "2026-12-01" } }),
+        )
+        .await;
+    assert_eq!(decide.status.as_u16(), 422, "{}", decide.text);
+    assert_eq!(decide.body["field"], "transition", "{}", decide.text);
+    assert_eq!(api.version(&url).await, version + 1, "nothing changed");
+    let queue = api.get("/api/v1/authorizations", "t-reviewer").await;
+    assert_eq!(queue.status, StatusCode::OK, "{}", queue.text);
+    assert!(
+        queue.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["record"]["id"] != id.as_str()),
+        "a withdrawn request is off the work queue"
+    );
+}
+
 /// create → eligibility review → assign → accept → close.
 pub async fn referral_flow_over_http(store: AnyStore) {
     let api = Api::new(store);

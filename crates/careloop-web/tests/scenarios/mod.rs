@@ -233,6 +233,7 @@ macro_rules! api_scenarios {
         $runner!(
             authorization_flow_over_http,
             referral_flow_over_http,
+            authorization_information_and_withdrawal_over_http,
             missing_or_bad_token_is_401,
             other_organization_gets_404_and_403,
             bad_input_is_a_named_4xx_and_changes_nothing,
