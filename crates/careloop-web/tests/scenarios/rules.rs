@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use super::*;
+use careloop_store::{AuditFilter, Store};
 
 pub async fn missing_or_bad_token_is_401(store: AnyStore) {
     let api = Api::new(store);
@@ -54,6 +55,14 @@ pub async fn other_organization_gets_404_and_403(store: AnyStore) {
     .await
     .problem(403);
     assert_eq!(api.version(&url).await, 1);
+    // Both attempts are in the audit log, under provider C's user.
+    let id = url.rsplit('/').next().unwrap();
+    let seen = audit_actions(&api, "u-cm-c", id).await;
+    assert!(seen.contains(&"read-denied".to_owned()), "{seen:?}");
+    assert!(
+        seen.contains(&"pend-authorization-forbidden".to_owned()),
+        "{seen:?}"
+    );
 
     // A referral assigned to B: C cannot see or answer it.
     let r = api.post("/api/v1/referrals", "t-coord", referral()).await;
@@ -82,6 +91,26 @@ pub async fn other_organization_gets_404_and_403(store: AnyStore) {
         .await;
     assert!([403, 404].contains(&a.status.as_u16()), "{}", a.text);
     assert_eq!(api.version(&rurl).await, 3);
+    let rid = rurl.rsplit('/').next().unwrap();
+    let seen = audit_actions(&api, "u-cm-c", rid).await;
+    assert!(seen.contains(&"read-denied".to_owned()), "{seen:?}");
+    assert!(
+        seen.iter()
+            .any(|a| a.starts_with("respond-to-referral-") && a != "respond-to-referral"),
+        "the refused acceptance is audited: {seen:?}"
+    );
+}
+
+/// The audit-log actions `actor` left on `record_id`.
+pub async fn audit_actions(api: &Api, actor: &str, record_id: &str) -> Vec<String> {
+    let filter = AuditFilter {
+        actor: Some(actor.to_owned()),
+        record_id: Some(record_id.to_owned()),
+        limit: 100,
+        ..AuditFilter::default()
+    };
+    let lines = api.app.store().audit(&filter).await.unwrap();
+    lines.into_iter().map(|l| l.action).collect()
 }
 
 pub async fn bad_input_is_a_named_4xx_and_changes_nothing(store: AnyStore) {
