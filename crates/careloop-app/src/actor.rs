@@ -1,11 +1,12 @@
 //! Who acts: a signed-in user of one organization, with roles (issue #3).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
 /// The kinds of organization that use careloop.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum OrgKind {
     /// A Medi-Cal managed care plan.
@@ -24,7 +25,9 @@ impl OrgKind {
 }
 
 /// A user's role within their organization.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     /// Plan utilization-management reviewer: decides authorization requests and appeals.

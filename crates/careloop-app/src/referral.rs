@@ -326,7 +326,7 @@ impl<S: Store> App<S> {
 
 /// The authorization decision on the referred service (plan UM reviewer or care coordinator).
 /// Not authorized needs the reason the referrer is told (CALAIM.md §4.4 [38]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecordReferralAuthorization {
     pub authorized: bool,
@@ -339,7 +339,7 @@ pub struct RecordReferralAuthorization {
 }
 
 /// The assigned provider reports services started (CALAIM.md §6.4 [37]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StartReferralServices {
     pub started_on: Date,
@@ -348,7 +348,7 @@ pub struct StartReferralServices {
 }
 
 /// A notice sent about the referral (CALAIM.md §6.4 [39]); the sender is the signed-in user.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecordReferralNotice {
     pub recipient: Recipient,
@@ -363,7 +363,7 @@ pub struct RecordReferralNotice {
 }
 
 /// Both sides agree that referrer notices may use `channel` (CALAIM.md §6.4 [39]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecordReferralNoticeAgreement {
     pub channel: Channel,
@@ -373,7 +373,7 @@ pub struct RecordReferralNoticeAgreement {
 }
 
 /// Who must act next on an open referral.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ReferralParty {
     Plan,
@@ -381,7 +381,7 @@ pub enum ReferralParty {
 }
 
 /// The next step on an open referral.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ReferralNextStep {
     /// received: the plan reviews eligibility.
@@ -448,7 +448,7 @@ pub struct ReferralQueueQuery {
 }
 
 /// One open referral and who must act next.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ReferralQueueItem {
     pub record: ReferralRecord,
     pub waiting_on: ReferralParty,

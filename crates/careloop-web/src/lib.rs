@@ -91,6 +91,12 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(routes::authorizations::routes())
         .merge(routes::referrals::routes())
+        // api2
+        .merge(routes::referrals::extra_routes())
+        .merge(routes::queues::routes())
+        .merge(routes::audit::routes())
+        .merge(routes::organizations::routes())
+        .merge(routes::users::routes())
         .route_layer(from_fn_with_state(state.clone(), auth::require_bearer));
     Router::new()
         .nest("/api/v1", api)

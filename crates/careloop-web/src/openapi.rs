@@ -92,9 +92,9 @@ impl Op {
 
     fn to_json(&self) -> Value {
         let mut params = Vec::new();
-        if self.path.contains("{id}") {
+        for name in self.path_params() {
             params.push(json!({
-                "name": "id", "in": "path", "required": true, "schema": { "type": "string" }
+                "name": name, "in": "path", "required": true, "schema": { "type": "string" }
             }));
         }
         for q in &self.query {
@@ -164,6 +164,15 @@ impl Op {
         op
     }
 
+    /// The `{name}` segments of the path template.
+    fn path_params(&self) -> impl Iterator<Item = &'static str> {
+        self.path.split('/').filter_map(|segment| {
+            segment
+                .strip_prefix('{')
+                .and_then(|rest| rest.strip_suffix('}'))
+        })
+    }
+
     fn response_is_record(&self) -> bool {
         self.response
             .as_object()
@@ -192,6 +201,12 @@ pub fn document() -> Value {
     let mut g: SchemaGenerator = settings.into_generator();
     let mut ops = routes::authorizations::operations(&mut g);
     ops.extend(routes::referrals::operations(&mut g));
+    // api2: referral extras, work queues, audit log, organizations and users.
+    ops.extend(routes::referrals::extra_operations(&mut g));
+    ops.extend(routes::queues::operations(&mut g));
+    ops.extend(routes::audit::operations(&mut g));
+    ops.extend(routes::organizations::operations(&mut g));
+    ops.extend(routes::users::operations(&mut g));
     let problem = g.subschema_for::<Problem>();
 
     let mut paths = Map::new();
@@ -222,11 +237,12 @@ pub fn document() -> Value {
         "info": {
             "title": "careloop API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "CalAIM ECM and Community Supports: authorizations and closed-loop referrals. See docs/api.md."
+            "description": "CalAIM ECM and Community Supports: authorizations, closed-loop referrals, work queues, the audit log, organizations and users. See docs/api.md."
         },
         "servers": [{ "url": "/" }],
         "tags": [
-            { "name": "authorizations" }, { "name": "referrals" }, { "name": "operations" }
+            { "name": "authorizations" }, { "name": "referrals" }, { "name": "work-queues" },
+            { "name": "audit" }, { "name": "identity" }, { "name": "operations" }
         ],
         "paths": paths,
         "components": {

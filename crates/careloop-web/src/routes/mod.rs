@@ -4,3 +4,8 @@
 
 pub(crate) mod authorizations;
 pub(crate) mod referrals;
+// api2
+pub(crate) mod audit;
+pub(crate) mod organizations;
+pub(crate) mod queues;
+pub(crate) mod users;

@@ -12,21 +12,43 @@ use axum::http::{HeaderMap, Request, StatusCode};
 use careloop_app::{Actor, App, AppError, OrgKind, Role};
 use careloop_domain::PolicyPack;
 use careloop_store::AnyStore;
+use careloop_web::auth::AppTokens;
 use careloop_web::{AppState, Authenticator, BoxFuture, router};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
 mod flows;
+mod identity;
+mod referral_extras;
 mod rules;
 
 pub use flows::*;
+pub use identity::*;
+pub use referral_extras::*;
 pub use rules::*;
 
 pub const PLAN: &str = "org-plan-hpsm";
 
 /// Test double: a fixed table of tokens.
 pub struct Tokens(HashMap<&'static str, Actor>);
+
+/// The fixed table first; a `cl_…` token made by `App::create_token` goes to the real
+/// [`AppTokens`] (api2: users created over the API sign in with their own tokens).
+pub struct TableThenApp {
+    table: Tokens,
+    app: AppTokens<AnyStore>,
+}
+
+impl Authenticator for TableThenApp {
+    fn bearer(&self, token: &str, now: Timestamp) -> BoxFuture<'_, Result<Actor, AppError>> {
+        if token.starts_with(careloop_app::identity::TOKEN_PREFIX) {
+            self.app.bearer(token, now)
+        } else {
+            self.table.bearer(token, now)
+        }
+    }
+}
 
 impl Authenticator for Tokens {
     fn bearer(&self, token: &str, _now: Timestamp) -> BoxFuture<'_, Result<Actor, AppError>> {
@@ -74,6 +96,23 @@ pub fn tokens() -> Tokens {
             Role::Referrer,
         ),
     );
+    // api2: admins.
+    t.insert(
+        "t-plan-admin",
+        actor("u-plan-admin", PLAN, OrgKind::Plan, Role::PlanAdmin),
+    );
+    for org in ["a", "b"] {
+        let name: &'static str = Box::leak(format!("t-prov-admin-{org}").into_boxed_str());
+        t.insert(
+            name,
+            actor(
+                &format!("u-admin-{org}"),
+                &format!("org-ecm-{org}"),
+                OrgKind::EcmProvider,
+                Role::ProviderAdmin,
+            ),
+        );
+    }
     Tokens(t)
 }
 
@@ -123,7 +162,11 @@ impl Api {
         let app = Arc::new(App::new(store, PolicyPack::embedded().unwrap()));
         let now = Arc::new(Mutex::new(ts("2026-11-02T17:00:00Z")));
         let clock_now = now.clone();
-        let state = AppState::new(app.clone(), Arc::new(tokens()))
+        let auth = TableThenApp {
+            table: tokens(),
+            app: AppTokens(app.clone()),
+        };
+        let state = AppState::new(app.clone(), Arc::new(auth))
             .with_clock(Arc::new(move || *clock_now.lock().unwrap()));
         Api {
             router: router(state),
@@ -239,6 +282,16 @@ macro_rules! api_scenarios {
             bad_input_is_a_named_4xx_and_changes_nothing,
             idempotent_retry_replays_and_mismatch_is_422,
             stale_if_match_is_409,
+            // api2
+            users_created_over_the_api_sign_in_and_can_be_disabled,
+            user_routes_refuse_other_organizations_and_bad_input,
+            organizations_are_listed_per_admin,
+            audit_log_shows_reads_and_denied_attempts_to_plan_admins_only,
+            referral_closed_loop_over_http_with_the_work_queue,
+            referral_extras_refuse_other_organizations_and_bad_input,
+            referral_extras_replay_an_idempotent_retry,
+            authorization_queue_flags_at_risk_and_overdue,
+            // Keep last: it closes the store (on PostgreSQL the scenarios share one pool).
             ops_endpoints_answer,
         );
     };

@@ -1,0 +1,148 @@
+//! `/api/v1/audit-log`: the audit log for plan admins (their organization's users' lines and the
+//! lines about members of records their plan owns); reading it is itself audited.
+
+use axum::Router;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Extension, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use careloop_app::{Actor, AuditQuery};
+use careloop_store::AuditRecord;
+use jiff::Timestamp;
+use schemars::JsonSchema;
+use schemars::generate::SchemaGenerator;
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::extract::json_response;
+use crate::openapi::{Op, QueryParam};
+use crate::problem::Problem;
+use crate::routes::authorizations::{DEFAULT_LIMIT, MAX_LIMIT};
+
+/// The audit log's query string.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditParams {
+    #[serde(default)]
+    member_id: Option<String>,
+    #[serde(default)]
+    record_kind: Option<String>,
+    #[serde(default)]
+    record_id: Option<String>,
+    #[serde(default)]
+    actor: Option<String>,
+    #[serde(default)]
+    after_seq: Option<i64>,
+    #[serde(default)]
+    limit: Option<u32>,
+}
+
+/// One audit line: who did what to which record, when.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct AuditLine {
+    /// Position in the log; pass the last one as `after_seq` for the next page.
+    pub seq: i64,
+    /// The user who acted.
+    pub actor: String,
+    pub org_id: String,
+    /// e.g. `read`, `read-denied`, `assign-referral`.
+    pub action: String,
+    pub record_kind: String,
+    pub record_id: String,
+    pub member_id: Option<String>,
+    pub at: Timestamp,
+}
+
+impl From<AuditRecord> for AuditLine {
+    fn from(r: AuditRecord) -> Self {
+        AuditLine {
+            seq: r.seq,
+            actor: r.actor,
+            org_id: r.org_id,
+            action: r.action,
+            record_kind: r.record_kind,
+            record_id: r.record_id,
+            member_id: r.member_id,
+            at: r.at,
+        }
+    }
+}
+
+/// One page of audit lines in log order.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct AuditLogResponse {
+    pub items: Vec<AuditLine>,
+    /// Pass as `after_seq` for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_after_seq: Option<i64>,
+}
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new().route("/audit-log", get(audit_log))
+}
+
+fn filter(field: &'static str, value: Option<String>) -> Result<Option<String>, Problem> {
+    match value {
+        Some(v) if v.trim().is_empty() || v.len() > 200 => {
+            Err(Problem::invalid(field, "must be 1 to 200 characters"))
+        }
+        v => Ok(v),
+    }
+}
+
+async fn audit_log(
+    State(st): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    params: Result<Query<AuditParams>, QueryRejection>,
+) -> Result<Response, Problem> {
+    let Query(p) = params.map_err(|e| Problem::invalid("query", e.body_text()))?;
+    let limit = p.limit.unwrap_or(DEFAULT_LIMIT);
+    if limit == 0 || limit > MAX_LIMIT {
+        return Err(Problem::invalid(
+            "limit",
+            format!("must be between 1 and {MAX_LIMIT}"),
+        ));
+    }
+    let after_seq = p.after_seq.unwrap_or(0);
+    if after_seq < 0 {
+        return Err(Problem::invalid("after_seq", "must not be negative"));
+    }
+    let query = AuditQuery {
+        actor: filter("actor", p.actor)?,
+        member_id: filter("member_id", p.member_id)?,
+        record_kind: filter("record_kind", p.record_kind)?,
+        record_id: filter("record_id", p.record_id)?,
+        after_seq,
+        limit,
+    };
+    let page = st.app.audit_log(&actor, query, st.now()).await?;
+    Ok(json_response(
+        StatusCode::OK,
+        &AuditLogResponse {
+            items: page.items.into_iter().map(AuditLine::from).collect(),
+            next_after_seq: page.next_after_seq,
+        },
+    ))
+}
+
+/// The OpenAPI operations of this module.
+pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
+    vec![
+        Op::get(
+            "auditLog",
+            "/api/v1/audit-log",
+            "The audit log (plan admins): reads, changes and denied attempts, in log order; reading it is audited",
+            "audit",
+            g.subschema_for::<AuditLogResponse>(),
+        )
+        .query(vec![
+            QueryParam::new("member_id", "string", "only lines about this member"),
+            QueryParam::new("record_kind", "string", "e.g. referral, authorization"),
+            QueryParam::new("record_id", "string", "only lines about this record"),
+            QueryParam::new("actor", "string", "only lines written by this user"),
+            QueryParam::new("after_seq", "integer", "the `next_after_seq` of the previous page (default 0)"),
+            QueryParam::new("limit", "integer", "page size, 1..=500 (default 50)"),
+        ]),
+    ]
+}

@@ -1,0 +1,164 @@
+//! `/api/v1/work-queues`: the referral work queue — open referrals, who must act next (plan or
+//! provider), since when, and the closed-loop notices still owed. (The authorization queue is
+//! `GET /api/v1/authorizations`; the ECM re-authorization queue is under
+//! `/api/v1/ecm-enrollments`.)
+
+use axum::Router;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Extension, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use careloop_app::Actor;
+use careloop_app::referral::{
+    ReferralParty, ReferralQueueCursor, ReferralQueueItem, ReferralQueueQuery,
+};
+use careloop_domain::workflow::referral::{NoticeDuty, clr_notice_duties};
+use schemars::JsonSchema;
+use schemars::generate::SchemaGenerator;
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::extract::json_response;
+use crate::openapi::{Op, QueryParam};
+use crate::problem::Problem;
+use crate::routes::authorizations::{DEFAULT_LIMIT, MAX_LIMIT};
+
+/// The referral queue's query string.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReferralQueueParams {
+    #[serde(default)]
+    waiting_on: Option<String>,
+    #[serde(default)]
+    limit: Option<u32>,
+    #[serde(default)]
+    after: Option<String>,
+}
+
+/// One open referral on the queue: who acts next, how long it has waited, and each
+/// closed-loop notice owed at its status with whether a recorded notice meets it (a fax to the
+/// referring entity does not, unless both sides agreed to fax).
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct ReferralQueueEntry {
+    #[serde(flatten)]
+    pub item: ReferralQueueItem,
+    pub notice_duties: Vec<NoticeDuty>,
+}
+
+/// One page of the referral queue, oldest waiting first.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct ReferralQueueResponse {
+    pub items: Vec<ReferralQueueEntry>,
+    /// Pass as `after` for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new().route("/work-queues/referrals", get(referral_queue))
+}
+
+/// `after` is `<since>~<id>` as returned in `next`.
+fn encode_cursor(c: &ReferralQueueCursor) -> String {
+    format!("{}~{}", c.since, c.id)
+}
+
+fn decode_cursor(s: &str) -> Result<ReferralQueueCursor, Problem> {
+    let bad = || Problem::invalid("after", "not a cursor returned as `next` by this queue");
+    let (since, id) = s.split_once('~').ok_or_else(bad)?;
+    let since = since.parse().map_err(|_| bad())?;
+    if id.is_empty() {
+        return Err(bad());
+    }
+    Ok(ReferralQueueCursor {
+        since,
+        id: id.to_owned(),
+    })
+}
+
+fn party(value: Option<&str>) -> Result<Option<ReferralParty>, Problem> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some("plan") => Ok(Some(ReferralParty::Plan)),
+        Some("provider") => Ok(Some(ReferralParty::Provider)),
+        Some(_) => Err(Problem::invalid("waiting_on", "expected plan or provider")),
+    }
+}
+
+async fn referral_queue(
+    State(st): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    params: Result<Query<ReferralQueueParams>, QueryRejection>,
+) -> Result<Response, Problem> {
+    let Query(p) = params.map_err(|e| Problem::invalid("query", e.body_text()))?;
+    let limit = p.limit.unwrap_or(DEFAULT_LIMIT);
+    if limit == 0 || limit > MAX_LIMIT {
+        return Err(Problem::invalid(
+            "limit",
+            format!("must be between 1 and {MAX_LIMIT}"),
+        ));
+    }
+    let query = ReferralQueueQuery {
+        waiting_on: party(p.waiting_on.as_deref())?,
+        limit,
+        after: p.after.as_deref().map(decode_cursor).transpose()?,
+    };
+    let page = st.app.referral_queue(&actor, query, st.now()).await?;
+    let items = page
+        .items
+        .into_iter()
+        .map(|item| ReferralQueueEntry {
+            notice_duties: clr_notice_duties(&item.record.state),
+            item,
+        })
+        .collect();
+    Ok(json_response(
+        StatusCode::OK,
+        &ReferralQueueResponse {
+            items,
+            next: page.next.as_ref().map(encode_cursor),
+        },
+    ))
+}
+
+/// The OpenAPI operations of this module.
+pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
+    vec![
+        Op::get(
+            "referralQueue",
+            "/api/v1/work-queues/referrals",
+            "The referral work queue: open referrals, who acts next (plan or provider), age and notices owed; a provider sees those waiting on it",
+            "work-queues",
+            g.subschema_for::<ReferralQueueResponse>(),
+        )
+        .query(vec![
+            QueryParam::new(
+                "waiting_on",
+                "string",
+                "plan or provider (plan staff; a provider always sees those waiting on it)",
+            ),
+            QueryParam::new("limit", "integer", "page size, 1..=500 (default 50)"),
+            QueryParam::new("after", "string", "the `next` cursor of the previous page"),
+        ]),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_refused() {
+        let c = ReferralQueueCursor {
+            since: "2026-11-02T17:00:00Z".parse().unwrap_or_default(),
+            id: "a~b".into(),
+        };
+        assert_eq!(decode_cursor(&encode_cursor(&c)).ok(), Some(c));
+        for bad in ["", "x~y", "2026-11-02T17:00:00Z~", "no-tilde"] {
+            assert!(decode_cursor(bad).is_err(), "{bad}");
+        }
+        assert!(party(Some("member")).is_err());
+        assert_eq!(party(Some("plan")).ok(), Some(Some(ReferralParty::Plan)));
+    }
+}

@@ -1,0 +1,406 @@
+//! api2: organizations, users (created over the API, signing in with their own token,
+//! disabled and re-enabled) and the audit log over HTTP.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use careloop_app::{NewOrganization, OrgKind};
+
+use super::*;
+
+const PASSWORD: &str = "synthetic-pass-phrase-7";
+
+/// The organizations the token table names.
+async fn organizations(api: &Api) {
+    let now = ts("2026-11-01T00:00:00Z");
+    for (id, kind, plan) in [
+        (PLAN, OrgKind::Plan, Some("hpsm")),
+        ("org-ecm-a", OrgKind::EcmProvider, None),
+        ("org-ecm-b", OrgKind::EcmProvider, None),
+        ("org-ref-1", OrgKind::ReferringEntity, None),
+    ] {
+        api.app
+            .bootstrap_organization(
+                NewOrganization {
+                    id: id.into(),
+                    name: format!("Synthetic {id}"),
+                    kind,
+                    plan: plan.map(Into::into),
+                    counties: vec!["San Mateo".into()],
+                },
+                now,
+            )
+            .await
+            .unwrap();
+    }
+}
+
+fn new_user(username: &str) -> Value {
+    json!({
+        "username": username,
+        "display_name": "Synthetic Care Manager",
+        "roles": ["provider-care-manager"],
+        "password": PASSWORD
+    })
+}
+
+/// Provider admin creates a user over the API → a token from `App::create_token` → the user
+/// works with its own roles; disabled, its token is refused; re-enabled, it works again.
+pub async fn users_created_over_the_api_sign_in_and_can_be_disabled(store: AnyStore) {
+    let api = Api::new(store);
+    organizations(&api).await;
+    let a = api
+        .post("/api/v1/users", "t-prov-admin-a", new_user("cm-new"))
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+    assert_eq!(a.header("location"), "/api/v1/users/cm-new");
+    assert_eq!(a.body["username"], "cm-new");
+    assert_eq!(a.body["org_id"], "org-ecm-a");
+    assert_eq!(a.body["roles"], json!(["provider-care-manager"]));
+    assert_eq!(a.body["disabled"], false);
+    assert!(!a.text.contains(PASSWORD) && !a.text.contains("password"));
+    // Nothing stored for the user carries the password.
+    let events = careloop_store::Store::events_for(api.app.store(), "user", "cm-new")
+        .await
+        .unwrap();
+    assert!(!serde_json::to_string(&events).unwrap().contains(PASSWORD));
+
+    let list = api.get("/api/v1/users", "t-prov-admin-a").await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.text);
+    let names: Vec<&str> = list.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["username"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["cm-new"]);
+    // Another organization's admin does not see it.
+    let list = api.get("/api/v1/users", "t-prov-admin-b").await;
+    assert_eq!(list.body["items"], json!([]), "{}", list.text);
+
+    // The new user signs in with a token and works with its own roles.
+    let token = api
+        .app
+        .create_token("cm-new", "laptop", ts("2026-11-02T16:00:00Z"))
+        .await
+        .unwrap()
+        .token;
+    let a = api
+        .post("/api/v1/authorizations", &token, submission())
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+    // Its organization was granted the member: it reads the request back; provider B cannot.
+    let created = a.header("location").to_owned();
+    assert_eq!(api.get(&created, &token).await.status, StatusCode::OK);
+    api.get(&created, "t-prov-b").await.problem(404);
+    api.get("/api/v1/users", &token).await.problem(403);
+
+    // Disabled: the token is refused; enabled again: it works.
+    let a = api
+        .post("/api/v1/users/cm-new/disable", "t-prov-admin-a", json!({}))
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    assert_eq!(a.body["disabled"], true);
+    let a = api.get("/api/v1/authorizations", &token).await;
+    a.problem(401);
+    assert!(a.header("www-authenticate").contains("invalid_token"));
+    let a = api
+        .call(
+            "POST",
+            "/api/v1/users/cm-new/enable",
+            Some("t-prov-admin-a"),
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    assert_eq!(a.body["disabled"], false);
+    assert_eq!(
+        api.get("/api/v1/authorizations", &token).await.status,
+        StatusCode::OK
+    );
+
+    // Idempotent create: the retry answers the same, the key with another body is 422.
+    let key = [("idempotency-key", "user-2")];
+    let first = api
+        .call(
+            "POST",
+            "/api/v1/users",
+            Some("t-prov-admin-a"),
+            &key,
+            Some(&new_user("cm-two")),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
+    api.set_now("2026-11-02T18:00:00Z");
+    let again = api
+        .call(
+            "POST",
+            "/api/v1/users",
+            Some("t-prov-admin-a"),
+            &key,
+            Some(&new_user("cm-two")),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CREATED, "{}", again.text);
+    assert_eq!(again.body, first.body);
+    let a = api
+        .call(
+            "POST",
+            "/api/v1/users",
+            Some("t-prov-admin-a"),
+            &key,
+            Some(&new_user("cm-three")),
+        )
+        .await;
+    assert_eq!(a.problem(422)["field"], "Idempotency-Key");
+    let list = api.get("/api/v1/users", "t-prov-admin-a").await;
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 2);
+}
+
+/// Users of another organization: create there is 403, disable there is 404, both audited;
+/// non-admins are 403; bad input names the field and creates nothing.
+pub async fn user_routes_refuse_other_organizations_and_bad_input(store: AnyStore) {
+    let api = Api::new(store);
+    organizations(&api).await;
+    let a = api
+        .post("/api/v1/users", "t-prov-admin-a", new_user("cm-a"))
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+
+    let mut elsewhere = new_user("cm-sneaky");
+    elsewhere["org_id"] = json!("org-ecm-b");
+    api.post("/api/v1/users", "t-prov-admin-a", elsewhere)
+        .await
+        .problem(403);
+    api.post("/api/v1/users/cm-a/disable", "t-prov-admin-b", json!({}))
+        .await
+        .problem(404);
+    api.post("/api/v1/users/nobody/disable", "t-prov-admin-b", json!({}))
+        .await
+        .problem(404);
+    // Non-admins.
+    api.post("/api/v1/users", "t-prov-a", new_user("cm-x"))
+        .await
+        .problem(403);
+    api.get("/api/v1/users", "t-coord").await.problem(403);
+    api.post("/api/v1/users/cm-a/disable", "t-prov-a", json!({}))
+        .await
+        .problem(403);
+
+    // Bad input, each naming the field.
+    let cases = [
+        ("password", json!("short")),
+        ("roles", json!(["plan-um-reviewer"])),
+        ("roles", json!([])),
+        ("roles[0]", json!(["astronaut"])),
+        ("username", json!("has space")),
+        ("display_name", json!(" ")),
+    ];
+    for (field, value) in cases {
+        let mut body = new_user("cm-bad");
+        body[field.trim_end_matches("[0]")] = value;
+        let a = api.post("/api/v1/users", "t-prov-admin-a", body).await;
+        assert_eq!(a.problem(422)["field"], field, "{}", a.text);
+        assert!(!a.text.contains(PASSWORD));
+    }
+    let mut body = new_user("cm-bad");
+    body["is_admin"] = json!(true);
+    let a = api.post("/api/v1/users", "t-prov-admin-a", body).await;
+    assert_eq!(a.problem(422)["field"], "is_admin");
+    let a = api
+        .post("/api/v1/users", "t-prov-admin-a", new_user("cm-a"))
+        .await;
+    assert_eq!(a.problem(422)["field"], "username", "taken");
+    let a = api
+        .post(
+            "/api/v1/users/cm-a/disable",
+            "t-prov-admin-a",
+            json!({ "reason": "x" }),
+        )
+        .await;
+    assert_eq!(a.problem(422)["field"], "reason");
+
+    // Nothing changed: one user, still enabled; the refused attempts are audited.
+    let list = api.get("/api/v1/users", "t-prov-admin-a").await;
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 1);
+    assert_eq!(list.body["items"][0]["disabled"], false);
+    let lines = careloop_store::Store::audit(
+        api.app.store(),
+        &careloop_store::AuditFilter {
+            actor: Some("u-admin-b".into()),
+            limit: 100,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.action == "manage-users-denied" && l.record_id == "cm-a"),
+        "{lines:?}"
+    );
+    let lines = careloop_store::Store::audit(
+        api.app.store(),
+        &careloop_store::AuditFilter {
+            actor: Some("u-admin-a".into()),
+            limit: 100,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.action == "create-user-forbidden" && l.record_id == "cm-sneaky"),
+        "{lines:?}"
+    );
+}
+
+/// A plan admin sees every organization; a provider admin its own; others are 403.
+pub async fn organizations_are_listed_per_admin(store: AnyStore) {
+    let api = Api::new(store);
+    organizations(&api).await;
+    let a = api.get("/api/v1/organizations", "t-plan-admin").await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    let ids: Vec<&str> = a.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["org-ecm-a", "org-ecm-b", PLAN, "org-ref-1"]);
+    assert_eq!(a.body["items"][2]["kind"], "plan");
+    assert_eq!(a.body["items"][2]["plan"], "hpsm");
+    let a = api.get("/api/v1/organizations", "t-prov-admin-b").await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    assert_eq!(a.body["items"].as_array().unwrap().len(), 1);
+    assert_eq!(a.body["items"][0]["id"], "org-ecm-b");
+    api.get("/api/v1/organizations", "t-prov-a")
+        .await
+        .problem(403);
+    api.get("/api/v1/organizations", "t-ref").await.problem(403);
+}
+
+/// The audit log shows the reads of a member's records and the denied attempts, to plan admins
+/// only, in pages.
+pub async fn audit_log_shows_reads_and_denied_attempts_to_plan_admins_only(store: AnyStore) {
+    let api = Api::new(store);
+    let url = submitted(&api).await;
+    let id = url.rsplit('/').next().unwrap().to_owned();
+    assert_eq!(api.get(&url, "t-reviewer").await.status, StatusCode::OK);
+    api.get(&url, "t-prov-c").await.problem(404);
+    api.post(
+        &format!("{url}/pend"),
+        "t-prov-c",
+        json!({ "information_needed": "x" }),
+    )
+    .await
+    .problem(403);
+
+    let a = api
+        .get("/api/v1/audit-log?member_id=mem-1", "t-plan-admin")
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    let lines = a.body["items"].as_array().unwrap();
+    let has = |actor: &str, action: &str| {
+        lines.iter().any(|l| {
+            l["actor"] == actor
+                && l["action"] == action
+                && l["record_id"] == id.as_str()
+                && l["member_id"] == "mem-1"
+        })
+    };
+    assert!(has("u-cm-a", "submit-authorization"), "{}", a.text);
+    assert!(has("u-reviewer", "read"), "{}", a.text);
+    assert!(has("u-cm-c", "read-denied"), "{}", a.text);
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["member_id"] == "mem-1" && l["seq"].is_i64() && l["at"].is_string())
+    );
+    let seqs: Vec<i64> = lines.iter().map(|l| l["seq"].as_i64().unwrap()).collect();
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "log order");
+
+    // Filters and paging.
+    let a = api
+        .get("/api/v1/audit-log?actor=u-cm-c&limit=500", "t-plan-admin")
+        .await;
+    assert!(
+        a.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["actor"] == "u-cm-c"),
+        "{}",
+        a.text
+    );
+    let first = api
+        .get(
+            &format!("/api/v1/audit-log?record_kind=authorization&record_id={id}&limit=1"),
+            "t-plan-admin",
+        )
+        .await;
+    assert_eq!(
+        first.body["items"].as_array().unwrap().len(),
+        1,
+        "{}",
+        first.text
+    );
+    let after = first.body["next_after_seq"].as_i64().unwrap();
+    let second = api
+        .get(
+            &format!("/api/v1/audit-log?record_id={id}&limit=1&after_seq={after}"),
+            "t-plan-admin",
+        )
+        .await;
+    assert!(second.body["items"][0]["seq"].as_i64().unwrap() > after);
+    let all = api
+        .get(
+            &format!("/api/v1/audit-log?record_id={id}&limit=500"),
+            "t-plan-admin",
+        )
+        .await;
+    assert!(all.body.get("next_after_seq").is_none(), "{}", all.text);
+
+    // Non-admins and provider admins: 403, and reading the log is itself audited.
+    for token in [
+        "t-reviewer",
+        "t-coord",
+        "t-prov-admin-a",
+        "t-prov-a",
+        "t-ref",
+    ] {
+        api.get("/api/v1/audit-log", token).await.problem(403);
+    }
+    let a = api
+        .get(
+            "/api/v1/audit-log?record_kind=audit-log&limit=500",
+            "t-plan-admin",
+        )
+        .await;
+    assert!(
+        a.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["actor"] == "u-plan-admin" && l["action"] == "read-audit-log"),
+        "{}",
+        a.text
+    );
+
+    // Bad parameters name the field.
+    for (query, field) in [
+        ("?limit=0", "limit"),
+        ("?limit=501", "limit"),
+        ("?after_seq=-1", "after_seq"),
+        ("?member_id=", "member_id"),
+        ("?seq=3", "query"),
+        ("?limit=many", "query"),
+    ] {
+        let a = api
+            .get(&format!("/api/v1/audit-log{query}"), "t-plan-admin")
+            .await;
+        assert_eq!(a.problem(422)["field"], field, "{query}");
+    }
+}
