@@ -91,6 +91,7 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(routes::authorizations::routes())
         .merge(routes::referrals::routes())
+        .merge(routes::members::routes())
         .route_layer(from_fn_with_state(state.clone(), auth::require_bearer));
     Router::new()
         .nest("/api/v1", api)

@@ -192,6 +192,7 @@ pub fn document() -> Value {
     let mut g: SchemaGenerator = settings.into_generator();
     let mut ops = routes::authorizations::operations(&mut g);
     ops.extend(routes::referrals::operations(&mut g));
+    ops.extend(routes::members::operations(&mut g));
     let problem = g.subschema_for::<Problem>();
 
     let mut paths = Map::new();
@@ -226,7 +227,7 @@ pub fn document() -> Value {
         },
         "servers": [{ "url": "/" }],
         "tags": [
-            { "name": "authorizations" }, { "name": "referrals" }, { "name": "operations" }
+            { "name": "authorizations" }, { "name": "referrals" }, { "name": "members" }, { "name": "operations" }
         ],
         "paths": paths,
         "components": {

@@ -3,4 +3,5 @@
 //! `crate::router` and one in `crate::openapi::document`.
 
 pub(crate) mod authorizations;
+pub(crate) mod members;
 pub(crate) mod referrals;

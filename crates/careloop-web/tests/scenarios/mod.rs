@@ -18,9 +18,11 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 mod flows;
+mod members;
 mod rules;
 
 pub use flows::*;
+pub use members::*;
 pub use rules::*;
 
 pub const PLAN: &str = "org-plan-hpsm";
@@ -72,6 +74,16 @@ pub fn tokens() -> Tokens {
             "org-ref-1",
             OrgKind::ReferringEntity,
             Role::Referrer,
+        ),
+    );
+    // Another plan's care coordinator (members / ECM access checks).
+    t.insert(
+        "t-plan2",
+        actor(
+            "u-coord-2",
+            "org-plan-other",
+            OrgKind::Plan,
+            Role::PlanCareCoordinator,
         ),
     );
     Tokens(t)
@@ -238,6 +250,10 @@ macro_rules! api_scenarios {
             bad_input_is_a_named_4xx_and_changes_nothing,
             idempotent_retry_replays_and_mismatch_is_422,
             stale_if_match_is_409,
+            member_flow_over_http,
+            member_access_is_enforced_and_audited,
+            member_bad_input_is_named_and_changes_nothing,
+            // Last: it closes the store (shared by the PostgreSQL run).
             ops_endpoints_answer,
         );
     };
