@@ -92,6 +92,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::authorizations::routes())
         .merge(routes::referrals::routes())
         .merge(routes::members::routes())
+        .merge(routes::ecm::routes())
         .route_layer(from_fn_with_state(state.clone(), auth::require_bearer));
     Router::new()
         .nest("/api/v1", api)

@@ -193,6 +193,7 @@ pub fn document() -> Value {
     let mut ops = routes::authorizations::operations(&mut g);
     ops.extend(routes::referrals::operations(&mut g));
     ops.extend(routes::members::operations(&mut g));
+    ops.extend(routes::ecm::operations(&mut g));
     let problem = g.subschema_for::<Problem>();
 
     let mut paths = Map::new();
@@ -227,7 +228,8 @@ pub fn document() -> Value {
         },
         "servers": [{ "url": "/" }],
         "tags": [
-            { "name": "authorizations" }, { "name": "referrals" }, { "name": "members" }, { "name": "operations" }
+            { "name": "authorizations" }, { "name": "referrals" }, { "name": "members" },
+            { "name": "ecm-enrollments" }, { "name": "operations" }
         ],
         "paths": paths,
         "components": {

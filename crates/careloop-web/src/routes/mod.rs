@@ -3,5 +3,6 @@
 //! `crate::router` and one in `crate::openapi::document`.
 
 pub(crate) mod authorizations;
+pub(crate) mod ecm;
 pub(crate) mod members;
 pub(crate) mod referrals;

@@ -17,10 +17,12 @@ use jiff::Timestamp;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+mod ecm;
 mod flows;
 mod members;
 mod rules;
 
+pub use ecm::*;
 pub use flows::*;
 pub use members::*;
 pub use rules::*;
@@ -253,6 +255,11 @@ macro_rules! api_scenarios {
             member_flow_over_http,
             member_access_is_enforced_and_audited,
             member_bad_input_is_named_and_changes_nothing,
+            ecm_flow_over_http,
+            ecm_enrollment_blocked_by_hospice,
+            ecm_access_is_enforced_and_audited,
+            ecm_bad_input_is_named_and_changes_nothing,
+            ecm_idempotent_change_retry,
             // Last: it closes the store (shared by the PostgreSQL run).
             ops_endpoints_answer,
         );
