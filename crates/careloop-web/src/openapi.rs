@@ -207,6 +207,8 @@ pub fn document() -> Value {
     ops.extend(routes::audit::operations(&mut g));
     ops.extend(routes::organizations::operations(&mut g));
     ops.extend(routes::users::operations(&mut g));
+    ops.extend(routes::members::operations(&mut g));
+    ops.extend(routes::ecm::operations(&mut g));
     let problem = g.subschema_for::<Problem>();
 
     let mut paths = Map::new();
@@ -242,7 +244,8 @@ pub fn document() -> Value {
         "servers": [{ "url": "/" }],
         "tags": [
             { "name": "authorizations" }, { "name": "referrals" }, { "name": "work-queues" },
-            { "name": "audit" }, { "name": "identity" }, { "name": "operations" }
+            { "name": "members" }, { "name": "ecm-enrollments" }, { "name": "audit" },
+            { "name": "identity" }, { "name": "operations" }
         ],
         "paths": paths,
         "components": {

@@ -145,11 +145,11 @@ fn flag(field: &str, value: Option<&str>) -> Result<bool, Problem> {
 }
 
 /// `after` is `<due_at>~<id>` as returned in `next`.
-fn encode_cursor(c: &QueueCursor) -> String {
+pub(crate) fn encode_cursor(c: &QueueCursor) -> String {
     format!("{}~{}", c.due_at, c.id)
 }
 
-fn decode_cursor(s: &str) -> Result<QueueCursor, Problem> {
+pub(crate) fn decode_cursor(s: &str) -> Result<QueueCursor, Problem> {
     let bad = || Problem::invalid("after", "not a cursor returned as `next` by this queue");
     let (due, id) = s.split_once('~').ok_or_else(bad)?;
     let due_at = due.parse().map_err(|_| bad())?;

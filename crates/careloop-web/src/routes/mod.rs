@@ -3,6 +3,8 @@
 //! `crate::router` and one in `crate::openapi::document`.
 
 pub(crate) mod authorizations;
+pub(crate) mod ecm;
+pub(crate) mod members;
 pub(crate) mod referrals;
 // api2
 pub(crate) mod audit;

@@ -18,13 +18,17 @@ use jiff::Timestamp;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+mod ecm;
 mod flows;
 mod identity;
+mod members;
 mod referral_extras;
 mod rules;
 
+pub use ecm::*;
 pub use flows::*;
 pub use identity::*;
+pub use members::*;
 pub use referral_extras::*;
 pub use rules::*;
 
@@ -113,6 +117,16 @@ pub fn tokens() -> Tokens {
             ),
         );
     }
+    // Another plan's care coordinator (members / ECM access checks).
+    t.insert(
+        "t-plan2",
+        actor(
+            "u-coord-2",
+            "org-plan-other",
+            OrgKind::Plan,
+            Role::PlanCareCoordinator,
+        ),
+    );
     Tokens(t)
 }
 
@@ -291,7 +305,15 @@ macro_rules! api_scenarios {
             referral_extras_refuse_other_organizations_and_bad_input,
             referral_extras_replay_an_idempotent_retry,
             authorization_queue_flags_at_risk_and_overdue,
-            // Keep last: it closes the store (on PostgreSQL the scenarios share one pool).
+            member_flow_over_http,
+            member_access_is_enforced_and_audited,
+            member_bad_input_is_named_and_changes_nothing,
+            ecm_flow_over_http,
+            ecm_enrollment_blocked_by_hospice,
+            ecm_access_is_enforced_and_audited,
+            ecm_bad_input_is_named_and_changes_nothing,
+            ecm_idempotent_change_retry,
+            // Last: it closes the store (shared by the PostgreSQL run).
             ops_endpoints_answer,
         );
     };

@@ -1,0 +1,297 @@
+//! `/api/v1/ecm-enrollments`: open (the plan assigns a member to an ECM provider), read, outreach
+//! attempts, enrollment, Lead Care Manager, care team, assessments, care plan goals, core service
+//! activities, re-authorizations, discontinuation, and the re-authorization work queue
+//! (`GET /api/v1/ecm-enrollments/reauthorizations-due`).
+
+use axum::Router;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Extension, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use careloop_app::ecm::{
+    AddCareTeamMember, AssignLeadCareManager, DiscontinueEcm, EcmReauthorizationQueueQuery,
+    EnrollEcm, OpenEcmEnrollment, ReauthorizeEcm, RecordAssessment, RecordCarePlanGoal,
+    RecordCoreServiceActivity, RecordOutreachAttempt,
+};
+use careloop_app::{Actor, EcmEnrollmentRecord};
+use careloop_domain::workflow::queue::ReauthorizationDue;
+use schemars::JsonSchema;
+use schemars::generate::SchemaGenerator;
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::extract::{
+    ApiJson, IdempotencyKey, IfMatch, expected_version, json_response, record_response,
+};
+use crate::ids::record_id;
+use crate::openapi::{Op, QueryParam};
+use crate::problem::Problem;
+use crate::routes::authorizations::{DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cursor};
+
+const BASE: &str = "/api/v1/ecm-enrollments";
+
+/// The plan assigns a member to an ECM provider (outreach starts); the server assigns the id.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpenEcmEnrollmentBody {
+    pub member_id: String,
+    /// The ECM provider organization; it is granted access to the member.
+    pub provider_org_id: String,
+    /// The plan's policy overlay id (e.g. "hpsm"), for its authorization period lengths.
+    #[serde(default)]
+    pub plan_id: Option<String>,
+    #[serde(default)]
+    pub county: Option<String>,
+}
+
+/// The re-authorization queue's query string.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QueueParams {
+    #[serde(default)]
+    plan: Option<String>,
+    #[serde(default)]
+    county: Option<String>,
+    #[serde(default)]
+    limit: Option<u32>,
+    #[serde(default)]
+    after: Option<String>,
+}
+
+/// One enrollment whose re-authorization is due within the look-ahead (or overdue).
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct EcmReauthorizationDueItem {
+    pub record: EcmEnrollmentRecord,
+    pub entry: ReauthorizationDue,
+}
+
+/// One page of the re-authorization queue.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct EcmReauthorizationQueueResponse {
+    pub items: Vec<EcmReauthorizationDueItem>,
+    /// Pass as `after` for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/ecm-enrollments", post(open))
+        .route("/ecm-enrollments/reauthorizations-due", get(queue))
+        .route("/ecm-enrollments/{id}", get(read))
+        .route("/ecm-enrollments/{id}/outreach-attempts", post(outreach))
+        .route("/ecm-enrollments/{id}/enrollment", post(enroll))
+        .route("/ecm-enrollments/{id}/lead-care-manager", post(lead))
+        .route("/ecm-enrollments/{id}/care-team", post(care_team))
+        .route("/ecm-enrollments/{id}/assessments", post(assessment))
+        .route("/ecm-enrollments/{id}/care-plan-goals", post(goal))
+        .route("/ecm-enrollments/{id}/activities", post(activity))
+        .route("/ecm-enrollments/{id}/reauthorizations", post(reauthorize))
+        .route("/ecm-enrollments/{id}/discontinuation", post(discontinue))
+}
+
+fn ok(record: &EcmEnrollmentRecord) -> Response {
+    record_response(StatusCode::OK, record, None)
+}
+
+async fn open(
+    State(st): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(body): ApiJson<OpenEcmEnrollmentBody>,
+) -> Result<Response, Problem> {
+    let input = OpenEcmEnrollment {
+        enrollment_id: record_id("ecm-enrollment", &actor.user_id, key.as_deref()),
+        member_id: body.member_id,
+        provider_org_id: body.provider_org_id,
+        plan_id: body.plan_id,
+        county: body.county,
+    };
+    let record = st
+        .app
+        .open_ecm_enrollment(&actor, input, key.as_deref(), st.now())
+        .await?;
+    Ok(record_response(
+        StatusCode::CREATED,
+        &record,
+        Some(format!("{BASE}/{}", record.id)),
+    ))
+}
+
+async fn read(
+    State(st): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let record = st.app.get_ecm_enrollment(&actor, &id, st.now()).await?;
+    Ok(ok(&record))
+}
+
+async fn queue(
+    State(st): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    params: Result<Query<QueueParams>, QueryRejection>,
+) -> Result<Response, Problem> {
+    let Query(p) = params.map_err(|e| Problem::invalid("query", e.body_text()))?;
+    let limit = p.limit.unwrap_or(DEFAULT_LIMIT);
+    if limit == 0 || limit > MAX_LIMIT {
+        return Err(Problem::invalid(
+            "limit",
+            format!("must be between 1 and {MAX_LIMIT}"),
+        ));
+    }
+    let query = EcmReauthorizationQueueQuery {
+        plan_id: p.plan,
+        county: p.county,
+        limit,
+        after: p.after.as_deref().map(decode_cursor).transpose()?,
+    };
+    let page = st
+        .app
+        .ecm_reauthorization_queue(&actor, query, st.now())
+        .await?;
+    Ok(json_response(
+        StatusCode::OK,
+        &EcmReauthorizationQueueResponse {
+            items: page
+                .items
+                .into_iter()
+                .map(|i| EcmReauthorizationDueItem {
+                    record: i.record,
+                    entry: i.entry,
+                })
+                .collect(),
+            next: page.next.as_ref().map(encode_cursor),
+        },
+    ))
+}
+
+/// One change route: If-Match / `expected_version`, Idempotency-Key, the JSON body, the use case.
+macro_rules! change_route {
+    ($name:ident, $body:ty, $use_case:ident) => {
+        async fn $name(
+            State(st): State<AppState>,
+            Extension(actor): Extension<Actor>,
+            Path(id): Path<String>,
+            IfMatch(if_match): IfMatch,
+            IdempotencyKey(key): IdempotencyKey,
+            ApiJson(mut body): ApiJson<$body>,
+        ) -> Result<Response, Problem> {
+            body.expected_version = expected_version(if_match, body.expected_version)?;
+            let record = st
+                .app
+                .$use_case(&actor, &id, body, key.as_deref(), st.now())
+                .await?;
+            Ok(ok(&record))
+        }
+    };
+}
+
+change_route!(outreach, RecordOutreachAttempt, record_outreach_attempt);
+change_route!(enroll, EnrollEcm, enroll_ecm);
+change_route!(lead, AssignLeadCareManager, assign_lead_care_manager);
+change_route!(care_team, AddCareTeamMember, add_care_team_member);
+change_route!(assessment, RecordAssessment, record_assessment);
+change_route!(goal, RecordCarePlanGoal, record_care_plan_goal);
+change_route!(
+    activity,
+    RecordCoreServiceActivity,
+    record_core_service_activity
+);
+change_route!(reauthorize, ReauthorizeEcm, reauthorize_ecm);
+change_route!(discontinue, DiscontinueEcm, discontinue_ecm);
+
+/// The OpenAPI operations of this module.
+pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
+    let record = g.subschema_for::<EcmEnrollmentRecord>();
+    let tag = "ecm-enrollments";
+    let change = |id: &'static str, path: &'static str, summary: &'static str, request| {
+        Op::post(id, path, summary, tag, request, record.clone())
+    };
+    vec![
+        Op::post(
+            "openEcmEnrollment",
+            BASE,
+            "Assign a member to an ECM provider (plan care coordinator); outreach starts, the provider is granted access; the server assigns the id",
+            tag,
+            g.subschema_for::<OpenEcmEnrollmentBody>(),
+            record.clone(),
+        )
+        .created(),
+        Op::get(
+            "ecmReauthorizationsDue",
+            "/api/v1/ecm-enrollments/reauthorizations-due",
+            "The work queue: enrollments whose re-authorization is due within the look-ahead (30 days) or overdue, soonest first",
+            tag,
+            g.subschema_for::<EcmReauthorizationQueueResponse>(),
+        )
+        .query(vec![
+            QueryParam::new("plan", "string", "plan policy overlay id, e.g. hpsm"),
+            QueryParam::new("county", "string", "county name"),
+            QueryParam::new("limit", "integer", "page size, 1..=500 (default 50)"),
+            QueryParam::new("after", "string", "the `next` cursor of the previous page"),
+        ]),
+        Op::get(
+            "getEcmEnrollment",
+            "/api/v1/ecm-enrollments/{id}",
+            "Read one ECM enrollment (audited)",
+            tag,
+            record.clone(),
+        ),
+        change(
+            "recordEcmOutreachAttempt",
+            "/api/v1/ecm-enrollments/{id}/outreach-attempts",
+            "Record an outreach attempt, reached or not (the enrollment's provider)",
+            g.subschema_for::<RecordOutreachAttempt>(),
+        ),
+        change(
+            "enrollEcm",
+            "/api/v1/ecm-enrollments/{id}/enrollment",
+            "Enroll from a start date; blocked (422 naming the rule) by hospice, PACE, CCM, CCT or a 1915(c) waiver",
+            g.subschema_for::<EnrollEcm>(),
+        ),
+        change(
+            "assignEcmLeadCareManager",
+            "/api/v1/ecm-enrollments/{id}/lead-care-manager",
+            "Name a (new) Lead Care Manager",
+            g.subschema_for::<AssignLeadCareManager>(),
+        ),
+        change(
+            "addEcmCareTeamMember",
+            "/api/v1/ecm-enrollments/{id}/care-team",
+            "Add a care team member",
+            g.subschema_for::<AddCareTeamMember>(),
+        ),
+        change(
+            "recordEcmAssessment",
+            "/api/v1/ecm-enrollments/{id}/assessments",
+            "Record (or revise) a comprehensive assessment",
+            g.subschema_for::<RecordAssessment>(),
+        ),
+        change(
+            "recordEcmCarePlanGoal",
+            "/api/v1/ecm-enrollments/{id}/care-plan-goals",
+            "Record (or revise) a care plan goal",
+            g.subschema_for::<RecordCarePlanGoal>(),
+        ),
+        change(
+            "recordEcmCoreServiceActivity",
+            "/api/v1/ecm-enrollments/{id}/activities",
+            "Record an activity under one of the seven ECM core services",
+            g.subschema_for::<RecordCoreServiceActivity>(),
+        ),
+        change(
+            "reauthorizeEcm",
+            "/api/v1/ecm-enrollments/{id}/reauthorizations",
+            "The plan's re-authorization: a new authorization id and period",
+            g.subschema_for::<ReauthorizeEcm>(),
+        ),
+        change(
+            "discontinueEcm",
+            "/api/v1/ecm-enrollments/{id}/discontinuation",
+            "Stop ECM on a date with a reason from workflow.toml",
+            g.subschema_for::<DiscontinueEcm>(),
+        ),
+    ]
+}

@@ -1,0 +1,279 @@
+//! `/api/v1/members`: register, list, read, contact data, facts, eligibility recompute and the
+//! eligibility "why" view (the stored determination with its trace).
+//!
+//! The member id is server-generated like every other record id (`crate::ids::record_id`, stable
+//! for an Idempotency-Key retry): the body is the app's `RegisterMember` without `member_id`. The
+//! plan's own identifier travels as `cin`. `facts.member_id` must therefore be absent on
+//! registration (the server cannot know a client-chosen value would match); later facts may carry
+//! it, and then it must equal the record's id.
+
+use axum::Router;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Extension, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use careloop_app::member::{
+    MemberEligibility, MemberListQuery, RecomputeMemberEligibility, RecordMemberFacts,
+    RegisterMember, UpdateMemberDemographics,
+};
+use careloop_app::{Actor, MemberRecord};
+use careloop_domain::eligibility::MemberFacts;
+use careloop_domain::workflow::member::Demographics;
+use schemars::JsonSchema;
+use schemars::generate::SchemaGenerator;
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::extract::{
+    ApiJson, IdempotencyKey, IfMatch, expected_version, json_response, record_response,
+};
+use crate::ids::record_id;
+use crate::openapi::{Op, QueryParam};
+use crate::problem::Problem;
+use crate::routes::authorizations::{DEFAULT_LIMIT, MAX_LIMIT};
+
+const BASE: &str = "/api/v1/members";
+
+/// A new member of the caller's plan organization; the server assigns the member id.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterMemberBody {
+    /// The plan's policy overlay id (e.g. "hpsm").
+    #[serde(default)]
+    pub plan: Option<String>,
+    #[serde(default)]
+    pub county: Option<String>,
+    #[serde(default)]
+    pub demographics: Demographics,
+    /// Synthetic client index number (the plan's own identifier for the member).
+    #[serde(default)]
+    pub cin: Option<String>,
+    /// The eligibility facts (docs/schemas/member-facts.schema.json) without `member_id`.
+    pub facts: MemberFacts,
+}
+
+/// The list's query string.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListParams {
+    #[serde(default)]
+    limit: Option<u32>,
+    #[serde(default)]
+    after: Option<String>,
+}
+
+/// One page of members, by id.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct MemberListResponse {
+    pub items: Vec<MemberRecord>,
+    /// Pass as `after` for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/members", post(register).get(list))
+        .route("/members/{id}", get(read))
+        .route("/members/{id}/demographics", post(demographics))
+        .route("/members/{id}/facts", post(facts))
+        .route("/members/{id}/eligibility", get(eligibility))
+        .route("/members/{id}/eligibility/recompute", post(recompute))
+}
+
+fn ok(record: &MemberRecord) -> Response {
+    record_response(StatusCode::OK, record, None)
+}
+
+async fn register(
+    State(st): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(body): ApiJson<RegisterMemberBody>,
+) -> Result<Response, Problem> {
+    if body.facts.member_id.is_some() {
+        return Err(Problem::invalid(
+            "facts.member_id",
+            "the server assigns the member id; omit facts.member_id when registering",
+        ));
+    }
+    let input = RegisterMember {
+        member_id: record_id("member", &actor.user_id, key.as_deref()),
+        plan: body.plan,
+        county: body.county,
+        demographics: body.demographics,
+        cin: body.cin,
+        facts: body.facts,
+    };
+    let record = st
+        .app
+        .register_member(&actor, input, key.as_deref(), st.now())
+        .await?;
+    Ok(record_response(
+        StatusCode::CREATED,
+        &record,
+        Some(format!("{BASE}/{}", record.id)),
+    ))
+}
+
+async fn list(
+    State(st): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    params: Result<Query<ListParams>, QueryRejection>,
+) -> Result<Response, Problem> {
+    let Query(p) = params.map_err(|e| Problem::invalid("query", e.body_text()))?;
+    let limit = p.limit.unwrap_or(DEFAULT_LIMIT);
+    if limit == 0 || limit > MAX_LIMIT {
+        return Err(Problem::invalid(
+            "limit",
+            format!("must be between 1 and {MAX_LIMIT}"),
+        ));
+    }
+    let page = st
+        .app
+        .list_members(
+            &actor,
+            MemberListQuery {
+                limit,
+                after: p.after,
+            },
+            st.now(),
+        )
+        .await?;
+    Ok(json_response(
+        StatusCode::OK,
+        &MemberListResponse {
+            items: page.items,
+            next: page.next,
+        },
+    ))
+}
+
+async fn read(
+    State(st): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let record = st.app.get_member(&actor, &id, st.now()).await?;
+    Ok(ok(&record))
+}
+
+async fn demographics(
+    State(st): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    IfMatch(if_match): IfMatch,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(mut body): ApiJson<UpdateMemberDemographics>,
+) -> Result<Response, Problem> {
+    body.expected_version = expected_version(if_match, body.expected_version)?;
+    let record = st
+        .app
+        .update_member_demographics(&actor, &id, body, key.as_deref(), st.now())
+        .await?;
+    Ok(ok(&record))
+}
+
+async fn facts(
+    State(st): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    IfMatch(if_match): IfMatch,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(mut body): ApiJson<RecordMemberFacts>,
+) -> Result<Response, Problem> {
+    body.expected_version = expected_version(if_match, body.expected_version)?;
+    let record = st
+        .app
+        .record_member_facts(&actor, &id, body, key.as_deref(), st.now())
+        .await?;
+    Ok(ok(&record))
+}
+
+async fn recompute(
+    State(st): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    IfMatch(if_match): IfMatch,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(mut body): ApiJson<RecomputeMemberEligibility>,
+) -> Result<Response, Problem> {
+    body.expected_version = expected_version(if_match, body.expected_version)?;
+    let record = st
+        .app
+        .recompute_member_eligibility(&actor, &id, body, key.as_deref(), st.now())
+        .await?;
+    Ok(ok(&record))
+}
+
+async fn eligibility(
+    State(st): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let why = st.app.member_eligibility(&actor, &id, st.now()).await?;
+    Ok(json_response(StatusCode::OK, &why))
+}
+
+/// The OpenAPI operations of this module.
+pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
+    let record = g.subschema_for::<MemberRecord>();
+    let change = |id: &'static str, path: &'static str, summary: &'static str, request| {
+        Op::post(id, path, summary, "members", request, record.clone())
+    };
+    vec![
+        Op::post(
+            "registerMember",
+            BASE,
+            "Register a member of the caller's plan with their eligibility facts; the server assigns the id",
+            "members",
+            g.subschema_for::<RegisterMemberBody>(),
+            record.clone(),
+        )
+        .created(),
+        Op::get(
+            "listMembers",
+            BASE,
+            "Members by id: a plan's own, a provider's granted ones (each listed member is audited)",
+            "members",
+            g.subschema_for::<MemberListResponse>(),
+        )
+        .query(vec![
+            QueryParam::new("limit", "integer", "page size, 1..=500 (default 50)"),
+            QueryParam::new("after", "string", "the `next` cursor of the previous page"),
+        ]),
+        Op::get(
+            "getMember",
+            "/api/v1/members/{id}",
+            "Read one member (audited)",
+            "members",
+            record.clone(),
+        ),
+        change(
+            "updateMemberDemographics",
+            "/api/v1/members/{id}/demographics",
+            "Replace the member's contact data",
+            g.subschema_for::<UpdateMemberDemographics>(),
+        ),
+        change(
+            "recordMemberFacts",
+            "/api/v1/members/{id}/facts",
+            "Replace the member's facts; eligibility is re-determined as of today (Los Angeles)",
+            g.subschema_for::<RecordMemberFacts>(),
+        ),
+        change(
+            "recomputeMemberEligibility",
+            "/api/v1/members/{id}/eligibility/recompute",
+            "Re-run the eligibility engine on the stored facts; stored only when the result changed",
+            g.subschema_for::<RecomputeMemberEligibility>(),
+        ),
+        Op::get(
+            "getMemberEligibility",
+            "/api/v1/members/{id}/eligibility",
+            "The stored determination with its trace: why the member is (not) eligible (audited)",
+            "members",
+            g.subschema_for::<MemberEligibility>(),
+        ),
+    ]
+}
