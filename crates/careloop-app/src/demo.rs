@@ -849,7 +849,7 @@ async fn referral<S: Store>(
         base.checked_add(SignedDuration::from_hours(hour))
             .map_err(|e| AppError::invalid("now", e.to_string()))
     };
-    let (creator, referrer) = if n % 7 == 0 {
+    let (creator, referrer) = if n.is_multiple_of(7) {
         (
             coord,
             Referrer {
@@ -972,7 +972,7 @@ async fn referral<S: Store>(
             return Ok(());
         }
         // Some accepted referrals were declined by a first provider and reassigned.
-        _ if n % 3 == 0 => {
+        _ if n.is_multiple_of(3) => {
             app.decline_referral(
                 &first.care_manager,
                 &id,
@@ -1123,7 +1123,7 @@ async fn authorization<S: Store>(
         // Urgent pre-service: 72 hours; received 55-66 hours ago leaves 6-17 hours (< 24 h).
         A::AtRisk => (rng.range(55, 66), ClockKind::UrgentPreService),
         A::Overdue => {
-            if n % 2 == 0 {
+            if n.is_multiple_of(2) {
                 (rng.range(80, 120), ClockKind::UrgentPreService)
             } else {
                 (rng.range(24 * 12, 24 * 20), ClockKind::NonUrgentPreService)
@@ -1168,7 +1168,7 @@ async fn authorization<S: Store>(
     let noa = |at: Timestamp, purpose: NoticePurpose, content: &str| Notice {
         recipient: Recipient::Member,
         purpose,
-        channel: if n % 2 == 0 {
+        channel: if n.is_multiple_of(2) {
             Channel::Mail
         } else {
             Channel::Portal
