@@ -36,8 +36,10 @@ enum Command {
     User(cmd::user::Args),
     /// Create API tokens (printed once).
     Token(cmd::token::Args),
-    /// Serve the HTTP API (migrates the database first).
+    /// Serve the HTTP API (migrates the database first); `--demo` serves a fresh demo data set.
     Serve(cmd::serve::Args),
+    /// Load the synthetic demo data set into a database.
+    Demo(cmd::demo::Args),
 }
 
 fn main() -> ExitCode {
@@ -76,5 +78,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(args) => cmd::user::run(args, &pack, &mut out),
         Command::Token(args) => cmd::token::run(args, &pack, &mut out),
         Command::Serve(args) => cmd::serve::run(args, &pack, &mut out),
+        Command::Demo(args) => cmd::demo::run(args, &pack, &mut out),
     }
 }

@@ -62,7 +62,19 @@ pub struct SqliteSettings {
 impl SqliteStore {
     /// Opens (creating if missing) the database file at `path`. Run [`Store::migrate`] before use.
     pub async fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
-        let path = path.as_ref().to_path_buf();
+        Self::open_with(path.as_ref(), SqliteSynchronous::Full).await
+    }
+
+    /// Opens a THROWAWAY database file (the `careloop serve --demo` data set) with
+    /// `synchronous=NORMAL`: in WAL mode a commit is still atomic and the file never corrupt, but
+    /// the last commits may be lost on power failure. Commits skip the fsync, which is most of
+    /// a small commit's cost. Never use it for real data.
+    pub async fn open_throwaway(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        Self::open_with(path.as_ref(), SqliteSynchronous::Normal).await
+    }
+
+    async fn open_with(path: &Path, synchronous: SqliteSynchronous) -> Result<Self, StoreError> {
+        let path = path.to_path_buf();
         let base = SqliteConnectOptions::new()
             .filename(&path)
             .busy_timeout(BUSY_TIMEOUT)
@@ -74,7 +86,7 @@ impl SqliteStore {
                 base.clone()
                     .create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Full),
+                    .synchronous(synchronous),
             )
             .await?;
         // The file is in WAL mode now (persistent), so readers need not set it.

@@ -20,6 +20,7 @@ use careloop_domain::workflow::{ActorId, Channel, Notice, NoticePurpose, Program
 use careloop_store::{AuditFilter, Store};
 
 mod access;
+mod demo;
 mod ecm;
 mod flows;
 mod identity;
@@ -28,6 +29,7 @@ mod referral_queue;
 mod rules;
 
 pub use access::*;
+pub use demo::*;
 pub use ecm::*;
 pub use flows::*;
 pub use identity::*;
@@ -156,6 +158,8 @@ macro_rules! app_scenarios {
             audit_log_visibility_for_plan_admins,
             referral_extras_authorize_start_services_and_notices,
             referral_queue_waits_on_each_party,
+            // the demo data set (demo)
+            demo_data_set_holds_every_status_and_log_in,
         );
     };
 }

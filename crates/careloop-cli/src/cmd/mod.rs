@@ -3,6 +3,7 @@
 pub mod catalog;
 pub mod clock;
 pub mod cs;
+pub mod demo;
 pub mod eligibility;
 pub mod migrate;
 pub mod offerings;
