@@ -485,6 +485,9 @@ async fn template(addr: std::net::SocketAddr, s: &Setup, app: &App<AnyStore>) ->
         .body
 }
 
+/// Builds a queue request path (random parts from the generator).
+type PathFn = Box<dyn Fn(&mut Rng) -> String>;
+
 async fn queue_latency(addr: std::net::SocketAddr, s: &Setup, engine: &str, queries: usize) {
     let mut c = Client::connect(addr, &s.reviewer_token).await;
     // The deep keyset cursor: DEEP_PAGES pages into the unfiltered queue.
@@ -503,7 +506,7 @@ async fn queue_latency(addr: std::net::SocketAddr, s: &Setup, engine: &str, quer
         }
     }
     let deep = deep.expect("the queue has more than one page");
-    let variants: [(&str, Box<dyn Fn(&mut Rng) -> String>); 4] = [
+    let variants: [(&str, PathFn); 4] = [
         (
             "first page",
             Box::new(|_| "/api/v1/authorizations".to_owned()),
