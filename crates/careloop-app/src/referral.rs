@@ -3,7 +3,7 @@
 //! to the member), the provider accepts or declines, and the plan closes the loop.
 
 use careloop_domain::workflow::referral::{
-    ReferralCommand, ReferralState, Referrer, clr_notice_duties,
+    NoticeDuty, ReferralCommand, ReferralState, Referrer, clr_notice_duties,
 };
 use careloop_domain::workflow::{ActorId, Channel, Notice, NoticePurpose, Program, Recipient};
 use careloop_store::{AccessGrant, AccessReason, AuditEntry, OrgScope, Store};
@@ -459,6 +459,9 @@ pub struct ReferralQueueItem {
     pub age_hours: i64,
     /// Closed-loop notices owed at the current status and not yet met (CALAIM.md §6.4 [39]).
     pub notices_owed: usize,
+    /// Each closed-loop notice owed at the current status, with whether a recorded notice meets
+    /// it (a fax to the referring entity does not, unless both sides agreed to fax).
+    pub notice_duties: Vec<NoticeDuty>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -654,10 +657,8 @@ impl<S: Store> App<S> {
                 continue;
             }
             let age_hours = now.duration_since(since).as_hours().max(0);
-            let notices_owed = clr_notice_duties(&record.state)
-                .iter()
-                .filter(|d| !d.satisfied)
-                .count();
+            let notice_duties = clr_notice_duties(&record.state);
+            let notices_owed = notice_duties.iter().filter(|d| !d.satisfied).count();
             items.push(ReferralQueueItem {
                 record,
                 waiting_on,
@@ -665,6 +666,7 @@ impl<S: Store> App<S> {
                 since,
                 age_hours,
                 notices_owed,
+                notice_duties,
             });
         }
         items.sort_by(|a, b| (a.since, &a.record.id).cmp(&(b.since, &b.record.id)));

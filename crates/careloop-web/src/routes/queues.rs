@@ -13,7 +13,6 @@ use careloop_app::Actor;
 use careloop_app::referral::{
     ReferralParty, ReferralQueueCursor, ReferralQueueItem, ReferralQueueQuery,
 };
-use careloop_domain::workflow::referral::{NoticeDuty, clr_notice_duties};
 use schemars::JsonSchema;
 use schemars::generate::SchemaGenerator;
 use serde::{Deserialize, Serialize};
@@ -36,20 +35,10 @@ struct ReferralQueueParams {
     after: Option<String>,
 }
 
-/// One open referral on the queue: who acts next, how long it has waited, and each
-/// closed-loop notice owed at its status with whether a recorded notice meets it (a fax to the
-/// referring entity does not, unless both sides agreed to fax).
-#[derive(Clone, Debug, Serialize, JsonSchema)]
-pub struct ReferralQueueEntry {
-    #[serde(flatten)]
-    pub item: ReferralQueueItem,
-    pub notice_duties: Vec<NoticeDuty>,
-}
-
 /// One page of the referral queue, oldest waiting first.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct ReferralQueueResponse {
-    pub items: Vec<ReferralQueueEntry>,
+    pub items: Vec<ReferralQueueItem>,
     /// Pass as `after` for the next page; absent on the last page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
@@ -105,14 +94,7 @@ async fn referral_queue(
         after: p.after.as_deref().map(decode_cursor).transpose()?,
     };
     let page = st.app.referral_queue(&actor, query, st.now()).await?;
-    let items = page
-        .items
-        .into_iter()
-        .map(|item| ReferralQueueEntry {
-            notice_duties: clr_notice_duties(&item.record.state),
-            item,
-        })
-        .collect();
+    let items = page.items;
     Ok(json_response(
         StatusCode::OK,
         &ReferralQueueResponse {
