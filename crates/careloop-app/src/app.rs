@@ -6,8 +6,8 @@ use careloop_domain::PolicyPack;
 use careloop_domain::cs_limits::CsLimitInput;
 use careloop_domain::workflow::Ctx;
 use careloop_store::{
-    AccessGrant, AggregateWrite, AuditEntry, CommitReceipt, IdempotencyRecord, NewEvent, Store,
-    WriteBatch,
+    AccessGrant, AggregateWrite, AuditEntry, CommitReceipt, IdempotencyRecord, NewEvent, OrgScope,
+    Store, WriteBatch,
 };
 use jiff::Timestamp;
 use serde::Serialize;
@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
 use crate::access::{self, Action, RecordOwners};
-use crate::actor::Actor;
+use crate::actor::{Actor, OrgKind};
 use crate::error::AppError;
 use crate::record::{Aggregate, Record, StoredBody, kebab};
 
@@ -30,6 +30,20 @@ pub(crate) struct Transition<'a, A: Aggregate> {
     pub command: A::Command,
     pub cs_limit_input: Option<&'a CsLimitInput>,
     pub grants: Vec<AccessGrant>,
+}
+
+/// Which records a listing shows the actor's organization: a plan its own records, a provider
+/// the records about members granted to it; a referring entity lists none (`Forbidden`).
+pub(crate) fn list_scope(actor: &Actor, action: Action) -> Result<OrgScope, AppError> {
+    match actor.org_kind {
+        OrgKind::Plan => Ok(OrgScope::OwnedBy(actor.org_id.clone())),
+        OrgKind::EcmProvider | OrgKind::CsProvider => {
+            Ok(OrgScope::AccessibleTo(actor.org_id.clone()))
+        }
+        OrgKind::ReferringEntity => Err(AppError::Forbidden {
+            action: action.as_str(),
+        }),
+    }
 }
 
 /// Where a new record goes.

@@ -10,16 +10,14 @@ use careloop_domain::workflow::authorization::{
 };
 use careloop_domain::workflow::queue::{QueueEntry, classify_authorization};
 use careloop_domain::workflow::{ActorId, Notice};
-use careloop_store::{
-    AccessGrant, AccessReason, AuditEntry, OrgScope, QueueCursor, QueueQuery, Store,
-};
+use careloop_store::{AccessGrant, AccessReason, AuditEntry, QueueCursor, QueueQuery, Store};
 use jiff::{SignedDuration, Timestamp};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::access::{Action, RecordOwners};
-use crate::actor::{Actor, OrgKind};
-use crate::app::{App, Idem, NewRecord, Transition};
+use crate::actor::Actor;
+use crate::app::{App, Idem, NewRecord, Transition, list_scope};
 use crate::error::AppError;
 use crate::record::{Aggregate, AuthorizationAggregate, Record};
 
@@ -470,17 +468,7 @@ impl<S: Store> App<S> {
     ) -> Result<AuthorizationQueuePage, AppError> {
         let action = Action::ViewAuthorizationQueue;
         self.require_role(actor, action, KIND, "queue", now).await?;
-        let scope = match actor.org_kind {
-            OrgKind::Plan => OrgScope::OwnedBy(actor.org_id.clone()),
-            OrgKind::EcmProvider | OrgKind::CsProvider => {
-                OrgScope::AccessibleTo(actor.org_id.clone())
-            }
-            OrgKind::ReferringEntity => {
-                return Err(AppError::Forbidden {
-                    action: action.as_str(),
-                });
-            }
-        };
+        let scope = list_scope(actor, action)?;
         let policy = &self.pack().workflow;
         let due_before = if query.at_risk_only {
             let window = SignedDuration::from_hours(i64::from(policy.at_risk_hours.value));

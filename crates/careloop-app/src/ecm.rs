@@ -14,17 +14,15 @@ use careloop_domain::workflow::ecm::{
 };
 use careloop_domain::workflow::queue::{ReauthorizationDue, reauthorizations_due};
 use careloop_domain::workflow::{ActorId, Channel};
-use careloop_store::{
-    AccessGrant, AccessReason, AuditEntry, OrgScope, QueueCursor, QueueQuery, Store,
-};
+use careloop_store::{AccessGrant, AccessReason, AuditEntry, QueueCursor, QueueQuery, Store};
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::access::{Action, RecordOwners};
-use crate::actor::{Actor, OrgKind};
-use crate::app::{App, Idem, NewRecord, Transition};
+use crate::actor::Actor;
+use crate::app::{App, Idem, NewRecord, Transition, list_scope};
 use crate::error::AppError;
 use crate::record::{Aggregate, ECM_TIME_ZONE, EcmAggregate, EcmStep, Record};
 
@@ -541,17 +539,7 @@ impl<S: Store> App<S> {
     ) -> Result<EcmReauthorizationPage, AppError> {
         let action = Action::ViewEcmReauthorizationQueue;
         self.require_role(actor, action, KIND, "queue", now).await?;
-        let scope = match actor.org_kind {
-            OrgKind::Plan => OrgScope::OwnedBy(actor.org_id.clone()),
-            OrgKind::EcmProvider | OrgKind::CsProvider => {
-                OrgScope::AccessibleTo(actor.org_id.clone())
-            }
-            OrgKind::ReferringEntity => {
-                return Err(AppError::Forbidden {
-                    action: action.as_str(),
-                });
-            }
-        };
+        let scope = list_scope(actor, action)?;
         let policy = &self.pack().workflow;
         let days = i64::from(policy.reauthorization_lookahead_days.value);
         let here = now

@@ -8,7 +8,7 @@ use careloop_domain::workflow::ActorId;
 use careloop_domain::workflow::member::{
     Demographics, MemberCommand, MemberState, StoredDetermination,
 };
-use careloop_store::{AuditEntry, ListQuery, OrgScope, Store};
+use careloop_store::{AuditEntry, ListQuery, Store};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::{Action, RecordOwners};
 use crate::actor::{Actor, OrgKind};
-use crate::app::{App, Idem, NewRecord, Transition};
+use crate::app::{App, Idem, NewRecord, Transition, list_scope};
 use crate::error::AppError;
 use crate::record::{Aggregate, MemberAggregate, Record};
 
@@ -315,17 +315,7 @@ impl<S: Store> App<S> {
     ) -> Result<MemberPage, AppError> {
         let action = Action::ListMembers;
         self.require_role(actor, action, KIND, "list", now).await?;
-        let org = match actor.org_kind {
-            OrgKind::Plan => OrgScope::OwnedBy(actor.org_id.clone()),
-            OrgKind::EcmProvider | OrgKind::CsProvider => {
-                OrgScope::AccessibleTo(actor.org_id.clone())
-            }
-            OrgKind::ReferringEntity => {
-                return Err(AppError::Forbidden {
-                    action: action.as_str(),
-                });
-            }
-        };
+        let org = list_scope(actor, action)?;
         let page = self
             .store()
             .list(&ListQuery {
