@@ -24,6 +24,7 @@
 mod any;
 mod batch;
 mod error;
+mod group;
 mod migrations;
 mod ops;
 mod port;

@@ -18,6 +18,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "aggregates owner",
         include_str!("../migrations/sqlite/0002_aggregates_owner.sql"),
     ),
+    (
+        3,
+        "aggregates queue county",
+        include_str!("../migrations/sqlite/0003_aggregates_queue_county.sql"),
+    ),
 ];
 
 /// (version, description, SQL) for PostgreSQL, in order. 0002 (event transaction ids) has no
@@ -37,6 +42,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         3,
         "aggregates owner",
         include_str!("../migrations/postgres/0003_aggregates_owner.sql"),
+    ),
+    (
+        4,
+        "aggregates queue county",
+        include_str!("../migrations/postgres/0004_aggregates_queue_county.sql"),
     ),
 ];
 

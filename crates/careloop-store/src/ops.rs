@@ -78,6 +78,17 @@ macro_rules! event_columns {
 }
 pub(crate) use event_columns;
 
+/// Audit lines per multi-row INSERT for `remaining` lines: the largest power of two up to 64,
+/// so only 7 statement shapes exist (each engine caches prepared statements by text) and a
+/// statement has at most 448 parameters, well under both engines' limits.
+pub(crate) fn audit_chunk(remaining: usize) -> usize {
+    match remaining {
+        0 => 0,
+        n if n >= 64 => 64,
+        n => 1 << (usize::BITS - 1 - n.leading_zeros()),
+    }
+}
+
 /// Expands the operations for one sqlx database type inside the calling module.
 macro_rules! store_ops {
     ($db:ty) => {
@@ -353,24 +364,138 @@ macro_rules! store_ops {
                 .await?;
             }
 
-            for a in &batch.audit {
-                let row = sqlx::query(
+            // One multi-row INSERT per chunk (a queue page audits every listed record: one
+            // statement instead of one per line is most of a page's write cost).
+            let mut rest = batch.audit.as_slice();
+            while !rest.is_empty() {
+                let (chunk, tail) = rest.split_at($crate::ops::audit_chunk(rest.len()));
+                rest = tail;
+                let rows: Vec<String> = (0..chunk.len())
+                    .map(|i| {
+                        let b = i * 7;
+                        format!(
+                            "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                            b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7
+                        )
+                    })
+                    .collect();
+                let sql = format!(
                     "INSERT INTO audit_log \
                      (actor, org_id, action, record_kind, record_id, member_id, at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq",
-                )
-                .bind(&batch.actor)
-                .bind(&a.org_id)
-                .bind(&a.action)
-                .bind(&a.record_kind)
-                .bind(&a.record_id)
-                .bind(a.member_id.as_deref())
-                .bind(at)
-                .fetch_one(&mut *conn)
-                .await?;
-                done.audit_seqs.push(col(&row, "audit_log", "seq")?);
+                     VALUES {} RETURNING seq",
+                    rows.join(", ")
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for a in chunk {
+                    q = q
+                        .bind(&batch.actor)
+                        .bind(&a.org_id)
+                        .bind(&a.action)
+                        .bind(&a.record_kind)
+                        .bind(&a.record_id)
+                        .bind(a.member_id.as_deref())
+                        .bind(at);
+                }
+                let mut seqs = q
+                    .fetch_all(&mut *conn)
+                    .await?
+                    .iter()
+                    .map(|row| col::<i64>(row, "audit_log", "seq"))
+                    .collect::<Result<Vec<_>, _>>()?;
+                // Line order = seq order (RETURNING order is not promised).
+                seqs.sort_unstable();
+                done.audit_seqs.extend(seqs);
             }
             Ok(CommitReceipt::Committed(done))
+        }
+
+        /// Commits `batch` with group commit (`crate::group`): queued, then applied by whoever
+        /// holds a writer connection together with the other queued batches, in one
+        /// transaction started with `begin`. The outcome is exactly a lone commit's.
+        pub(crate) async fn commit_grouped(
+            pool: &DbPool,
+            pending: &$crate::group::Pending,
+            begin: &'static str,
+            batch: WriteBatch,
+        ) -> Result<CommitReceipt, StoreError> {
+            $crate::ops::validate(&batch)?;
+            let mut outcome = pending.push(batch);
+            loop {
+                // Either another writer answers this batch first, or this caller becomes the
+                // writer. (Waiting for the connection alone would make every caller whose batch
+                // is already committed queue for the connection just to learn that.)
+                let acquired = tokio::select! {
+                    biased;
+                    result = &mut outcome => {
+                        return result.map_err(|_| $crate::group::abandoned())?;
+                    }
+                    acquired = pool.acquire() => acquired,
+                };
+                let conn = match acquired {
+                    Ok(conn) => conn,
+                    Err(e) => {
+                        let e = StoreError::from(e);
+                        for job in pending.take_all() {
+                            let _ = job.reply.send(Err(StoreError::Unavailable {
+                                source: e.to_string().into(),
+                            }));
+                        }
+                        return Err(e);
+                    }
+                };
+                let jobs = pending.take();
+                if jobs.is_empty() {
+                    // Another writer took this batch: its outcome comes through the channel.
+                    drop(conn);
+                    return outcome.await.map_err(|_| $crate::group::abandoned())?;
+                }
+                // Awaited, but not cancelled if this caller goes away.
+                let _ = tokio::spawn(run_group(conn, jobs, begin)).await;
+            }
+        }
+
+        async fn run_group(
+            mut conn: sqlx::pool::PoolConnection<$db>,
+            jobs: Vec<$crate::group::Job>,
+            begin: &'static str,
+        ) {
+            if jobs.len() > 1 {
+                if let Some(receipts) = group_attempt(&mut conn, &jobs, begin).await {
+                    for (job, receipt) in jobs.into_iter().zip(receipts) {
+                        let _ = job.reply.send(Ok(receipt));
+                    }
+                    return;
+                }
+            }
+            // A lone batch, or a group that failed as a whole: each batch alone.
+            for job in jobs {
+                let outcome = match sqlx::Connection::begin_with(&mut *conn, begin).await {
+                    Ok(tx) => commit_batch(tx, &job.batch).await,
+                    Err(e) => Err(e.into()),
+                };
+                let _ = job.reply.send(outcome);
+            }
+        }
+
+        /// All of `jobs` in one transaction, or `None` (rolled back) when any of them fails.
+        async fn group_attempt(
+            conn: &mut sqlx::pool::PoolConnection<$db>,
+            jobs: &[$crate::group::Job],
+            begin: &'static str,
+        ) -> Option<Vec<CommitReceipt>> {
+            let mut tx = sqlx::Connection::begin_with(&mut **conn, begin).await.ok()?;
+            let mut receipts = Vec::with_capacity(jobs.len());
+            for job in jobs {
+                match apply(&mut tx, &job.batch).await {
+                    Ok(receipt) => receipts.push(receipt),
+                    Err(_) => {
+                        let _ = tx.rollback().await;
+                        return None;
+                    }
+                }
+            }
+            tx.commit().await.ok()?;
+            Some(receipts)
         }
 
         pub(crate) async fn get(pool: &DbPool, kind: &str, id: &str) -> Result<Option<StoredAggregate>, StoreError> {
@@ -491,3 +616,28 @@ macro_rules! store_ops {
 }
 
 pub(crate) use store_ops;
+
+#[cfg(test)]
+mod tests {
+    use super::audit_chunk;
+
+    #[test]
+    fn audit_chunks_are_powers_of_two_up_to_64_and_cover_everything() {
+        assert_eq!(audit_chunk(0), 0);
+        assert_eq!(audit_chunk(1), 1);
+        assert_eq!(audit_chunk(3), 2);
+        assert_eq!(audit_chunk(50), 32);
+        assert_eq!(audit_chunk(64), 64);
+        assert_eq!(audit_chunk(1000), 64);
+        for total in 0..300 {
+            let (mut left, mut shapes) = (total, std::collections::BTreeSet::new());
+            while left > 0 {
+                let n = audit_chunk(left);
+                assert!(n >= 1 && n <= left && n.is_power_of_two() && n <= 64);
+                shapes.insert(n);
+                left -= n;
+            }
+            assert!(shapes.len() <= 7);
+        }
+    }
+}

@@ -4,11 +4,13 @@
 //! which re-checks the row after a concurrent writer commits.
 
 use std::str::FromStr;
+use std::sync::Arc;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use crate::batch::WriteBatch;
 use crate::error::StoreError;
+use crate::group::Pending;
 use crate::migrations::{Engine, migrator};
 use crate::port::Store;
 use crate::query::{AuditFilter, KindListQuery, ListPage, ListQuery, QueuePage, QueueQuery};
@@ -46,6 +48,8 @@ const EVENT_LOG: crate::ops::EventLogSql = crate::ops::EventLogSql {
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
     pool: PgPool,
+    /// Batches waiting for a connection (group commit, `crate::group`).
+    pending: Arc<Pending>,
 }
 
 impl PostgresStore {
@@ -53,11 +57,19 @@ impl PostgresStore {
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let options = PgConnectOptions::from_str(url)
             .map_err(|_| StoreError::invalid("database URL", "not a valid PostgreSQL URL"))?;
+        // No ping before each acquire (sqlx's default costs a network round trip per
+        // statement). A connection the server dropped fails its next statement instead: that
+        // request gets 503, sqlx discards the connection, and a retry (same Idempotency-Key)
+        // is safe.
         let pool = PgPoolOptions::new()
             .max_connections(CONNECTIONS)
+            .test_before_acquire(false)
             .connect_with(options)
             .await?;
-        Ok(PostgresStore { pool })
+        Ok(PostgresStore {
+            pool,
+            pending: Arc::new(Pending::default()),
+        })
     }
 
     /// Closes the pool.
@@ -74,8 +86,7 @@ impl Store for PostgresStore {
     }
 
     async fn commit(&self, batch: WriteBatch) -> Result<CommitReceipt, StoreError> {
-        let tx = self.pool.begin().await?;
-        ops::commit_batch(tx, &batch).await
+        ops::commit_grouped(&self.pool, &self.pending, "BEGIN", batch).await
     }
 
     async fn get(&self, kind: &str, id: &str) -> Result<Option<StoredAggregate>, StoreError> {

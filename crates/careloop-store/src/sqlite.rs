@@ -4,6 +4,7 @@
 //! a pool of read-only connections that read concurrently with the writer.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -13,6 +14,7 @@ use sqlx::sqlite::{
 
 use crate::batch::WriteBatch;
 use crate::error::StoreError;
+use crate::group::Pending;
 use crate::migrations::{Engine, migrator};
 use crate::port::Store;
 use crate::query::{AuditFilter, KindListQuery, ListPage, ListQuery, QueuePage, QueueQuery};
@@ -47,6 +49,8 @@ pub struct SqliteStore {
     path: PathBuf,
     writer: SqlitePool,
     reader: SqlitePool,
+    /// Batches waiting for the writer (group commit, `crate::group`).
+    pending: Arc<Pending>,
 }
 
 /// The durability settings in force on the writer connection (for health checks and tests).
@@ -79,9 +83,12 @@ impl SqliteStore {
             .filename(&path)
             .busy_timeout(BUSY_TIMEOUT)
             .foreign_keys(true);
+        // No ping before each acquire (sqlx's default): a connection to a local file does not go
+        // stale, and the ping was one more worker-thread round trip per statement.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
+            .test_before_acquire(false)
             .connect_with(
                 base.clone()
                     .create_if_missing(true)
@@ -92,12 +99,14 @@ impl SqliteStore {
         // The file is in WAL mode now (persistent), so readers need not set it.
         let reader = SqlitePoolOptions::new()
             .max_connections(READERS)
+            .test_before_acquire(false)
             .connect_with(base.read_only(true))
             .await?;
         Ok(SqliteStore {
             path,
             writer,
             reader,
+            pending: Arc::new(Pending::default()),
         })
     }
 
@@ -141,8 +150,7 @@ impl Store for SqliteStore {
     async fn commit(&self, batch: WriteBatch) -> Result<CommitReceipt, StoreError> {
         // IMMEDIATE takes the write lock up front, so a second process (e.g. `careloop migrate`
         // beside `serve`) waits on busy_timeout instead of failing mid-transaction.
-        let tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
-        ops::commit_batch(tx, &batch).await
+        ops::commit_grouped(&self.writer, &self.pending, "BEGIN IMMEDIATE", batch).await
     }
 
     async fn get(&self, kind: &str, id: &str) -> Result<Option<StoredAggregate>, StoreError> {

@@ -20,6 +20,8 @@ mod list;
 pub use list::*;
 mod ident;
 pub use ident::*;
+mod group;
+pub use group::*;
 
 /// Every case, for the per-engine runners.
 #[macro_export]
@@ -35,6 +37,7 @@ macro_rules! conformance_cases {
             idempotency_mismatch_writes_nothing,
             concurrent_retries_commit_once,
             concurrent_updates_one_wins,
+            concurrent_mixed_commits_each_get_their_own_outcome,
             queue_orders_by_due_then_id,
             queue_filters_by_status_plan_county_and_owner,
             queue_org_access_shows_only_granted_members,
