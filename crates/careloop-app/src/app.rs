@@ -18,11 +18,13 @@ use crate::access::{self, Action, RecordOwners};
 use crate::actor::{Actor, OrgKind};
 use crate::error::AppError;
 use crate::record::{Aggregate, Record, StoredBody, kebab};
+use crate::token_cache::TokenCache;
 
 /// The use cases, over one store and one policy pack.
 pub struct App<S: Store> {
     store: S,
     pack: PolicyPack,
+    tokens: TokenCache,
 }
 
 /// A transition to store: the command, the facts it needs and the access it grants.
@@ -90,7 +92,16 @@ impl Idem {
 
 impl<S: Store> App<S> {
     pub fn new(store: S, pack: PolicyPack) -> Self {
-        App { store, pack }
+        App {
+            store,
+            pack,
+            tokens: TokenCache::default(),
+        }
+    }
+
+    /// The cache of recently authenticated API tokens.
+    pub(crate) fn token_cache(&self) -> &TokenCache {
+        &self.tokens
     }
 
     pub fn store(&self) -> &S {
@@ -251,9 +262,14 @@ impl<S: Store> App<S> {
         idem: Option<Idem>,
         now: Timestamp,
     ) -> Result<Record<A::State>, AppError> {
-        if let Some(done) = self.replay::<A>(actor, idem.as_ref()).await? {
-            return Ok(done);
-        }
+        // No look-up of the key before writing: the idempotency row is the first statement of
+        // the commit, so a retry whose original was committed comes back `Replayed` from the
+        // store and writes nothing. Only when this attempt fails (e.g. a rule that reads `now`)
+        // is the key looked up, so a committed original still wins over the error.
+        let retry = idem.as_ref().map(|i| Idem {
+            key: i.key.clone(),
+            request_hash: i.request_hash.clone(),
+        });
         let prior = Record {
             kind: A::KIND.to_owned(),
             id: new.id,
@@ -266,8 +282,16 @@ impl<S: Store> App<S> {
             county: new.county,
             state: A::State::default(),
         };
-        self.write::<A>(actor, action, prior, transition, idem, 201, now)
+        match self
+            .write::<A>(actor, action, prior, transition, idem, 201, now)
             .await
+        {
+            Ok(done) => Ok(done),
+            Err(e) => match self.replay::<A>(actor, retry.as_ref()).await? {
+                Some(done) => Ok(done),
+                None => Err(e),
+            },
+        }
     }
 
     /// Applies a command to a loaded record. `expected_version` (the caller's If-Match) must

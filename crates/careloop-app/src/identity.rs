@@ -585,6 +585,8 @@ impl<S: Store> App<S> {
             idempotency: None,
         };
         self.commit_change(change, now).await?;
+        // Cached token checks of this user must not outlive the change.
+        self.token_cache().clear();
         Ok(view)
     }
 
@@ -788,6 +790,9 @@ impl<S: Store> App<S> {
             return Err(AppError::Unauthenticated);
         }
         let id = sha256_hex(token.as_bytes());
+        if let Some(actor) = self.token_cache().get(&id, now) {
+            return Ok(actor);
+        }
         let Some(stored) = self.store().get(TOKEN_KIND, &id).await? else {
             return Err(AppError::Unauthenticated);
         };
@@ -801,7 +806,13 @@ impl<S: Store> App<S> {
         let Some((user, _)) = self.stored_user(&info.username).await? else {
             return Err(AppError::Unauthenticated);
         };
-        self.actor_of(&user).await?.ok_or(AppError::Unauthenticated)
+        let actor = self
+            .actor_of(&user)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        self.token_cache()
+            .put(id, actor.clone(), now, info.expires_at);
+        Ok(actor)
     }
 }
 

@@ -27,6 +27,7 @@ pub mod identity;
 pub mod member;
 mod record;
 pub mod referral;
+mod token_cache;
 
 pub use access::{Action, RecordOwners};
 pub use actor::{Actor, OrgKind, Role};
