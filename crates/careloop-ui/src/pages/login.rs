@@ -8,7 +8,7 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::header::{HeaderMap, SET_COOKIE};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use careloop_app::AppError;
 use serde::Deserialize;
 
@@ -102,10 +102,11 @@ pub(crate) async fn log_in(
             };
             let ttl = state.config.session_ttl.as_secs();
             (
-                [
+                // Two Set-Cookie headers: AppendHeaders keeps both.
+                AppendHeaders([
                     (SET_COOKIE, set_cookie(&state, COOKIE, &session.id, Some(ttl))),
                     (SET_COOKIE, set_cookie(&state, LOGIN_CSRF_COOKIE, "", Some(0))),
-                ],
+                ]),
                 Redirect::to("/ui/"),
             )
                 .into_response()

@@ -1,0 +1,196 @@
+// careloop staff UI in real headless Chromium (Debian's /usr/bin/chromium, driven by
+// playwright-core; no browser download). Run by crates/careloop-ui/tests/browser.rs:
+//   node ui.test.mjs <base-url> <config.json>
+// The config names the seeded users and members and where to save screenshots. Every step
+// asserts; the first failure exits non-zero with the step's name.
+import { chromium } from 'playwright-core';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const [base, configPath] = process.argv.slice(2);
+if (!base || !configPath) {
+  console.error('usage: node ui.test.mjs <base-url> <config.json>');
+  process.exit(2);
+}
+const config = JSON.parse(readFileSync(configPath, 'utf8'));
+const executablePath = process.env.CARELOOP_CHROMIUM || '/usr/bin/chromium';
+mkdirSync(config.screenshots, { recursive: true });
+
+let step = 'start';
+function check(cond, message) {
+  if (!cond) throw new Error(`${step}: ${message}`);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(config.screenshots, `${name}.png`), fullPage: false });
+}
+
+async function logIn(page, username) {
+  await page.goto(`${base}/ui/login`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(config.password);
+  await Promise.all([page.waitForURL(`${base}/ui/`), page.getByRole('button', { name: 'Log in' }).click()]);
+}
+
+async function logOut(page) {
+  await Promise.all([page.waitForURL(`${base}/ui/login`), page.getByRole('button', { name: 'Log out' }).click()]);
+}
+
+const browser = await chromium.launch({
+  executablePath,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const consoleErrors = [];
+  // The steps below provoke 401 (wrong password), 422 (refused decision) and 404 (not-found
+  // page) on purpose; the browser logs those responses. Anything else (a script error, a
+  // content-security-policy violation, a missing asset) fails the run.
+  const expected = [
+    [401, '/ui/login'],
+    [422, '/decide'],
+    [404, `/ui/members/${encodeURIComponent(config.foreign_member)}`],
+  ];
+  page.on('response', (r) => {
+    if (r.status() < 400) return;
+    const path = new URL(r.url()).pathname;
+    if (!expected.some(([status, end]) => r.status() === status && path.endsWith(end))) {
+      consoleErrors.push(`unexpected ${r.status()} for ${path}`);
+    }
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+
+  step = 'log-in page and keyboard';
+  await page.goto(`${base}/ui/login`);
+  await shot(page, 'login');
+  const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+  check(focused === 'username', `the username field has the focus, got ${focused}`);
+
+  step = 'wrong password';
+  await page.getByLabel('Username').fill(config.logins[0].username);
+  await page.getByLabel('Password').fill('not-the-password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.locator('#login-error').waitFor();
+  check(page.url().endsWith('/ui/login'), 'stays on the log-in page');
+
+  for (const login of config.logins) {
+    step = `log in as ${login.role}`;
+    await logIn(page, login.username);
+    const roles = await page.locator('#who-roles').textContent();
+    check(roles.includes(login.label), `header names the role ${login.label}, got ${roles}`);
+    const links = await page.locator('nav.main a').allTextContents();
+    check(JSON.stringify(links) === JSON.stringify(login.nav), `navigation ${JSON.stringify(links)} should be ${JSON.stringify(login.nav)}`);
+    if (login.role === 'plan-um-reviewer') {
+      await shot(page, 'home-um-reviewer');
+      step = 'keyboard: skip link first, visible focus';
+      await page.keyboard.press('Tab');
+      const first = await page.evaluate(() => document.activeElement && document.activeElement.textContent);
+      check(first && first.includes('Skip to content'), `first Tab stop is the skip link, got ${first}`);
+      await page.keyboard.press('Tab');
+      const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+      check(outline === 'solid', `the focused link shows an outline, got ${outline}`);
+      step = `log in as ${login.role}`;
+    }
+    await logOut(page);
+  }
+
+  step = 'UM reviewer: queue';
+  await logIn(page, config.reviewer);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Authorization queue' }).click();
+  await page.locator('#queue-table').waitFor();
+  const rows = page.locator('#queue-table tbody tr');
+  const n = await rows.count();
+  check(n >= 2, `at least two open requests, got ${n}`);
+  const dues = await page.locator('#queue-table time[data-countdown]').evaluateAll((els) => els.map((e) => Date.parse(e.getAttribute('datetime'))));
+  check(dues.every((d, i) => i === 0 || dues[i - 1] <= d), 'sorted by due time');
+  const flagged = await page.locator('#queue-table tr.at-risk, #queue-table tr.overdue').count();
+  check(flagged >= 1, 'an at-risk or overdue request is highlighted');
+  const countdown = await page.locator('#queue-table time[data-countdown]').first().textContent();
+  check(/left|overdue/.test(countdown), `countdown text, got ${countdown}`);
+  await shot(page, 'queue');
+
+  step = 'UM reviewer: queue filter';
+  await page.getByLabel('Status').selectOption('received');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await page.waitForURL(/status=received/);
+  await page.locator('#queue-summary').waitFor();
+  const statuses = await page.locator('#queue-table tbody tr td:nth-child(7)').allTextContents();
+  check(statuses.length >= 1 && statuses.every((s) => s.trim() === 'received'), `only received requests, got ${statuses}`);
+
+  step = 'UM reviewer: decision screen';
+  await Promise.all([page.waitForURL(/\/ui\/authorizations\/[^?]+$/), page.locator('#queue-table a', { hasText: 'Open request' }).first().click()]);
+  check((await page.locator('#clock-why li').count()) >= 1, 'the due time is explained');
+  check((await page.locator('#ecm-summary').count()) === 1, 'the eligibility explanation is shown');
+  check((await page.locator('#request-status').textContent()).trim() === 'received', 'request is open');
+  await shot(page, 'decision');
+
+  step = 'UM reviewer: deny without a reason is refused';
+  await page.getByRole('radio', { name: 'Deny' }).check();
+  await page.getByLabel(/Specific reason/).fill('');
+  await page.getByRole('button', { name: 'Record decision' }).click();
+  await page.locator('#refused').waitFor();
+  const refused = await page.locator('#refused').textContent();
+  check(/specific reason/i.test(refused), `refusal names the missing reason, got ${refused}`);
+  check((await page.locator('#request-status').textContent()).trim() === 'received', 'nothing was decided');
+  await shot(page, 'decision-refused');
+
+  step = 'UM reviewer: notice of action preview';
+  const reason = 'The records sent do not show the housing situation the request relies on (POF 1b); send the shelter or HMIS record.';
+  await page.getByRole('radio', { name: 'Deny' }).check();
+  await page.getByLabel(/Specific reason/).fill(reason);
+  await page.getByRole('button', { name: 'Preview notice of action' }).click();
+  await page.locator('#notice-preview').waitFor();
+  const letter = await page.locator('#notice-preview').textContent();
+  check(letter.includes(reason) && letter.includes('appeal'), 'the preview carries the reason and appeal rights');
+  await shot(page, 'notice-preview');
+
+  step = 'UM reviewer: deny with a reason';
+  await page.getByRole('button', { name: 'Record decision' }).click();
+  await page.locator('#done').waitFor();
+  check((await page.locator('#request-status').textContent()).trim() === 'denied', 'the request is denied');
+  const outcome = await page.locator('#decision-outcome').textContent();
+  check(outcome.includes(reason), 'the decision shows the reason');
+  await shot(page, 'decision-denied');
+  await logOut(page);
+
+  step = 'provider: own member record';
+  await logIn(page, config.provider);
+  let res = await page.goto(`${base}/ui/members/${encodeURIComponent(config.own_member)}`);
+  check(res.status() === 200, `own member: 200, got ${res.status()}`);
+  check((await page.locator('h1').textContent()).includes(config.own_member), 'the member page names the member');
+  await shot(page, 'member');
+
+  step = "provider: another provider's member is not found";
+  res = await page.goto(`${base}/ui/members/${encodeURIComponent(config.foreign_member)}`);
+  check(res.status() === 404, `another provider's member: 404, got ${res.status()}`);
+  check((await page.locator('h1').textContent()).trim() === 'Not found', 'the not-found page');
+  await shot(page, 'member-not-found');
+  await logOut(page);
+
+  step = 'tablet width';
+  const tablet = await browser.newContext({ viewport: { width: 820, height: 1180 } });
+  const tpage = await tablet.newPage();
+  await tpage.goto(`${base}/ui/login`);
+  await tpage.getByLabel('Username').fill(config.reviewer);
+  await tpage.getByLabel('Password').fill(config.password);
+  await Promise.all([tpage.waitForURL(`${base}/ui/`), tpage.getByRole('button', { name: 'Log in' }).click()]);
+  await tpage.goto(`${base}/ui/authorizations`);
+  await tpage.locator('#queue-summary').waitFor();
+  const overflow = await tpage.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 0, `no sideways scrolling of the page at 820 px (overflow ${overflow}px)`);
+  await tpage.screenshot({ path: join(config.screenshots, 'queue-tablet.png') });
+  await tablet.close();
+
+  step = 'no script errors';
+  check(consoleErrors.length === 0, `console errors: ${consoleErrors.join(' | ')}`);
+  console.log('browser tests: all steps passed');
+} catch (e) {
+  console.error(`FAILED at step "${step}": ${e && e.stack ? e.stack : e}`);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
