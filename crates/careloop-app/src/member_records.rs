@@ -52,12 +52,7 @@ impl<S: Store> App<S> {
             )
             .await?;
         let ecm_enrollments = self
-            .records_about::<EcmAggregate>(
-                actor,
-                Action::ReadEcmEnrollment,
-                member_id,
-                now,
-            )
+            .records_about::<EcmAggregate>(actor, Action::ReadEcmEnrollment, member_id, now)
             .await?;
         Ok(MemberRecords {
             member,

@@ -41,9 +41,9 @@ pub(crate) fn app_error_page(nav: Option<Nav>, e: &AppError) -> Response {
                 "The database is unavailable; please try again shortly.".to_owned(),
             )
         }
-        AppError::Invalid { .. } | AppError::Conflict { .. } | AppError::IdempotencyMismatch { .. } => {
-            ("Request refused", e.to_string())
-        }
+        AppError::Invalid { .. }
+        | AppError::Conflict { .. }
+        | AppError::IdempotencyMismatch { .. } => ("Request refused", e.to_string()),
     };
     render(
         status_of(e),

@@ -141,7 +141,10 @@ pub(crate) fn eligibility(d: &Determination) -> EligibilityView {
                 "Eligible for ECM on {}: meets {} Population(s) of Focus ({}) and no exclusion applies.",
                 d.as_of,
                 met.len(),
-                met.iter().map(|p| p.code.as_str()).collect::<Vec<_>>().join(", ")
+                met.iter()
+                    .map(|p| p.code.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             "met",
         ),
@@ -229,14 +232,18 @@ pub(crate) fn clock_lines(explanation: &Value) -> Vec<String> {
         lines.extend(rule_line("The federal rule (CMS-0057-F)", rule));
     }
     match text(explanation, &["winner"]).as_deref() {
-        Some("federal") => lines.push("The federal rule is earlier, so it sets the due time.".to_owned()),
+        Some("federal") => {
+            lines.push("The federal rule is earlier, so it sets the due time.".to_owned())
+        }
         Some("state") if explanation.get("federal_rule").is_some() => {
             lines.push("The state or plan rule is earlier, so it sets the due time.".to_owned())
         }
         Some("equal") => lines.push("Both rules give the same due time.".to_owned()),
         _ => {}
     }
-    if let Some(days) = explanation.get("holidays_skipped").and_then(Value::as_array)
+    if let Some(days) = explanation
+        .get("holidays_skipped")
+        .and_then(Value::as_array)
         && !days.is_empty()
     {
         let names: Vec<String> = days
@@ -249,7 +256,10 @@ pub(crate) fn clock_lines(explanation: &Value) -> Vec<String> {
                 )
             })
             .collect();
-        lines.push(format!("Holidays not counted as working days: {}.", names.join(", ")));
+        lines.push(format!(
+            "Holidays not counted as working days: {}.",
+            names.join(", ")
+        ));
     }
     if let Some(n) = explanation.get("weekends_skipped").and_then(Value::as_u64)
         && n > 0
@@ -276,6 +286,7 @@ pub(crate) fn clock_lines(explanation: &Value) -> Vec<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
@@ -299,7 +310,11 @@ mod tests {
             "The statewide rule: 5 working days, due 2026-12-08T23:59:59-08:00. Source: CALAIM.md §4.1 [40]"
         );
         assert!(lines[1].ends_with("(UNCONFIRMED)"), "{lines:?}");
-        assert!(lines.iter().any(|l| l.contains("Christmas Day (2026-12-25)")));
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("Christmas Day (2026-12-25)"))
+        );
         assert!(lines.iter().any(|l| l.starts_with("2 weekend day(s)")));
         assert!(lines.iter().any(|l| l == "a note"));
         assert_eq!(lines.last().unwrap(), "Policy version 2026.1.");

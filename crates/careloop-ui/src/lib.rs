@@ -118,10 +118,7 @@ pub fn router_with(state: UiState) -> Router {
             "/ui/authorizations/{id}",
             get(pages::decision::decision_page),
         )
-        .route(
-            "/ui/authorizations/{id}/pend",
-            post(pages::decision::pend),
-        )
+        .route("/ui/authorizations/{id}/pend", post(pages::decision::pend))
         .route(
             "/ui/authorizations/{id}/extend",
             post(pages::decision::extend),

@@ -67,6 +67,7 @@ impl LoginLimiter {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
@@ -83,7 +84,10 @@ mod tests {
         assert!(limiter.blocked("NURSE", t));
         assert!(!limiter.blocked("someone-else", t));
         let after = t0.checked_add(SignedDuration::from_secs(61)).unwrap();
-        assert!(!limiter.blocked("nurse", after), "the oldest failure left the window");
+        assert!(
+            !limiter.blocked("nurse", after),
+            "the oldest failure left the window"
+        );
     }
 
     #[test]

@@ -109,6 +109,7 @@ impl Sessions {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use careloop_app::{OrgKind, Role};

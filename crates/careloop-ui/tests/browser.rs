@@ -15,11 +15,18 @@ use careloop_app::Role;
 
 fn missing_tools(browser_dir: &Path) -> Vec<String> {
     let mut missing = Vec::new();
-    let chromium = std::env::var("CARELOOP_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let chromium =
+        std::env::var("CARELOOP_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     if !Path::new(&chromium).exists() {
-        missing.push(format!("{chromium} (apt-get install -y chromium chromium-driver)"));
+        missing.push(format!(
+            "{chromium} (apt-get install -y chromium chromium-driver)"
+        ));
     }
-    if std::process::Command::new("node").arg("--version").output().is_err() {
+    if std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
         missing.push("node".into());
     }
     if !browser_dir.join("node_modules/playwright-core").exists() {
@@ -53,11 +60,31 @@ async fn staff_ui_in_headless_chromium() {
     let plan_nav = ["Home", "Authorization queue", "Members"];
     let provider_nav = ["Home", "Our authorization requests", "My members"];
     let roles = [
-        (Role::PlanUmReviewer, "plan-um-reviewer", "UM reviewer", &plan_nav[..]),
-        (Role::PlanCareCoordinator, "plan-care-coordinator", "Care coordinator", &plan_nav[..]),
+        (
+            Role::PlanUmReviewer,
+            "plan-um-reviewer",
+            "UM reviewer",
+            &plan_nav[..],
+        ),
+        (
+            Role::PlanCareCoordinator,
+            "plan-care-coordinator",
+            "Care coordinator",
+            &plan_nav[..],
+        ),
         (Role::PlanAdmin, "plan-admin", "Plan admin", &plan_nav[..]),
-        (Role::ProviderCareManager, "provider-care-manager", "Care manager", &provider_nav[..]),
-        (Role::ProviderAdmin, "provider-admin", "Provider admin", &provider_nav[..]),
+        (
+            Role::ProviderCareManager,
+            "provider-care-manager",
+            "Care manager",
+            &provider_nav[..],
+        ),
+        (
+            Role::ProviderAdmin,
+            "provider-admin",
+            "Provider admin",
+            &provider_nav[..],
+        ),
         (Role::Referrer, "referrer", "Referrer", &["Home"][..]),
     ];
     let logins: Vec<serde_json::Value> = roles
@@ -87,7 +114,8 @@ async fn staff_ui_in_headless_chromium() {
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let routes = careloop_web::router(demo.state.clone()).merge(careloop_ui::router(demo.state.clone()));
+    let routes =
+        careloop_web::router(demo.state.clone()).merge(careloop_ui::router(demo.state.clone()));
     let server = tokio::spawn(async move { axum::serve(listener, routes).await });
 
     let out = tokio::process::Command::new("node")
@@ -108,5 +136,8 @@ async fn staff_ui_in_headless_chromium() {
         "browser tests failed ({}):\n{stdout}\n{stderr}",
         out.status
     );
-    assert!(stdout.contains("browser tests: all steps passed"), "{stdout}");
+    assert!(
+        stdout.contains("browser tests: all steps passed"),
+        "{stdout}"
+    );
 }

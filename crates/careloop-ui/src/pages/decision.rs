@@ -22,7 +22,9 @@ use serde::Deserialize;
 use crate::UiState;
 use crate::error::{app_error_page, csrf_page, status_of};
 use crate::explain::{EligibilityView, clock_lines, eligibility};
-use crate::format::{local, queue_status, service_label, status_words, time_left, urgency_label, zone};
+use crate::format::{
+    local, queue_status, service_label, status_words, time_left, urgency_label, zone,
+};
 use crate::pages::given;
 use crate::session::random_token;
 use crate::web::{Area, Authed, Nav, render};
@@ -116,13 +118,19 @@ fn decision_lines(record: &AuthorizationRecord, tz: &jiff::tz::TimeZone) -> Vec<
         lines.push(format!("Reason: {r}"));
     }
     if let Some(p) = &d.period {
-        lines.push(format!("Authorized from {} through {}.", p.start, p.through));
+        lines.push(format!(
+            "Authorized from {} through {}.",
+            p.start, p.through
+        ));
     }
     if let Some(u) = d.units {
         lines.push(format!("Units: {u}."));
     }
     if let Some(l) = &d.limit_check {
-        lines.push(format!("Community Supports limit check: {} — {}", l.outcome, l.message));
+        lines.push(format!(
+            "Community Supports limit check: {} — {}",
+            l.outcome, l.message
+        ));
         for r in &l.rules {
             lines.push(format!("{}: {} ({})", r.rule, r.message, r.citation.source));
         }
@@ -173,12 +181,20 @@ fn notice_text(page: &DecisionPage, f: &FormValues, today: Date) -> String {
         service = page.service,
         id = page.id,
         received = page.received,
-        plan = if page.plan.is_empty() { "your health plan" } else { &page.plan },
+        plan = if page.plan.is_empty() {
+            "your health plan"
+        } else {
+            &page.plan
+        },
     )
 }
 
 fn or_blank(s: &str) -> &str {
-    if s.trim().is_empty() { "[date]" } else { s.trim() }
+    if s.trim().is_empty() {
+        "[date]"
+    } else {
+        s.trim()
+    }
 }
 
 fn key() -> String {
@@ -197,7 +213,10 @@ async fn build(
     let record = app.get_authorization(actor, id, now).await?;
     let tz = zone(&app.pack().clocks.time_zone.value);
     let s = &record.state;
-    let (member, eligibility_view, determined_at) = match app.get_member(actor, &record.member_id, now).await {
+    let (member, eligibility_view, determined_at) = match app
+        .get_member(actor, &record.member_id, now)
+        .await
+    {
         Ok(m) => {
             let d = &m.state.demographics;
             let name = [d.given_name.clone(), d.family_name.clone()]
@@ -206,14 +225,26 @@ async fn build(
                 .collect::<Vec<_>>()
                 .join(" ");
             let summary = MemberSummary {
-                name: if name.is_empty() { "(no name on file)".to_owned() } else { name },
+                name: if name.is_empty() {
+                    "(no name on file)".to_owned()
+                } else {
+                    name
+                },
                 cin: m.state.cin.clone().unwrap_or_default(),
-                birth_date: m.state.facts.birth_date.map(|b| b.to_string()).unwrap_or_default(),
+                birth_date: m
+                    .state
+                    .facts
+                    .birth_date
+                    .map(|b| b.to_string())
+                    .unwrap_or_default(),
                 plan: m.state.plan.clone().unwrap_or_default(),
                 county: m.state.county.clone().unwrap_or_default(),
             };
             let (view, at) = match &m.state.determination {
-                Some(sd) => (Some(eligibility(&sd.determination)), local(sd.computed_at, &tz)),
+                Some(sd) => (
+                    Some(eligibility(&sd.determination)),
+                    local(sd.computed_at, &tz),
+                ),
                 None => (None, String::new()),
             };
             (Some(summary), view, at)
@@ -223,7 +254,10 @@ async fn build(
         Err(e) => return Err(e),
     };
     let entry = classify_authorization(s, now, &app.pack().workflow);
-    let (class, badge) = entry.as_ref().map(|e| queue_status(e.status)).unwrap_or(("", ""));
+    let (class, badge) = entry
+        .as_ref()
+        .map(|e| queue_status(e.status))
+        .unwrap_or(("", ""));
     let due = s.due.as_ref();
     let requested = {
         let r = &s.requested;
@@ -237,7 +271,11 @@ async fn build(
         if let Some(u) = r.units {
             parts.push(format!("{u} units"));
         }
-        if parts.is_empty() { "not stated".to_owned() } else { parts.join(", ") }
+        if parts.is_empty() {
+            "not stated".to_owned()
+        } else {
+            parts.join(", ")
+        }
     };
     let notices = s
         .notices
@@ -245,7 +283,12 @@ async fn build(
         .map(|n| {
             format!(
                 "{} to {} by {} on {}",
-                status_words(&serde_json::to_value(n.purpose).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()),
+                status_words(
+                    &serde_json::to_value(n.purpose)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default()
+                ),
                 n.recipient.as_str(),
                 n.channel.as_str(),
                 local(n.sent_at, &tz)
@@ -269,7 +312,10 @@ async fn build(
         county: record.county.clone().unwrap_or_default(),
         due: due.map(|d| local(d.due, &tz)).unwrap_or_default(),
         due_rfc3339: due.map(|d| d.due.to_string()).unwrap_or_default(),
-        left: entry.as_ref().map(|e| time_left(e.minutes_left)).unwrap_or_default(),
+        left: entry
+            .as_ref()
+            .map(|e| time_left(e.minutes_left))
+            .unwrap_or_default(),
         class,
         badge,
         due_rule: due.map(|d| d.rule.clone()).unwrap_or_default(),
@@ -329,7 +375,10 @@ async fn refused(
         }
         other => format!("Not recorded: {other}."),
     };
-    if matches!(e, AppError::NotFound { .. } | AppError::Forbidden { .. } | AppError::Store(_)) {
+    if matches!(
+        e,
+        AppError::NotFound { .. } | AppError::Forbidden { .. } | AppError::Store(_)
+    ) {
         return app_error_page(Some(Nav::new(&authed.0, Area::Queue)), &e);
     }
     match build(state, authed, id, now).await {
@@ -337,7 +386,12 @@ async fn refused(
             page.error = Some(message);
             page.form = form;
             if preview {
-                page.preview = Some(notice_text(&page, &page.form, now.to_zoned(zone(&state.web.app.pack().clocks.time_zone.value)).date()));
+                page.preview = Some(notice_text(
+                    &page,
+                    &page.form,
+                    now.to_zoned(zone(&state.web.app.pack().clocks.time_zone.value))
+                        .date(),
+                ));
             }
             render(status, &page)
         }
@@ -555,7 +609,9 @@ pub(crate) async fn decide(
     if f.intent == "preview" {
         return match build(&state, &authed, &id, now).await {
             Ok(mut page) => {
-                let today = now.to_zoned(zone(&state.web.app.pack().clocks.time_zone.value)).date();
+                let today = now
+                    .to_zoned(zone(&state.web.app.pack().clocks.time_zone.value))
+                    .date();
                 page.preview = Some(notice_text(&page, &values, today));
                 page.form = values;
                 render(StatusCode::OK, &page)
@@ -573,7 +629,9 @@ pub(crate) async fn decide(
             Ok(p) => p,
             Err(e) => return app_error_page(Some(Nav::new(&authed.0, Area::Queue)), &e),
         };
-        let today = now.to_zoned(zone(&state.web.app.pack().clocks.time_zone.value)).date();
+        let today = now
+            .to_zoned(zone(&state.web.app.pack().clocks.time_zone.value))
+            .date();
         Some(Notice {
             recipient: Recipient::Member,
             purpose: NoticePurpose::NoticeOfAction,

@@ -6,8 +6,8 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
-use axum::http::header::{HeaderMap, SET_COOKIE};
 use axum::http::StatusCode;
+use axum::http::header::{HeaderMap, SET_COOKIE};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use careloop_app::AppError;
 use serde::Deserialize;
@@ -37,7 +37,12 @@ pub(crate) struct LoginForm {
 }
 
 /// The form with a fresh log-in CSRF token (also set as a 10-minute cookie).
-fn form_page(state: &UiState, status: StatusCode, username: &str, error: Option<String>) -> Response {
+fn form_page(
+    state: &UiState,
+    status: StatusCode,
+    username: &str,
+    error: Option<String>,
+) -> Response {
     let Ok(csrf) = random_token() else {
         return plain_page(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -104,8 +109,14 @@ pub(crate) async fn log_in(
             (
                 // Two Set-Cookie headers: AppendHeaders keeps both.
                 AppendHeaders([
-                    (SET_COOKIE, set_cookie(&state, COOKIE, &session.id, Some(ttl))),
-                    (SET_COOKIE, set_cookie(&state, LOGIN_CSRF_COOKIE, "", Some(0))),
+                    (
+                        SET_COOKIE,
+                        set_cookie(&state, COOKIE, &session.id, Some(ttl)),
+                    ),
+                    (
+                        SET_COOKIE,
+                        set_cookie(&state, LOGIN_CSRF_COOKIE, "", Some(0)),
+                    ),
                 ]),
                 Redirect::to("/ui/"),
             )

@@ -46,7 +46,11 @@ fn full_name(d: &careloop_domain::workflow::member::Demographics) -> String {
         .flatten()
         .collect::<Vec<_>>()
         .join(" ");
-    if name.is_empty() { "(no name on file)".to_owned() } else { name }
+    if name.is_empty() {
+        "(no name on file)".to_owned()
+    } else {
+        name
+    }
 }
 
 fn ecm_words(e: Option<bool>) -> &'static str {
@@ -67,7 +71,12 @@ pub(crate) async fn members(
         limit: PAGE,
         after: given(&p.after),
     };
-    match state.web.app.list_members(authed.actor(), query, state.now()).await {
+    match state
+        .web
+        .app
+        .list_members(authed.actor(), query, state.now())
+        .await
+    {
         Ok(page) => {
             let rows = page
                 .items
@@ -158,7 +167,10 @@ pub(crate) async fn member_page(
     let m = &records.member;
     let d = &m.state.demographics;
     let (eligibility_view, determined_at) = match &m.state.determination {
-        Some(sd) => (Some(eligibility(&sd.determination)), local(sd.computed_at, &tz)),
+        Some(sd) => (
+            Some(eligibility(&sd.determination)),
+            local(sd.computed_at, &tz),
+        ),
         None => (None, String::new()),
     };
     let authorizations = records
@@ -169,8 +181,17 @@ pub(crate) async fn member_page(
             service: service_label(a.state.service),
             urgency: urgency_label(a.state.kind),
             status: status_words(&a.status),
-            received: a.state.received_at.map(|t| local(t, &tz)).unwrap_or_default(),
-            due: a.state.due.as_ref().map(|d| local(d.due, &tz)).unwrap_or_default(),
+            received: a
+                .state
+                .received_at
+                .map(|t| local(t, &tz))
+                .unwrap_or_default(),
+            due: a
+                .state
+                .due
+                .as_ref()
+                .map(|d| local(d.due, &tz))
+                .unwrap_or_default(),
             outcome: a
                 .state
                 .decision
@@ -203,17 +224,29 @@ pub(crate) async fn member_page(
                 outreach: s
                     .outreach
                     .iter()
-                    .map(|o| serde_json::to_value(o).map(|v| outreach_words(&v)).unwrap_or_default())
+                    .map(|o| {
+                        serde_json::to_value(o)
+                            .map(|v| outreach_words(&v))
+                            .unwrap_or_default()
+                    })
                     .collect(),
                 goals: s
                     .goals
                     .iter()
-                    .map(|g| serde_json::to_value(g).map(|v| goal_words(&v)).unwrap_or_default())
+                    .map(|g| {
+                        serde_json::to_value(g)
+                            .map(|v| goal_words(&v))
+                            .unwrap_or_default()
+                    })
                     .collect(),
                 activities: s
                     .activities
                     .iter()
-                    .map(|a| serde_json::to_value(a).map(|v| activity_words(&v)).unwrap_or_default())
+                    .map(|a| {
+                        serde_json::to_value(a)
+                            .map(|v| activity_words(&v))
+                            .unwrap_or_default()
+                    })
                     .collect(),
                 care_team: s
                     .care_team
@@ -238,7 +271,9 @@ pub(crate) async fn member_page(
                 e.county.clone().unwrap_or_default(),
                 "",
                 e.start,
-                e.end.map(|x| format!(" through {x}")).unwrap_or_else(|| " (open)".to_owned())
+                e.end
+                    .map(|x| format!(" through {x}"))
+                    .unwrap_or_else(|| " (open)".to_owned())
             )
         })
         .collect();
@@ -249,7 +284,12 @@ pub(crate) async fn member_page(
             id: m.id.clone(),
             name: full_name(d),
             cin: m.state.cin.clone().unwrap_or_default(),
-            birth_date: m.state.facts.birth_date.map(|b| b.to_string()).unwrap_or_default(),
+            birth_date: m
+                .state
+                .facts
+                .birth_date
+                .map(|b| b.to_string())
+                .unwrap_or_default(),
             sex: d.sex.clone().unwrap_or_default(),
             language: d.preferred_language.clone().unwrap_or_default(),
             phone: d.phone.clone().unwrap_or_default(),

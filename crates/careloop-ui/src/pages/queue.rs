@@ -92,7 +92,8 @@ fn keep(item: &AuthorizationQueueItem, f: &Filters) -> bool {
     let state = &item.record.state;
     let service_ok = given(&f.service)
         .is_none_or(|s| state.service.map(service_key).as_deref() == Some(s.as_str()));
-    let urgency_ok = given(&f.urgency).is_none_or(|u| state.kind.map(ClockKind::as_str) == Some(u.as_str()));
+    let urgency_ok =
+        given(&f.urgency).is_none_or(|u| state.kind.map(ClockKind::as_str) == Some(u.as_str()));
     let status_ok = given(&f.status).is_none_or(|s| item.record.status == s);
     service_ok && urgency_ok && status_ok
 }

@@ -82,7 +82,12 @@ impl Demo {
         use careloop_app::authorization::AuthorizationQueueQuery;
         use careloop_domain::workflow::queue::QueueStatus;
         let mut best: Option<(usize, String)> = None;
-        for login in self.summary.logins.iter().filter(|l| l.role == Role::PlanUmReviewer) {
+        for login in self
+            .summary
+            .logins
+            .iter()
+            .filter(|l| l.role == Role::PlanUmReviewer)
+        {
             let actor = self.actor(&login.username).await;
             let page = self
                 .app()
@@ -99,7 +104,11 @@ impl Demo {
                 )
                 .await
                 .unwrap();
-            let received = page.items.iter().filter(|i| i.record.status == "received").count();
+            let received = page
+                .items
+                .iter()
+                .filter(|i| i.record.status == "received")
+                .count();
             let flagged = page
                 .items
                 .iter()
@@ -118,7 +127,14 @@ impl Demo {
         let p = self.actor(provider).await;
         let own = self
             .app()
-            .list_members(&p, MemberListQuery { limit: 1, after: None }, self.now)
+            .list_members(
+                &p,
+                MemberListQuery {
+                    limit: 1,
+                    after: None,
+                },
+                self.now,
+            )
             .await
             .unwrap()
             .items
@@ -126,14 +142,24 @@ impl Demo {
             .expect("the provider sees a member")
             .id
             .clone();
-        let plan = self.actor(&self.user(Role::PlanCareCoordinator, None)).await;
+        let plan = self
+            .actor(&self.user(Role::PlanCareCoordinator, None))
+            .await;
         let all = self
             .app()
-            .list_members(&plan, MemberListQuery { limit: 1000, after: None }, self.now)
+            .list_members(
+                &plan,
+                MemberListQuery {
+                    limit: 1000,
+                    after: None,
+                },
+                self.now,
+            )
             .await
             .unwrap();
         for m in all.items {
-            if let Err(AppError::NotFound { .. }) = self.app().get_member(&p, &m.id, self.now).await {
+            if let Err(AppError::NotFound { .. }) = self.app().get_member(&p, &m.id, self.now).await
+            {
                 return (own, m.id);
             }
         }
