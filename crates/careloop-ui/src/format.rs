@@ -12,6 +12,16 @@ pub(crate) fn zone(name: &str) -> TimeZone {
     TimeZone::get(name).unwrap_or(TimeZone::UTC)
 }
 
+/// A plan's name from the policy pack ("hpsm" → "Health Plan of San Mateo"), or the id.
+pub(crate) fn plan_name(pack: &careloop_domain::PolicyPack, id: Option<&str>) -> String {
+    match id {
+        Some(id) => pack
+            .plan(id)
+            .map_or_else(|| id.to_owned(), |p| p.name.clone()),
+        None => String::new(),
+    }
+}
+
 /// "Tue Dec 1 2026, 14:05 PST".
 pub(crate) fn local(ts: Timestamp, tz: &TimeZone) -> String {
     ts.to_zoned(tz.clone())

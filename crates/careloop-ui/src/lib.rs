@@ -32,7 +32,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::http::StatusCode;
-use axum::middleware::map_response;
+use axum::middleware::{from_fn, map_response};
 use axum::routing::{get, post};
 use careloop_web::AppState;
 use tower::ServiceBuilder;
@@ -129,10 +129,16 @@ pub fn router_with(state: UiState) -> Router {
         )
         .route("/ui/members", get(pages::members::members))
         .route("/ui/members/{id}", get(pages::members::member_page))
+        .route(
+            "/ui/ecm-enrollments/{id}/outreach",
+            post(pages::ecm::record_outreach),
+        )
+        .route("/ui/audit", get(pages::audit::audit_log))
         .route("/ui/assets/{name}", get(assets::asset))
         .route("/ui/{*rest}", get(web::unknown_page))
         .layer(
             ServiceBuilder::new()
+                .layer(from_fn(web::log_request))
                 .layer(TimeoutLayer::with_status_code(
                     StatusCode::SERVICE_UNAVAILABLE,
                     careloop_web::REQUEST_TIMEOUT,

@@ -86,6 +86,7 @@ pub(crate) enum Area {
     Home,
     Queue,
     Members,
+    Audit,
 }
 
 pub(crate) fn role_label(role: Role) -> &'static str {
@@ -126,6 +127,13 @@ impl Nav {
                 href: "/ui/members",
                 label: if provider { "My members" } else { "Members" },
                 current: area == Area::Members,
+            });
+        }
+        if permits(actor, Action::ReadAuditLog) {
+            links.push(NavLink {
+                href: "/ui/audit",
+                label: "Audit log",
+                current: area == Area::Audit,
             });
         }
         Nav {
@@ -205,4 +213,41 @@ pub(crate) async fn security_headers(mut res: Response) -> Response {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res
+}
+
+/// Percent-encodes an id for a URL path segment or query value (ids are server-made, but a
+/// redirect must never be steered elsewhere by one).
+pub(crate) fn path_segment(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// One log line per UI request: method, route template (never the path, which may hold ids),
+/// status and duration. No member data.
+pub(crate) async fn log_request(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let method = request.method().clone();
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    tracing::info!(
+        target: "careloop_ui",
+        method = %method,
+        route = %route,
+        status = response.status().as_u16(),
+        ms = started.elapsed().as_secs_f64() * 1000.0,
+        "ui request"
+    );
+    response
 }

@@ -55,9 +55,17 @@ async fn staff_ui_in_headless_chromium() {
 
     let demo = common::demo(60, false).await;
     let reviewer = demo.busiest_reviewer().await;
-    let provider = demo.user(Role::ProviderCareManager, Some("org-ecm-01"));
-    let (own_member, foreign_member) = demo.provider_members(&provider).await;
+    let (provider, own_member) = demo.provider_with_enrollment().await;
+    let foreign_member = demo.foreign_member(&provider).await;
+    let member_plan = demo
+        .app()
+        .get_member(&demo.actor(&provider).await, &own_member, demo.now)
+        .await
+        .unwrap()
+        .owners
+        .owner_org_id;
     let plan_nav = ["Home", "Authorization queue", "Members"];
+    let admin_nav = ["Home", "Authorization queue", "Members", "Audit log"];
     let provider_nav = ["Home", "Our authorization requests", "My members"];
     let roles = [
         (
@@ -72,7 +80,7 @@ async fn staff_ui_in_headless_chromium() {
             "Care coordinator",
             &plan_nav[..],
         ),
-        (Role::PlanAdmin, "plan-admin", "Plan admin", &plan_nav[..]),
+        (Role::PlanAdmin, "plan-admin", "Plan admin", &admin_nav[..]),
         (
             Role::ProviderCareManager,
             "provider-care-manager",
@@ -104,6 +112,7 @@ async fn staff_ui_in_headless_chromium() {
         "logins": logins,
         "reviewer": reviewer,
         "provider": provider,
+        "plan_admin": demo.user(Role::PlanAdmin, Some(&member_plan)),
         "own_member": own_member,
         "foreign_member": foreign_member,
         "screenshots": screenshots,

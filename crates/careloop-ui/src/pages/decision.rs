@@ -23,7 +23,7 @@ use crate::UiState;
 use crate::error::{app_error_page, csrf_page, status_of};
 use crate::explain::{EligibilityView, clock_lines, eligibility};
 use crate::format::{
-    local, queue_status, service_label, status_words, time_left, urgency_label, zone,
+    local, plan_name, queue_status, service_label, status_words, time_left, urgency_label, zone,
 };
 use crate::pages::given;
 use crate::session::random_token;
@@ -237,7 +237,7 @@ async fn build(
                     .birth_date
                     .map(|b| b.to_string())
                     .unwrap_or_default(),
-                plan: m.state.plan.clone().unwrap_or_default(),
+                plan: plan_name(app.pack(), m.state.plan.as_deref()),
                 county: m.state.county.clone().unwrap_or_default(),
             };
             let (view, at) = match &m.state.determination {
@@ -308,7 +308,7 @@ async fn build(
         urgency: urgency_label(s.kind),
         received: s.received_at.map(|t| local(t, &tz)).unwrap_or_default(),
         requested,
-        plan: record.plan_id.clone().unwrap_or_default(),
+        plan: plan_name(app.pack(), record.plan_id.as_deref()),
         county: record.county.clone().unwrap_or_default(),
         due: due.map(|d| local(d.due, &tz)).unwrap_or_default(),
         due_rfc3339: due.map(|d| d.due.to_string()).unwrap_or_default(),

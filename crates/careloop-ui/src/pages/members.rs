@@ -6,14 +6,17 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use careloop_app::Action;
+use careloop_app::access::permits;
 use careloop_app::member::MemberListQuery;
 use serde::Deserialize;
 
 use crate::UiState;
 use crate::error::app_error_page;
 use crate::explain::{EligibilityView, eligibility};
-use crate::format::{local, service_label, status_words, urgency_label, zone};
+use crate::format::{local, plan_name, service_label, status_words, urgency_label, zone};
 use crate::pages::given;
+use crate::session::random_token;
 use crate::web::{Area, Authed, Nav, render};
 
 const PAGE: u32 = 50;
@@ -119,6 +122,11 @@ pub(crate) struct AuthRow {
 
 pub(crate) struct EcmView {
     pub id: String,
+    pub version: i64,
+    /// The user's role may log outreach and the enrollment is not discontinued; the app still
+    /// checks that the user's organization is the enrollment's provider.
+    pub can_outreach: bool,
+    pub idem: String,
     pub status: String,
     pub provider: String,
     pub lead_care_manager: String,
@@ -134,6 +142,9 @@ pub(crate) struct EcmView {
 #[template(path = "member.html")]
 pub(crate) struct MemberPage {
     pub nav: Option<Nav>,
+    pub csrf: String,
+    pub today: String,
+    pub done: Option<&'static str>,
     pub id: String,
     pub name: String,
     pub cin: String,
@@ -152,10 +163,17 @@ pub(crate) struct MemberPage {
     pub ecm: Vec<EcmView>,
 }
 
+#[derive(Deserialize)]
+pub(crate) struct MemberParams {
+    #[serde(default)]
+    done: Option<String>,
+}
+
 pub(crate) async fn member_page(
     State(state): State<UiState>,
     authed: Authed,
     Path(id): Path<String>,
+    Query(params): Query<MemberParams>,
 ) -> Response {
     let nav = Nav::new(&authed.0, Area::Members);
     let app = &state.web.app;
@@ -213,6 +231,10 @@ pub(crate) async fn member_page(
             let s = &e.state;
             EcmView {
                 id: e.id.clone(),
+                version: e.version,
+                can_outreach: e.status != "discontinued"
+                    && permits(authed.actor(), Action::RecordEcmOutreachAttempt),
+                idem: random_token().unwrap_or_default(),
                 status: status_words(&e.status),
                 provider: s.provider_id.clone(),
                 lead_care_manager: s.lead_care_manager.clone().unwrap_or_default(),
@@ -281,6 +303,10 @@ pub(crate) async fn member_page(
         StatusCode::OK,
         &MemberPage {
             nav: Some(nav),
+            csrf: authed.0.csrf.clone(),
+            today: state.now().to_zoned(tz.clone()).date().to_string(),
+            done: (params.done.as_deref() == Some("outreach"))
+                .then_some("Outreach attempt recorded."),
             id: m.id.clone(),
             name: full_name(d),
             cin: m.state.cin.clone().unwrap_or_default(),
@@ -294,7 +320,7 @@ pub(crate) async fn member_page(
             language: d.preferred_language.clone().unwrap_or_default(),
             phone: d.phone.clone().unwrap_or_default(),
             address: d.address_lines.join(", "),
-            plan: m.plan_id.clone().unwrap_or_default(),
+            plan: plan_name(app.pack(), m.plan_id.as_deref()),
             county: m.county.clone().unwrap_or_default(),
             status: m.state.status.label().to_owned(),
             enrollments,

@@ -1,7 +1,9 @@
 //! The pages: each handler takes the signed-in user, calls `careloop_app::App` use cases with
 //! the user's actor and `now` from the shared clock, and renders a template.
 
+pub(crate) mod audit;
 pub(crate) mod decision;
+pub(crate) mod ecm;
 pub(crate) mod home;
 pub(crate) mod login;
 pub(crate) mod members;

@@ -164,11 +164,37 @@ try {
   check((await page.locator('h1').textContent()).includes(config.own_member), 'the member page names the member');
   await shot(page, 'member');
 
+  step = 'provider: log an outreach attempt';
+  const before = await page.locator('ul.outreach li').count();
+  const form = page.locator('form.outreach-form').first();
+  await form.getByLabel('Channel').selectOption('phone');
+  await form.getByLabel('In person or telephonic').selectOption('telephonic');
+  await form.getByLabel('Staff').selectOption('non-clinical');
+  await form.getByLabel('The member was reached').check();
+  await form.getByRole('button', { name: 'Log outreach attempt' }).click();
+  await page.locator('#done').waitFor();
+  const after = await page.locator('ul.outreach li').count();
+  check(after === before + 1, `one more outreach attempt listed (${before} -> ${after})`);
+  const last = await page.locator('ul.outreach li').last().textContent();
+  check(/phone \(telephonic, non clinical staff\) — reached/.test(last), `the attempt as logged, got ${last}`);
+  await shot(page, 'member-outreach-logged');
+
   step = "provider: another provider's member is not found";
   res = await page.goto(`${base}/ui/members/${encodeURIComponent(config.foreign_member)}`);
   check(res.status() === 404, `another provider's member: 404, got ${res.status()}`);
   check((await page.locator('h1').textContent()).trim() === 'Not found', 'the not-found page');
   await shot(page, 'member-not-found');
+  await logOut(page);
+
+  step = 'plan admin: audit log shows the provider reading the member';
+  await logIn(page, config.plan_admin);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
+  await page.getByLabel('Member id').fill(config.own_member);
+  await page.getByRole('button', { name: 'Show' }).click();
+  await page.locator('#audit-table').waitFor();
+  const auditText = await page.locator('#audit-table').textContent();
+  check(auditText.includes(config.provider) && auditText.includes('record-outreach-attempt'), 'the provider\'s read and outreach are audited');
+  await shot(page, 'audit-log');
   await logOut(page);
 
   step = 'tablet width';

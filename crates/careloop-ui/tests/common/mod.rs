@@ -120,16 +120,56 @@ impl Demo {
         best.expect("a reviewer with open requests").1
     }
 
+    /// A provider care manager whose organization runs an ECM enrollment that is not
+    /// discontinued: (username, that enrollment's member).
+    pub async fn provider_with_enrollment(&self) -> (String, String) {
+        use careloop_app::member::MemberListQuery;
+        for login in self
+            .summary
+            .logins
+            .iter()
+            .filter(|l| l.role == Role::ProviderCareManager)
+        {
+            let p = self.actor(&login.username).await;
+            let members = self
+                .app()
+                .list_members(
+                    &p,
+                    MemberListQuery {
+                        limit: 1000,
+                        after: None,
+                    },
+                    self.now,
+                )
+                .await
+                .unwrap();
+            for m in members.items {
+                let records = self
+                    .app()
+                    .member_records(&p, &m.id, self.now)
+                    .await
+                    .unwrap();
+                if records
+                    .ecm_enrollments
+                    .iter()
+                    .any(|e| e.state.provider_id == p.org_id && e.status != "discontinued")
+                {
+                    return (login.username.clone(), m.id);
+                }
+            }
+        }
+        panic!("no provider runs an open ECM enrollment");
+    }
+
     /// (a member the provider user may see, a member it may not see).
     pub async fn provider_members(&self, provider: &str) -> (String, String) {
-        use careloop_app::AppError;
-        use careloop_app::member::MemberListQuery;
+        let foreign = self.foreign_member(provider).await;
         let p = self.actor(provider).await;
         let own = self
             .app()
             .list_members(
                 &p,
-                MemberListQuery {
+                careloop_app::member::MemberListQuery {
                     limit: 1,
                     after: None,
                 },
@@ -142,6 +182,14 @@ impl Demo {
             .expect("the provider sees a member")
             .id
             .clone();
+        (own, foreign)
+    }
+
+    /// A member the provider user may not see.
+    pub async fn foreign_member(&self, provider: &str) -> String {
+        use careloop_app::AppError;
+        use careloop_app::member::MemberListQuery;
+        let p = self.actor(provider).await;
         let plan = self
             .actor(&self.user(Role::PlanCareCoordinator, None))
             .await;
@@ -160,7 +208,7 @@ impl Demo {
         for m in all.items {
             if let Err(AppError::NotFound { .. }) = self.app().get_member(&p, &m.id, self.now).await
             {
-                return (own, m.id);
+                return m.id;
             }
         }
         panic!("every member is visible to {provider}");
