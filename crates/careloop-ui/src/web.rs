@@ -85,6 +85,7 @@ pub(crate) struct Nav {
 pub(crate) enum Area {
     Home,
     Queue,
+    Referrals,
     Members,
     Audit,
 }
@@ -120,6 +121,13 @@ impl Nav {
                     "Authorization queue"
                 },
                 current: area == Area::Queue,
+            });
+        }
+        if permits(actor, Action::ViewReferralQueue) {
+            links.push(NavLink {
+                href: "/ui/referrals",
+                label: "Referrals",
+                current: area == Area::Referrals,
             });
         }
         if permits(actor, Action::ListMembers) {

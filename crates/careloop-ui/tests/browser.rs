@@ -64,9 +64,20 @@ async fn staff_ui_in_headless_chromium() {
         .unwrap()
         .owners
         .owner_org_id;
-    let plan_nav = ["Home", "Authorization queue", "Members"];
-    let admin_nav = ["Home", "Authorization queue", "Members", "Audit log"];
-    let provider_nav = ["Home", "Our authorization requests", "My members"];
+    let plan_nav = ["Home", "Authorization queue", "Referrals", "Members"];
+    let admin_nav = [
+        "Home",
+        "Authorization queue",
+        "Referrals",
+        "Members",
+        "Audit log",
+    ];
+    let provider_nav = [
+        "Home",
+        "Our authorization requests",
+        "Referrals",
+        "My members",
+    ];
     let roles = [
         (
             Role::PlanUmReviewer,

@@ -8,6 +8,7 @@ pub(crate) mod home;
 pub(crate) mod login;
 pub(crate) mod members;
 pub(crate) mod queue;
+pub(crate) mod referrals;
 
 /// An empty form field is "not given".
 pub(crate) fn given(v: &Option<String>) -> Option<String> {

@@ -155,6 +155,15 @@ try {
   const outcome = await page.locator('#decision-outcome').textContent();
   check(outcome.includes(reason), 'the decision shows the reason');
   await shot(page, 'decision-denied');
+
+  step = 'UM reviewer: referrals by closed-loop status';
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Referrals' }).click();
+  await page.locator('#referral-summary').waitFor();
+  const referralRows = await page.locator('#referrals-table tbody tr').count();
+  check(referralRows >= 1, `open referrals listed, got ${referralRows}`);
+  await shot(page, 'referrals');
+  await Promise.all([page.waitForURL(/\/ui\/referrals\/.+/), page.locator('#referrals-table tbody tr td:first-child a').first().click()]);
+  check((await page.locator('#referral-status').textContent()).trim().length > 0, 'the referral page shows its status');
   await logOut(page);
 
   step = 'provider: own member record';
