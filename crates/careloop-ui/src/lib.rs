@@ -134,6 +134,7 @@ pub fn router_with(state: UiState) -> Router {
             post(pages::ecm::record_outreach),
         )
         .route("/ui/audit", get(pages::audit::audit_log))
+        .route("/ui/dashboard", get(pages::dashboard::dashboard))
         .route("/ui/referrals", get(pages::referrals::referrals))
         .route("/ui/referrals/{id}", get(pages::referrals::referral_page))
         .route("/ui/assets/{name}", get(assets::asset))

@@ -88,6 +88,7 @@ pub(crate) enum Area {
     Referrals,
     Members,
     Audit,
+    Dashboard,
 }
 
 pub(crate) fn role_label(role: Role) -> &'static str {
@@ -135,6 +136,13 @@ impl Nav {
                 href: "/ui/members",
                 label: if provider { "My members" } else { "Members" },
                 current: area == Area::Members,
+            });
+        }
+        if permits(actor, Action::ViewAuthorizationQueue) {
+            links.push(NavLink {
+                href: "/ui/dashboard",
+                label: "Dashboard",
+                current: area == Area::Dashboard,
             });
         }
         if permits(actor, Action::ReadAuditLog) {

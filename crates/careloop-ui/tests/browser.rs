@@ -64,12 +64,19 @@ async fn staff_ui_in_headless_chromium() {
         .unwrap()
         .owners
         .owner_org_id;
-    let plan_nav = ["Home", "Authorization queue", "Referrals", "Members"];
+    let plan_nav = [
+        "Home",
+        "Authorization queue",
+        "Referrals",
+        "Members",
+        "Dashboard",
+    ];
     let admin_nav = [
         "Home",
         "Authorization queue",
         "Referrals",
         "Members",
+        "Dashboard",
         "Audit log",
     ];
     let provider_nav = [
@@ -77,6 +84,7 @@ async fn staff_ui_in_headless_chromium() {
         "Our authorization requests",
         "Referrals",
         "My members",
+        "Dashboard",
     ];
     let roles = [
         (

@@ -2,6 +2,7 @@
 //! the user's actor and `now` from the shared clock, and renders a template.
 
 pub(crate) mod audit;
+pub(crate) mod dashboard;
 pub(crate) mod decision;
 pub(crate) mod ecm;
 pub(crate) mod home;

@@ -121,6 +121,15 @@ try {
   const statuses = await page.locator('#queue-table tbody tr td:nth-child(7)').allTextContents();
   check(statuses.length >= 1 && statuses.every((s) => s.trim() === 'received'), `only received requests, got ${statuses}`);
 
+  step = 'UM reviewer: dashboard before deciding';
+  async function decidedThisWeek() {
+    await page.goto(`${base}/ui/dashboard`);
+    const cells = await page.locator('#table-decisions tbody tr').last().locator('td').allTextContents();
+    return Number(cells[1]) + Number(cells[2]);
+  }
+  const decidedBefore = await decidedThisWeek();
+  await page.goto(`${base}/ui/authorizations?status=received`);
+
   step = 'UM reviewer: decision screen';
   await Promise.all([page.waitForURL(/\/ui\/authorizations\/[^?]+$/), page.locator('#queue-table a', { hasText: 'Open request' }).first().click()]);
   check((await page.locator('#clock-why li').count()) >= 1, 'the due time is explained');
@@ -155,6 +164,12 @@ try {
   const outcome = await page.locator('#decision-outcome').textContent();
   check(outcome.includes(reason), 'the decision shows the reason');
   await shot(page, 'decision-denied');
+
+  step = 'UM reviewer: the dashboard counts the decision';
+  const decidedAfter = await decidedThisWeek();
+  check(decidedAfter === decidedBefore + 1, `decisions this week ${decidedBefore} -> ${decidedAfter}`);
+  check((await page.locator('#chart-decisions rect').count()) >= 2, 'the chart is drawn');
+  await shot(page, 'dashboard');
 
   step = 'UM reviewer: referrals by closed-loop status';
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Referrals' }).click();
