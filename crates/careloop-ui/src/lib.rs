@@ -133,6 +133,18 @@ pub fn router_with(state: UiState) -> Router {
             "/ui/ecm-enrollments/{id}/outreach",
             post(pages::ecm::record_outreach),
         )
+        .route(
+            "/ui/ecm-enrollments/{id}/activity",
+            post(pages::ecm::record_activity),
+        )
+        .route(
+            "/ui/ecm-enrollments/{id}/goal",
+            post(pages::ecm::record_goal),
+        )
+        .route(
+            "/ui/ecm-enrollments/{id}/reauthorization-request",
+            post(pages::ecm::request_reauthorization),
+        )
         .route("/ui/audit", get(pages::audit::audit_log))
         .route("/ui/dashboard", get(pages::dashboard::dashboard))
         .route("/ui/referrals", get(pages::referrals::referrals))

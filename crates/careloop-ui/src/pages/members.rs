@@ -9,6 +9,7 @@ use axum::response::Response;
 use careloop_app::Action;
 use careloop_app::access::permits;
 use careloop_app::member::MemberListQuery;
+use careloop_domain::workflow::ecm::CoreService;
 use serde::Deserialize;
 
 use crate::UiState;
@@ -127,6 +128,16 @@ pub(crate) struct EcmView {
     /// checks that the user's organization is the enrollment's provider.
     pub can_outreach: bool,
     pub idem: String,
+    /// Provider work on the enrollment (activities, goals), as `can_outreach`.
+    pub can_work: bool,
+    /// The user may submit authorization requests and the member is enrolled.
+    pub can_request_reauthorization: bool,
+    pub idem_activity: String,
+    pub idem_goal: String,
+    pub idem_reauthorization: String,
+    pub goal_choices: Vec<(String, String)>,
+    /// The day after the current period's last day (the requested start).
+    pub next_period_start: String,
     pub status: String,
     pub provider: String,
     pub lead_care_manager: String,
@@ -144,6 +155,8 @@ pub(crate) struct MemberPage {
     pub nav: Option<Nav>,
     pub csrf: String,
     pub today: String,
+    /// The seven ECM core services: (kebab value, words).
+    pub core_services: Vec<(String, String)>,
     pub done: Option<&'static str>,
     pub id: String,
     pub name: String,
@@ -235,6 +248,23 @@ pub(crate) async fn member_page(
                 can_outreach: e.status != "discontinued"
                     && permits(authed.actor(), Action::RecordEcmOutreachAttempt),
                 idem: random_token().unwrap_or_default(),
+                can_work: e.status != "discontinued"
+                    && permits(authed.actor(), Action::RecordEcmCoreServiceActivity),
+                can_request_reauthorization: e.status == "enrolled"
+                    && permits(authed.actor(), Action::SubmitAuthorization),
+                idem_activity: random_token().unwrap_or_default(),
+                idem_goal: random_token().unwrap_or_default(),
+                idem_reauthorization: random_token().unwrap_or_default(),
+                goal_choices: s
+                    .goals
+                    .iter()
+                    .map(|g| (g.goal_id.clone(), g.description.clone()))
+                    .collect(),
+                next_period_start: s
+                    .reauthorization_due()
+                    .and_then(|d| d.tomorrow().ok())
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
                 status: status_words(&e.status),
                 provider: s.provider_id.clone(),
                 lead_care_manager: s.lead_care_manager.clone().unwrap_or_default(),
@@ -304,9 +334,26 @@ pub(crate) async fn member_page(
         &MemberPage {
             nav: Some(nav),
             csrf: authed.0.csrf.clone(),
+            core_services: CoreService::ALL
+                .iter()
+                .map(|c| {
+                    let v = serde_json::to_value(c)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default();
+                    (v.clone(), capitalize_words(&v))
+                })
+                .collect(),
             today: state.now().to_zoned(tz.clone()).date().to_string(),
-            done: (params.done.as_deref() == Some("outreach"))
-                .then_some("Outreach attempt recorded."),
+            done: match params.done.as_deref() {
+                Some("outreach") => Some("Outreach attempt recorded."),
+                Some("activity") => Some("Core-service activity recorded."),
+                Some("goal") => Some("Care plan goal recorded."),
+                Some("reauthorization") => Some(
+                    "Re-authorization request sent to the plan; it is listed under Authorizations.",
+                ),
+                _ => None,
+            },
             id: m.id.clone(),
             name: full_name(d),
             cin: m.state.cin.clone().unwrap_or_default(),
@@ -335,10 +382,15 @@ pub(crate) async fn member_page(
 /// A field of a stored sub-record as text (strings as is, other values as JSON).
 fn field(v: &serde_json::Value, name: &str) -> String {
     match v.get(name) {
-        Some(serde_json::Value::String(s)) => s.replace('-', " "),
+        Some(serde_json::Value::String(s)) => s.clone(),
         Some(serde_json::Value::Null) | None => String::new(),
         Some(other) => other.to_string(),
     }
+}
+
+/// A kebab-case value of a stored sub-record in words ("non-clinical" → "non clinical").
+fn words(v: &serde_json::Value, name: &str) -> String {
+    field(v, name).replace('-', " ")
 }
 
 fn outreach_words(v: &serde_json::Value) -> String {
@@ -350,18 +402,21 @@ fn outreach_words(v: &serde_json::Value) -> String {
     format!(
         "{}: {} ({}, {} staff) — {}",
         field(v, "date"),
-        field(v, "channel"),
-        field(v, "mode"),
-        field(v, "staff"),
+        words(v, "channel"),
+        words(v, "mode"),
+        words(v, "staff"),
         reached
     )
 }
 
 fn goal_words(v: &serde_json::Value) -> String {
     format!(
-        "{} — {} (revised {})",
+        "{}: {} — {} (revised {})",
+        v.get("goal_id")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default(),
         field(v, "description"),
-        field(v, "status"),
+        words(v, "status"),
         field(v, "revised_on")
     )
 }
@@ -370,7 +425,17 @@ fn activity_words(v: &serde_json::Value) -> String {
     format!(
         "{}: {} — {}",
         field(v, "date"),
-        field(v, "service"),
+        words(v, "service"),
         field(v, "description")
     )
+}
+
+/// "health-promotion" → "Health promotion".
+fn capitalize_words(kebab: &str) -> String {
+    let words = kebab.replace('-', " ");
+    let mut c = words.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
 }

@@ -200,8 +200,40 @@ try {
   const after = await page.locator('ul.outreach li').count();
   check(after === before + 1, `one more outreach attempt listed (${before} -> ${after})`);
   const last = await page.locator('ul.outreach li').last().textContent();
-  check(/phone \(telephonic, non clinical staff\) — reached/.test(last), `the attempt as logged, got ${last}`);
+  check(/^\d{4}-\d{2}-\d{2}: phone \(telephonic, non clinical staff\) — reached$/.test(last.trim()), `the attempt as logged, got ${last}`);
   await shot(page, 'member-outreach-logged');
+
+  step = 'provider: log a core-service activity';
+  const card = page.locator('.card').filter({ has: page.locator('form.activity-form') }).first();
+  const activitiesBefore = await card.locator('ul.activities li').count();
+  await card.getByText('Log a core-service activity').click();
+  await card.getByLabel('Core service').selectOption('health-promotion');
+  await card.getByLabel('What was done').fill('Reviewed the asthma action plan with the member by phone.');
+  await card.getByRole('button', { name: 'Log activity' }).click();
+  await page.locator('#done').waitFor();
+  const activitiesAfter = await page.locator('.card').filter({ has: page.locator('form.activity-form') }).first().locator('ul.activities li').count();
+  check(activitiesAfter === activitiesBefore + 1, `one more activity (${activitiesBefore} -> ${activitiesAfter})`);
+
+  step = 'provider: add a care plan goal';
+  const card2 = page.locator('.card').filter({ has: page.locator('form.goal-form') }).first();
+  const goalsBefore = await card2.locator('ul.goals li').count();
+  await card2.getByText('Add or revise a care plan goal').click();
+  await card2.getByLabel(/Goal, in the member/).fill('Keep every primary care appointment this quarter.');
+  await card2.getByRole('button', { name: 'Save goal' }).click();
+  await page.locator('#done').waitFor();
+  const goals = await page.locator('.card').filter({ has: page.locator('form.goal-form') }).first().locator('ul.goals li').allTextContents();
+  check(goals.length === goalsBefore + 1 && goals.some((g) => g.includes('Keep every primary care appointment')), `the new goal is listed: ${goals}`);
+
+  step = 'provider: request re-authorization';
+  const card3 = page.locator('.card').filter({ has: page.locator('form.reauth-form') }).first();
+  await card3.getByText('Request re-authorization').click();
+  await card3.getByRole('button', { name: 'Send the request to the plan' }).click();
+  await page.locator('#done').waitFor();
+  const authRows = await page.locator('#member-authorizations tbody tr').allTextContents();
+  check(authRows.some((r) => r.includes('ECM, re-authorization') && r.includes('received')), 'the re-authorization request is listed as received');
+  await page.locator('#h-ecm').scrollIntoViewIfNeeded();
+  await page.evaluate(() => document.getElementById('h-ecm').scrollIntoView({ block: 'start' }));
+  await shot(page, 'member-care-manager-work');
 
   step = "provider: another provider's member is not found";
   res = await page.goto(`${base}/ui/members/${encodeURIComponent(config.foreign_member)}`);

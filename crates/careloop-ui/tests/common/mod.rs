@@ -120,8 +120,8 @@ impl Demo {
         best.expect("a reviewer with open requests").1
     }
 
-    /// A provider care manager whose organization runs an ECM enrollment that is not
-    /// discontinued: (username, that enrollment's member).
+    /// A provider care manager whose organization runs an enrolled ECM enrollment:
+    /// (username, that enrollment's member).
     pub async fn provider_with_enrollment(&self) -> (String, String) {
         use careloop_app::member::MemberListQuery;
         for login in self
@@ -152,13 +152,13 @@ impl Demo {
                 if records
                     .ecm_enrollments
                     .iter()
-                    .any(|e| e.state.provider_id == p.org_id && e.status != "discontinued")
+                    .any(|e| e.state.provider_id == p.org_id && e.status == "enrolled")
                 {
                     return (login.username.clone(), m.id);
                 }
             }
         }
-        panic!("no provider runs an open ECM enrollment");
+        panic!("no provider runs an enrolled ECM enrollment");
     }
 
     /// (a member the provider user may see, a member it may not see).
