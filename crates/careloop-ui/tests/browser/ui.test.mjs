@@ -114,10 +114,18 @@ try {
   await shot(page, 'queue');
 
   step = 'UM reviewer: queue filter';
+  // htmx swaps the results in place (no page load): a value set on the window survives.
+  await page.evaluate(() => { window.careloopMarker = 'kept'; });
   await page.getByLabel('Status').selectOption('received');
   await page.getByRole('button', { name: 'Apply filters' }).click();
   await page.waitForURL(/status=received/);
   await page.locator('#queue-summary').waitFor();
+  const kept = await page.evaluate(() => window.careloopMarker);
+  check(kept === 'kept', 'the filter was applied by htmx without a full page load');
+  await page.waitForFunction(() => {
+    const cells = [...document.querySelectorAll('#queue-table tbody tr td:nth-child(7)')];
+    return cells.length > 0 && cells.every((c) => c.textContent.trim() === 'received');
+  }, null, { timeout: 5000 }).catch(() => {});
   const statuses = await page.locator('#queue-table tbody tr td:nth-child(7)').allTextContents();
   check(statuses.length >= 1 && statuses.every((s) => s.trim() === 'received'), `only received requests, got ${statuses}`);
 
