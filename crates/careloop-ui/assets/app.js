@@ -28,3 +28,36 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
   else ready();
 })();
+
+// Referral intake: the eligibility preview follows the form (POST of the form's fields, the
+// server runs the eligibility engine and answers an HTML fragment). Without JS the "Update
+// preview" button does the same with a full page.
+(function () {
+  "use strict";
+  function setup() {
+    var form = document.getElementById("referral-form");
+    var target = document.getElementById("eligibility-preview");
+    if (!form || !target) return;
+    var timer = null;
+    function refresh() {
+      var body = new URLSearchParams(new FormData(form));
+      fetch(form.getAttribute("data-preview-url"), {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: body.toString(),
+        credentials: "same-origin",
+      })
+        .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+        .then(function (html) { target.innerHTML = html; })
+        .catch(function () {});
+    }
+    function later() {
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 300);
+    }
+    form.addEventListener("input", later);
+    form.addEventListener("change", later);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
+  else setup();
+})();

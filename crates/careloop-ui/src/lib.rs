@@ -148,6 +148,11 @@ pub fn router_with(state: UiState) -> Router {
         .route("/ui/audit", get(pages::audit::audit_log))
         .route("/ui/dashboard", get(pages::dashboard::dashboard))
         .route("/ui/referrals", get(pages::referrals::referrals))
+        .route(
+            "/ui/referrals/new",
+            get(pages::intake::intake_form).post(pages::intake::intake_submit),
+        )
+        .route("/ui/referrals/preview", post(pages::intake::intake_preview))
         .route("/ui/referrals/{id}", get(pages::referrals::referral_page))
         .route("/ui/assets/{name}", get(assets::asset))
         .route("/ui/{*rest}", get(web::unknown_page))

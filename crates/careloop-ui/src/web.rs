@@ -89,6 +89,7 @@ pub(crate) enum Area {
     Members,
     Audit,
     Dashboard,
+    Intake,
 }
 
 pub(crate) fn role_label(role: Role) -> &'static str {
@@ -129,6 +130,13 @@ impl Nav {
                 href: "/ui/referrals",
                 label: "Referrals",
                 current: area == Area::Referrals,
+            });
+        }
+        if permits(actor, Action::CreateReferral) {
+            links.push(NavLink {
+                href: "/ui/referrals/new",
+                label: "New referral",
+                current: area == Area::Intake,
             });
         }
         if permits(actor, Action::ListMembers) {

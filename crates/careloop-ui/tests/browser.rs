@@ -57,13 +57,12 @@ async fn staff_ui_in_headless_chromium() {
     let reviewer = demo.busiest_reviewer().await;
     let (provider, own_member) = demo.provider_with_enrollment().await;
     let foreign_member = demo.foreign_member(&provider).await;
-    let member_plan = demo
+    let member = demo
         .app()
         .get_member(&demo.actor(&provider).await, &own_member, demo.now)
         .await
-        .unwrap()
-        .owners
-        .owner_org_id;
+        .unwrap();
+    let member_plan = member.owners.owner_org_id.clone();
     let plan_nav = [
         "Home",
         "Authorization queue",
@@ -86,6 +85,14 @@ async fn staff_ui_in_headless_chromium() {
         "My members",
         "Dashboard",
     ];
+    let coordinator_nav = [
+        "Home",
+        "Authorization queue",
+        "Referrals",
+        "New referral",
+        "Members",
+        "Dashboard",
+    ];
     let roles = [
         (
             Role::PlanUmReviewer,
@@ -97,7 +104,7 @@ async fn staff_ui_in_headless_chromium() {
             Role::PlanCareCoordinator,
             "plan-care-coordinator",
             "Care coordinator",
-            &plan_nav[..],
+            &coordinator_nav[..],
         ),
         (Role::PlanAdmin, "plan-admin", "Plan admin", &admin_nav[..]),
         (
@@ -112,7 +119,12 @@ async fn staff_ui_in_headless_chromium() {
             "Provider admin",
             &provider_nav[..],
         ),
-        (Role::Referrer, "referrer", "Referrer", &["Home"][..]),
+        (
+            Role::Referrer,
+            "referrer",
+            "Referrer",
+            &["Home", "New referral"][..],
+        ),
     ];
     let logins: Vec<serde_json::Value> = roles
         .iter()
@@ -132,6 +144,9 @@ async fn staff_ui_in_headless_chromium() {
         "reviewer": reviewer,
         "provider": provider,
         "plan_admin": demo.user(Role::PlanAdmin, Some(&member_plan)),
+        "referrer": demo.user(Role::Referrer, None),
+        "intake_plan_org": member_plan,
+        "intake_plan": member.plan_id,
         "own_member": own_member,
         "foreign_member": foreign_member,
         "screenshots": screenshots,

@@ -6,6 +6,7 @@ pub(crate) mod dashboard;
 pub(crate) mod decision;
 pub(crate) mod ecm;
 pub(crate) mod home;
+pub(crate) mod intake;
 pub(crate) mod login;
 pub(crate) mod members;
 pub(crate) mod queue;

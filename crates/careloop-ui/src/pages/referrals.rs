@@ -140,6 +140,7 @@ pub(crate) async fn referrals(
 #[template(path = "referral.html")]
 pub(crate) struct ReferralPage {
     pub nav: Option<Nav>,
+    pub done: bool,
     pub id: String,
     pub member_id: String,
     pub program: String,
@@ -158,10 +159,17 @@ pub(crate) struct ReferralPage {
     pub notices: Vec<String>,
 }
 
+#[derive(Deserialize)]
+pub(crate) struct ReferralPageParams {
+    #[serde(default)]
+    done: Option<String>,
+}
+
 pub(crate) async fn referral_page(
     State(state): State<UiState>,
     authed: Authed,
     Path(id): Path<String>,
+    Query(params): Query<ReferralPageParams>,
 ) -> Response {
     let nav = Nav::new(&authed.0, Area::Referrals);
     let app = &state.web.app;
@@ -189,6 +197,7 @@ pub(crate) async fn referral_page(
         StatusCode::OK,
         &ReferralPage {
             nav: Some(nav),
+            done: params.done.as_deref() == Some("created"),
             id: r.id.clone(),
             member_id: r.member_id.clone(),
             program: program_words(s.program),

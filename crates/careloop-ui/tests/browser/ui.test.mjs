@@ -261,6 +261,29 @@ try {
   await shot(page, 'audit-log');
   await logOut(page);
 
+  step = 'referrer: referral intake with a live eligibility preview';
+  await logIn(page, config.referrer);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New referral' }).click();
+  await page.getByLabel(/Member id/).fill(config.own_member);
+  await page.getByLabel('Plan organization id').fill(config.intake_plan_org);
+  await page.getByLabel('Plan', { exact: true }).selectOption(config.intake_plan);
+  await page.getByLabel(/Population of Focus claimed/).selectOption('1a');
+  await page.getByLabel('Birth date').fill('1980-03-15');
+  await page.getByLabel('Enrolled in the plan since').fill('2024-01-01');
+  await page.getByLabel('Homelessness').selectOption('place-not-meant-for-habitation');
+  // The preview follows the form without a submit (assets/app.js posts it as it changes).
+  await page.locator('#preview-outcome').waitFor({ timeout: 5000 });
+  const previewText = await page.locator('#eligibility-preview').textContent();
+  check(previewText.includes('POF 1a'), `the preview evaluates the claimed POF: ${previewText.slice(0, 200)}`);
+  check(page.url().endsWith('/ui/referrals/new'), 'the preview did not submit the form');
+  await page.evaluate(() => document.getElementById('fact-anchor') || document.getElementById('i-birth').scrollIntoView({ block: 'start' }));
+  await shot(page, 'referral-intake');
+  await Promise.all([page.waitForURL(/\/ui\/referrals\/ref-/), page.getByRole('button', { name: 'Send the referral' }).click()]);
+  await page.locator('#done').waitFor();
+  check((await page.locator('#referral-status').textContent()).trim() === 'received', 'the new referral is received');
+  await shot(page, 'referral-created');
+  await logOut(page);
+
   step = 'tablet width';
   const tablet = await browser.newContext({ viewport: { width: 820, height: 1180 } });
   const tpage = await tablet.newPage();
