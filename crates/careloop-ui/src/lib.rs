@@ -154,6 +154,10 @@ pub fn router_with(state: UiState) -> Router {
         )
         .route("/ui/referrals/preview", post(pages::intake::intake_preview))
         .route("/ui/referrals/{id}", get(pages::referrals::referral_page))
+        .route(
+            "/ui/referrals/{id}/step",
+            post(pages::referral_steps::referral_step),
+        )
         .route("/ui/assets/{name}", get(assets::asset))
         .route("/ui/{*rest}", get(web::unknown_page))
         .layer(

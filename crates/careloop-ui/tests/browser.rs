@@ -145,6 +145,8 @@ async fn staff_ui_in_headless_chromium() {
         "provider": provider,
         "plan_admin": demo.user(Role::PlanAdmin, Some(&member_plan)),
         "referrer": demo.user(Role::Referrer, None),
+        "coordinator": demo.user(Role::PlanCareCoordinator, Some(&member_plan)),
+        "provider_org": demo.actor(&provider).await.org_id,
         "intake_plan_org": member_plan,
         "intake_plan": member.plan_id,
         "own_member": own_member,

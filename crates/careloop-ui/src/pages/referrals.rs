@@ -6,6 +6,8 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use careloop_app::Action;
+use careloop_app::access::permits;
 use careloop_app::referral::{ReferralParty, ReferralQueueQuery};
 use careloop_domain::workflow::Program;
 use serde::Deserialize;
@@ -140,7 +142,16 @@ pub(crate) async fn referrals(
 #[template(path = "referral.html")]
 pub(crate) struct ReferralPage {
     pub nav: Option<Nav>,
-    pub done: bool,
+    pub done: Option<&'static str>,
+    pub csrf: String,
+    pub idem: String,
+    pub version: i64,
+    /// The app's next step on the referral (`referral_next_step`), when the user may take it.
+    pub step: String,
+    pub step_words: String,
+    pub waiting_on: String,
+    pub closure_reasons: Vec<(String, String)>,
+    pub today: String,
     pub id: String,
     pub member_id: String,
     pub program: String,
@@ -179,6 +190,30 @@ pub(crate) async fn referral_page(
         Err(e) => return app_error_page(Some(nav), &e),
     };
     let s = &r.state;
+    // The step the app says comes next, offered only to a user whose role may take it.
+    let (step, step_words, waiting_on) = match careloop_app::referral::referral_next_step(&r.status)
+    {
+        Some((party_next, next)) => {
+            let step = kebab(&next).replace(' ', "-");
+            let action = match step.as_str() {
+                "eligibility-review" => Some(Action::ReviewReferralEligibility),
+                "assignment" => Some(Action::AssignReferral),
+                "accept-or-decline" => Some(Action::RespondToReferral),
+                "authorization" => Some(Action::AuthorizeReferral),
+                "start-services" => Some(Action::StartReferralServices),
+                "close-loop" => Some(Action::CloseReferral),
+                _ => None,
+            };
+            let allowed = action.is_some_and(|a| permits(authed.actor(), a));
+            let words = step.replace('-', " ");
+            (
+                if allowed { step } else { String::new() },
+                words,
+                party(party_next).to_owned(),
+            )
+        }
+        None => (String::new(), String::new(), String::new()),
+    };
     let notices = s
         .notices
         .iter()
@@ -197,7 +232,25 @@ pub(crate) async fn referral_page(
         StatusCode::OK,
         &ReferralPage {
             nav: Some(nav),
-            done: params.done.as_deref() == Some("created"),
+            done: match params.done.as_deref() {
+                Some("created") => Some("Referral received. The plan reviews eligibility next."),
+                Some("step") => Some("Recorded."),
+                _ => None,
+            },
+            csrf: authed.0.csrf.clone(),
+            idem: crate::session::random_token().unwrap_or_default(),
+            version: r.version,
+            step,
+            step_words,
+            waiting_on,
+            closure_reasons: app
+                .pack()
+                .workflow
+                .closure_reasons
+                .iter()
+                .map(|c| (c.value.clone(), c.value.replace('-', " ")))
+                .collect(),
+            today: state.now().to_zoned(tz.clone()).date().to_string(),
             id: r.id.clone(),
             member_id: r.member_id.clone(),
             program: program_words(s.program),

@@ -282,6 +282,31 @@ try {
   await page.locator('#done').waitFor();
   check((await page.locator('#referral-status').textContent()).trim() === 'received', 'the new referral is received');
   await shot(page, 'referral-created');
+  const referralUrl = page.url().split('?')[0];
+  await logOut(page);
+
+  step = 'care coordinator: review eligibility, then assign the provider';
+  await logIn(page, config.coordinator);
+  await page.goto(referralUrl);
+  check((await page.locator('#next-step').textContent()).trim() === 'eligibility review', 'next step: eligibility review');
+  await page.getByRole('radio', { name: 'Eligible', exact: true }).check();
+  await page.getByRole('button', { name: 'Record the eligibility review' }).click();
+  await page.locator('#done').waitFor();
+  check((await page.locator('#next-step').textContent()).trim() === 'assignment', 'next step: assignment');
+  await page.getByLabel('Provider organization id').fill(config.provider_org);
+  await page.getByRole('button', { name: 'Assign' }).click();
+  await page.locator('#done').waitFor();
+  check((await page.locator('#referral-status').textContent()).trim() === 'assigned to provider', 'assigned');
+  await logOut(page);
+
+  step = 'provider: accept the assigned referral';
+  await logIn(page, config.provider);
+  await page.goto(referralUrl);
+  await page.getByRole('radio', { name: 'Accept' }).check();
+  await page.getByRole('button', { name: 'Answer the referral' }).click();
+  await page.locator('#done').waitFor();
+  check((await page.locator('#referral-status').textContent()).trim() === 'accepted by provider', 'accepted');
+  await shot(page, 'referral-accepted');
   await logOut(page);
 
   step = 'tablet width';
