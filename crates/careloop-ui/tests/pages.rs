@@ -363,3 +363,112 @@ async fn reviewer_queue_decision_refusal_and_provider_not_found() {
     f.log_in(&referrer, &password).await;
     assert_eq!(f.get("/ui/members").await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn referral_intake_preview_and_steps_go_through_the_app() {
+    let demo = common::demo(12, true).await;
+    let password = demo.summary.password.clone();
+    let referrer = demo.user(Role::Referrer, None);
+    let mut c = Client::new(ui(&demo, UiConfig::default()));
+    c.log_in(&referrer, &password).await;
+    let form = c.get("/ui/referrals/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let csrf = hidden(&form.body, "csrf");
+    let idem = hidden(&form.body, "idem");
+
+    // The preview needs the session's CSRF token and answers a fragment from the engine.
+    let facts = [
+        ("claimed_pof", "1a"),
+        ("birth_date", "1980-03-15"),
+        ("plan", "hpsm"),
+        ("enrolled_since", "2024-01-01"),
+        ("homeless", "place-not-meant-for-habitation"),
+    ];
+    let r = c.post("/ui/referrals/preview", &facts).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "no CSRF token");
+    let mut with_csrf = facts.to_vec();
+    with_csrf.push(("csrf", &csrf));
+    let r = c.post("/ui/referrals/preview", &with_csrf).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("POF 1a"), "{}", r.body);
+    assert!(
+        r.body
+            .contains("Sleeps in a place not meant for people to sleep"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("<html"), "a fragment, not a page");
+
+    // Intake through create_referral; the referrer may read its own referral.
+    let plan_org = "org-plan-hpsm";
+    let member = "SYN-000003";
+    let mut create = with_csrf.clone();
+    create.extend([
+        ("idem", idem.as_str()),
+        ("member_id", member),
+        ("plan_org_id", plan_org),
+        ("program", "ecm"),
+        ("source", "cbo"),
+        ("intent", "create"),
+    ]);
+    let r = c.post("/ui/referrals/new", &create).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let location = r.location.unwrap();
+    let page = c.get(&location).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("id=\"referral-status\">received<"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("(not for your role)"),
+        "a referrer does not review eligibility"
+    );
+    // The same form sent again replays: still one referral, same page.
+    let again = c.post("/ui/referrals/new", &create).await;
+    assert_eq!(again.location.as_deref(), Some(location.as_str()));
+
+    // A referrer posting the plan's step is refused by the app (403), nothing changes.
+    let id = location
+        .trim_start_matches("/ui/referrals/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let step = [
+        ("csrf", csrf.as_str()),
+        ("idem", "step-1"),
+        ("step", "eligibility-review"),
+        ("yes", "yes"),
+    ];
+    let r = c.post(&format!("/ui/referrals/{id}/step"), &step).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+
+    // The plan's care coordinator takes the step the app names.
+    let coordinator = demo.user(Role::PlanCareCoordinator, Some(plan_org));
+    let mut p = Client::new(ui(&demo, UiConfig::default()));
+    p.log_in(&coordinator, &password).await;
+    let page = p.get(&format!("/ui/referrals/{id}")).await;
+    assert!(
+        page.body.contains("value=\"eligibility-review\""),
+        "{}",
+        page.body
+    );
+    let pcsrf = hidden(&page.body, "csrf");
+    let step = [
+        ("csrf", pcsrf.as_str()),
+        ("idem", "step-2"),
+        ("step", "eligibility-review"),
+        ("yes", "yes"),
+    ];
+    let r = p.post(&format!("/ui/referrals/{id}/step"), &step).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let actor = demo.actor(&coordinator).await;
+    let record = demo
+        .app()
+        .get_referral(&actor, &id, demo.now)
+        .await
+        .unwrap();
+    assert_eq!(record.status, "eligibility-reviewed");
+}
