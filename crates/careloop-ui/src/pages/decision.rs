@@ -400,7 +400,11 @@ async fn refused(
 }
 
 fn redirect_done(id: &str, done: &str) -> Response {
-    Redirect::to(&format!("/ui/authorizations/{id}?done={done}")).into_response()
+    Redirect::to(&format!(
+        "/ui/authorizations/{}?done={done}",
+        crate::web::path_segment(id)
+    ))
+    .into_response()
 }
 
 #[derive(Deserialize)]

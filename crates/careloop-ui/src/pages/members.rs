@@ -242,15 +242,21 @@ pub(crate) async fn member_page(
         .iter()
         .map(|e| {
             let s = &e.state;
+            let own_enrollment = s.provider_id == authed.actor().org_id;
             EcmView {
                 id: e.id.clone(),
                 version: e.version,
+                // Affordances only: the app refuses provider work on another provider's
+                // enrollment (docs/app.md, ECM enrollment) whatever the page shows.
                 can_outreach: e.status != "discontinued"
+                    && own_enrollment
                     && permits(authed.actor(), Action::RecordEcmOutreachAttempt),
                 idem: random_token().unwrap_or_default(),
                 can_work: e.status != "discontinued"
+                    && own_enrollment
                     && permits(authed.actor(), Action::RecordEcmCoreServiceActivity),
                 can_request_reauthorization: e.status == "enrolled"
+                    && own_enrollment
                     && permits(authed.actor(), Action::SubmitAuthorization),
                 idem_activity: random_token().unwrap_or_default(),
                 idem_goal: random_token().unwrap_or_default(),
