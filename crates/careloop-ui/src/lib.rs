@@ -146,6 +146,7 @@ pub fn router_with(state: UiState) -> Router {
             post(pages::ecm::request_reauthorization),
         )
         .route("/ui/audit", get(pages::audit::audit_log))
+        .route("/ui/admin", get(pages::admin::admin))
         .route("/ui/dashboard", get(pages::dashboard::dashboard))
         .route("/ui/referrals", get(pages::referrals::referrals))
         .route(

@@ -90,6 +90,7 @@ pub(crate) enum Area {
     Audit,
     Dashboard,
     Intake,
+    Admin,
 }
 
 pub(crate) fn role_label(role: Role) -> &'static str {
@@ -158,6 +159,13 @@ impl Nav {
                 href: "/ui/audit",
                 label: "Audit log",
                 current: area == Area::Audit,
+            });
+        }
+        if permits(actor, Action::ListOrganizations) && permits(actor, Action::ManageUsers) {
+            links.push(NavLink {
+                href: "/ui/admin",
+                label: "Administration",
+                current: area == Area::Admin,
             });
         }
         Nav {

@@ -77,6 +77,7 @@ async fn staff_ui_in_headless_chromium() {
         "Members",
         "Dashboard",
         "Audit log",
+        "Administration",
     ];
     let provider_nav = [
         "Home",
@@ -84,6 +85,14 @@ async fn staff_ui_in_headless_chromium() {
         "Referrals",
         "My members",
         "Dashboard",
+    ];
+    let provider_admin_nav = [
+        "Home",
+        "Our authorization requests",
+        "Referrals",
+        "My members",
+        "Dashboard",
+        "Administration",
     ];
     let coordinator_nav = [
         "Home",
@@ -117,7 +126,7 @@ async fn staff_ui_in_headless_chromium() {
             Role::ProviderAdmin,
             "provider-admin",
             "Provider admin",
-            &provider_nav[..],
+            &provider_admin_nav[..],
         ),
         (
             Role::Referrer,

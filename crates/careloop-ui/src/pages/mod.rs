@@ -1,6 +1,7 @@
 //! The pages: each handler takes the signed-in user, calls `careloop_app::App` use cases with
 //! the user's actor and `now` from the shared clock, and renders a template.
 
+pub(crate) mod admin;
 pub(crate) mod audit;
 pub(crate) mod dashboard;
 pub(crate) mod decision;

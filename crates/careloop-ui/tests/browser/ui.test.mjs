@@ -259,6 +259,13 @@ try {
   const auditText = await page.locator('#audit-table').textContent();
   check(auditText.includes(config.provider) && auditText.includes('record-outreach-attempt'), 'the provider\'s read and outreach are audited');
   await shot(page, 'audit-log');
+
+  step = 'plan admin: administration (offerings by county, organizations, users)';
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Administration' }).click();
+  check((await page.locator('table.offerings').count()) >= 1, 'CS offerings by county are listed');
+  const users = await page.locator('#users-table').textContent();
+  check(users.includes(config.plan_admin), 'the admin is among its organization\'s users');
+  await shot(page, 'admin');
   await logOut(page);
 
   step = 'referrer: referral intake with a live eligibility preview';
