@@ -18,6 +18,7 @@ time_page() { # label jar path
 login hpsm-reviewer "$TMP/rv.jar"
 login hpsm-admin "$TMP/ad.jar"
 login ecm01-care-manager "$TMP/pc.jar"
+login hpsm-coordinator "$TMP/cc.jar"
 curl -s -b "$TMP/rv.jar" "$B/ui/authorizations" -o "$TMP/q.html"
 AUTH=$(grep -o '/ui/authorizations/auth-[0-9]*' "$TMP/q.html" | head -1)
 echo "queue rows: $(grep -c '<tr class=' "$TMP/q.html")"
@@ -33,3 +34,6 @@ MEMP=$(curl -s -b "$TMP/rv.jar" "$B$AUTH" | grep -o '/ui/members/SYN-[0-9]*' | h
 time_page member-plan "$TMP/rv.jar" "$MEMP"
 time_page referrals "$TMP/rv.jar" /ui/referrals
 time_page audit "$TMP/ad.jar" /ui/audit
+time_page dashboard "$TMP/rv.jar" /ui/dashboard
+time_page administration "$TMP/ad.jar" /ui/admin
+time_page referral-intake "$TMP/cc.jar" /ui/referrals/new
