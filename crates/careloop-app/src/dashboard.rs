@@ -9,11 +9,10 @@
 
 use careloop_domain::CsId;
 use careloop_domain::eligibility::Outcome;
-use careloop_domain::workflow::authorization::{AuthorizationState, DecisionOutcome, Service};
-use careloop_domain::workflow::ecm::EcmEnrollmentState;
-use careloop_domain::workflow::member::MemberState;
+use careloop_domain::workflow::authorization::{DecisionOutcome, Service};
 use careloop_store::{AuditEntry, ListQuery, OrgScope, Store, StoredAggregate};
 use jiff::Timestamp;
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::access::Action;
@@ -60,8 +59,62 @@ pub struct DashboardFacts {
 
 const PAGE: u32 = 1000;
 
-fn state_of<S: DeserializeOwned>(stored: StoredAggregate) -> Result<S, AppError> {
-    crate::record::Record::<S>::from_stored(stored).map(|r| r.state)
+// Only the fields the dashboard reads are decoded (no `deny_unknown_fields` here on purpose: the
+// stored documents hold much more, e.g. a member's full eligibility trace).
+
+#[derive(Deserialize)]
+struct Body<T> {
+    state: T,
+}
+
+#[derive(Deserialize)]
+struct AuthorizationFacts {
+    #[serde(default)]
+    service: Option<Service>,
+    #[serde(default)]
+    decision: Option<DecisionFacts>,
+}
+
+#[derive(Deserialize)]
+struct DecisionFacts {
+    decided_at: Timestamp,
+    on_time: bool,
+    outcome: DecisionOutcome,
+}
+
+#[derive(Deserialize)]
+struct MemberFacts {
+    #[serde(default)]
+    determination: Option<StoredDeterminationFacts>,
+}
+
+#[derive(Deserialize)]
+struct StoredDeterminationFacts {
+    determination: DeterminationFacts,
+}
+
+#[derive(Deserialize)]
+struct DeterminationFacts {
+    populations: Vec<PopulationFacts>,
+}
+
+#[derive(Deserialize)]
+struct PopulationFacts {
+    code: String,
+    status: Outcome,
+}
+
+/// The fields `T` reads from a stored document's `state`.
+fn decode<T: DeserializeOwned>(stored: &StoredAggregate) -> Result<T, AppError> {
+    Body::<T>::deserialize(&stored.body)
+        .map(|b| b.state)
+        .map_err(|e| {
+            AppError::Store(careloop_store::StoreError::Corrupt {
+                table: "aggregates",
+                column: "body",
+                source: Box::new(e),
+            })
+        })
 }
 
 impl<S: Store> App<S> {
@@ -99,9 +152,7 @@ impl<S: Store> App<S> {
         let org = list_scope(actor, action)?;
         let mut facts = DashboardFacts::default();
         for stored in self.scan(AuthorizationAggregate::KIND, &org).await? {
-            let county = stored.county.clone();
-            let status = stored.status.clone();
-            let state: AuthorizationState = state_of(stored)?;
+            let state: AuthorizationFacts = decode(&stored)?;
             if let Some(d) = &state.decision {
                 facts.decisions.push(DecisionFact {
                     decided_at: d.decided_at,
@@ -110,9 +161,11 @@ impl<S: Store> App<S> {
                 });
             }
             if let Some(Service::Cs(cs)) = state.service {
-                facts
-                    .cs_authorizations
-                    .push(CsAuthorizationFact { cs, county, status });
+                facts.cs_authorizations.push(CsAuthorizationFact {
+                    cs,
+                    county: stored.county,
+                    status: stored.status,
+                });
             }
         }
         for stored in self.scan(ReferralAggregate::KIND, &org).await? {
@@ -128,14 +181,12 @@ impl<S: Store> App<S> {
             if stored.status != "enrolled" {
                 continue;
             }
-            let state: EcmEnrollmentState = state_of(stored)?;
-            let pofs = match self
-                .store()
-                .get(MemberAggregate::KIND, &state.member_id)
-                .await?
-            {
+            let Some(member_id) = stored.member_id else {
+                continue;
+            };
+            let pofs = match self.store().get(MemberAggregate::KIND, &member_id).await? {
                 Some(member) => {
-                    let member: MemberState = state_of(member)?;
+                    let member: MemberFacts = decode(&member)?;
                     member
                         .determination
                         .map(|d| {
