@@ -342,6 +342,38 @@ async fn reviewer_queue_decision_refusal_and_provider_not_found() {
     let r = c.post(&path, &pairs).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
 
+    // Approving another open ECM request through the same form (ECM: no through date).
+    let q = c.get("/ui/authorizations?status=received").await;
+    let start = q.body.find("/ui/authorizations/auth-").unwrap() + "/ui/authorizations/".len();
+    let other = q.body[start..].split('"').next().unwrap().to_owned();
+    assert_ne!(other, id, "the denied request left the queue");
+    let page = c.get(&format!("/ui/authorizations/{other}")).await;
+    let approve = [
+        ("csrf", hidden(&page.body, "csrf")),
+        ("idem", "k-approve".to_owned()),
+        ("version", hidden(&page.body, "version")),
+        ("decision", "approve".to_owned()),
+        ("start", "2026-12-15".to_owned()),
+        ("intent", "decide".to_owned()),
+    ];
+    let approve: Vec<(&str, &str)> = approve.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = c
+        .post(&format!("/ui/authorizations/{other}/decide"), &approve)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let record = demo
+        .app()
+        .get_authorization(&actor, &other, demo.now)
+        .await
+        .unwrap();
+    assert_eq!(record.status, "approved");
+    let period = record.state.decision.unwrap().period.unwrap();
+    assert_eq!(period.start.to_string(), "2026-12-15");
+    assert!(
+        period.months.is_some(),
+        "the ECM period length comes from the policy"
+    );
+
     // A provider opening another provider's member gets the not-found page, as the app says.
     let provider = demo.user(Role::ProviderCareManager, Some("org-ecm-01"));
     let (own, foreign) = demo.provider_members(&provider).await;
