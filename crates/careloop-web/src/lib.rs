@@ -139,9 +139,15 @@ pub async fn serve_listener(
     listener: tokio::net::TcpListener,
     state: AppState,
 ) -> anyhow::Result<()> {
+    serve_router(listener, router(state)).await
+}
+
+/// Serves `app` (the API's [`router`], possibly merged with other routes such as the staff UI)
+/// on a bound listener until SIGTERM or Ctrl-C, finishing the requests in flight.
+pub async fn serve_router(listener: tokio::net::TcpListener, app: Router) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "careloop API listening");
-    axum::serve(listener, router(state))
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     tracing::info!("careloop API stopped");

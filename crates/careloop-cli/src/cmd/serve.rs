@@ -32,6 +32,10 @@ pub struct Args {
     /// (docs/demo.md), and the demo log-ins and API tokens are printed.
     #[arg(long)]
     demo: bool,
+    /// Mark the staff UI's session cookie Secure (when users reach careloop over https, e.g.
+    /// behind a TLS-terminating proxy).
+    #[arg(long)]
+    secure_cookies: bool,
     /// With --demo: the number of synthetic members.
     #[arg(long, default_value_t = 2000, requires = "demo")]
     members: usize,
@@ -109,13 +113,20 @@ pub fn run(args: Args, pack: &PolicyPack, out: &mut dyn Write) -> anyhow::Result
         let addr = listener.local_addr()?;
         writeln!(
             out,
-            "careloop API on http://{addr}/ (docs: http://{addr}/api/docs)"
+            "careloop API on http://{addr}/ (docs: http://{addr}/api/docs; staff UI: http://{addr}/ui/)"
         )?;
         if let Some(summary) = &demo {
             super::demo::print_logins(summary, &addr.to_string(), out)?;
         }
         out.flush()?;
-        let served = careloop_web::serve_listener(listener, state).await;
+        // The JSON API at /api/v1 and the staff UI at / and /ui/ (docs/ui.md).
+        let ui = careloop_ui::UiConfig {
+            secure_cookies: args.secure_cookies,
+            ..careloop_ui::UiConfig::default()
+        };
+        let routes = careloop_web::router(state.clone())
+            .merge(careloop_ui::router_with(careloop_ui::UiState::new(state, ui)));
+        let served = careloop_web::serve_router(listener, routes).await;
         store.close().await;
         served
     })?;

@@ -1,0 +1,220 @@
+//! The staff UI's dashboard facts (issue #4): per-record facts, without member data, about the
+//! records the actor's organization may see (plan: owned; provider: granted members), for the
+//! charts "decisions on time vs late by week", "open referrals by status and age", "ECM
+//! enrollment by Population of Focus" and "CS authorizations by service and county". Read-only;
+//! one audit line (`read-dashboard`) per call, since the facts are derived from member records.
+//!
+//! Known limit: scans the organization's records of each kind (no aggregate query in the store
+//! yet): fine for the demo data set, not for 1,000,000 rows.
+
+use careloop_domain::CsId;
+use careloop_domain::eligibility::Outcome;
+use careloop_domain::workflow::authorization::{DecisionOutcome, Service};
+use careloop_store::{AuditEntry, ListQuery, OrgScope, Store, StoredAggregate};
+use jiff::Timestamp;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::access::Action;
+use crate::actor::Actor;
+use crate::app::{App, list_scope};
+use crate::error::AppError;
+use crate::record::{
+    Aggregate, AuthorizationAggregate, EcmAggregate, MemberAggregate, ReferralAggregate,
+};
+
+/// One decided authorization request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecisionFact {
+    pub decided_at: Timestamp,
+    pub on_time: bool,
+    pub outcome: DecisionOutcome,
+}
+
+/// One open referral (every status but new and closed) and since when it waits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenReferralFact {
+    pub status: String,
+    pub since: Timestamp,
+}
+
+/// One Community Supports authorization request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CsAuthorizationFact {
+    pub cs: CsId,
+    pub county: Option<String>,
+    pub status: String,
+}
+
+/// The facts behind the dashboard charts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DashboardFacts {
+    pub decisions: Vec<DecisionFact>,
+    pub open_referrals: Vec<OpenReferralFact>,
+    /// For each enrolled ECM enrollment, the POF codes its member meets in the member's stored
+    /// determination (empty when none is stored).
+    pub ecm_enrolled_pofs: Vec<Vec<String>>,
+    pub cs_authorizations: Vec<CsAuthorizationFact>,
+}
+
+const PAGE: u32 = 1000;
+
+// Only the fields the dashboard reads are decoded (no `deny_unknown_fields` here on purpose: the
+// stored documents hold much more, e.g. a member's full eligibility trace).
+
+#[derive(Deserialize)]
+struct Body<T> {
+    state: T,
+}
+
+#[derive(Deserialize)]
+struct AuthorizationFacts {
+    #[serde(default)]
+    service: Option<Service>,
+    #[serde(default)]
+    decision: Option<DecisionFacts>,
+}
+
+#[derive(Deserialize)]
+struct DecisionFacts {
+    decided_at: Timestamp,
+    on_time: bool,
+    outcome: DecisionOutcome,
+}
+
+#[derive(Deserialize)]
+struct MemberFacts {
+    #[serde(default)]
+    determination: Option<StoredDeterminationFacts>,
+}
+
+#[derive(Deserialize)]
+struct StoredDeterminationFacts {
+    determination: DeterminationFacts,
+}
+
+#[derive(Deserialize)]
+struct DeterminationFacts {
+    populations: Vec<PopulationFacts>,
+}
+
+#[derive(Deserialize)]
+struct PopulationFacts {
+    code: String,
+    status: Outcome,
+}
+
+/// The fields `T` reads from a stored document's `state`.
+fn decode<T: DeserializeOwned>(stored: &StoredAggregate) -> Result<T, AppError> {
+    Body::<T>::deserialize(&stored.body)
+        .map(|b| b.state)
+        .map_err(|e| {
+            AppError::Store(careloop_store::StoreError::Corrupt {
+                table: "aggregates",
+                column: "body",
+                source: Box::new(e),
+            })
+        })
+}
+
+impl<S: Store> App<S> {
+    async fn scan(&self, kind: &str, org: &OrgScope) -> Result<Vec<StoredAggregate>, AppError> {
+        let mut out = Vec::new();
+        let mut after_id = None;
+        loop {
+            let page = self
+                .store()
+                .list(&ListQuery {
+                    kind: kind.to_owned(),
+                    org: org.clone(),
+                    after_id,
+                    limit: PAGE,
+                })
+                .await?;
+            out.extend(page.items);
+            match page.next {
+                Some(next) => after_id = Some(next),
+                None => return Ok(out),
+            }
+        }
+    }
+
+    /// The dashboard facts for the actor's organization. Roles that may not view the
+    /// authorization queue (referrers) are Forbidden.
+    pub async fn dashboard_facts(
+        &self,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<DashboardFacts, AppError> {
+        let action = Action::ViewAuthorizationQueue;
+        self.require_role(actor, action, "dashboard", "dashboard", now)
+            .await?;
+        let org = list_scope(actor, action)?;
+        let mut facts = DashboardFacts::default();
+        for stored in self.scan(AuthorizationAggregate::KIND, &org).await? {
+            let state: AuthorizationFacts = decode(&stored)?;
+            if let Some(d) = &state.decision {
+                facts.decisions.push(DecisionFact {
+                    decided_at: d.decided_at,
+                    on_time: d.on_time,
+                    outcome: d.outcome,
+                });
+            }
+            if let Some(Service::Cs(cs)) = state.service {
+                facts.cs_authorizations.push(CsAuthorizationFact {
+                    cs,
+                    county: stored.county,
+                    status: stored.status,
+                });
+            }
+        }
+        for stored in self.scan(ReferralAggregate::KIND, &org).await? {
+            if stored.status == "new" || stored.status == "closed" {
+                continue;
+            }
+            facts.open_referrals.push(OpenReferralFact {
+                status: stored.status,
+                since: stored.updated_at,
+            });
+        }
+        for stored in self.scan(EcmAggregate::KIND, &org).await? {
+            if stored.status != "enrolled" {
+                continue;
+            }
+            let Some(member_id) = stored.member_id else {
+                continue;
+            };
+            let pofs = match self.store().get(MemberAggregate::KIND, &member_id).await? {
+                Some(member) => {
+                    let member: MemberFacts = decode(&member)?;
+                    member
+                        .determination
+                        .map(|d| {
+                            d.determination
+                                .populations
+                                .iter()
+                                .filter(|p| p.status == Outcome::Met)
+                                .map(|p| p.code.clone())
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                }
+                None => Vec::new(),
+            };
+            facts.ecm_enrolled_pofs.push(pofs);
+        }
+        self.audit(
+            actor,
+            vec![AuditEntry {
+                org_id: actor.org_id.clone(),
+                action: "read-dashboard".to_owned(),
+                record_kind: "dashboard".to_owned(),
+                record_id: "dashboard".to_owned(),
+                member_id: None,
+            }],
+            now,
+        )
+        .await?;
+        Ok(facts)
+    }
+}

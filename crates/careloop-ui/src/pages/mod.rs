@@ -1,0 +1,23 @@
+//! The pages: each handler takes the signed-in user, calls `careloop_app::App` use cases with
+//! the user's actor and `now` from the shared clock, and renders a template.
+
+pub(crate) mod admin;
+pub(crate) mod audit;
+pub(crate) mod dashboard;
+pub(crate) mod decision;
+pub(crate) mod ecm;
+pub(crate) mod home;
+pub(crate) mod intake;
+pub(crate) mod login;
+pub(crate) mod members;
+pub(crate) mod queue;
+pub(crate) mod referral_steps;
+pub(crate) mod referrals;
+
+/// An empty form field is "not given".
+pub(crate) fn given(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}

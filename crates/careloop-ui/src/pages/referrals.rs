@@ -1,0 +1,296 @@
+//! Referrals (read-only slice of issue #4): open referrals by closed-loop status with who acts
+//! next, how long they have waited and the closed-loop notices still owed — all from the app's
+//! `referral_queue` use case — and a referral page (`get_referral`) with its notices.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use careloop_app::Action;
+use careloop_app::access::permits;
+use careloop_app::referral::{ReferralParty, ReferralQueueQuery};
+use careloop_domain::workflow::Program;
+use serde::Deserialize;
+
+use crate::UiState;
+use crate::error::app_error_page;
+use crate::format::{local, plan_name, status_words, zone};
+use crate::web::{Area, Authed, Nav, render};
+
+/// Referrals listed per page view (the use case's maximum is 1,000).
+const LIMIT: u32 = 300;
+
+#[derive(Deserialize)]
+pub(crate) struct ReferralParams {
+    #[serde(default)]
+    waiting_on: Option<String>,
+}
+
+pub(crate) struct ReferralRow {
+    pub id: String,
+    pub member_id: String,
+    pub program: String,
+    pub status: String,
+    pub waiting_on: &'static str,
+    pub next_step: String,
+    pub since: String,
+    pub age: String,
+    pub owed: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "referrals.html")]
+pub(crate) struct ReferralsPage {
+    pub nav: Option<Nav>,
+    pub waiting_on: String,
+    pub rows: Vec<ReferralRow>,
+    pub by_status: Vec<(String, usize)>,
+}
+
+pub(crate) fn program_words(p: Option<Program>) -> String {
+    match p {
+        Some(Program::Ecm) => "ECM".to_owned(),
+        Some(Program::Cs(cs)) => format!("CS: {}", cs.as_str().replace('-', " ")),
+        None => String::new(),
+    }
+}
+
+fn party(p: ReferralParty) -> &'static str {
+    match p {
+        ReferralParty::Plan => "plan",
+        ReferralParty::Provider => "provider",
+    }
+}
+
+fn kebab<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(|s| s.replace('-', " ")))
+        .unwrap_or_default()
+}
+
+fn age_words(hours: i64) -> String {
+    if hours >= 48 {
+        format!("{} days", hours / 24)
+    } else {
+        format!("{hours} h")
+    }
+}
+
+pub(crate) async fn referrals(
+    State(state): State<UiState>,
+    authed: Authed,
+    Query(p): Query<ReferralParams>,
+) -> Response {
+    let nav = Nav::new(&authed.0, Area::Referrals);
+    let app = &state.web.app;
+    let tz = zone(&app.pack().clocks.time_zone.value);
+    let waiting_on = match p.waiting_on.as_deref() {
+        Some("plan") => Some(ReferralParty::Plan),
+        Some("provider") => Some(ReferralParty::Provider),
+        _ => None,
+    };
+    let query = ReferralQueueQuery {
+        waiting_on,
+        limit: LIMIT,
+        after: None,
+    };
+    let page = match app.referral_queue(authed.actor(), query, state.now()).await {
+        Ok(page) => page,
+        Err(e) => return app_error_page(Some(nav), &e),
+    };
+    let mut by_status: Vec<(String, usize)> = Vec::new();
+    for item in &page.items {
+        let s = status_words(&item.record.status);
+        match by_status.iter_mut().find(|(k, _)| *k == s) {
+            Some((_, n)) => *n += 1,
+            None => by_status.push((s, 1)),
+        }
+    }
+    let rows = page
+        .items
+        .iter()
+        .map(|i| ReferralRow {
+            id: i.record.id.clone(),
+            member_id: i.record.member_id.clone(),
+            program: program_words(i.record.state.program),
+            status: status_words(&i.record.status),
+            waiting_on: party(i.waiting_on),
+            next_step: kebab(&i.next_step),
+            since: local(i.since, &tz),
+            age: age_words(i.age_hours),
+            owed: i
+                .notice_duties
+                .iter()
+                .filter(|d| !d.satisfied)
+                .map(|d| format!("{} to the {}", kebab(&d.purpose), d.recipient.as_str()))
+                .collect(),
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &ReferralsPage {
+            nav: Some(nav),
+            waiting_on: p.waiting_on.unwrap_or_default(),
+            rows,
+            by_status,
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "referral.html")]
+pub(crate) struct ReferralPage {
+    pub nav: Option<Nav>,
+    pub done: Option<&'static str>,
+    pub csrf: String,
+    pub idem: String,
+    pub version: i64,
+    /// The app's next step on the referral (`referral_next_step`), when the user may take it.
+    pub step: String,
+    pub step_words: String,
+    pub waiting_on: String,
+    pub closure_reasons: Vec<(String, String)>,
+    pub today: String,
+    pub id: String,
+    pub member_id: String,
+    pub program: String,
+    pub claimed_pof: String,
+    pub status: String,
+    pub source: String,
+    pub received: String,
+    pub plan: String,
+    pub county: String,
+    pub provider: String,
+    pub declined_by: String,
+    pub authorization_id: String,
+    pub not_authorized_reason: String,
+    pub services_started_on: String,
+    pub closure: String,
+    pub notices: Vec<String>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ReferralPageParams {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+pub(crate) async fn referral_page(
+    State(state): State<UiState>,
+    authed: Authed,
+    Path(id): Path<String>,
+    Query(params): Query<ReferralPageParams>,
+) -> Response {
+    let nav = Nav::new(&authed.0, Area::Referrals);
+    let app = &state.web.app;
+    let tz = zone(&app.pack().clocks.time_zone.value);
+    let r = match app.get_referral(authed.actor(), &id, state.now()).await {
+        Ok(r) => r,
+        Err(e) => return app_error_page(Some(nav), &e),
+    };
+    let s = &r.state;
+    // The step the app says comes next, offered only to a user whose role may take it.
+    let (step, step_words, waiting_on) = match careloop_app::referral::referral_next_step(&r.status)
+    {
+        Some((party_next, next)) => {
+            let step = kebab(&next).replace(' ', "-");
+            let action = match step.as_str() {
+                "eligibility-review" => Some(Action::ReviewReferralEligibility),
+                "assignment" => Some(Action::AssignReferral),
+                "accept-or-decline" => Some(Action::RespondToReferral),
+                "authorization" => Some(Action::AuthorizeReferral),
+                "start-services" => Some(Action::StartReferralServices),
+                "close-loop" => Some(Action::CloseReferral),
+                _ => None,
+            };
+            let allowed = action.is_some_and(|a| permits(authed.actor(), a));
+            let words = step.replace('-', " ");
+            (
+                if allowed { step } else { String::new() },
+                words,
+                party(party_next).to_owned(),
+            )
+        }
+        None => (String::new(), String::new(), String::new()),
+    };
+    let notices = s
+        .notices
+        .iter()
+        .map(|n| {
+            format!(
+                "{}: {} to the {} by {} — {}",
+                local(n.sent_at, &tz),
+                kebab(&n.purpose),
+                n.recipient.as_str(),
+                n.channel.as_str(),
+                n.content
+            )
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &ReferralPage {
+            nav: Some(nav),
+            done: match params.done.as_deref() {
+                Some("created") => Some("Referral received. The plan reviews eligibility next."),
+                Some("step") => Some("Recorded."),
+                _ => None,
+            },
+            csrf: authed.0.csrf.clone(),
+            idem: crate::session::random_token().unwrap_or_default(),
+            version: r.version,
+            step,
+            step_words,
+            waiting_on,
+            closure_reasons: app
+                .pack()
+                .workflow
+                .closure_reasons
+                .iter()
+                .map(|c| (c.value.clone(), c.value.replace('-', " ")))
+                .collect(),
+            today: state.now().to_zoned(tz.clone()).date().to_string(),
+            id: r.id.clone(),
+            member_id: r.member_id.clone(),
+            program: program_words(s.program),
+            claimed_pof: s.claimed_pof.clone().unwrap_or_default(),
+            status: status_words(&r.status),
+            source: s
+                .referrer
+                .as_ref()
+                .map(|x| {
+                    let mut t = kebab(&x.source);
+                    if let Some(name) = &x.name {
+                        t.push_str(&format!(" — {name}"));
+                    }
+                    t
+                })
+                .unwrap_or_default(),
+            received: s.received_at.map(|t| local(t, &tz)).unwrap_or_default(),
+            plan: plan_name(app.pack(), r.plan_id.as_deref()),
+            county: r.county.clone().unwrap_or_default(),
+            provider: s.provider_id.clone().unwrap_or_default(),
+            declined_by: s.declined_by.join(", "),
+            authorization_id: s.authorization_id.clone().unwrap_or_default(),
+            not_authorized_reason: s.not_authorized_reason.clone().unwrap_or_default(),
+            services_started_on: s
+                .services_started_on
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            closure: s
+                .closure
+                .as_ref()
+                .map(|c| {
+                    format!(
+                        "{} on {} ({})",
+                        c.reason.replace('-', " "),
+                        local(c.closed_at, &tz),
+                        c.citation.source
+                    )
+                })
+                .unwrap_or_default(),
+            notices,
+        },
+    )
+}

@@ -1,0 +1,506 @@
+//! The UI's HTTP behaviour without a browser: sessions and cookies, CSRF, the log-in rate
+//! limit, the queue order, the app's refusal of a denial without a reason, and the not-found
+//! page for another provider's member. Requests go through the router in process.
+
+mod common;
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use careloop_app::Role;
+use careloop_ui::{UiConfig, UiState};
+use tower::ServiceExt;
+
+/// A cookie-keeping client over the router.
+struct Client {
+    router: Router,
+    cookies: HashMap<String, String>,
+}
+
+struct Reply {
+    status: StatusCode,
+    location: Option<String>,
+    set_cookies: Vec<String>,
+    csp: Option<String>,
+    body: String,
+}
+
+fn form_encode(pairs: &[(&str, &str)]) -> String {
+    let enc = |s: &str| {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                b' ' => "+".to_owned(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The value of a hidden field in a page.
+fn hidden(body: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = body
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} field"))
+        + marker.len();
+    body[start..].split('"').next().unwrap().to_owned()
+}
+
+impl Client {
+    fn new(router: Router) -> Self {
+        Client {
+            router,
+            cookies: HashMap::new(),
+        }
+    }
+
+    async fn send(&mut self, req: axum::http::request::Builder, body: Body) -> Reply {
+        let cookie = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let req = if cookie.is_empty() {
+            req
+        } else {
+            req.header(header::COOKIE, cookie)
+        };
+        let res = self
+            .router
+            .clone()
+            .oneshot(req.body(body).unwrap())
+            .await
+            .unwrap();
+        let status = res.status();
+        let location = res
+            .headers()
+            .get(header::LOCATION)
+            .map(|v| v.to_str().unwrap().to_owned());
+        let csp = res
+            .headers()
+            .get(header::CONTENT_SECURITY_POLICY)
+            .map(|v| v.to_str().unwrap().to_owned());
+        let set_cookies: Vec<String> = res
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect();
+        for c in &set_cookies {
+            let pair = c.split(';').next().unwrap();
+            let (k, v) = pair.split_once('=').unwrap();
+            if v.is_empty() || c.contains("Max-Age=0") {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_owned(), v.to_owned());
+            }
+        }
+        let bytes = axum::body::to_bytes(res.into_body(), 4 << 20)
+            .await
+            .unwrap();
+        Reply {
+            status,
+            location,
+            set_cookies,
+            csp,
+            body: String::from_utf8(bytes.to_vec()).unwrap(),
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Reply {
+        self.send(Request::get(path), Body::empty()).await
+    }
+
+    async fn post(&mut self, path: &str, pairs: &[(&str, &str)]) -> Reply {
+        let req =
+            Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        self.send(req, Body::from(form_encode(pairs))).await
+    }
+
+    async fn log_in(&mut self, username: &str, password: &str) -> Reply {
+        let form = self.get("/ui/login").await;
+        let csrf = hidden(&form.body, "csrf");
+        self.post(
+            "/ui/login",
+            &[
+                ("username", username),
+                ("password", password),
+                ("csrf", &csrf),
+            ],
+        )
+        .await
+    }
+}
+
+fn ui(demo: &common::Demo, config: UiConfig) -> Router {
+    careloop_ui::router_with(UiState::new(demo.state.clone(), config))
+}
+
+#[tokio::test]
+async fn sessions_cookies_csrf_and_the_log_in_rate_limit() {
+    let demo = common::demo(12, true).await;
+    let reviewer = demo.user(Role::PlanUmReviewer, None);
+    let password = demo.summary.password.clone();
+    let mut c = Client::new(ui(&demo, UiConfig::default()));
+
+    // Pages need a session.
+    let r = c.get("/ui/authorizations").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location.as_deref(), Some("/ui/login"));
+
+    // The log-in form needs its CSRF cookie and field to match.
+    let mut stranger = Client::new(ui(&demo, UiConfig::default()));
+    let r = stranger
+        .post(
+            "/ui/login",
+            &[
+                ("username", &reviewer),
+                ("password", &password),
+                ("csrf", "guess"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "log-in CSRF");
+
+    // Log in: an HttpOnly, SameSite=Strict session cookie, not Secure on plain http.
+    let r = c.log_in(&reviewer, &password).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let session = r
+        .set_cookies
+        .iter()
+        .find(|s| s.starts_with("careloop_session="))
+        .unwrap();
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Strict"),
+        "{session}"
+    );
+    assert!(!session.contains("Secure"), "{session}");
+    let home = c.get("/ui/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("UM reviewer"), "{}", home.body);
+    assert!(home.body.contains("href=\"/ui/authorizations\""));
+    let csp = home.csp.unwrap_or_default();
+    assert!(
+        csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+
+    // A POST form with the wrong CSRF token changes nothing.
+    let r = c.post("/ui/logout", &[("csrf", "wrong")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        c.get("/ui/").await.status,
+        StatusCode::OK,
+        "still signed in"
+    );
+    // Log out with the session's token ends the session server-side.
+    let token = hidden(&c.get("/ui/").await.body, "csrf");
+    let old_cookie = c.cookies.get("careloop_session").cloned().unwrap();
+    let r = c.post("/ui/logout", &[("csrf", &token)]).await;
+    assert_eq!(r.location.as_deref(), Some("/ui/login"));
+    c.cookies.insert("careloop_session".into(), old_cookie);
+    assert_eq!(
+        c.get("/ui/").await.status,
+        StatusCode::SEE_OTHER,
+        "the old cookie is dead"
+    );
+
+    // Five failures for a username within a minute: the sixth attempt is refused with 429,
+    // even with the right password; another username is not affected.
+    let mut c = Client::new(ui(&demo, UiConfig::default()));
+    for _ in 0..5 {
+        let r = c.log_in(&reviewer, "wrong-password").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        assert!(r.body.contains("username or password is not right"));
+    }
+    let r = c.log_in(&reviewer, &password).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.body.contains("Too many failed log-ins"), "{}", r.body);
+    let other = demo.user(Role::PlanCareCoordinator, None);
+    assert_eq!(
+        c.log_in(&other, &password).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    // Secure cookies when configured (https deployments).
+    let mut s = Client::new(ui(
+        &demo,
+        UiConfig {
+            secure_cookies: true,
+            ..UiConfig::default()
+        },
+    ));
+    let form = s.get("/ui/login").await;
+    assert!(form.set_cookies.iter().all(|c| c.contains("; Secure")));
+}
+
+#[tokio::test]
+async fn reviewer_queue_decision_refusal_and_provider_not_found() {
+    let demo = common::demo(60, true).await;
+    let reviewer = demo.busiest_reviewer().await;
+    let password = demo.summary.password.clone();
+    let mut c = Client::new(ui(&demo, UiConfig::default()));
+    c.log_in(&reviewer, &password).await;
+
+    // The queue is sorted by due time and flags at-risk / overdue rows.
+    let q = c.get("/ui/authorizations").await;
+    assert_eq!(q.status, StatusCode::OK);
+    let dues: Vec<jiff::Timestamp> = q
+        .body
+        .match_indices("datetime=\"")
+        .map(|(i, m)| {
+            q.body[i + m.len()..]
+                .split('"')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    assert!(dues.len() >= 2, "{}", q.body);
+    assert!(dues.windows(2).all(|w| w[0] <= w[1]), "sorted by due time");
+    assert!(q.body.contains("<tr class=\"overdue\"") || q.body.contains("<tr class=\"at-risk\""));
+
+    // A status filter keeps only matching rows.
+    let pended = c
+        .get("/ui/authorizations?status=pended-for-information")
+        .await;
+    assert!(!pended.body.contains("<td>received</td>"));
+
+    // Deny without a reason: the app refuses (422), the message is shown, nothing changes.
+    let start = q.body.find("/ui/authorizations/auth-").unwrap() + "/ui/authorizations/".len();
+    let id = q.body[start..].split('"').next().unwrap().to_owned();
+    let page = c.get(&format!("/ui/authorizations/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let csrf = hidden(&page.body, "csrf");
+    let version = hidden(&page.body, "version");
+    let path = format!("/ui/authorizations/{id}/decide");
+    let deny = |reason: &'static str, idem: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("idem", idem.to_owned()),
+            ("version", version.clone()),
+            ("decision", "deny".to_owned()),
+            ("reason", reason.to_owned()),
+            ("channel", "mail".to_owned()),
+            ("intent", "decide".to_owned()),
+        ]
+    };
+    let pairs = deny("   ", "k-1");
+    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = c.post(&path, &pairs).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("a denial needs a specific reason"),
+        "{}",
+        r.body
+    );
+    let actor = demo.actor(&reviewer).await;
+    let record = demo
+        .app()
+        .get_authorization(&actor, &id, demo.now)
+        .await
+        .unwrap();
+    assert_eq!(record.status, "received", "nothing was decided");
+
+    // A wrong CSRF token on the decision form is refused before the app is called.
+    let mut bad = deny("Not medically necessary per criteria X.", "k-2");
+    bad[0].1 = "forged".to_owned();
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(c.post(&path, &bad).await.status, StatusCode::FORBIDDEN);
+
+    // With a specific reason the denial is recorded with its notice of action to the member.
+    let pairs = deny("Records do not show the POF 1b housing situation.", "k-3");
+    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = c.post(&path, &pairs).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let record = demo
+        .app()
+        .get_authorization(&actor, &id, demo.now)
+        .await
+        .unwrap();
+    assert_eq!(record.status, "denied");
+    let notice = record.state.notices.last().unwrap();
+    assert_eq!(notice.recipient.as_str(), "member");
+    assert!(
+        notice
+            .content
+            .contains("Records do not show the POF 1b housing situation.")
+    );
+    // The same form sent again (a double click) replays: still one decision.
+    let r = c.post(&path, &pairs).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+
+    // Approving another open ECM request through the same form (ECM: no through date).
+    let q = c.get("/ui/authorizations?status=received").await;
+    let start = q.body.find("/ui/authorizations/auth-").unwrap() + "/ui/authorizations/".len();
+    let other = q.body[start..].split('"').next().unwrap().to_owned();
+    assert_ne!(other, id, "the denied request left the queue");
+    let page = c.get(&format!("/ui/authorizations/{other}")).await;
+    let approve = [
+        ("csrf", hidden(&page.body, "csrf")),
+        ("idem", "k-approve".to_owned()),
+        ("version", hidden(&page.body, "version")),
+        ("decision", "approve".to_owned()),
+        ("start", "2026-12-15".to_owned()),
+        ("intent", "decide".to_owned()),
+    ];
+    let approve: Vec<(&str, &str)> = approve.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = c
+        .post(&format!("/ui/authorizations/{other}/decide"), &approve)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let record = demo
+        .app()
+        .get_authorization(&actor, &other, demo.now)
+        .await
+        .unwrap();
+    assert_eq!(record.status, "approved");
+    let period = record.state.decision.unwrap().period.unwrap();
+    assert_eq!(period.start.to_string(), "2026-12-15");
+    assert!(
+        period.months.is_some(),
+        "the ECM period length comes from the policy"
+    );
+
+    // A provider opening another provider's member gets the not-found page, as the app says.
+    let provider = demo.user(Role::ProviderCareManager, Some("org-ecm-01"));
+    let (own, foreign) = demo.provider_members(&provider).await;
+    let mut p = Client::new(ui(&demo, UiConfig::default()));
+    p.log_in(&provider, &password).await;
+    let r = p.get(&format!("/ui/members/{foreign}")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.body.contains("<h1>Not found</h1>"));
+    assert!(
+        !r.body.contains(&foreign),
+        "the page says nothing about the member"
+    );
+    let r = p.get(&format!("/ui/members/{own}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Populations of Focus"));
+    // A referrer may not list members: 403 from the app.
+    let referrer = demo.user(Role::Referrer, None);
+    let mut f = Client::new(ui(&demo, UiConfig::default()));
+    f.log_in(&referrer, &password).await;
+    assert_eq!(f.get("/ui/members").await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn referral_intake_preview_and_steps_go_through_the_app() {
+    let demo = common::demo(12, true).await;
+    let password = demo.summary.password.clone();
+    let referrer = demo.user(Role::Referrer, None);
+    let mut c = Client::new(ui(&demo, UiConfig::default()));
+    c.log_in(&referrer, &password).await;
+    let form = c.get("/ui/referrals/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let csrf = hidden(&form.body, "csrf");
+    let idem = hidden(&form.body, "idem");
+
+    // The preview needs the session's CSRF token and answers a fragment from the engine.
+    let facts = [
+        ("claimed_pof", "1a"),
+        ("birth_date", "1980-03-15"),
+        ("plan", "hpsm"),
+        ("enrolled_since", "2024-01-01"),
+        ("homeless", "place-not-meant-for-habitation"),
+    ];
+    let r = c.post("/ui/referrals/preview", &facts).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "no CSRF token");
+    let mut with_csrf = facts.to_vec();
+    with_csrf.push(("csrf", &csrf));
+    let r = c.post("/ui/referrals/preview", &with_csrf).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("POF 1a"), "{}", r.body);
+    assert!(
+        r.body
+            .contains("Sleeps in a place not meant for people to sleep"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("<html"), "a fragment, not a page");
+
+    // Intake through create_referral; the referrer may read its own referral.
+    let plan_org = "org-plan-hpsm";
+    let member = "SYN-000003";
+    let mut create = with_csrf.clone();
+    create.extend([
+        ("idem", idem.as_str()),
+        ("member_id", member),
+        ("plan_org_id", plan_org),
+        ("program", "ecm"),
+        ("source", "cbo"),
+        ("intent", "create"),
+    ]);
+    let r = c.post("/ui/referrals/new", &create).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let location = r.location.unwrap();
+    let page = c.get(&location).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("id=\"referral-status\">received<"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("(not for your role)"),
+        "a referrer does not review eligibility"
+    );
+    // The same form sent again replays: still one referral, same page.
+    let again = c.post("/ui/referrals/new", &create).await;
+    assert_eq!(again.location.as_deref(), Some(location.as_str()));
+
+    // A referrer posting the plan's step is refused by the app (403), nothing changes.
+    let id = location
+        .trim_start_matches("/ui/referrals/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let step = [
+        ("csrf", csrf.as_str()),
+        ("idem", "step-1"),
+        ("step", "eligibility-review"),
+        ("yes", "yes"),
+    ];
+    let r = c.post(&format!("/ui/referrals/{id}/step"), &step).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+
+    // The plan's care coordinator takes the step the app names.
+    let coordinator = demo.user(Role::PlanCareCoordinator, Some(plan_org));
+    let mut p = Client::new(ui(&demo, UiConfig::default()));
+    p.log_in(&coordinator, &password).await;
+    let page = p.get(&format!("/ui/referrals/{id}")).await;
+    assert!(
+        page.body.contains("value=\"eligibility-review\""),
+        "{}",
+        page.body
+    );
+    let pcsrf = hidden(&page.body, "csrf");
+    let step = [
+        ("csrf", pcsrf.as_str()),
+        ("idem", "step-2"),
+        ("step", "eligibility-review"),
+        ("yes", "yes"),
+    ];
+    let r = p.post(&format!("/ui/referrals/{id}/step"), &step).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let actor = demo.actor(&coordinator).await;
+    let record = demo
+        .app()
+        .get_referral(&actor, &id, demo.now)
+        .await
+        .unwrap();
+    assert_eq!(record.status, "eligibility-reviewed");
+}
