@@ -695,6 +695,16 @@ impl<S: Store> App<S> {
         Ok(Actor::new(user.username.clone(), org.id, org.kind, user.roles.clone()).ok())
     }
 
+    /// The actor `username` acts as now: `None` when the user no longer exists, is disabled,
+    /// or its organization is gone. For sign-ins that outlive one request (the staff UI's
+    /// sessions), so a disabled user's session stops at its next request.
+    pub async fn active_actor(&self, username: &str) -> Result<Option<Actor>, AppError> {
+        match self.stored_user(username).await? {
+            Some((user, _)) => self.actor_of(&user).await,
+            None => Ok(None),
+        }
+    }
+
     /// Signs in with a username and password. Unknown user, wrong password and disabled user
     /// are all [`AppError::Unauthenticated`].
     pub async fn authenticate_password(

@@ -46,9 +46,18 @@ impl FromRequestParts<UiState> for Authed {
     async fn from_request_parts(parts: &mut Parts, state: &UiState) -> Result<Self, Response> {
         let session =
             cookie(&parts.headers, COOKIE).and_then(|id| state.sessions.get(&id, state.now()));
-        match session {
-            Some(s) => Ok(Authed(s)),
-            None => Err(Redirect::to("/ui/login").into_response()),
+        let Some(s) = session else {
+            return Err(Redirect::to("/ui/login").into_response());
+        };
+        // The user may have been disabled (or changed) since signing in: the session ends at
+        // its next request.
+        match state.web.app.active_actor(&s.actor.user_id).await {
+            Ok(Some(actor)) if actor == s.actor => Ok(Authed(s)),
+            Ok(_) => {
+                state.sessions.end(&s.id);
+                Err(Redirect::to("/ui/login").into_response())
+            }
+            Err(e) => Err(crate::error::app_error_page(None, &e)),
         }
     }
 }

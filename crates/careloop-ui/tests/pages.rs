@@ -232,6 +232,29 @@ async fn sessions_cookies_csrf_and_the_log_in_rate_limit() {
         c.log_in(&other, &password).await.status,
         StatusCode::SEE_OTHER
     );
+    assert_eq!(c.get("/ui/").await.status, StatusCode::OK);
+
+    // Disabling a signed-in user ends their session at its next request.
+    let other_actor = demo.actor(&other).await;
+    let admin = demo
+        .actor(&demo.user(Role::PlanAdmin, Some(&other_actor.org_id)))
+        .await;
+    demo.app()
+        .set_user_disabled(&admin, &other, true, demo.now)
+        .await
+        .unwrap();
+    let r = c.get("/ui/").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "disabled user's session");
+    assert_eq!(r.location.as_deref(), Some("/ui/login"));
+    demo.app()
+        .set_user_disabled(&admin, &other, false, demo.now)
+        .await
+        .unwrap();
+    assert_eq!(
+        c.get("/ui/").await.status,
+        StatusCode::SEE_OTHER,
+        "the session stays ended after re-enabling"
+    );
 
     // Secure cookies when configured (https deployments).
     let mut s = Client::new(ui(

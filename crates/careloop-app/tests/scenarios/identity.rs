@@ -363,6 +363,11 @@ pub async fn identity_admins_roles_and_disabled_users<S: Store>(store: S) {
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::NotFound { .. }), "{err}");
+    assert_eq!(
+        app.active_actor("cm-1").await.unwrap().map(|a| a.user_id),
+        Some("cm-1".to_owned())
+    );
+    assert!(app.active_actor("nobody").await.unwrap().is_none());
     let disabled = app
         .set_user_disabled(&padmin, "cm-1", true, ts("2026-11-02T18:00:00Z"))
         .await
@@ -376,6 +381,10 @@ pub async fn identity_admins_roles_and_disabled_users<S: Store>(store: S) {
     unauthenticated(
         app.authenticate_token(&token.token, t0).await,
         "disabled user's token",
+    );
+    assert!(
+        app.active_actor("cm-1").await.unwrap().is_none(),
+        "disabled user"
     );
     assert!(matches!(
         app.create_token("cm-1", "another", t0).await,
