@@ -26,6 +26,9 @@ mod ops {
 
 /// How long a connection waits for a lock held by another process before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Bytes of the database file each connection reads through a memory map: SQLite's default
+/// ceiling (`SQLITE_MAX_MMAP_SIZE` = 0x7fff0000, about 2 GiB); address space, not memory.
+const MMAP_BYTES: u64 = 0x7fff_0000;
 /// Read-only connections in the read pool.
 const READERS: u32 = 4;
 
@@ -82,7 +85,12 @@ impl SqliteStore {
         let base = SqliteConnectOptions::new()
             .filename(&path)
             .busy_timeout(BUSY_TIMEOUT)
-            .foreign_keys(true);
+            .foreign_keys(true)
+            // Read the database file through a memory map instead of pread + copy per page
+            // (each connection's page cache is emptied after every commit by another
+            // connection, and index descents in large tables miss it). Writes still go through
+            // the WAL; durability is unchanged. Measured: BENCHMARKS.md.
+            .pragma("mmap_size", MMAP_BYTES.to_string());
         // No ping before each acquire (sqlx's default): a connection to a local file does not go
         // stale, and the ping was one more worker-thread round trip per statement.
         let writer = SqlitePoolOptions::new()
