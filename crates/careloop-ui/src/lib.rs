@@ -19,6 +19,7 @@
 )]
 
 mod assets;
+mod cs_use;
 mod error;
 mod explain;
 mod format;

@@ -174,6 +174,8 @@ pub(crate) struct MemberPage {
     pub determined_at: String,
     pub authorizations: Vec<AuthRow>,
     pub ecm: Vec<EcmView>,
+    /// "respite: 210 hours of 336 hours used (…)" lines (crate::cs_use::use_lines).
+    pub cs_use: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -381,6 +383,12 @@ pub(crate) async fn member_page(
             determined_at,
             authorizations,
             ecm,
+            cs_use: crate::cs_use::use_lines(
+                &m.id,
+                &records.authorizations,
+                state.now().to_zoned(tz.clone()).date(),
+                app.pack(),
+            ),
         },
     )
 }
