@@ -647,3 +647,85 @@ async fn cs_limit_status_approval_and_use_against_limits() {
         r.body
     );
 }
+
+/// Plan admin user management: add a user to the admin's own organization, who then signs in;
+/// disable them (sign-in refused), enable them again; a UM reviewer posting the form is refused.
+#[tokio::test]
+async fn plan_admin_adds_disables_and_enables_a_user() {
+    let demo = common::demo(20, true).await;
+    let password = demo.summary.password.clone();
+    let admin = demo.user(Role::PlanAdmin, None);
+    let mut c = Client::new(ui(&demo, UiConfig::default()));
+    c.log_in(&admin, &password).await;
+    let page = c.get("/ui/admin").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("id=\"add-user-form\""), "{}", page.body);
+    let csrf = hidden(&page.body, "csrf");
+    let new_password = "a-synthetic-test-password-42";
+    let r = c
+        .post(
+            "/ui/admin/users",
+            &[
+                ("csrf", &csrf),
+                ("idem", "k-add-user"),
+                ("username", "synthetic-new-reviewer"),
+                ("display_name", "Synthetic Reviewer"),
+                ("role", "plan-um-reviewer"),
+                ("password", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = c.get("/ui/admin").await;
+    assert!(page.body.contains("id=\"user-synthetic-new-reviewer\""));
+
+    let mut n = Client::new(ui(&demo, UiConfig::default()));
+    let r = n.log_in("synthetic-new-reviewer", new_password).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "the new user signs in");
+
+    let r = c
+        .post(
+            "/ui/admin/users/synthetic-new-reviewer/disabled",
+            &[("csrf", &csrf), ("disabled", "yes")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = c.get("/ui/admin").await;
+    assert!(
+        page.body.contains("Enable synthetic-new-reviewer"),
+        "{}",
+        page.body
+    );
+    let mut d = Client::new(ui(&demo, UiConfig::default()));
+    let r = d.log_in("synthetic-new-reviewer", new_password).await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNAUTHORIZED,
+        "a disabled user cannot sign in"
+    );
+
+    let r = c
+        .post(
+            "/ui/admin/users/synthetic-new-reviewer/disabled",
+            &[("csrf", &csrf), ("disabled", "no")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let mut e = Client::new(ui(&demo, UiConfig::default()));
+    let r = e.log_in("synthetic-new-reviewer", new_password).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "enabled again");
+
+    // A UM reviewer may not manage users: the app answers 403.
+    let reviewer = demo.user(Role::PlanUmReviewer, None);
+    let mut r2 = Client::new(ui(&demo, UiConfig::default()));
+    r2.log_in(&reviewer, &password).await;
+    let page = r2.get("/ui/").await;
+    let csrf2 = hidden(&page.body, "csrf");
+    let r = r2
+        .post(
+            "/ui/admin/users/synthetic-new-reviewer/disabled",
+            &[("csrf", &csrf2), ("disabled", "yes")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+}
