@@ -29,6 +29,8 @@ time_page home "$TMP/rv.jar" /ui/
 time_page queue "$TMP/rv.jar" /ui/authorizations
 time_page queue-filtered "$TMP/rv.jar" "/ui/authorizations?urgency=urgent-pre-service"
 time_page decision "$TMP/rv.jar" "$AUTH"
+CSAUTH=$(sed 's/<tr/\n<tr/g' "$TMP/q.html" | grep 'Community Support:' | grep -o '/ui/authorizations/auth-[0-9]*' | head -1 || true)
+if [ -n "$CSAUTH" ]; then time_page decision-cs "$TMP/rv.jar" "$CSAUTH"; else echo "decision-cs            (no open Community Supports request on the queue's first page: not timed)"; fi
 time_page members "$TMP/rv.jar" /ui/members
 time_page member-provider "$TMP/pc.jar" "$MEM"
 MEMP=$(curl -s -b "$TMP/rv.jar" "$B$AUTH" | grep -o '/ui/members/SYN-[0-9]*' | head -1)
