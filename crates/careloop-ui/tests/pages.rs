@@ -503,6 +503,14 @@ async fn referral_intake_preview_and_steps_go_through_the_app() {
         .await
         .unwrap();
     assert_eq!(record.status, "eligibility-reviewed");
+
+    // The referral page lists its events in order, each with who recorded it.
+    let page = p.get(&format!("/ui/referrals/{id}")).await;
+    let start = page.body.find("id=\"referral-timeline\"").unwrap();
+    let timeline = &page.body[start..page.body[start..].find("</ol>").unwrap() + start];
+    assert_eq!(timeline.matches("<li>").count(), 2, "{timeline}");
+    assert!(timeline.contains(&coordinator), "{timeline}");
+    assert!(timeline.contains(&referrer), "{timeline}");
 }
 
 /// Community Supports on the decision screen and member record: the limit check before deciding,

@@ -175,6 +175,8 @@ pub(crate) struct ReferralPage {
     pub can_open_enrollment: bool,
     /// The ECM enrollment opened from this referral, when it exists.
     pub enrollment_id: String,
+    /// The referral's events: (when, what, who).
+    pub timeline: Vec<(String, String, String)>,
     /// The request or enrollment just created (from the redirect after the form).
     pub created_auth: String,
     pub created_ecm: String,
@@ -263,6 +265,16 @@ pub(crate) async fn referral_page(
             Err(e) => return app_error_page(Some(nav), &e),
         }
     }
+    let timeline = match app
+        .referral_timeline(authed.actor(), &r.id, state.now())
+        .await
+    {
+        Ok(t) => t
+            .into_iter()
+            .map(|e| (local(e.at, &tz), status_words(&e.event_type), e.actor))
+            .collect(),
+        Err(e) => return app_error_page(Some(nav), &e),
+    };
     render(
         StatusCode::OK,
         &ReferralPage {
@@ -334,6 +346,7 @@ pub(crate) async fn referral_page(
                 && permits(authed.actor(), Action::SubmitAuthorization),
             can_open_enrollment,
             enrollment_id,
+            timeline,
             created_auth: params.auth.clone().unwrap_or_default(),
             created_ecm: params.ecm.clone().unwrap_or_default(),
         },
