@@ -4,8 +4,12 @@
 //! enrollment by Population of Focus" and "CS authorizations by service and county". Read-only;
 //! one audit line (`read-dashboard`) per call, since the facts are derived from member records.
 //!
-//! Known limit: scans the organization's records of each kind (no aggregate query in the store
-//! yet): fine for the demo data set, not for 1,000,000 rows.
+//! Bounded: each kind is read in id order up to `MAX_RECORDS_PER_KIND` records (a capped window,
+//! not an aggregate query: the stored documents' service and decision are not columns). When a
+//! kind has more records in the organization's scope, its facts are counted from the first
+//! `MAX_RECORDS_PER_KIND` only and the kind is named in `DashboardFacts::capped`, which the page
+//! shows. The render time therefore stops growing with the organization's size, at the price of
+//! incomplete charts past the cap.
 
 use careloop_domain::CsId;
 use careloop_domain::eligibility::Outcome;
@@ -55,9 +59,15 @@ pub struct DashboardFacts {
     /// determination (empty when none is stored).
     pub ecm_enrolled_pofs: Vec<Vec<String>>,
     pub cs_authorizations: Vec<CsAuthorizationFact>,
+    /// The record kinds whose facts were counted from the first `MAX_RECORDS_PER_KIND` records
+    /// only (more exist in the organization's scope).
+    pub capped: Vec<String>,
 }
 
 const PAGE: u32 = 1000;
+
+/// Most records of one kind read for one dashboard.
+pub const MAX_RECORDS_PER_KIND: usize = 20_000;
 
 // Only the fields the dashboard reads are decoded (no `deny_unknown_fields` here on purpose: the
 // stored documents hold much more, e.g. a member's full eligibility trace).
@@ -118,23 +128,35 @@ fn decode<T: DeserializeOwned>(stored: &StoredAggregate) -> Result<T, AppError> 
 }
 
 impl<S: Store> App<S> {
-    async fn scan(&self, kind: &str, org: &OrgScope) -> Result<Vec<StoredAggregate>, AppError> {
+    /// Up to `MAX_RECORDS_PER_KIND` records of `kind` in id order; `true` when more exist.
+    async fn scan(
+        &self,
+        kind: &str,
+        org: &OrgScope,
+    ) -> Result<(Vec<StoredAggregate>, bool), AppError> {
         let mut out = Vec::new();
         let mut after_id = None;
         loop {
+            let room = MAX_RECORDS_PER_KIND.saturating_sub(out.len());
+            // One more than the room left, to know whether the cap cut anything off.
+            let limit = u32::try_from(room + 1).unwrap_or(PAGE).min(PAGE);
             let page = self
                 .store()
                 .list(&ListQuery {
                     kind: kind.to_owned(),
                     org: org.clone(),
                     after_id,
-                    limit: PAGE,
+                    limit,
                 })
                 .await?;
             out.extend(page.items);
+            if out.len() > MAX_RECORDS_PER_KIND {
+                out.truncate(MAX_RECORDS_PER_KIND);
+                return Ok((out, true));
+            }
             match page.next {
                 Some(next) => after_id = Some(next),
-                None => return Ok(out),
+                None => return Ok((out, false)),
             }
         }
     }
@@ -151,7 +173,11 @@ impl<S: Store> App<S> {
             .await?;
         let org = list_scope(actor, action)?;
         let mut facts = DashboardFacts::default();
-        for stored in self.scan(AuthorizationAggregate::KIND, &org).await? {
+        let (authorizations, capped) = self.scan(AuthorizationAggregate::KIND, &org).await?;
+        if capped {
+            facts.capped.push(AuthorizationAggregate::KIND.to_owned());
+        }
+        for stored in authorizations {
             let state: AuthorizationFacts = decode(&stored)?;
             if let Some(d) = &state.decision {
                 facts.decisions.push(DecisionFact {
@@ -168,7 +194,11 @@ impl<S: Store> App<S> {
                 });
             }
         }
-        for stored in self.scan(ReferralAggregate::KIND, &org).await? {
+        let (referrals, capped) = self.scan(ReferralAggregate::KIND, &org).await?;
+        if capped {
+            facts.capped.push(ReferralAggregate::KIND.to_owned());
+        }
+        for stored in referrals {
             if stored.status == "new" || stored.status == "closed" {
                 continue;
             }
@@ -177,7 +207,11 @@ impl<S: Store> App<S> {
                 since: stored.updated_at,
             });
         }
-        for stored in self.scan(EcmAggregate::KIND, &org).await? {
+        let (enrollments, capped) = self.scan(EcmAggregate::KIND, &org).await?;
+        if capped {
+            facts.capped.push(EcmAggregate::KIND.to_owned());
+        }
+        for stored in enrollments {
             if stored.status != "enrolled" {
                 continue;
             }

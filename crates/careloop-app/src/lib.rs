@@ -29,6 +29,7 @@ pub mod member;
 pub mod member_records;
 mod record;
 pub mod referral;
+pub mod referral_timeline;
 mod token_cache;
 
 pub use access::{Action, RecordOwners};

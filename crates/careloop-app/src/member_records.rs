@@ -6,11 +6,11 @@
 //! NotFound when the member is not visible). The records are then listed in the actor's
 //! `list_scope` (plan: owned; provider: granted members) and filtered by member id.
 //!
-//! Known limit: the store has no index by member for these kinds, so this scans the
-//! organization's authorization and ECM records (fine for the demo data set; a store query by
-//! member is needed before it is used at 1,000,000 rows).
+//! The records are read with the store's `list_for_member` (index `aggregates_member`), so the
+//! cost is the member's own rows, not the organization's. At most `MAX_PER_KIND` records of each
+//! kind are returned (the newest are not preferred: id order).
 
-use careloop_store::{AuditEntry, ListQuery, Store};
+use careloop_store::{AuditEntry, MemberKindQuery, Store};
 use jiff::Timestamp;
 
 use crate::access::Action;
@@ -30,8 +30,8 @@ pub struct MemberRecords {
     pub ecm_enrollments: Vec<EcmEnrollmentRecord>,
 }
 
-/// Records read per store page while scanning.
-const PAGE: u32 = 1000;
+/// Most records of one kind read for one member.
+pub const MAX_PER_KIND: u32 = 1000;
 
 impl<S: Store> App<S> {
     /// The member page's data: NotFound (audited as `read-denied`) when the actor's organization
@@ -74,28 +74,18 @@ impl<S: Store> App<S> {
             return Ok(Vec::new());
         }
         let org = list_scope(actor, action)?;
-        let mut found = Vec::new();
-        let mut after_id = None;
-        loop {
-            let page = self
-                .store()
-                .list(&ListQuery {
-                    kind: A::KIND.to_owned(),
-                    org: org.clone(),
-                    after_id,
-                    limit: PAGE,
-                })
-                .await?;
-            for stored in page.items {
-                if stored.member_id.as_deref() == Some(member_id) {
-                    found.push(Record::<A::State>::from_stored(stored)?);
-                }
-            }
-            match page.next {
-                Some(next) => after_id = Some(next),
-                None => break,
-            }
-        }
+        let found = self
+            .store()
+            .list_for_member(&MemberKindQuery {
+                kind: A::KIND.to_owned(),
+                member_id: member_id.to_owned(),
+                org: Some(org),
+                limit: MAX_PER_KIND,
+            })
+            .await?
+            .into_iter()
+            .map(Record::<A::State>::from_stored)
+            .collect::<Result<Vec<_>, _>>()?;
         let audit = found
             .iter()
             .map(|record| AuditEntry {

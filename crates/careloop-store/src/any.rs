@@ -7,7 +7,9 @@ use crate::batch::WriteBatch;
 use crate::error::StoreError;
 use crate::port::Store;
 use crate::postgres::PostgresStore;
-use crate::query::{AuditFilter, KindListQuery, ListPage, ListQuery, QueuePage, QueueQuery};
+use crate::query::{
+    AuditFilter, KindListQuery, ListPage, ListQuery, MemberKindQuery, QueuePage, QueueQuery,
+};
 use crate::records::{AuditRecord, CommitReceipt, StoredAggregate, StoredEvent, StoredResponse};
 use crate::sqlite::SqliteStore;
 
@@ -122,6 +124,13 @@ impl Store for AnyStore {
         query: &KindListQuery,
     ) -> Result<Vec<StoredAggregate>, StoreError> {
         delegate!(self, s => s.list_by_kind(query))
+    }
+
+    async fn list_for_member(
+        &self,
+        query: &MemberKindQuery,
+    ) -> Result<Vec<StoredAggregate>, StoreError> {
+        delegate!(self, s => s.list_for_member(query))
     }
 
     async fn events_for(&self, kind: &str, id: &str) -> Result<Vec<StoredEvent>, StoreError> {

@@ -555,6 +555,11 @@ macro_rules! store_ops {
             fetch_sql(pool, sql).await?.iter().map(aggregate).collect()
         }
 
+        pub(crate) async fn list_for_member(pool: &DbPool, q: &$crate::query::MemberKindQuery) -> Result<Vec<StoredAggregate>, StoreError> {
+            let sql = $crate::query::member_kind_sql(q)?;
+            fetch_sql(pool, sql).await?.iter().map(aggregate).collect()
+        }
+
         pub(crate) async fn events_for(pool: &DbPool, kind: &str, id: &str) -> Result<Vec<StoredEvent>, StoreError> {
             sqlx::query(
                 "SELECT seq, kind, aggregate_id, version, event_type, body, actor, at FROM events \

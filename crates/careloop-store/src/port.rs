@@ -5,7 +5,9 @@ use std::future::Future;
 
 use crate::batch::WriteBatch;
 use crate::error::StoreError;
-use crate::query::{AuditFilter, KindListQuery, ListPage, ListQuery, QueuePage, QueueQuery};
+use crate::query::{
+    AuditFilter, KindListQuery, ListPage, ListQuery, MemberKindQuery, QueuePage, QueueQuery,
+};
 use crate::records::{AuditRecord, CommitReceipt, StoredAggregate, StoredEvent, StoredResponse};
 
 /// Durable storage of aggregates, events, member access, idempotency records and the audit log.
@@ -50,6 +52,13 @@ pub trait Store: Send + Sync {
     fn list_by_kind(
         &self,
         query: &KindListQuery,
+    ) -> impl Future<Output = Result<Vec<StoredAggregate>, StoreError>> + Send;
+
+    /// Up to `limit` aggregates of one kind about one member (optionally in an organization's
+    /// scope), in id order, through the `aggregates_member` index (issue #4, member page).
+    fn list_for_member(
+        &self,
+        query: &MemberKindQuery,
     ) -> impl Future<Output = Result<Vec<StoredAggregate>, StoreError>> + Send;
 
     /// All events of one aggregate, in version order.

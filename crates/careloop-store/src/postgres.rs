@@ -13,7 +13,9 @@ use crate::error::StoreError;
 use crate::group::Pending;
 use crate::migrations::{Engine, migrator};
 use crate::port::Store;
-use crate::query::{AuditFilter, KindListQuery, ListPage, ListQuery, QueuePage, QueueQuery};
+use crate::query::{
+    AuditFilter, KindListQuery, ListPage, ListQuery, MemberKindQuery, QueuePage, QueueQuery,
+};
 use crate::records::{AuditRecord, CommitReceipt, StoredAggregate, StoredEvent, StoredResponse};
 
 mod ops {
@@ -114,6 +116,13 @@ impl Store for PostgresStore {
         query: &KindListQuery,
     ) -> Result<Vec<StoredAggregate>, StoreError> {
         ops::list_by_kind(&self.pool, query).await
+    }
+
+    async fn list_for_member(
+        &self,
+        query: &MemberKindQuery,
+    ) -> Result<Vec<StoredAggregate>, StoreError> {
+        ops::list_for_member(&self.pool, query).await
     }
 
     async fn events_for(&self, kind: &str, id: &str) -> Result<Vec<StoredEvent>, StoreError> {

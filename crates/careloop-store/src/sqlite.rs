@@ -17,7 +17,9 @@ use crate::error::StoreError;
 use crate::group::Pending;
 use crate::migrations::{Engine, migrator};
 use crate::port::Store;
-use crate::query::{AuditFilter, KindListQuery, ListPage, ListQuery, QueuePage, QueueQuery};
+use crate::query::{
+    AuditFilter, KindListQuery, ListPage, ListQuery, MemberKindQuery, QueuePage, QueueQuery,
+};
 use crate::records::{AuditRecord, CommitReceipt, StoredAggregate, StoredEvent, StoredResponse};
 
 mod ops {
@@ -186,6 +188,13 @@ impl Store for SqliteStore {
         query: &KindListQuery,
     ) -> Result<Vec<StoredAggregate>, StoreError> {
         ops::list_by_kind(&self.reader, query).await
+    }
+
+    async fn list_for_member(
+        &self,
+        query: &MemberKindQuery,
+    ) -> Result<Vec<StoredAggregate>, StoreError> {
+        ops::list_for_member(&self.reader, query).await
     }
 
     async fn events_for(&self, kind: &str, id: &str) -> Result<Vec<StoredEvent>, StoreError> {

@@ -19,6 +19,7 @@
 )]
 
 mod assets;
+mod cs_use;
 mod error;
 mod explain;
 mod format;
@@ -147,6 +148,11 @@ pub fn router_with(state: UiState) -> Router {
         )
         .route("/ui/audit", get(pages::audit::audit_log))
         .route("/ui/admin", get(pages::admin::admin))
+        .route("/ui/admin/users", post(pages::admin::add_user))
+        .route(
+            "/ui/admin/users/{username}/disabled",
+            post(pages::admin::set_disabled),
+        )
         .route("/ui/dashboard", get(pages::dashboard::dashboard))
         .route("/ui/referrals", get(pages::referrals::referrals))
         .route(

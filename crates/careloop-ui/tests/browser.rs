@@ -155,6 +155,7 @@ async fn staff_ui_in_headless_chromium() {
         "plan_admin": demo.user(Role::PlanAdmin, Some(&member_plan)),
         "referrer": demo.user(Role::Referrer, None),
         "coordinator": demo.user(Role::PlanCareCoordinator, Some(&member_plan)),
+        "story_reviewer": demo.user(Role::PlanUmReviewer, Some(&member_plan)),
         "provider_org": demo.actor(&provider).await.org_id,
         "intake_plan_org": member_plan,
         "intake_plan": member.plan_id,

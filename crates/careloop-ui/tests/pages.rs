@@ -526,4 +526,237 @@ async fn referral_intake_preview_and_steps_go_through_the_app() {
         .await
         .unwrap();
     assert_eq!(record.status, "eligibility-reviewed");
+
+    // The referral page lists its events in order, each with who recorded it.
+    let page = p.get(&format!("/ui/referrals/{id}")).await;
+    let start = page.body.find("id=\"referral-timeline\"").unwrap();
+    let timeline = &page.body[start..page.body[start..].find("</ol>").unwrap() + start];
+    assert_eq!(timeline.matches("<li>").count(), 2, "{timeline}");
+    assert!(timeline.contains(&coordinator), "{timeline}");
+    assert!(timeline.contains(&referrer), "{timeline}");
+}
+
+/// Community Supports on the decision screen and member record: the limit check before deciding,
+/// approving a respite request through the form (the UI supplies the limit-check input), and the
+/// respite hours then counted as used for the next request and on the member record.
+#[tokio::test]
+async fn cs_limit_status_approval_and_use_against_limits() {
+    use careloop_app::authorization::SubmitAuthorization;
+    use careloop_domain::CsId;
+    use careloop_domain::clock::ClockKind;
+    use careloop_domain::workflow::authorization::{Requested, Service};
+
+    let demo = common::demo(60, true).await;
+    let password = demo.summary.password.clone();
+    let (provider, member_id) = demo.provider_with_enrollment().await;
+    let provider_actor = demo.actor(&provider).await;
+    let member = demo
+        .app()
+        .get_member(&provider_actor, &member_id, demo.now)
+        .await
+        .unwrap();
+    let plan_org = member.owners.owner_org_id.clone();
+    let reviewer = demo.user(Role::PlanUmReviewer, Some(&plan_org));
+    let reviewer_actor = demo.actor(&reviewer).await;
+    let year = demo.now.to_zoned(jiff::tz::TimeZone::UTC).date().year();
+    let day = |m: i8, d: i8| jiff::civil::date(year, m, d);
+    let submit = |id: &str, start, through, hours| SubmitAuthorization {
+        request_id: id.to_owned(),
+        member_id: member_id.clone(),
+        plan_org_id: plan_org.clone(),
+        plan: member.plan_id.clone(),
+        county: member.county.clone(),
+        service: Service::Cs(CsId::Respite),
+        kind: ClockKind::NonUrgentPreService,
+        requested: Requested {
+            start: Some(start),
+            through: Some(through),
+            units: Some(hours),
+        },
+    };
+    for (id, start, through, hours) in [
+        ("auth-cs-respite-1", day(2, 1), day(2, 28), 200),
+        ("auth-cs-respite-2", day(3, 1), day(3, 31), 200),
+    ] {
+        demo.app()
+            .submit_authorization(
+                &provider_actor,
+                submit(id, start, through, hours),
+                Some(id),
+                demo.now,
+            )
+            .await
+            .unwrap();
+    }
+
+    let mut c = Client::new(ui(&demo, UiConfig::default()));
+    c.log_in(&reviewer, &password).await;
+    let page = c.get("/ui/authorizations/auth-cs-respite-1").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("id=\"cs-limit-outcome\">allowed<"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("used 0 hours; this request 200 hours; limit 336 hours"),
+        "{}",
+        page.body
+    );
+
+    let approve = [
+        ("csrf", hidden(&page.body, "csrf")),
+        ("idem", "k-cs-approve".to_owned()),
+        ("version", hidden(&page.body, "version")),
+        ("decision", "approve".to_owned()),
+        ("start", day(2, 1).to_string()),
+        ("through", day(2, 28).to_string()),
+        ("units", "200".to_owned()),
+        ("intent", "decide".to_owned()),
+    ];
+    let approve: Vec<(&str, &str)> = approve.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = c
+        .post("/ui/authorizations/auth-cs-respite-1/decide", &approve)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let record = demo
+        .app()
+        .get_authorization(&reviewer_actor, "auth-cs-respite-1", demo.now)
+        .await
+        .unwrap();
+    assert_eq!(record.status, "approved");
+    let check = record.state.decision.unwrap().limit_check.unwrap();
+    assert_eq!(check.outcome, "allowed");
+
+    // The second request now counts the first: 200 + 200 > 336, so the check denies it and the
+    // app refuses the approval with the domain's message.
+    let page = c.get("/ui/authorizations/auth-cs-respite-2").await;
+    assert!(
+        page.body.contains("id=\"cs-limit-outcome\">denied<"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("used 200 hours; this request 200 hours; limit 336 hours"),
+        "{}",
+        page.body
+    );
+    let approve2 = [
+        ("csrf", hidden(&page.body, "csrf")),
+        ("idem", "k-cs-approve-2".to_owned()),
+        ("version", hidden(&page.body, "version")),
+        ("decision", "approve".to_owned()),
+        ("start", day(3, 1).to_string()),
+        ("through", day(3, 31).to_string()),
+        ("units", "200".to_owned()),
+        ("intent", "decide".to_owned()),
+    ];
+    let approve2: Vec<(&str, &str)> = approve2.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = c
+        .post("/ui/authorizations/auth-cs-respite-2/decide", &approve2)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let record = demo
+        .app()
+        .get_authorization(&reviewer_actor, "auth-cs-respite-2", demo.now)
+        .await
+        .unwrap();
+    assert_eq!(record.status, "received", "nothing was decided");
+
+    // The member record shows the respite hours used against the yearly limit.
+    let mut p = Client::new(ui(&demo, UiConfig::default()));
+    p.log_in(&provider, &password).await;
+    let r = p.get(&format!("/ui/members/{member_id}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body.contains(&format!(
+            "respite: 200 hours of 336 hours used ({year}-01-01 through {year}-12-31)"
+        )),
+        "{}",
+        r.body
+    );
+}
+
+/// Plan admin user management: add a user to the admin's own organization, who then signs in;
+/// disable them (sign-in refused), enable them again; a UM reviewer posting the form is refused.
+#[tokio::test]
+async fn plan_admin_adds_disables_and_enables_a_user() {
+    let demo = common::demo(20, true).await;
+    let password = demo.summary.password.clone();
+    let admin = demo.user(Role::PlanAdmin, None);
+    let mut c = Client::new(ui(&demo, UiConfig::default()));
+    c.log_in(&admin, &password).await;
+    let page = c.get("/ui/admin").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("id=\"add-user-form\""), "{}", page.body);
+    let csrf = hidden(&page.body, "csrf");
+    let new_password = "a-synthetic-test-password-42";
+    let r = c
+        .post(
+            "/ui/admin/users",
+            &[
+                ("csrf", &csrf),
+                ("idem", "k-add-user"),
+                ("username", "synthetic-new-reviewer"),
+                ("display_name", "Synthetic Reviewer"),
+                ("role", "plan-um-reviewer"),
+                ("password", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = c.get("/ui/admin").await;
+    assert!(page.body.contains("id=\"user-synthetic-new-reviewer\""));
+
+    let mut n = Client::new(ui(&demo, UiConfig::default()));
+    let r = n.log_in("synthetic-new-reviewer", new_password).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "the new user signs in");
+
+    let r = c
+        .post(
+            "/ui/admin/users/synthetic-new-reviewer/disabled",
+            &[("csrf", &csrf), ("disabled", "yes")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = c.get("/ui/admin").await;
+    assert!(
+        page.body.contains("Enable synthetic-new-reviewer"),
+        "{}",
+        page.body
+    );
+    let mut d = Client::new(ui(&demo, UiConfig::default()));
+    let r = d.log_in("synthetic-new-reviewer", new_password).await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNAUTHORIZED,
+        "a disabled user cannot sign in"
+    );
+
+    let r = c
+        .post(
+            "/ui/admin/users/synthetic-new-reviewer/disabled",
+            &[("csrf", &csrf), ("disabled", "no")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let mut e = Client::new(ui(&demo, UiConfig::default()));
+    let r = e.log_in("synthetic-new-reviewer", new_password).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "enabled again");
+
+    // A UM reviewer may not manage users: the app answers 403.
+    let reviewer = demo.user(Role::PlanUmReviewer, None);
+    let mut r2 = Client::new(ui(&demo, UiConfig::default()));
+    r2.log_in(&reviewer, &password).await;
+    let page = r2.get("/ui/").await;
+    let csrf2 = hidden(&page.body, "csrf");
+    let r = r2
+        .post(
+            "/ui/admin/users/synthetic-new-reviewer/disabled",
+            &[("csrf", &csrf2), ("disabled", "yes")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
 }

@@ -22,6 +22,8 @@ mod ident;
 pub use ident::*;
 mod group;
 pub use group::*;
+mod member_kind;
+pub use member_kind::*;
 
 /// Every case, for the per-engine runners.
 #[macro_export]
@@ -55,6 +57,7 @@ macro_rules! conformance_cases {
             migrate_twice_keeps_data,
             list_by_kind_pages_in_id_order_with_filters,
             audit_visible_to_owner_joins_owned_members_and_own_org,
+            list_for_member_reads_one_members_kind_in_scope,
         );
     };
 }

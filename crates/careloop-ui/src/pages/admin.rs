@@ -2,18 +2,27 @@
 //! `list_organizations` and `list_users` use cases return, and — for a plan — the Community
 //! Supports it offers in each county it serves today, with effective dates and sources, from the
 //! policy pack (`careloop_domain::policy::offerings`, the same function as `careloop offerings`).
-//! Editing offerings as a new policy version is not built.
+//! Editing offerings as a new policy version is not built. Admins add users to their own
+//! organization (`create_user`: username, name, one role that fits the organization, initial
+//! password) and disable or re-enable them (`set_user_disabled`); the app checks the role and
+//! the organization, hashes the password (Argon2id) and audits.
 
 use askama::Template;
-use axum::extract::State;
+use axum::Form;
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
+use careloop_app::Role;
+use careloop_app::identity::NewUser;
 use careloop_domain::policy::offerings;
+use serde::Deserialize;
 
 use crate::UiState;
-use crate::error::app_error_page;
+use crate::error::{app_error_page, csrf_page};
 use crate::format::zone;
-use crate::web::{Area, Authed, Nav, org_kind_label, render, role_label};
+use crate::pages::given;
+use crate::session::random_token;
+use crate::web::{Area, Authed, Nav, org_kind_label, path_segment, render, role_label};
 
 pub(crate) struct OrgRow {
     pub id: String,
@@ -54,9 +63,26 @@ pub(crate) struct AdminPage {
     pub plan_name: String,
     pub today: String,
     pub counties: Vec<CountyOfferings>,
+    pub csrf: String,
+    pub idem: String,
+    /// The user may manage users (the app's `ManageUsers`).
+    pub can_manage: bool,
+    /// Roles that fit the user's organization: (kebab value, label).
+    pub role_choices: Vec<(String, &'static str)>,
+    pub done: Option<&'static str>,
 }
 
-pub(crate) async fn admin(State(state): State<UiState>, authed: Authed) -> Response {
+#[derive(Deserialize)]
+pub(crate) struct AdminParams {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+pub(crate) async fn admin(
+    State(state): State<UiState>,
+    authed: Authed,
+    Query(params): Query<AdminParams>,
+) -> Response {
     let nav = Nav::new(&authed.0, Area::Admin);
     let app = &state.web.app;
     let now = state.now();
@@ -142,6 +168,131 @@ pub(crate) async fn admin(State(state): State<UiState>, authed: Authed) -> Respo
             plan_name: own_plan.map(|p| p.name.clone()).unwrap_or_default(),
             today: today.to_string(),
             counties,
+            csrf: authed.0.csrf.clone(),
+            idem: random_token().unwrap_or_default(),
+            can_manage: careloop_app::access::permits(actor, careloop_app::Action::ManageUsers),
+            role_choices: [
+                Role::PlanUmReviewer,
+                Role::PlanCareCoordinator,
+                Role::PlanAdmin,
+                Role::ProviderCareManager,
+                Role::ProviderAdmin,
+                Role::Referrer,
+            ]
+            .into_iter()
+            .filter(|r| r.fits(actor.org_kind))
+            .map(|r| (role_value(r), role_label(r)))
+            .collect(),
+            done: match params.done.as_deref() {
+                Some("added") => Some("User added."),
+                Some("disabled") => {
+                    Some("User disabled: they can no longer sign in or use their tokens.")
+                }
+                Some("enabled") => Some("User enabled."),
+                _ => None,
+            },
         },
     )
+}
+
+fn role_value(r: Role) -> String {
+    serde_json::to_value(r)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+#[derive(Deserialize)]
+pub(crate) struct AddUserForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    idem: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// Adds a user to the admin's own organization (`create_user`).
+pub(crate) async fn add_user(
+    State(state): State<UiState>,
+    authed: Authed,
+    Form(f): Form<AddUserForm>,
+) -> Response {
+    let nav = || Some(Nav::new(&authed.0, Area::Admin));
+    if !authed.csrf_ok(&f.csrf) {
+        return csrf_page(nav());
+    }
+    let role = match serde_json::from_value::<Role>(serde_json::Value::String(f.role.clone())) {
+        Ok(r) => r,
+        Err(_) => {
+            return app_error_page(
+                nav(),
+                &careloop_app::AppError::Invalid {
+                    field: "roles",
+                    problem: "choose a role".to_owned(),
+                },
+            );
+        }
+    };
+    let actor = authed.actor();
+    let input = NewUser {
+        username: f.username.trim().to_owned(),
+        display_name: given(&Some(f.display_name.clone())),
+        org_id: actor.org_id.clone(),
+        roles: vec![role],
+        password: f.password.clone(),
+    };
+    let key = given(&Some(f.idem.clone()));
+    match state
+        .web
+        .app
+        .create_user(actor, input, key.as_deref(), state.now())
+        .await
+    {
+        Ok(_) => Redirect::to("/ui/admin?done=added#h-users").into_response(),
+        Err(e) => app_error_page(nav(), &e),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct DisableForm {
+    #[serde(default)]
+    csrf: String,
+    /// "yes" disables, anything else enables.
+    #[serde(default)]
+    disabled: String,
+}
+
+/// Disables or re-enables a user of the admin's own organization (`set_user_disabled`).
+pub(crate) async fn set_disabled(
+    State(state): State<UiState>,
+    authed: Authed,
+    Path(username): Path<String>,
+    Form(f): Form<DisableForm>,
+) -> Response {
+    let nav = || Some(Nav::new(&authed.0, Area::Admin));
+    if !authed.csrf_ok(&f.csrf) {
+        return csrf_page(nav());
+    }
+    let disabled = f.disabled == "yes";
+    match state
+        .web
+        .app
+        .set_user_disabled(authed.actor(), &username, disabled, state.now())
+        .await
+    {
+        Ok(u) => Redirect::to(&format!(
+            "/ui/admin?done={}#user-{}",
+            if u.disabled { "disabled" } else { "enabled" },
+            path_segment(&u.username)
+        ))
+        .into_response(),
+        Err(e) => app_error_page(nav(), &e),
+    }
 }

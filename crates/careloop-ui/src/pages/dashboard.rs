@@ -107,6 +107,9 @@ pub(crate) struct DashboardPage {
     pub enrolled_total: usize,
     pub cs_counties: Vec<String>,
     pub cs_rows: Vec<(String, Vec<usize>, usize)>,
+    /// Record kinds counted from the first `MAX_RECORDS_PER_KIND` records only.
+    pub capped: Vec<String>,
+    pub cap: usize,
 }
 
 pub(crate) async fn dashboard(State(state): State<UiState>, authed: Authed) -> Response {
@@ -241,6 +244,8 @@ pub(crate) async fn dashboard(State(state): State<UiState>, authed: Authed) -> R
             pofs,
             cs_counties: counties,
             cs_rows,
+            capped: facts.capped.clone(),
+            cap: careloop_app::dashboard::MAX_RECORDS_PER_KIND,
         },
     )
 }

@@ -7,10 +7,15 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use careloop_app::AppError;
+use careloop_app::authorization::SubmitAuthorization;
+use careloop_app::ecm::OpenEcmEnrollment;
 use careloop_app::referral::{
     AcceptReferral, AssignReferral, CloseReferral, DeclineReferral, RecordReferralAuthorization,
     ReviewReferralEligibility, StartReferralServices,
 };
+use careloop_domain::clock::ClockKind;
+use careloop_domain::workflow::Program;
+use careloop_domain::workflow::authorization::{Requested, Service};
 use jiff::civil::Date;
 use serde::Deserialize;
 
@@ -18,6 +23,8 @@ use crate::UiState;
 use crate::error::{app_error_page, csrf_page};
 use crate::pages::given;
 use crate::web::{Area, Authed, Nav, path_segment};
+
+// `urgency` values are the clock kinds' kebab-case names (serde), e.g. standard-pre-service.
 
 #[derive(Deserialize)]
 pub(crate) struct StepForm {
@@ -44,6 +51,9 @@ pub(crate) struct StepForm {
     date: String,
     #[serde(default)]
     note: String,
+    /// request-authorization: the clock kind (e.g. standard-pre-service).
+    #[serde(default)]
+    urgency: String,
 }
 
 pub(crate) async fn referral_step(
@@ -63,6 +73,11 @@ pub(crate) async fn referral_step(
     let key = key.as_deref();
     let v = f.version;
     let yes = f.yes == "yes";
+    match f.step.as_str() {
+        "request-authorization" => return request_authorization(&state, &authed, &id, &f).await,
+        "open-ecm-enrollment" => return open_ecm_enrollment(&state, &authed, &id, &f).await,
+        _ => {}
+    }
     let result = match f.step.as_str() {
         "eligibility-review" => {
             let input = ReviewReferralEligibility {
@@ -137,5 +152,122 @@ pub(crate) async fn referral_step(
         ))
         .into_response(),
         Err(e) => app_error_page(nav(), &e),
+    }
+}
+
+/// The accepted provider asks the plan to authorize the referred service for the referred member:
+/// `submit_authorization` with the referral's member, plan organization, plan, county and program
+/// (ECM: an initial ECM request; CS: that Community Support). The request id is derived from the
+/// form's idempotency key. The plan then records the decision on the referral (its
+/// "authorization" step) with this id.
+async fn request_authorization(
+    state: &UiState,
+    authed: &Authed,
+    id: &str,
+    f: &StepForm,
+) -> Response {
+    let nav = || Some(Nav::new(&authed.0, Area::Referrals));
+    let app = &state.web.app;
+    let now = state.now();
+    let referral = match app.get_referral(authed.actor(), id, now).await {
+        Ok(r) => r,
+        Err(e) => return app_error_page(nav(), &e),
+    };
+    let service = match referral.state.program {
+        Some(Program::Ecm) => Service::EcmInitial,
+        Some(Program::Cs(cs)) => Service::Cs(cs),
+        None => {
+            return app_error_page(nav(), &invalid("program", "the referral names no program"));
+        }
+    };
+    let Some(key) = given(&Some(f.idem.clone())) else {
+        return app_error_page(
+            nav(),
+            &invalid("idem", "the form has no idempotency key; reload it"),
+        );
+    };
+    let kind = match serde_json::from_value::<ClockKind>(serde_json::Value::String(
+        f.urgency.trim().to_owned(),
+    )) {
+        Ok(k) => k,
+        Err(_) => return app_error_page(nav(), &invalid("urgency", "choose an urgency")),
+    };
+    let start = match f.date.trim().parse::<Date>() {
+        Ok(d) => d,
+        Err(_) => {
+            return app_error_page(nav(), &invalid("start", "not a date (YYYY-MM-DD)"));
+        }
+    };
+    let input = SubmitAuthorization {
+        request_id: format!("auth-{}", key.chars().take(24).collect::<String>()),
+        member_id: referral.member_id.clone(),
+        plan_org_id: referral.owners.owner_org_id.clone(),
+        plan: referral.plan_id.clone(),
+        county: referral.county.clone(),
+        service,
+        kind,
+        requested: Requested {
+            start: Some(start),
+            through: None,
+            units: None,
+        },
+    };
+    match app
+        .submit_authorization(authed.actor(), input, Some(&key), now)
+        .await
+    {
+        Ok(record) => Redirect::to(&format!(
+            "/ui/referrals/{}?done=requested&auth={}",
+            path_segment(id),
+            path_segment(&record.id)
+        ))
+        .into_response(),
+        Err(e) => app_error_page(nav(), &e),
+    }
+}
+
+/// The plan opens the ECM enrollment of an authorized ECM referral with its assigned provider
+/// (`open_ecm_enrollment`, which grants the provider access as `assigned`). The enrollment id is
+/// derived from the referral id, so a second attempt is the app's conflict, not a duplicate.
+async fn open_ecm_enrollment(state: &UiState, authed: &Authed, id: &str, f: &StepForm) -> Response {
+    let nav = || Some(Nav::new(&authed.0, Area::Referrals));
+    let app = &state.web.app;
+    let now = state.now();
+    let referral = match app.get_referral(authed.actor(), id, now).await {
+        Ok(r) => r,
+        Err(e) => return app_error_page(nav(), &e),
+    };
+    let Some(provider) = referral.state.provider_id.clone() else {
+        return app_error_page(
+            nav(),
+            &invalid("provider_org_id", "the referral has no assigned provider"),
+        );
+    };
+    let input = OpenEcmEnrollment {
+        enrollment_id: format!("ecm-{}", referral.id),
+        member_id: referral.member_id.clone(),
+        provider_org_id: provider,
+        plan_id: referral.plan_id.clone(),
+        county: referral.county.clone(),
+    };
+    let key = given(&Some(f.idem.clone()));
+    match app
+        .open_ecm_enrollment(authed.actor(), input, key.as_deref(), now)
+        .await
+    {
+        Ok(record) => Redirect::to(&format!(
+            "/ui/referrals/{}?done=enrollment&ecm={}",
+            path_segment(id),
+            path_segment(&record.id)
+        ))
+        .into_response(),
+        Err(e) => app_error_page(nav(), &e),
+    }
+}
+
+fn invalid(field: &'static str, problem: &str) -> AppError {
+    AppError::Invalid {
+        field,
+        problem: problem.to_owned(),
     }
 }

@@ -168,12 +168,28 @@ pub(crate) struct ReferralPage {
     pub services_started_on: String,
     pub closure: String,
     pub notices: Vec<String>,
+    /// The assigned provider accepted and the plan has not recorded its authorization yet: the
+    /// provider's care manager may submit the authorization request for the referred member.
+    pub can_request_authorization: bool,
+    /// An authorized ECM referral: the plan's care coordinator may open the ECM enrollment.
+    pub can_open_enrollment: bool,
+    /// The ECM enrollment opened from this referral, when it exists.
+    pub enrollment_id: String,
+    /// The referral's events: (when, what, who).
+    pub timeline: Vec<(String, String, String)>,
+    /// The request or enrollment just created (from the redirect after the form).
+    pub created_auth: String,
+    pub created_ecm: String,
 }
 
 #[derive(Deserialize)]
 pub(crate) struct ReferralPageParams {
     #[serde(default)]
     done: Option<String>,
+    #[serde(default)]
+    auth: Option<String>,
+    #[serde(default)]
+    ecm: Option<String>,
 }
 
 pub(crate) async fn referral_page(
@@ -228,6 +244,37 @@ pub(crate) async fn referral_page(
             )
         })
         .collect();
+    // The enrollment the plan opens from this referral has the id `ecm-{referral id}`
+    // (referral_steps::open_ecm_enrollment); once it exists the page links it instead of
+    // offering the form again.
+    let mut can_open_enrollment = matches!(r.status.as_str(), "authorized" | "services-started")
+        && s.program == Some(Program::Ecm)
+        && permits(authed.actor(), Action::OpenEcmEnrollment);
+    let mut enrollment_id = String::new();
+    if can_open_enrollment {
+        let ecm_id = format!("ecm-{}", r.id);
+        match app
+            .get_ecm_enrollment(authed.actor(), &ecm_id, state.now())
+            .await
+        {
+            Ok(e) => {
+                can_open_enrollment = false;
+                enrollment_id = e.id;
+            }
+            Err(careloop_app::AppError::NotFound { .. }) => {}
+            Err(e) => return app_error_page(Some(nav), &e),
+        }
+    }
+    let timeline = match app
+        .referral_timeline(authed.actor(), &r.id, state.now())
+        .await
+    {
+        Ok(t) => t
+            .into_iter()
+            .map(|e| (local(e.at, &tz), status_words(&e.event_type), e.actor))
+            .collect(),
+        Err(e) => return app_error_page(Some(nav), &e),
+    };
     render(
         StatusCode::OK,
         &ReferralPage {
@@ -235,6 +282,10 @@ pub(crate) async fn referral_page(
             done: match params.done.as_deref() {
                 Some("created") => Some("Referral received. The plan reviews eligibility next."),
                 Some("step") => Some("Recorded."),
+                Some("requested") => {
+                    Some("Authorization request submitted to the plan for the referred member.")
+                }
+                Some("enrollment") => Some("ECM enrollment opened with the assigned provider."),
                 _ => None,
             },
             csrf: authed.0.csrf.clone(),
@@ -291,6 +342,13 @@ pub(crate) async fn referral_page(
                 })
                 .unwrap_or_default(),
             notices,
+            can_request_authorization: r.status == "accepted-by-provider"
+                && permits(authed.actor(), Action::SubmitAuthorization),
+            can_open_enrollment,
+            enrollment_id,
+            timeline,
+            created_auth: params.auth.clone().unwrap_or_default(),
+            created_ecm: params.ecm.clone().unwrap_or_default(),
         },
     )
 }

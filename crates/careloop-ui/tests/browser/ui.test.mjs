@@ -33,7 +33,7 @@ async function logIn(page, username) {
 }
 
 async function logOut(page) {
-  await Promise.all([page.waitForURL(`${base}/ui/login`), page.getByRole('button', { name: 'Log out' }).click()]);
+  await Promise.all([page.waitForURL(`${base}/ui/login`), page.getByRole('button', { name: 'Log out', exact: true }).click()]);
 }
 
 const browser = await chromium.launch({
@@ -314,6 +314,72 @@ try {
   await page.locator('#done').waitFor();
   check((await page.locator('#referral-status').textContent()).trim() === 'accepted by provider', 'accepted');
   await shot(page, 'referral-accepted');
+
+  // The issue's connected story, on this one referral and member: its authorization request is
+  // submitted, reviewed and decided, the plan records it on the referral and opens the ECM
+  // enrollment, the provider logs an outreach attempt, and the dashboard has changed.
+  step = 'story: the provider requests authorization for the referred member';
+  await page.getByLabel('Urgency').selectOption('non-urgent-pre-service');
+  await page.getByRole('button', { name: 'Submit the authorization request' }).click();
+  await page.locator('#created-auth').waitFor();
+  const storyAuth = (await page.locator('#created-auth').textContent()).trim();
+  check(/^auth-/.test(storyAuth), `the new request's id, got ${storyAuth}`);
+  await page.locator('#created-auth').click();
+  await page.waitForURL(`${base}/ui/authorizations/${storyAuth}`);
+  check((await page.locator('#request-status').textContent()).trim() === 'received', 'the request is received');
+  check((await page.locator('main').textContent()).includes(config.own_member), 'the request is about the referred member');
+  await logOut(page);
+
+  step = 'story: the UM reviewer reviews and approves it; the dashboard counts the decision';
+  await logIn(page, config.story_reviewer);
+  const storyDecidedBefore = await decidedThisWeek();
+  await page.goto(`${base}/ui/authorizations`);
+  check((await page.locator('#queue-table').textContent()).includes(storyAuth), 'the request is on the reviewer\'s queue');
+  await page.goto(`${base}/ui/authorizations/${storyAuth}`);
+  check((await page.locator('main').textContent()).includes('Due time, and why'), 'the due time is explained');
+  await page.getByRole('radio', { name: 'Approve', exact: true }).check();
+  await page.getByRole('button', { name: 'Record decision' }).click();
+  await page.locator('#done').waitFor();
+  check((await page.locator('#request-status').textContent()).trim() === 'approved', 'the request is approved');
+  await shot(page, 'story-approved');
+  const storyDecidedAfter = await decidedThisWeek();
+  check(storyDecidedAfter === storyDecidedBefore + 1, `decisions this week ${storyDecidedBefore} -> ${storyDecidedAfter}`);
+  await logOut(page);
+
+  step = 'story: the care coordinator records the authorization and opens the ECM enrollment';
+  await logIn(page, config.coordinator);
+  await page.goto(referralUrl);
+  check((await page.locator('#next-step').textContent()).trim() === 'authorization', 'next step: authorization');
+  await page.getByRole('radio', { name: 'Authorized', exact: true }).check();
+  await page.getByLabel('Authorization request id').fill(storyAuth);
+  await page.getByRole('button', { name: 'Record the authorization' }).click();
+  await page.locator('#done').waitFor();
+  check((await page.locator('#referral-status').textContent()).trim() === 'authorized', 'the referral is authorized');
+  await page.getByRole('button', { name: 'Open the ECM enrollment' }).click();
+  await page.locator('#created-ecm').waitFor();
+  const storyEcm = (await page.locator('#created-ecm').textContent()).trim();
+  check((await page.locator('#referral-enrollment').textContent()).includes(storyEcm), 'the referral links its enrollment');
+  check((await page.locator('#open-enrollment-form').count()) === 0, 'the enrollment is not offered twice');
+  await shot(page, 'story-referral-authorized');
+  await logOut(page);
+
+  step = 'story: the provider logs an outreach attempt on the new enrollment';
+  await logIn(page, config.provider);
+  await page.goto(`${base}/ui/members/${encodeURIComponent(config.own_member)}`);
+  const storyCard = page.locator('.card').filter({ hasText: storyEcm });
+  check((await storyCard.count()) === 1, `the new enrollment ${storyEcm} is on the member record`);
+  check((await storyCard.locator('ul.outreach li').count()) === 0, 'no outreach yet');
+  const storyForm = storyCard.locator('form.outreach-form');
+  await storyForm.getByLabel('Channel').selectOption('phone');
+  await storyForm.getByLabel('In person or telephonic').selectOption('telephonic');
+  await storyForm.getByLabel('Staff').selectOption('non-clinical');
+  await storyForm.getByRole('button', { name: 'Log outreach attempt' }).click();
+  await page.locator('#done').waitFor();
+  const storyOutreach = await page.locator('.card').filter({ hasText: storyEcm }).locator('ul.outreach li').allTextContents();
+  check(storyOutreach.length === 1 && storyOutreach[0].includes('phone'), `the attempt is listed: ${storyOutreach}`);
+  const storyAuthRow = await page.locator('#member-authorizations tbody tr').filter({ hasText: storyAuth }).textContent();
+  check(storyAuthRow.includes('approved'), `the member record lists the approved request: ${storyAuthRow}`);
+  await shot(page, 'story-outreach-logged');
   await logOut(page);
 
   step = 'tablet width';
