@@ -20,6 +20,7 @@ mod actor;
 mod app;
 pub mod audit;
 pub mod authorization;
+pub mod cs_use;
 pub mod dashboard;
 pub mod demo;
 pub mod ecm;

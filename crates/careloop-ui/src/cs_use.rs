@@ -1,101 +1,12 @@
-//! Community Supports limits in the staff UI (issue #4): the limit-check input built from a
-//! member's CS authorizations in the user's organization's view, the domain's check
-//! (`careloop_domain::cs_limits::check`) run on it, and the rule lines the pages show.
-//!
-//! The UI's reading of an authorization's `units` (the app stores a bare number): respite →
-//! whole hours; environmental accessibility adaptations, asthma remediation and community or
-//! home transition services → whole US dollars; sobering centers → hours of the stay; other
-//! Community Supports → not used by the limit check (their rules count days from the period).
-//! History is what the user's organization may see: decided CS authorizations of the member,
-//! approved or approved as modified. Lifetime counters are cross-plan in the rules
-//! (CALAIM.md §3.3); authorizations by another plan that this organization cannot see are not
-//! counted, and nursing facility stays are not known to the app (the 60-day rules are then
-//! undetermined, which refuses an approval of those Community Supports).
+//! How the staff UI shows Community Supports limits (issue #4): the rule lines of the domain's
+//! check and the "used of limit" lines of the member record. The check's input (which
+//! authorizations count, what `units` stand for) is careloop-app's (`careloop_app::cs_use`).
 
 use careloop_app::authorization::AuthorizationRecord;
+use careloop_app::cs_use::{history, input};
 use careloop_domain::CsId;
-use careloop_domain::cs_limits::{
-    Cents, CsLimitInput, HistoryItem, HistoryKind, HistoryStatus, Hours, LimitDecision, Proposal,
-    Quantity, RuleTrace,
-};
-use careloop_domain::workflow::authorization::{DecisionOutcome, Service};
+use careloop_domain::cs_limits::{Cents, Hours, LimitDecision, Quantity, RuleTrace};
 use jiff::civil::Date;
-
-/// Hours, cents and stay hours that `units` stand for, by Community Support.
-fn quantities(cs: CsId, units: Option<u32>) -> (Option<Hours>, Option<Cents>, Option<Hours>) {
-    let Some(u) = units.map(u64::from) else {
-        return (None, None, None);
-    };
-    match cs {
-        CsId::Respite => (Some(Hours::whole(u)), None, None),
-        CsId::EnvironmentalAccessibilityAdaptations
-        | CsId::AsthmaRemediation
-        | CsId::CommunityHomeTransition => (None, Some(Cents(u.saturating_mul(100))), None),
-        CsId::SoberingCenters => (None, None, Some(Hours::whole(u))),
-        _ => (None, None, None),
-    }
-}
-
-/// The member's approved CS authorizations (other than `except`) as limit-check history.
-pub(crate) fn history(records: &[AuthorizationRecord], except: &str) -> Vec<HistoryItem> {
-    records
-        .iter()
-        .filter(|r| r.id != except)
-        .filter_map(|r| {
-            let Some(Service::Cs(cs)) = r.state.service else {
-                return None;
-            };
-            let d = r.state.decision.as_ref()?;
-            if !matches!(
-                d.outcome,
-                DecisionOutcome::Approved | DecisionOutcome::ApprovedAsModified
-            ) {
-                return None;
-            }
-            let period = d.period.as_ref()?;
-            let (hours, amount_cents, _) = quantities(cs, d.units.or(r.state.requested.units));
-            Some(HistoryItem {
-                id: r.id.clone(),
-                cs,
-                kind: HistoryKind::Authorization,
-                plan: r.plan_id.clone().unwrap_or_default(),
-                start: period.start,
-                end: period.through,
-                hours,
-                amount_cents,
-                status: HistoryStatus::Approved,
-            })
-        })
-        .collect()
-}
-
-/// The check input proposing `cs` from `start` through `end` with `units`.
-pub(crate) fn input(
-    member_id: &str,
-    cs: CsId,
-    plan: &str,
-    start: Date,
-    end: Date,
-    units: Option<u32>,
-    history: Vec<HistoryItem>,
-) -> CsLimitInput {
-    let (hours, amount_cents, stay_hours) = quantities(cs, units);
-    CsLimitInput {
-        member_id: Some(member_id.to_owned()),
-        history,
-        nursing_facility_stays: None,
-        proposed: Proposal {
-            cs,
-            plan: plan.to_owned(),
-            start,
-            end,
-            hours,
-            amount_cents,
-            stay_hours,
-            exception: None,
-        },
-    }
-}
 
 fn amount(q: Quantity) -> String {
     match q {

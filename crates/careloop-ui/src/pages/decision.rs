@@ -390,7 +390,7 @@ async fn build(
 
 /// The CS limit-check input for approving `record` (a `cs` request) from `start` through
 /// `through`: the member's other approved CS authorizations the user's organization may see
-/// (`member_records`) as history (crate::cs_use explains what is and is not counted).
+/// (`member_records`) as history (careloop_app::cs_use explains what is and is not counted).
 #[allow(clippy::too_many_arguments)]
 async fn limit_input(
     state: &UiState,
@@ -407,8 +407,8 @@ async fn limit_input(
         .app
         .member_records(authed.actor(), &record.member_id, now)
         .await?;
-    let history = crate::cs_use::history(&records.authorizations, &record.id);
-    Ok(crate::cs_use::input(
+    let history = careloop_app::cs_use::history(&records.authorizations, &record.id);
+    Ok(careloop_app::cs_use::input(
         &record.member_id,
         cs,
         record.plan_id.as_deref().unwrap_or_default(),

@@ -1,0 +1,97 @@
+//! The Community Supports limit-check input built from a member's CS authorizations in the
+//! actor's organization's view (issue #4; used by the staff UI, shared by any client): the
+//! history of approved CS authorizations and the proposal, for `careloop_domain::cs_limits::check`.
+//!
+//! The app's reading of an authorization's `units` (the app stores a bare number): respite →
+//! whole hours; environmental accessibility adaptations, asthma remediation and community or
+//! home transition services → whole US dollars; sobering centers → hours of the stay; other
+//! Community Supports → not used by the limit check (their rules count days from the period).
+//! History is what the actor's organization may see: decided CS authorizations of the member,
+//! approved or approved as modified. Lifetime counters are cross-plan in the rules
+//! (CALAIM.md §3.3); authorizations by another plan that this organization cannot see are not
+//! counted, and nursing facility stays are not known to the app (the 60-day rules are then
+//! undetermined, which refuses an approval of those Community Supports).
+
+use crate::authorization::AuthorizationRecord;
+use careloop_domain::CsId;
+use careloop_domain::cs_limits::{
+    Cents, CsLimitInput, HistoryItem, HistoryKind, HistoryStatus, Hours, Proposal,
+};
+use careloop_domain::workflow::authorization::{DecisionOutcome, Service};
+use jiff::civil::Date;
+
+/// Hours, cents and stay hours that `units` stand for, by Community Support.
+fn quantities(cs: CsId, units: Option<u32>) -> (Option<Hours>, Option<Cents>, Option<Hours>) {
+    let Some(u) = units.map(u64::from) else {
+        return (None, None, None);
+    };
+    match cs {
+        CsId::Respite => (Some(Hours::whole(u)), None, None),
+        CsId::EnvironmentalAccessibilityAdaptations
+        | CsId::AsthmaRemediation
+        | CsId::CommunityHomeTransition => (None, Some(Cents(u.saturating_mul(100))), None),
+        CsId::SoberingCenters => (None, None, Some(Hours::whole(u))),
+        _ => (None, None, None),
+    }
+}
+
+/// The member's approved CS authorizations (other than `except`) as limit-check history.
+pub fn history(records: &[AuthorizationRecord], except: &str) -> Vec<HistoryItem> {
+    records
+        .iter()
+        .filter(|r| r.id != except)
+        .filter_map(|r| {
+            let Some(Service::Cs(cs)) = r.state.service else {
+                return None;
+            };
+            let d = r.state.decision.as_ref()?;
+            if !matches!(
+                d.outcome,
+                DecisionOutcome::Approved | DecisionOutcome::ApprovedAsModified
+            ) {
+                return None;
+            }
+            let period = d.period.as_ref()?;
+            let (hours, amount_cents, _) = quantities(cs, d.units.or(r.state.requested.units));
+            Some(HistoryItem {
+                id: r.id.clone(),
+                cs,
+                kind: HistoryKind::Authorization,
+                plan: r.plan_id.clone().unwrap_or_default(),
+                start: period.start,
+                end: period.through,
+                hours,
+                amount_cents,
+                status: HistoryStatus::Approved,
+            })
+        })
+        .collect()
+}
+
+/// The check input proposing `cs` from `start` through `end` with `units`.
+pub fn input(
+    member_id: &str,
+    cs: CsId,
+    plan: &str,
+    start: Date,
+    end: Date,
+    units: Option<u32>,
+    history: Vec<HistoryItem>,
+) -> CsLimitInput {
+    let (hours, amount_cents, stay_hours) = quantities(cs, units);
+    CsLimitInput {
+        member_id: Some(member_id.to_owned()),
+        history,
+        nursing_facility_stays: None,
+        proposed: Proposal {
+            cs,
+            plan: plan.to_owned(),
+            start,
+            end,
+            hours,
+            amount_cents,
+            stay_hours,
+            exception: None,
+        },
+    }
+}
