@@ -88,6 +88,24 @@ impl Idem {
             request_hash,
         }))
     }
+
+    /// For a create: the hash of the use case and the input WITHOUT the new record's id (the
+    /// field `id_field` of `input`). The id is the server's choice (a fresh UUIDv7 per attempt
+    /// over the API), so a retry with the same key and body replays the original record even
+    /// though the retry was handed a different id.
+    pub(crate) fn for_create(
+        key: Option<&str>,
+        action: Action,
+        id_field: &str,
+        input: &impl Serialize,
+    ) -> Result<Option<Idem>, AppError> {
+        let mut value =
+            serde_json::to_value(input).map_err(|e| AppError::invalid("request", e.to_string()))?;
+        if let Some(fields) = value.as_object_mut() {
+            fields.remove(id_field);
+        }
+        Idem::new(key, action, "", &value)
+    }
 }
 
 impl<S: Store> App<S> {
@@ -458,6 +476,24 @@ mod tests {
         for h in differing {
             assert_ne!(h, base);
         }
+    }
+
+    #[test]
+    fn create_hash_ignores_the_new_records_id_but_not_the_rest() {
+        let h = |id: &str, reason: &str| {
+            Idem::for_create(
+                Some("k"),
+                Action::CreateReferral,
+                "referral_id",
+                &serde_json::json!({ "referral_id": id, "reason": reason }),
+            )
+            .ok()
+            .flatten()
+            .map(|i| i.request_hash)
+        };
+        assert_eq!(h("r-1", "x"), h("r-2", "x"));
+        assert_ne!(h("r-1", "x"), h("r-1", "y"));
+        assert!(h("r-1", "x").is_some());
     }
 
     #[test]

@@ -183,7 +183,7 @@ impl<S: Store> App<S> {
         if input.plan_org_id.trim().is_empty() {
             return Err(AppError::invalid("plan_org_id", "must not be empty"));
         }
-        let idem = Idem::new(idempotency_key, action, &input.request_id, &input)?;
+        let idem = Idem::for_create(idempotency_key, action, "request_id", &input)?;
         let new = NewRecord {
             id: input.request_id.clone(),
             owners: RecordOwners {

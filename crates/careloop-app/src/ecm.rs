@@ -235,7 +235,7 @@ impl<S: Store> App<S> {
         if input.member_id.trim().is_empty() {
             return Err(AppError::invalid("member_id", "must not be empty"));
         }
-        let idem = Idem::new(idempotency_key, action, &input.enrollment_id, &input)?;
+        let idem = Idem::for_create(idempotency_key, action, "enrollment_id", &input)?;
         let new = NewRecord {
             id: input.enrollment_id.clone(),
             owners: RecordOwners {

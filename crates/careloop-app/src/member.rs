@@ -138,7 +138,7 @@ impl<S: Store> App<S> {
         if member_id.is_empty() {
             return Err(AppError::invalid("member_id", "must not be empty"));
         }
-        let idem = Idem::new(idempotency_key, action, &member_id, &input)?;
+        let idem = Idem::for_create(idempotency_key, action, "member_id", &input)?;
         let new = NewRecord {
             id: member_id.clone(),
             owners: RecordOwners {

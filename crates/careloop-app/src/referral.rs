@@ -131,7 +131,7 @@ impl<S: Store> App<S> {
                 "plan staff create referrals for their own plan only",
             ));
         }
-        let idem = Idem::new(idempotency_key, action, &input.referral_id, &input)?;
+        let idem = Idem::for_create(idempotency_key, action, "referral_id", &input)?;
         let referrer_org_id =
             (actor.org_kind == OrgKind::ReferringEntity).then(|| actor.org_id.clone());
         let new = NewRecord {

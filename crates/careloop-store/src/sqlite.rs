@@ -33,6 +33,12 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 const MMAP_BYTES: u64 = 0x7fff_0000;
 /// Read-only connections in the read pool.
 const READERS: u32 = 4;
+/// How often the background checkpointer copies committed WAL frames into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+/// The writer's own automatic checkpoint threshold, in pages (SQLite's default is 1,000). The
+/// background checkpointer normally keeps the WAL far below it; this only bounds the WAL if the
+/// checkpointer cannot keep up (about 64 MiB with 4 KiB pages).
+const WRITER_AUTOCHECKPOINT_PAGES: u32 = 16_000;
 
 /// SQLite has one writer, so seq order is commit order: a reader following `seq` never skips.
 const EVENT_LOG: crate::ops::EventLogSql = crate::ops::EventLogSql {
@@ -56,6 +62,61 @@ pub struct SqliteStore {
     reader: SqlitePool,
     /// Batches waiting for the writer (group commit, `crate::group`).
     pending: Arc<Pending>,
+    /// Stops the background checkpointer (on `close`, or when the last clone is dropped).
+    checkpointer: Arc<Checkpointer>,
+}
+
+/// The background WAL checkpointer: its own read-write connection runs
+/// `PRAGMA wal_checkpoint(PASSIVE)` every [`CHECKPOINT_EVERY`]. Without it, the commit that
+/// crosses SQLite's 1,000-page threshold copies the WAL into the database file and fsyncs it
+/// before it returns, so one request in every few dozen waits for a checkpoint (the queue and
+/// submission p99 in BENCHMARKS.md). A PASSIVE checkpoint takes no lock that blocks the writer
+/// or readers; it never loses anything (frames stay in the WAL until copied).
+#[derive(Debug)]
+struct Checkpointer {
+    stop: tokio::sync::watch::Sender<bool>,
+    task: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
+}
+
+impl Checkpointer {
+    async fn start(options: SqliteConnectOptions) -> Result<Self, StoreError> {
+        use sqlx::ConnectOptions as _;
+        let mut conn = options.connect().await?;
+        let (stop, mut stopped) = tokio::sync::watch::channel(false);
+        let task = tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = stopped.changed() => break,
+                    () = tokio::time::sleep(CHECKPOINT_EVERY) => {}
+                }
+                if let Err(err) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                    .execute(&mut conn)
+                    .await
+                {
+                    tracing::warn!(error = %err, "background WAL checkpoint failed; retrying");
+                }
+            }
+            let _ = sqlx::Connection::close(conn).await;
+        });
+        Ok(Checkpointer {
+            stop,
+            task: std::sync::Mutex::new(Some(task)),
+        })
+    }
+
+    async fn stop(&self) {
+        let _ = self.stop.send(true);
+        let task = self.task.lock().ok().and_then(|mut t| t.take());
+        if let Some(task) = task {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Checkpointer {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
 }
 
 /// The durability settings in force on the writer connection (for health checks and tests).
@@ -103,20 +164,26 @@ impl SqliteStore {
                 base.clone()
                     .create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(synchronous),
+                    .synchronous(synchronous)
+                    .pragma(
+                        "wal_autocheckpoint",
+                        WRITER_AUTOCHECKPOINT_PAGES.to_string(),
+                    ),
             )
             .await?;
         // The file is in WAL mode now (persistent), so readers need not set it.
         let reader = SqlitePoolOptions::new()
             .max_connections(READERS)
             .test_before_acquire(false)
-            .connect_with(base.read_only(true))
+            .connect_with(base.clone().read_only(true))
             .await?;
+        let checkpointer = Arc::new(Checkpointer::start(base.synchronous(synchronous)).await?);
         Ok(SqliteStore {
             path,
             writer,
             reader,
             pending: Arc::new(Pending::default()),
+            checkpointer,
         })
     }
 
@@ -146,6 +213,7 @@ impl SqliteStore {
 
     /// Closes both pools (checkpointing the WAL on the last connection).
     pub async fn close(&self) {
+        self.checkpointer.stop().await;
         self.reader.close().await;
         self.writer.close().await;
     }

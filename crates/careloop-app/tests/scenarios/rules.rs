@@ -38,14 +38,29 @@ pub async fn idempotent_retry_returns_same_record_and_writes_nothing<S: Store>(s
         audit
     );
 
-    let err = app
+    // The new record's id is the server's choice (a fresh one per attempt over the API): a
+    // retry handed another id still replays the original record and creates nothing.
+    let renamed = app
         .submit_authorization(&prov, submission("auth-j", "mem-i"), Some("key-1"), t0)
+        .await
+        .unwrap();
+    assert_eq!(renamed, first);
+    assert!(
+        app.store()
+            .get("authorization", "auth-j")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // The same key with another request body is a mismatch and writes nothing.
+    let err = app
+        .submit_authorization(&prov, submission("auth-k", "mem-k"), Some("key-1"), t0)
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::IdempotencyMismatch { .. }), "{err}");
     assert!(
         app.store()
-            .get("authorization", "auth-j")
+            .get("authorization", "auth-k")
             .await
             .unwrap()
             .is_none()

@@ -40,6 +40,7 @@ macro_rules! conformance_cases {
             concurrent_retries_commit_once,
             concurrent_updates_one_wins,
             concurrent_mixed_commits_each_get_their_own_outcome,
+            concurrent_clean_commits_get_receipts_matching_what_was_stored,
             queue_orders_by_due_then_id,
             queue_filters_by_status_plan_county_and_owner,
             queue_org_access_shows_only_granted_members,

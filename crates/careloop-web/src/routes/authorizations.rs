@@ -107,7 +107,7 @@ async fn submit(
     ApiJson(body): ApiJson<SubmitAuthorizationBody>,
 ) -> Result<Response, Problem> {
     let input = SubmitAuthorization {
-        request_id: record_id("authorization", &actor.user_id, key.as_deref()),
+        request_id: record_id(),
         member_id: body.member_id,
         plan_org_id: body.plan_org_id,
         plan: body.plan,

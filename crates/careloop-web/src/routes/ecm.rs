@@ -102,7 +102,7 @@ async fn open(
     ApiJson(body): ApiJson<OpenEcmEnrollmentBody>,
 ) -> Result<Response, Problem> {
     let input = OpenEcmEnrollment {
-        enrollment_id: record_id("ecm-enrollment", &actor.user_id, key.as_deref()),
+        enrollment_id: record_id(),
         member_id: body.member_id,
         provider_org_id: body.provider_org_id,
         plan_id: body.plan_id,

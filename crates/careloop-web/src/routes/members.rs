@@ -99,7 +99,7 @@ async fn register(
         ));
     }
     let input = RegisterMember {
-        member_id: record_id("member", &actor.user_id, key.as_deref()),
+        member_id: record_id(),
         plan: body.plan,
         county: body.county,
         demographics: body.demographics,

@@ -64,7 +64,7 @@ async fn create(
     ApiJson(body): ApiJson<CreateReferralBody>,
 ) -> Result<Response, Problem> {
     let input = CreateReferral {
-        referral_id: record_id("referral", &actor.user_id, key.as_deref()),
+        referral_id: record_id(),
         member_id: body.member_id,
         plan_org_id: body.plan_org_id,
         plan_id: body.plan_id,
