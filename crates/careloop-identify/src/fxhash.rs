@@ -36,8 +36,13 @@ impl Hasher for FxHasher {
         self.add(n as u64);
     }
 
+    /// FxHash's multiply leaves the low bits depending only on the low input bytes (ids like
+    /// `P0000001` differ in their last bytes), and the table indexes by the low bits: fold the
+    /// high bits down (the MurmurHash3 finalizer's first steps).
     fn finish(&self) -> u64 {
-        self.hash
+        let h = self.hash ^ (self.hash >> 33);
+        let h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^ (h >> 33)
     }
 }
 
