@@ -3,8 +3,8 @@
 //! determine_cost -p careloop-identify -- 100000`
 use careloop_domain::PolicyPack;
 use careloop_domain::eligibility::{
-    EnrollmentSpan, EventKind, Indicator, IndicatorKind, IndicatorStatus, MemberFacts,
-    Utilization, UtilizationEvent, determine, determine_ecm,
+    EnrollmentSpan, EventKind, Indicator, IndicatorKind, IndicatorStatus, MemberFacts, Utilization,
+    UtilizationEvent, determine, determine_ecm,
 };
 use jiff::civil::date;
 use std::time::Instant;
@@ -14,7 +14,11 @@ fn facts(i: u32) -> MemberFacts {
     let events = (0..(i % 7))
         .map(|k| UtilizationEvent {
             id: format!("c{i}-{k}"),
-            kind: if k % 3 == 0 { EventKind::InpatientStay } else { EventKind::EdVisit },
+            kind: if k % 3 == 0 {
+                EventKind::InpatientStay
+            } else {
+                EventKind::EdVisit
+            },
             date: date(2026, 1 + (k as i8 % 10), 3),
             avoidable: Some(k % 2 == 0),
             unplanned: Some(true),
@@ -22,7 +26,7 @@ fn facts(i: u32) -> MemberFacts {
             sud_related: Some(false),
         })
         .collect();
-    let indicators = if i % 5 == 0 {
+    let indicators = if i.is_multiple_of(5) {
         vec![Indicator {
             kind: IndicatorKind::SubstanceUseDisorder,
             status: IndicatorStatus::Present,
@@ -58,21 +62,32 @@ fn facts(i: u32) -> MemberFacts {
 }
 
 fn main() {
-    let n: u32 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(100_000);
+    let n: u32 = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(100_000);
     let pack = PolicyPack::embedded().expect("embedded pack");
     let all: Vec<MemberFacts> = (0..n).map(facts).collect();
     let t = Instant::now();
     let mut met = 0usize;
     for f in &all {
         let d = determine(f, date(2026, 11, 22), &pack);
-        met += d.populations.iter().filter(|p| p.status.as_str() == "met").count();
+        met += d
+            .populations
+            .iter()
+            .filter(|p| p.status.as_str() == "met")
+            .count();
     }
     report("determine", n, t.elapsed(), met);
     let t = Instant::now();
     let mut met = 0usize;
     for f in &all {
         let d = determine_ecm(f, date(2026, 11, 22), &pack);
-        met += d.populations.iter().filter(|p| p.status.as_str() == "met").count();
+        met += d
+            .populations
+            .iter()
+            .filter(|p| p.status.as_str() == "met")
+            .count();
     }
     report("determine_ecm", n, t.elapsed(), met);
 }

@@ -245,7 +245,9 @@ where
         }
         filled += n;
     };
-    let header_line = buf[..header_end].strip_suffix(b"\r").unwrap_or(&buf[..header_end]);
+    let header_line = buf[..header_end]
+        .strip_suffix(b"\r")
+        .unwrap_or(&buf[..header_end]);
     if header_line.is_empty() {
         return Err(IdentifyError::EmptyFile {
             file: path.display().to_string(),
@@ -282,7 +284,14 @@ where
                                 continue;
                             }
                             let line = line.strip_suffix(b"\r").unwrap_or(line);
-                            per_line(&mut state, line, LineRef { block: block.seq, line: n });
+                            per_line(
+                                &mut state,
+                                line,
+                                LineRef {
+                                    block: block.seq,
+                                    line: n,
+                                },
+                            );
                             n += 1;
                         }
                         local.push((block.seq, n));
@@ -346,7 +355,11 @@ fn feed(
         data.extend_from_slice(carry);
         carry.clear();
         // Fill up to BLOCK bytes (more when the carried line alone is that long).
-        let target = if data.len() >= BLOCK { data.len() + BLOCK } else { BLOCK };
+        let target = if data.len() >= BLOCK {
+            data.len() + BLOCK
+        } else {
+            BLOCK
+        };
         while !eof && data.len() < target {
             let start = data.len();
             data.resize(target, 0);
@@ -389,7 +402,9 @@ mod tests {
     fn fields(line: &str) -> Result<Vec<String>, SplitError> {
         let mut r = Vec::new();
         split(line.as_bytes(), &mut r)?;
-        Ok(r.iter().map(|&(s, e)| unquote(&line.as_bytes()[s..e])).collect())
+        Ok(r.iter()
+            .map(|&(s, e)| unquote(&line.as_bytes()[s..e]))
+            .collect())
     }
 
     #[test]

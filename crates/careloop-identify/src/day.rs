@@ -44,7 +44,11 @@ fn from_civil(y: i32, m: i32, d: i32) -> Day {
 
 /// The day number of a jiff date.
 pub fn from_date(d: Date) -> Day {
-    from_civil(i32::from(d.year()), i32::from(d.month()), i32::from(d.day()))
+    from_civil(
+        i32::from(d.year()),
+        i32::from(d.month()),
+        i32::from(d.day()),
+    )
 }
 
 /// The jiff date of a day number (civil_from_days, same source).
@@ -75,7 +79,12 @@ mod tests {
 
     #[test]
     fn round_trips_and_validates() {
-        for d in [date(1970, 1, 1), date(2024, 2, 29), date(1900, 3, 1), date(2026, 11, 22)] {
+        for d in [
+            date(1970, 1, 1),
+            date(2024, 2, 29),
+            date(1900, 3, 1),
+            date(2026, 11, 22),
+        ] {
             let n = from_date(d);
             assert_eq!(to_date(n), d);
             assert_eq!(parse(d.to_string().as_bytes()), Some(n));

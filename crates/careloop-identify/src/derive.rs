@@ -160,7 +160,11 @@ impl PersonAcc {
     }
 
     fn stay(&mut self, kind: StayKind, day: Day, claim: &[u8]) -> &mut Stay {
-        let i = match self.stays.iter().position(|s| s.kind == kind && s.day == day) {
+        let i = match self
+            .stays
+            .iter()
+            .position(|s| s.kind == kind && s.day == day)
+        {
             Some(i) => i,
             None => {
                 self.stays.push(Stay {
@@ -395,7 +399,12 @@ impl ClaimsWorker {
         codes: &mut Vec<(Code, u16, u8)>,
     ) -> Result<(), PendingError> {
         if line.is_empty() {
-            return Err(PendingError::new(at, None, "empty line", "empty line".into()));
+            return Err(PendingError::new(
+                at,
+                None,
+                "empty line",
+                "empty line".into(),
+            ));
         }
         split(line, fields)
             .map_err(|e| PendingError::new(at, None, "malformed CSV", e.reason().into()))?;
@@ -404,7 +413,11 @@ impl ClaimsWorker {
                 at,
                 None,
                 "wrong column count",
-                format!("wrong column count: {} fields, header has {}", fields.len(), c.n),
+                format!(
+                    "wrong column count: {} fields, header has {}",
+                    fields.len(),
+                    c.n
+                ),
             ));
         }
         let f = |i: usize| -> &[u8] {
@@ -412,9 +425,8 @@ impl ClaimsWorker {
             line[s..e].trim_ascii()
         };
         let person = f(c.person);
-        let err = |kind: &'static str, reason: String| {
-            PendingError::new(at, Some(person), kind, reason)
-        };
+        let err =
+            |kind: &'static str, reason: String| PendingError::new(at, Some(person), kind, reason);
         if person.is_empty() {
             return Err(err("missing person_id", "missing person_id".into()));
         }
@@ -481,14 +493,20 @@ impl ClaimsWorker {
             let Some(code) = Code::parse(raw) else {
                 return Err(err(
                     "invalid diagnosis code",
-                    format!("invalid ICD-10-CM code '{}' in diagnosis_code_{}", unquote(raw), n + 1),
+                    format!(
+                        "invalid ICD-10-CM code '{}' in diagnosis_code_{}",
+                        unquote(raw),
+                        n + 1
+                    ),
                 ));
             };
             let (bits, rank) = classify(&code);
             codes.push((code, if n == 0 { bits | PRIMARY } else { bits }, rank));
         }
         let dx_type = f(c.dx_type);
-        if !dx_type.eq_ignore_ascii_case(b"icd-10-cm") && !(dx_type.is_empty() && codes.is_empty()) {
+        let known =
+            dx_type.eq_ignore_ascii_case(b"icd-10-cm") || (dx_type.is_empty() && codes.is_empty());
+        if !known {
             return Err(if dx_type.is_empty() {
                 err(
                     "unknown code system",
@@ -497,7 +515,10 @@ impl ClaimsWorker {
             } else {
                 err(
                     "unknown code system",
-                    format!("unknown code system '{}' in diagnosis_code_type (expected icd-10-cm)", unquote(dx_type)),
+                    format!(
+                        "unknown code system '{}' in diagnosis_code_type (expected icd-10-cm)",
+                        unquote(dx_type)
+                    ),
                 )
             });
         }
@@ -591,7 +612,10 @@ pub fn is_ed_line(revenue: &[u8], pos: &[u8], hcpcs: &[u8]) -> bool {
         [a, b, c, d] => [*a, *b, *c, *d],
         _ => [0; 4],
     };
-    let ed_rev = matches!(rev, [b'0', b'4', b'5', b'0'..=b'9'] | [b'0', b'9', b'8', b'1']);
+    let ed_rev = matches!(
+        rev,
+        [b'0', b'4', b'5', b'0'..=b'9'] | [b'0', b'9', b'8', b'1']
+    );
     ed_rev || pos == b"23" || matches!(hcpcs, [b'9', b'9', b'2', b'8', b'1'..=b'5'])
 }
 

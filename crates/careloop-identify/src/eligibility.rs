@@ -203,8 +203,11 @@ fn parse_row(
     }
 }
 
+/// A bad row may still name its person (kept), so the error side carries the row too. Only
+/// bad rows pay for the large error value.
 type RowResult = Result<Row, (Option<Row>, PendingError)>;
 
+#[allow(clippy::result_large_err)]
 fn parse_fields(
     fields: &mut Vec<(usize, usize)>,
     c: &Cols,
@@ -234,7 +237,11 @@ fn parse_fields(
         return Err(bad(
             None,
             "wrong column count",
-            format!("wrong column count: {} fields, header has {}", fields.len(), c.n),
+            format!(
+                "wrong column count: {} fields, header has {}",
+                fields.len(),
+                c.n
+            ),
         ));
     }
     let f = |i: usize| -> &[u8] {
@@ -245,6 +252,7 @@ fn parse_fields(
     if person.is_empty() {
         return Err(bad(None, "missing person_id", "missing person_id".into()));
     }
+    #[allow(clippy::result_large_err)]
     let date = |col: usize, name: &str| -> Result<Option<Day>, (Option<Row>, PendingError)> {
         let v = f(col);
         if v.is_empty() {
@@ -283,7 +291,10 @@ fn parse_fields(
                 return Err(bad(
                     Some(person),
                     "unknown plan",
-                    format!("unknown plan '{}' (not a policy-pack plan id; use --plan)", unquote(raw)),
+                    format!(
+                        "unknown plan '{}' (not a policy-pack plan id; use --plan)",
+                        unquote(raw)
+                    ),
                 ));
             }
             id
@@ -307,11 +318,7 @@ fn parse_fields(
             }
         }
     };
-    let county = c
-        .county
-        .map(f)
-        .filter(|v| !v.is_empty())
-        .map(|v| unquote(v));
+    let county = c.county.map(f).filter(|v| !v.is_empty()).map(unquote);
     Ok(Row {
         at,
         person: person.into(),

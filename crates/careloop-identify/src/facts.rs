@@ -81,7 +81,13 @@ pub fn coverage(ctx: &FactsCtx<'_>, p: u32) -> Option<(Day, Day)> {
     (f <= t).then_some((f, t))
 }
 
-fn indicator(kind: IndicatorKind, start: Day, end: Option<Day>, claim: &str, detail: String) -> Indicator {
+fn indicator(
+    kind: IndicatorKind,
+    start: Day,
+    end: Option<Day>,
+    claim: &str,
+    detail: String,
+) -> Indicator {
     Indicator {
         kind,
         status: IndicatorStatus::Present,
@@ -98,7 +104,12 @@ fn indicator(kind: IndicatorKind, start: Day, end: Option<Day>, claim: &str, det
 
 /// Build one member's facts: enrollment spans, birth date, claims-derived events and
 /// indicators, then the given indicators as they are.
-pub fn build(ctx: &FactsCtx<'_>, p: u32, acc: Option<&PersonAcc>, given: &[Indicator]) -> MemberFacts {
+pub fn build(
+    ctx: &FactsCtx<'_>,
+    p: u32,
+    acc: Option<&PersonAcc>,
+    given: &[Indicator],
+) -> MemberFacts {
     let m = ctx.members;
     let enrollments = m
         .spans(p)
@@ -134,7 +145,8 @@ pub fn build(ctx: &FactsCtx<'_>, p: u32, acc: Option<&PersonAcc>, given: &[Indic
 
 /// ED days and stays as engine events, sorted by date, kind, id.
 fn events_of(ctx: &FactsCtx<'_>, acc: &PersonAcc) -> Vec<UtilizationEvent> {
-    let mut keyed: Vec<(Day, u8, UtilizationEvent)> = Vec::with_capacity(acc.ed.len() + acc.stays.len());
+    let mut keyed: Vec<(Day, u8, UtilizationEvent)> =
+        Vec::with_capacity(acc.ed.len() + acc.stays.len());
     for e in &acc.ed {
         keyed.push((
             e.day,
@@ -182,7 +194,13 @@ fn derived_indicators(ctx: &FactsCtx<'_>, acc: &PersonAcc, out: &mut Vec<Indicat
     // Justice-involved qualifying conditions: first date in the look-back, open end.
     for (seen, kind) in acc.conditions.iter().zip(CONDITION_KINDS) {
         if let Some(s) = seen {
-            out.push(indicator(kind, s.day, None, &s.claim, format!("claims: {}", s.code.as_str())));
+            out.push(indicator(
+                kind,
+                s.day,
+                None,
+                &s.claim,
+                format!("claims: {}", s.code.as_str()),
+            ));
         }
     }
     // Homelessness: latest Z59.0x date, for the recency period.
@@ -215,7 +233,9 @@ fn derived_indicators(ctx: &FactsCtx<'_>, acc: &PersonAcc, out: &mut Vec<Indicat
     // pregnancy code ends that pregnancy); start = first, end = latest + 30 days.
     let after_delivery = |day: Day| acc.delivery.as_ref().is_none_or(|d| day > d.day);
     let days = acc.pregnancy.iter().filter(|s| after_delivery(s.day));
-    let first = days.clone().min_by(|a, b| (a.day, &a.claim).cmp(&(b.day, &b.claim)));
+    let first = days
+        .clone()
+        .min_by(|a, b| (a.day, &a.claim).cmp(&(b.day, &b.claim)));
     let last = days.map(|s| s.day).max();
     if let (Some(first), Some(last)) = (first, last) {
         out.push(indicator(

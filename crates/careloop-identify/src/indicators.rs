@@ -150,7 +150,12 @@ fn parse(
     at: LineRef,
 ) -> Result<(u32, LineRef, Indicator), PendingError> {
     if line.is_empty() {
-        return Err(PendingError::new(at, None, "empty line", "empty line".into()));
+        return Err(PendingError::new(
+            at,
+            None,
+            "empty line",
+            "empty line".into(),
+        ));
     }
     crate::csv::split(line, fields)
         .map_err(|e| PendingError::new(at, None, "malformed CSV", e.reason().into()))?;
@@ -159,7 +164,11 @@ fn parse(
             at,
             None,
             "wrong column count",
-            format!("wrong column count: {} fields, header has {}", fields.len(), c.n),
+            format!(
+                "wrong column count: {} fields, header has {}",
+                fields.len(),
+                c.n
+            ),
         ));
     }
     let f = |i: usize| -> String {
@@ -170,7 +179,8 @@ fn parse(
         let (s, e) = fields[c.person];
         line[s..e].trim_ascii()
     };
-    let err = |kind: &'static str, reason: String| PendingError::new(at, Some(person_raw), kind, reason);
+    let err =
+        |kind: &'static str, reason: String| PendingError::new(at, Some(person_raw), kind, reason);
     if person_raw.is_empty() {
         return Err(err("missing person_id", "missing person_id".into()));
     }
@@ -203,9 +213,12 @@ fn parse(
         if text.is_empty() {
             return Ok(None);
         }
-        day::parse(text.as_bytes())
-            .map(Some)
-            .ok_or_else(|| err("unparseable date", format!("unparseable date in {name}: '{text}'")))
+        day::parse(text.as_bytes()).map(Some).ok_or_else(|| {
+            err(
+                "unparseable date",
+                format!("unparseable date in {name}: '{text}'"),
+            )
+        })
     };
     let Some(start) = date(f(c.start), "start_date")? else {
         return Err(err("missing start_date", "missing start_date".into()));

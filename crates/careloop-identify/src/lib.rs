@@ -89,7 +89,12 @@ pub(crate) struct PendingError {
 }
 
 impl PendingError {
-    pub fn new(at: csv::LineRef, person: Option<&[u8]>, kind: &'static str, reason: String) -> Self {
+    pub fn new(
+        at: csv::LineRef,
+        person: Option<&[u8]>,
+        kind: &'static str,
+        reason: String,
+    ) -> Self {
         PendingError {
             at,
             person_id: person

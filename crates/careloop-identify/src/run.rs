@@ -45,7 +45,13 @@ pub struct Config {
 }
 
 impl Config {
-    pub fn new(eligibility: PathBuf, claims: PathBuf, indicators: PathBuf, as_of: Date, out: PathBuf) -> Self {
+    pub fn new(
+        eligibility: PathBuf,
+        claims: PathBuf,
+        indicators: PathBuf,
+        as_of: Date,
+        out: PathBuf,
+    ) -> Self {
         Config {
             eligibility,
             claims,
@@ -65,11 +71,15 @@ impl Config {
     }
 
     pub fn summary_path(&self) -> PathBuf {
-        self.summary.clone().unwrap_or_else(|| suffixed(&self.out, ".summary.json"))
+        self.summary
+            .clone()
+            .unwrap_or_else(|| suffixed(&self.out, ".summary.json"))
     }
 
     pub fn errors_path(&self) -> PathBuf {
-        self.errors.clone().unwrap_or_else(|| suffixed(&self.out, ".errors.csv"))
+        self.errors
+            .clone()
+            .unwrap_or_else(|| suffixed(&self.out, ".errors.csv"))
     }
 }
 
@@ -145,7 +155,11 @@ fn io_err(path: &Path, source: std::io::Error) -> IdentifyError {
 }
 
 /// Run an identification.
-pub fn run(cfg: &Config, pack: &PolicyPack, progress: &dyn Progress) -> Result<RunSummary, IdentifyError> {
+pub fn run(
+    cfg: &Config,
+    pack: &PolicyPack,
+    progress: &dyn Progress,
+) -> Result<RunSummary, IdentifyError> {
     let started = Instant::now();
     let threads = match cfg.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -159,16 +173,29 @@ pub fn run(cfg: &Config, pack: &PolicyPack, progress: &dyn Progress) -> Result<R
     let (avoidable, avoidable_source) = match &cfg.avoidable_ed {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| io_err(path, e))?;
-            (AvoidableList::parse(&text, &path.display().to_string())?, path.display().to_string())
+            (
+                AvoidableList::parse(&text, &path.display().to_string())?,
+                path.display().to_string(),
+            )
         }
-        None => (AvoidableList::default_list()?, "careloop default (UNCONFIRMED)".to_string()),
+        None => (
+            AvoidableList::default_list()?,
+            "careloop default (UNCONFIRMED)".to_string(),
+        ),
     };
     let mut errors: Vec<RowError> = Vec::new();
     let mut timings = BTreeMap::new();
 
     // 1. Eligibility: the person index.
     let t = Instant::now();
-    let members = eligibility::read(&cfg.eligibility, pack, cfg.plan.as_deref(), threads, progress, &mut errors)?;
+    let members = eligibility::read(
+        &cfg.eligibility,
+        pack,
+        cfg.plan.as_deref(),
+        threads,
+        progress,
+        &mut errors,
+    )?;
     timings.insert("eligibility", t.elapsed().as_millis());
 
     // 2. Claims, streamed and derived in parallel.
@@ -178,7 +205,10 @@ pub fn run(cfg: &Config, pack: &PolicyPack, progress: &dyn Progress) -> Result<R
         members: &members,
         avoidable: &avoidable,
         as_of,
-        lookback_from: day::from_date(careloop_domain::dates::months_window_start(cfg.as_of, cfg.policy.lookback_months)),
+        lookback_from: day::from_date(careloop_domain::dates::months_window_start(
+            cfg.as_of,
+            cfg.policy.lookback_months,
+        )),
         pregnancy_from: day::from_date(careloop_domain::dates::months_window_start(
             cfg.as_of,
             cfg.policy.pregnancy_lookback_months,
@@ -267,7 +297,8 @@ pub fn run(cfg: &Config, pack: &PolicyPack, progress: &dyn Progress) -> Result<R
                         break;
                     }
                     let range = index * CHUNK..((index + 1) * CHUNK).min(n);
-                    let chunk = decide_chunk(fctx, members, workers, given, pack, cfg, range, want_facts);
+                    let chunk =
+                        decide_chunk(fctx, members, workers, given, pack, cfg, range, want_facts);
                     if tx.send(ChunkOut { index, ..chunk }).is_err() {
                         break;
                     }
@@ -281,7 +312,8 @@ pub fn run(cfg: &Config, pack: &PolicyPack, progress: &dyn Progress) -> Result<R
         for chunk in rx {
             pending.insert(chunk.index, chunk);
             while let Some(c) = pending.remove(&want) {
-                out.write_all(c.rows.as_bytes()).map_err(|e| io_err(&cfg.out, e))?;
+                out.write_all(c.rows.as_bytes())
+                    .map_err(|e| io_err(&cfg.out, e))?;
                 if let Some((w, p)) = facts_out.as_mut() {
                     w.write_all(c.facts.as_bytes()).map_err(|e| io_err(p, e))?;
                 }
@@ -312,7 +344,9 @@ pub fn run(cfg: &Config, pack: &PolicyPack, progress: &dyn Progress) -> Result<R
         .map_err(|e| io_err(&errors_path, e))?;
     let mut by_reason: BTreeMap<String, u64> = BTreeMap::new();
     for e in &errors {
-        *by_reason.entry(format!("{}: {}", e.file.name(), e.kind)).or_default() += 1;
+        *by_reason
+            .entry(format!("{}: {}", e.file.name(), e.kind))
+            .or_default() += 1;
     }
     timings.insert("total", started.elapsed().as_millis());
     let pofs_json = |c: &[[u64; 2]; 10]| -> Value {
@@ -352,8 +386,11 @@ pub fn run(cfg: &Config, pack: &PolicyPack, progress: &dyn Progress) -> Result<R
         "timings_ms": timings,
     });
     let summary_path = cfg.summary_path();
-    std::fs::write(&summary_path, serde_json::to_string_pretty(&summary).unwrap_or_default() + "\n")
-        .map_err(|e| io_err(&summary_path, e))?;
+    std::fs::write(
+        &summary_path,
+        serde_json::to_string_pretty(&summary).unwrap_or_default() + "\n",
+    )
+    .map_err(|e| io_err(&summary_path, e))?;
     Ok(RunSummary {
         members: members.len(),
         claim_lines: stats.lines,
@@ -371,7 +408,11 @@ pub fn run(cfg: &Config, pack: &PolicyPack, progress: &dyn Progress) -> Result<R
 }
 
 /// The member's claims data merged across claim workers.
-fn merged_acc<'a>(workers: &'a [ClaimsWorker], p: u32, buf: &'a mut Option<PersonAcc>) -> Option<&'a PersonAcc> {
+fn merged_acc<'a>(
+    workers: &'a [ClaimsWorker],
+    p: u32,
+    buf: &'a mut Option<PersonAcc>,
+) -> Option<&'a PersonAcc> {
     let mut found = workers.iter().filter_map(|w| w.get(p));
     let first = found.next()?;
     match found.next() {
@@ -413,7 +454,10 @@ fn decide_chunk(
         }
         let det = determine_ecm(&facts, cfg.as_of, pack);
         let span = facts::current_span(members, p, fctx.as_of);
-        let county = span.and_then(|s| s.county).map(|c| members.text(c)).unwrap_or("");
+        let county = span
+            .and_then(|s| s.county)
+            .map(|c| members.text(c))
+            .unwrap_or("");
         let plan = span.map(|s| members.text(s.plan)).unwrap_or("");
         let mut counts = [[0u64; 2]; 10];
         let mut met = Vec::new();
@@ -428,8 +472,15 @@ fn decide_chunk(
             }
         }
         add_pofs(&mut tally.pofs, &counts);
-        let county_key = if county.is_empty() { "(unknown)" } else { county };
-        add_pofs(tally.by_county.entry(county_key.to_string()).or_default(), &counts);
+        let county_key = if county.is_empty() {
+            "(unknown)"
+        } else {
+            county
+        };
+        add_pofs(
+            tally.by_county.entry(county_key.to_string()).or_default(),
+            &counts,
+        );
         if met.is_empty() {
             continue;
         }

@@ -4,19 +4,29 @@
 
 mod support;
 
-use careloop_domain::eligibility::{
-    EventKind, HomelessCondition, IndicatorKind, UtilizationEvent,
-};
+use careloop_domain::eligibility::{EventKind, HomelessCondition, IndicatorKind, UtilizationEvent};
 use jiff::civil::date;
 use support::*;
 
 fn events(o: &Outcome, person: &str, kind: EventKind) -> Vec<UtilizationEvent> {
     let u = o.facts(person).utilization.as_ref().unwrap();
-    u.events.iter().filter(|e| e.kind == kind).cloned().collect()
+    u.events
+        .iter()
+        .filter(|e| e.kind == kind)
+        .cloned()
+        .collect()
 }
 
-fn indicator(o: &Outcome, person: &str, kind: IndicatorKind) -> Option<careloop_domain::eligibility::Indicator> {
-    o.facts(person).indicators.iter().find(|i| i.kind == kind).cloned()
+fn indicator(
+    o: &Outcome,
+    person: &str,
+    kind: IndicatorKind,
+) -> Option<careloop_domain::eligibility::Indicator> {
+    o.facts(person)
+        .indicators
+        .iter()
+        .find(|i| i.kind == kind)
+        .cloned()
 }
 
 #[test]
@@ -44,8 +54,20 @@ fn ed_visits_are_counted_per_person_per_day_with_any_ed_marker() {
     let o = run(&[member("a", "1980-01-01")], &claims, &[]);
     let ed = events(&o, "a", EventKind::EdVisit);
     let days: Vec<String> = ed.iter().map(|e| e.date.to_string()).collect();
-    assert_eq!(days, ["2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04", "2026-10-05"]);
-    assert_eq!(ed[0].id, "C1", "the smallest claim id of the day is the event id");
+    assert_eq!(
+        days,
+        [
+            "2026-10-01",
+            "2026-10-02",
+            "2026-10-03",
+            "2026-10-04",
+            "2026-10-05"
+        ]
+    );
+    assert_eq!(
+        ed[0].id, "C1",
+        "the smallest claim id of the day is the event id"
+    );
     assert!(o.errors.is_empty(), "{:?}", o.errors);
 }
 
@@ -66,7 +88,8 @@ fn ed_day_avoidable_and_sud_flags() {
     ];
     let o = run(&[member("a", "1980-01-01")], &claims, &[]);
     let ed = events(&o, "a", EventKind::EdVisit);
-    let flags: Vec<(Option<bool>, Option<bool>)> = ed.iter().map(|e| (e.avoidable, e.sud_related)).collect();
+    let flags: Vec<(Option<bool>, Option<bool>)> =
+        ed.iter().map(|e| (e.avoidable, e.sud_related)).collect();
     assert_eq!(
         flags,
         [
@@ -80,7 +103,10 @@ fn ed_day_avoidable_and_sud_flags() {
 
 #[test]
 fn avoidable_list_can_be_replaced_by_the_plan() {
-    let claims = vec![ed("A1", "a", "2026-09-01", &["R079"]), ed("B1", "a", "2026-09-02", &["J069"])];
+    let claims = vec![
+        ed("A1", "a", "2026-09-01", &["R079"]),
+        ed("B1", "a", "2026-09-02", &["J069"]),
+    ];
     let o = run_with(&[member("a", "1980-01-01")], &claims, &[], |cfg, dir| {
         let list = dir.join("avoidable.txt");
         std::fs::write(&list, "# plan list\nR07 # chest pain\n").unwrap();
@@ -88,7 +114,11 @@ fn avoidable_list_can_be_replaced_by_the_plan() {
     });
     let ed = events(&o, "a", EventKind::EdVisit);
     assert_eq!(ed[0].avoidable, Some(true), "R079 is listed by the plan");
-    assert_eq!(ed[1].avoidable, Some(false), "J069 is not on the plan's list");
+    assert_eq!(
+        ed[1].avoidable,
+        Some(false),
+        "J069 is not on the plan's list"
+    );
 }
 
 #[test]
@@ -132,8 +162,16 @@ fn snf_stays_short_term_within_30_days() {
     ];
     let o = run(&[member("a", "1980-01-01")], &claims, &[]);
     let snf = events(&o, "a", EventKind::SnfStay);
-    let got: Vec<(Option<bool>, Option<bool>)> = snf.iter().map(|e| (e.short_term, e.unplanned)).collect();
-    assert_eq!(got, [(Some(true), Some(true)), (Some(false), Some(true)), (None, Some(true))]);
+    let got: Vec<(Option<bool>, Option<bool>)> =
+        snf.iter().map(|e| (e.short_term, e.unplanned)).collect();
+    assert_eq!(
+        got,
+        [
+            (Some(true), Some(true)),
+            (Some(false), Some(true)),
+            (None, Some(true))
+        ]
+    );
 }
 
 #[test]
@@ -144,15 +182,30 @@ fn homelessness_from_z59_codes_latest_date_for_90_days() {
         office("H3", "b", "2026-10-01", &["Z590"]),
         office("H4", "c", "2026-10-01", &["Z591"]),
     ];
-    let members = [member("a", "1980-01-01"), member("b", "1980-01-01"), member("c", "1980-01-01")];
+    let members = [
+        member("a", "1980-01-01"),
+        member("b", "1980-01-01"),
+        member("c", "1980-01-01"),
+    ];
     let o = run(&members, &claims, &[]);
     let h = indicator(&o, "a", IndicatorKind::Homelessness).unwrap();
     assert_eq!(h.start, date(2026, 10, 1));
     assert_eq!(h.end, Some(date(2026, 12, 30)));
-    assert_eq!(h.condition, Some(HomelessCondition::PlaceNotMeantForHabitation));
+    assert_eq!(
+        h.condition,
+        Some(HomelessCondition::PlaceNotMeantForHabitation)
+    );
     assert_eq!(h.id.as_deref(), Some("H2"));
-    assert_eq!(indicator(&o, "b", IndicatorKind::Homelessness).unwrap().condition, None);
-    assert!(indicator(&o, "c", IndicatorKind::Homelessness).is_none(), "Z59.1 is not homelessness");
+    assert_eq!(
+        indicator(&o, "b", IndicatorKind::Homelessness)
+            .unwrap()
+            .condition,
+        None
+    );
+    assert!(
+        indicator(&o, "c", IndicatorKind::Homelessness).is_none(),
+        "Z59.1 is not homelessness"
+    );
 }
 
 #[test]
@@ -164,21 +217,46 @@ fn pregnancy_delivery_and_postpartum() {
         office("P2", "a", "2026-09-01", &["O0900"]),
         // b: pregnancy then delivery → postpartum only.
         office("Q1", "b", "2026-02-01", &["O0900"]),
-        stay("Q2", "b", "111", "2026-06-01", "2026-06-03", "1", &["O80", "Z370"]),
+        stay(
+            "Q2",
+            "b",
+            "111",
+            "2026-06-01",
+            "2026-06-03",
+            "1",
+            &["O80", "Z370"],
+        ),
         // c: delivery, then a new pregnancy.
         office("R1", "c", "2026-01-10", &["Z370"]),
         office("R2", "c", "2026-08-01", &["O0900"]),
     ];
-    let members = [member("a", "1995-01-01"), member("b", "1995-01-01"), member("c", "1995-01-01")];
+    let members = [
+        member("a", "1995-01-01"),
+        member("b", "1995-01-01"),
+        member("c", "1995-01-01"),
+    ];
     let o = run(&members, &claims, &[]);
     let a = indicator(&o, "a", IndicatorKind::Pregnancy).unwrap();
-    assert_eq!((a.start, a.end), (date(2026, 3, 1), Some(date(2026, 10, 1))), "first date in the last 10 months");
+    assert_eq!(
+        (a.start, a.end),
+        (date(2026, 3, 1), Some(date(2026, 10, 1))),
+        "first date in the last 10 months"
+    );
     assert!(indicator(&o, "a", IndicatorKind::Postpartum).is_none());
-    assert!(indicator(&o, "b", IndicatorKind::Pregnancy).is_none(), "a delivery follows it");
-    assert_eq!(indicator(&o, "b", IndicatorKind::Postpartum).unwrap().start, date(2026, 6, 1));
+    assert!(
+        indicator(&o, "b", IndicatorKind::Pregnancy).is_none(),
+        "a delivery follows it"
+    );
+    assert_eq!(
+        indicator(&o, "b", IndicatorKind::Postpartum).unwrap().start,
+        date(2026, 6, 1)
+    );
     let c = indicator(&o, "c", IndicatorKind::Pregnancy).unwrap();
     assert_eq!(c.start, date(2026, 8, 1));
-    assert_eq!(indicator(&o, "c", IndicatorKind::Postpartum).unwrap().start, date(2026, 1, 10));
+    assert_eq!(
+        indicator(&o, "c", IndicatorKind::Postpartum).unwrap().start,
+        date(2026, 1, 10)
+    );
 }
 
 #[test]
@@ -194,20 +272,35 @@ fn condition_groups_first_date_in_the_look_back() {
         office("X7", "a", "2026-02-05", &["E119"]),
         office("X8", "b", "2026-02-05", &["F329", "F321"]),
     ];
-    let o = run(&[member("a", "1980-01-01"), member("b", "1980-01-01")], &claims, &[]);
+    let o = run(
+        &[member("a", "1980-01-01"), member("b", "1980-01-01")],
+        &claims,
+        &[],
+    );
     let want = [
         (IndicatorKind::SubstanceUseDisorder, "2025-12-01", "X2"),
         (IndicatorKind::MentalIllness, "2026-02-01", "X3"),
-        (IndicatorKind::IntellectualDevelopmentalDisability, "2026-02-02", "X4"),
+        (
+            IndicatorKind::IntellectualDevelopmentalDisability,
+            "2026-02-02",
+            "X4",
+        ),
         (IndicatorKind::TraumaticBrainInjury, "2026-02-03", "X5"),
         (IndicatorKind::HivAids, "2026-02-04", "X6"),
         (IndicatorKind::ChronicCondition, "2026-02-05", "X7"),
     ];
     for (kind, start, id) in want {
         let i = indicator(&o, "a", kind).unwrap_or_else(|| panic!("{kind:?}"));
-        assert_eq!((i.start.to_string().as_str(), i.id.as_deref(), i.end), (start, Some(id), None), "{kind:?}");
+        assert_eq!(
+            (i.start.to_string().as_str(), i.id.as_deref(), i.end),
+            (start, Some(id), None),
+            "{kind:?}"
+        );
     }
-    assert!(o.facts("b").indicators.is_empty(), "F32.9 and F32.1 are not SMI");
+    assert!(
+        o.facts("b").indicators.is_empty(),
+        "F32.9 and F32.1 are not SMI"
+    );
 }
 
 #[test]
@@ -223,16 +316,29 @@ fn windows_coverage_and_enrollment() {
     assert_eq!(events(&o, "a", EventKind::EdVisit).len(), 1);
     let ua = o.facts("a").utilization.clone().unwrap();
     // Extract period = min..max service date; a is enrolled since 2024-01-01.
-    assert_eq!((ua.data_from, ua.data_through), (Some(date(2024, 2, 1)), Some(date(2026, 11, 23))));
+    assert_eq!(
+        (ua.data_from, ua.data_through),
+        (Some(date(2024, 2, 1)), Some(date(2026, 11, 23)))
+    );
     // b: no span covers as_of → the extract clipped to the latest span.
     let ub = o.facts("b").utilization.clone().unwrap();
-    assert_eq!((ub.data_from, ub.data_through), (Some(date(2025, 1, 1)), Some(date(2026, 3, 31))));
+    assert_eq!(
+        (ub.data_from, ub.data_through),
+        (Some(date(2025, 1, 1)), Some(date(2026, 3, 31)))
+    );
     let s = &o.summary.json;
     assert_eq!(s["claim_lines_after_as_of"], 1);
     assert_eq!(s["claim_lines_before_lookback"], 1);
     assert_eq!(s["claims_outside_enrollment"], 1);
     let e = &o.facts("a").enrollments[0];
-    assert_eq!((e.plan.as_str(), e.line_of_business.as_str(), e.county.as_deref()), ("hpsm", "medi-cal", Some("San Mateo")));
+    assert_eq!(
+        (
+            e.plan.as_str(),
+            e.line_of_business.as_str(),
+            e.county.as_deref()
+        ),
+        ("hpsm", "medi-cal", Some("San Mateo"))
+    );
 }
 
 #[test]
@@ -241,14 +347,23 @@ fn plan_override_and_line_of_business_from_payer_type() {
         "a,female,1980-01-01,2024-01-01,,medicare,medicare,,".to_string(),
         "b,female,1980-01-01,2024-01-01,,medicaid,unknown-plan,,".to_string(),
     ];
-    let o = run_with(&rows, &[], &[], |cfg, _| cfg.plan = Some("alameda-alliance".into()));
+    let o = run_with(&rows, &[], &[], |cfg, _| {
+        cfg.plan = Some("alameda-alliance".into())
+    });
     let a = &o.facts("a").enrollments[0];
-    assert_eq!((a.plan.as_str(), a.line_of_business.as_str()), ("alameda-alliance", "medicare"));
+    assert_eq!(
+        (a.plan.as_str(), a.line_of_business.as_str()),
+        ("alameda-alliance", "medicare")
+    );
     assert_eq!(o.facts("b").enrollments[0].line_of_business, "medi-cal");
     // Without --plan, a plan that is not a pack plan id is an error row and no enrollment.
     let o = run(&rows, &[], &[]);
     assert_eq!(o.errors.len(), 2, "{:?}", o.errors);
-    assert!(o.errors[0].starts_with("eligibility,2,a,unknown plan 'medicare'"), "{:?}", o.errors);
+    assert!(
+        o.errors[0].starts_with("eligibility,2,a,unknown plan 'medicare'"),
+        "{:?}",
+        o.errors
+    );
     assert!(o.facts("a").enrollments.is_empty());
 }
 
@@ -257,20 +372,31 @@ fn bad_rows_go_to_the_errors_file_and_the_run_continues() {
     let mut pcs = office("B1", "a", "2026-05-01", &["I10"]);
     pcs.dx = vec!["I10"];
     let mut lines: Vec<String> = vec![
-        pcs.csv().replace("icd-10-cm", "icd-10-pcs"),                 // line 2
-        office("B2", "a", "2026-13-01", &["I10"]).csv(),               // line 3
-        office("B3", "", "2026-05-01", &["I10"]).csv(),                // line 4
-        office("B4", "ghost", "2026-05-01", &["I10"]).csv(),           // line 5
-        "B5,1,professional,a".to_string(),                             // line 6
-        office("B6", "a", "2026-05-01", &["I10"]).csv().replace("B6", "\"B6"), // line 7
+        pcs.csv().replace("icd-10-cm", "icd-10-pcs"), // line 2
+        office("B2", "a", "2026-13-01", &["I10"]).csv(), // line 3
+        office("B3", "", "2026-05-01", &["I10"]).csv(), // line 4
+        office("B4", "ghost", "2026-05-01", &["I10"]).csv(), // line 5
+        "B5,1,professional,a".to_string(),            // line 6
+        office("B6", "a", "2026-05-01", &["I10"])
+            .csv()
+            .replace("B6", "\"B6"), // line 7
         stay("B7", "a", "111", "2026-05-05", "2026-05-01", "1", &["I10"]).csv(), // line 8
-        office("B8", "a", "2026-05-01", &["ABC"]).csv(),               // line 9
-        office("OK", "a", "2026-05-01", &["F1020"]).csv(),             // line 10
+        office("B8", "a", "2026-05-01", &["ABC"]).csv(), // line 9
+        office("OK", "a", "2026-05-01", &["F1020"]).csv(), // line 10
     ];
     lines.insert(0, CLAIM_HEADER.to_string());
-    let o = run_with(&[member("a", "1980-01-01")], &[], &["a,not-a-kind,2026-01-01,,s1,,", "a,hospice,2026-01-01,2025-01-01,s2,,", "a,hospice,2026-01-01,,s3,maybe,"], |cfg, _| {
-        std::fs::write(&cfg.claims, lines.join("\n") + "\n").unwrap();
-    });
+    let o = run_with(
+        &[member("a", "1980-01-01")],
+        &[],
+        &[
+            "a,not-a-kind,2026-01-01,,s1,,",
+            "a,hospice,2026-01-01,2025-01-01,s2,,",
+            "a,hospice,2026-01-01,,s3,maybe,",
+        ],
+        |cfg, _| {
+            std::fs::write(&cfg.claims, lines.join("\n") + "\n").unwrap();
+        },
+    );
     let reasons: Vec<(String, String)> = o
         .errors
         .iter()
@@ -329,7 +455,9 @@ fn result_does_not_depend_on_the_number_of_threads() {
             claims.push(ed(&format!("C{p}-{k}"), &format!("m{p}"), &day, dx));
         }
     }
-    let members: Vec<String> = (0..40).map(|p| member(&format!("m{p}"), "2012-05-05")).collect();
+    let members: Vec<String> = (0..40)
+        .map(|p| member(&format!("m{p}"), "2012-05-05"))
+        .collect();
     let one = run_with(&members, &claims, &[], |cfg, _| cfg.threads = 1);
     let four = run_with(&members, &claims, &[], |cfg, _| cfg.threads = 4);
     assert_eq!(one.facts, four.facts);

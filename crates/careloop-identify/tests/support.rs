@@ -37,9 +37,25 @@ impl Line {
         let dx = |i: usize| self.dx.get(i).copied().unwrap_or("");
         let dx_type = if self.dx.is_empty() { "" } else { "icd-10-cm" };
         [
-            self.claim.as_str(), "1", self.claim_type, &self.person, &self.start, &self.end,
-            &self.line_start, &self.admission, &self.discharge, self.admit_type, self.pos,
-            self.bill, self.rev, self.hcpcs, dx_type, dx(0), dx(1), dx(2), "10.00",
+            self.claim.as_str(),
+            "1",
+            self.claim_type,
+            &self.person,
+            &self.start,
+            &self.end,
+            &self.line_start,
+            &self.admission,
+            &self.discharge,
+            self.admit_type,
+            self.pos,
+            self.bill,
+            self.rev,
+            self.hcpcs,
+            dx_type,
+            dx(0),
+            dx(1),
+            dx(2),
+            "10.00",
         ]
         .join(",")
     }
@@ -61,7 +77,15 @@ pub fn ed(claim: &str, person: &str, day: &str, dx: &[&'static str]) -> Line {
 }
 
 /// An institutional stay line with bill type `bill`, admission `adm`, discharge `dis`.
-pub fn stay(claim: &str, person: &str, bill: &'static str, adm: &str, dis: &str, admit_type: &'static str, dx: &[&'static str]) -> Line {
+pub fn stay(
+    claim: &str,
+    person: &str,
+    bill: &'static str,
+    adm: &str,
+    dis: &str,
+    admit_type: &'static str,
+    dx: &[&'static str],
+) -> Line {
     Line {
         claim: claim.into(),
         person: person.into(),
@@ -164,7 +188,13 @@ pub fn run_with(
     let mut i = vec![IND_HEADER.to_string()];
     i.extend(indicators.iter().map(|s| s.to_string()));
     std::fs::write(p("ind.csv"), i.join("\n") + "\n").unwrap();
-    let mut cfg = Config::new(p("elig.csv"), p("claims.csv"), p("ind.csv"), AS_OF, p("out.csv"));
+    let mut cfg = Config::new(
+        p("elig.csv"),
+        p("claims.csv"),
+        p("ind.csv"),
+        AS_OF,
+        p("out.csv"),
+    );
     cfg.facts_out = Some(p("facts.jsonl"));
     cfg.threads = 2;
     configure(&mut cfg, dir.path());

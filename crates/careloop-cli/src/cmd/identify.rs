@@ -79,7 +79,13 @@ impl Progress for Bar {
 }
 
 pub fn run(args: Args, pack: &PolicyPack, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
-    let mut cfg = Config::new(args.eligibility, args.claims, args.indicators, args.as_of, args.out);
+    let mut cfg = Config::new(
+        args.eligibility,
+        args.claims,
+        args.indicators,
+        args.as_of,
+        args.out,
+    );
     cfg.plan = args.plan;
     cfg.avoidable_ed = args.avoidable_ed;
     cfg.claims_from = args.claims_from;
@@ -90,7 +96,9 @@ pub fn run(args: Args, pack: &PolicyPack, out: &mut dyn Write) -> anyhow::Result
     cfg.threads = args.threads;
     let bar = Bar(std::io::stderr().is_terminal().then(|| {
         let bar = ProgressBar::new(0);
-        if let Ok(style) = ProgressStyle::with_template("{msg:12} [{bar:40}] {percent:>3}% {elapsed}") {
+        if let Ok(style) =
+            ProgressStyle::with_template("{msg:12} [{bar:40}] {percent:>3}% {elapsed}")
+        {
             bar.set_style(style.progress_chars("=> "));
         }
         bar
