@@ -18,6 +18,8 @@ struct Cli {
 enum Command {
     /// Decide ECM Population of Focus and Community Supports eligibility, with the reasons.
     Eligibility(cmd::eligibility::Args),
+    /// Find members meeting ECM Populations of Focus in claims, eligibility and indicator files.
+    Identify(cmd::identify::Args),
     /// Compute a utilization-management decision due time, with the rule that set it.
     Clock(cmd::clock::Args),
     /// Check a proposed Community Supports authorization against the member's limits.
@@ -68,6 +70,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     match cli.command {
         Command::Eligibility(args) => cmd::eligibility::run(args, &pack, &mut out),
+        Command::Identify(args) => cmd::identify::run(args, &pack, &mut out),
         Command::Clock(args) => cmd::clock::run(args, &pack, &mut out),
         Command::Cs(args) => cmd::cs::run(args, &pack, &mut out),
         Command::Catalog(args) => cmd::catalog::run(args, &pack, &mut out),

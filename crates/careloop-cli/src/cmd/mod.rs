@@ -5,6 +5,7 @@ pub mod clock;
 pub mod cs;
 pub mod demo;
 pub mod eligibility;
+pub mod identify;
 pub mod migrate;
 pub mod offerings;
 pub mod org;

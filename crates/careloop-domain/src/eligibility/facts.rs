@@ -294,11 +294,156 @@ pub enum IndicatorKind {
 impl IndicatorKind {
     /// The kebab-case name used in JSON and in `missing_facts`.
     pub fn name(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default()
+        self.as_str().to_string()
     }
+
+    /// The kebab-case name, without allocating (the serde name; a test checks every kind).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IndicatorKind::Homelessness => "homelessness",
+            IndicatorKind::CouchSurfing => "couch-surfing",
+            IndicatorKind::TemporaryLodging => "temporary-lodging",
+            IndicatorKind::LivingWithDependentChildren => "living-with-dependent-children",
+            IndicatorKind::AtRiskOfHomelessness => "at-risk-of-homelessness",
+            IndicatorKind::HousedAfterHomelessness => "housed-after-homelessness",
+            IndicatorKind::CesPrioritized => "ces-prioritized",
+            IndicatorKind::ComplexNeed => "complex-need",
+            IndicatorKind::SmhsCriteriaMet => "smhs-criteria-met",
+            IndicatorKind::DmcCriteriaMet => "dmc-criteria-met",
+            IndicatorKind::ComplexSocialRiskFactor => "complex-social-risk-factor",
+            IndicatorKind::Pregnancy => "pregnancy",
+            IndicatorKind::Postpartum => "postpartum",
+            IndicatorKind::HighRiskOverdoseSuicideInstitutionalization => {
+                "high-risk-overdose-suicide-institutionalization"
+            }
+            IndicatorKind::RelianceOnCrisisServices => "reliance-on-crisis-services",
+            IndicatorKind::LtcQualifyingFactors => "ltc-qualifying-factors",
+            IndicatorKind::LowerAcuitySkilledNursingNeed => "lower-acuity-skilled-nursing-need",
+            IndicatorKind::ComplexSocialEnvironmentalFactor => {
+                "complex-social-environmental-factor"
+            }
+            IndicatorKind::AdlIadlNeeds => "adl-iadl-needs",
+            IndicatorKind::AbleToLiveInCommunity => "able-to-live-in-community",
+            IndicatorKind::NursingFacilityStay => "nursing-facility-stay",
+            IndicatorKind::InterestInLeavingNf => "interest-in-leaving-nf",
+            IndicatorKind::LikelyCandidate => "likely-candidate",
+            IndicatorKind::DecisionMakingCapacity => "decision-making-capacity",
+            IndicatorKind::CaregiverOrIhssSupport => "caregiver-or-ihss-support",
+            IndicatorKind::AdlIadlManageableInCommunity => "adl-iadl-manageable-in-community",
+            IndicatorKind::NfLevelOfCare => "nf-level-of-care",
+            IndicatorKind::WillingToLiveInAlf => "willing-to-live-in-alf",
+            IndicatorKind::CanLiveSafelyInAlf => "can-live-safely-in-alf",
+            IndicatorKind::Ccs => "ccs",
+            IndicatorKind::CcsWcm => "ccs-wcm",
+            IndicatorKind::FosterCare => "foster-care",
+            IndicatorKind::AdoptionAssistance => "adoption-assistance",
+            IndicatorKind::FamilyMaintenance => "family-maintenance",
+            IndicatorKind::Ghpp => "ghpp",
+            IndicatorKind::PediatricPalliativeCareWaiver => "pediatric-palliative-care-waiver",
+            IndicatorKind::ReleaseFromIncarceration => "release-from-incarceration",
+            IndicatorKind::MentalIllness => "mental-illness",
+            IndicatorKind::SubstanceUseDisorder => "substance-use-disorder",
+            IndicatorKind::ChronicCondition => "chronic-condition",
+            IndicatorKind::IntellectualDevelopmentalDisability => {
+                "intellectual-developmental-disability"
+            }
+            IndicatorKind::TraumaticBrainInjury => "traumatic-brain-injury",
+            IndicatorKind::HivAids => "hiv-aids",
+            IndicatorKind::RacialEthnicDisparityGroup => "racial-ethnic-disparity-group",
+            IndicatorKind::Waiver1915c => "waiver-1915c",
+            IndicatorKind::Hospice => "hospice",
+            IndicatorKind::Pace => "pace",
+            IndicatorKind::Ccm => "ccm",
+            IndicatorKind::Cct => "cct",
+            IndicatorKind::LegacyWpc => "legacy-wpc",
+            IndicatorKind::LegacyHhp => "legacy-hhp",
+            IndicatorKind::LegacyMssp => "legacy-mssp",
+            IndicatorKind::TransitioningPopulation => "transitioning-population",
+            IndicatorKind::HousingSupportPlan => "housing-support-plan",
+            IndicatorKind::SeriousHealthCondition => "serious-health-condition",
+            IndicatorKind::InstitutionalDischarge => "institutional-discharge",
+            IndicatorKind::HighMedicalOrBehavioralNeed => "high-medical-or-behavioral-need",
+            IndicatorKind::NeedsRecuperativeCare => "needs-recuperative-care",
+            IndicatorKind::CaregiverDependent => "caregiver-dependent",
+            IndicatorKind::AtRiskOfInstitutionalization => "at-risk-of-institutionalization",
+            IndicatorKind::FunctionalDeficitsWithoutSupport => {
+                "functional-deficits-without-support"
+            }
+            IndicatorKind::IhssApproved => "ihss-approved",
+            IndicatorKind::DietSensitiveChronicCondition => "diet-sensitive-chronic-condition",
+            IndicatorKind::FoundIntoxicated => "found-intoxicated",
+            IndicatorKind::PoorlyControlledAsthma => "poorly-controlled-asthma",
+        }
+    }
+
+    /// Every kind, in declaration order.
+    pub const ALL: [IndicatorKind; 65] = [
+        IndicatorKind::Homelessness,
+        IndicatorKind::CouchSurfing,
+        IndicatorKind::TemporaryLodging,
+        IndicatorKind::LivingWithDependentChildren,
+        IndicatorKind::AtRiskOfHomelessness,
+        IndicatorKind::HousedAfterHomelessness,
+        IndicatorKind::CesPrioritized,
+        IndicatorKind::ComplexNeed,
+        IndicatorKind::SmhsCriteriaMet,
+        IndicatorKind::DmcCriteriaMet,
+        IndicatorKind::ComplexSocialRiskFactor,
+        IndicatorKind::Pregnancy,
+        IndicatorKind::Postpartum,
+        IndicatorKind::HighRiskOverdoseSuicideInstitutionalization,
+        IndicatorKind::RelianceOnCrisisServices,
+        IndicatorKind::LtcQualifyingFactors,
+        IndicatorKind::LowerAcuitySkilledNursingNeed,
+        IndicatorKind::ComplexSocialEnvironmentalFactor,
+        IndicatorKind::AdlIadlNeeds,
+        IndicatorKind::AbleToLiveInCommunity,
+        IndicatorKind::NursingFacilityStay,
+        IndicatorKind::InterestInLeavingNf,
+        IndicatorKind::LikelyCandidate,
+        IndicatorKind::DecisionMakingCapacity,
+        IndicatorKind::CaregiverOrIhssSupport,
+        IndicatorKind::AdlIadlManageableInCommunity,
+        IndicatorKind::NfLevelOfCare,
+        IndicatorKind::WillingToLiveInAlf,
+        IndicatorKind::CanLiveSafelyInAlf,
+        IndicatorKind::Ccs,
+        IndicatorKind::CcsWcm,
+        IndicatorKind::FosterCare,
+        IndicatorKind::AdoptionAssistance,
+        IndicatorKind::FamilyMaintenance,
+        IndicatorKind::Ghpp,
+        IndicatorKind::PediatricPalliativeCareWaiver,
+        IndicatorKind::ReleaseFromIncarceration,
+        IndicatorKind::MentalIllness,
+        IndicatorKind::SubstanceUseDisorder,
+        IndicatorKind::ChronicCondition,
+        IndicatorKind::IntellectualDevelopmentalDisability,
+        IndicatorKind::TraumaticBrainInjury,
+        IndicatorKind::HivAids,
+        IndicatorKind::RacialEthnicDisparityGroup,
+        IndicatorKind::Waiver1915c,
+        IndicatorKind::Hospice,
+        IndicatorKind::Pace,
+        IndicatorKind::Ccm,
+        IndicatorKind::Cct,
+        IndicatorKind::LegacyWpc,
+        IndicatorKind::LegacyHhp,
+        IndicatorKind::LegacyMssp,
+        IndicatorKind::TransitioningPopulation,
+        IndicatorKind::HousingSupportPlan,
+        IndicatorKind::SeriousHealthCondition,
+        IndicatorKind::InstitutionalDischarge,
+        IndicatorKind::HighMedicalOrBehavioralNeed,
+        IndicatorKind::NeedsRecuperativeCare,
+        IndicatorKind::CaregiverDependent,
+        IndicatorKind::AtRiskOfInstitutionalization,
+        IndicatorKind::FunctionalDeficitsWithoutSupport,
+        IndicatorKind::IhssApproved,
+        IndicatorKind::DietSensitiveChronicCondition,
+        IndicatorKind::FoundIntoxicated,
+        IndicatorKind::PoorlyControlledAsthma,
+    ];
 }
 
 /// Claims/encounter history and the period it is complete for.
@@ -351,4 +496,48 @@ pub struct UtilizationEvent {
     /// Related to a substance use disorder (POF 3 adult).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sud_related: Option<bool>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IndicatorKind;
+
+    /// `as_str` is a hand-written table: it must equal the serde name of every kind, and `ALL`
+    /// must list every kind the JSON schema knows.
+    #[test]
+    fn indicator_kind_names_match_serde() {
+        for kind in IndicatorKind::ALL {
+            let serde_name = serde_json::to_value(kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string));
+            assert_eq!(serde_name.as_deref(), Some(kind.as_str()), "{kind:?}");
+        }
+        let schema = serde_json::to_value(schemars::schema_for!(IndicatorKind)).unwrap_or_default();
+        let mut in_schema = Vec::new();
+        collect_names(&schema, &mut in_schema);
+        in_schema.sort();
+        in_schema.dedup();
+        let mut ours: Vec<String> = IndicatorKind::ALL.iter().map(|k| k.name()).collect();
+        ours.sort();
+        assert_eq!(in_schema, ours);
+    }
+
+    /// Every string under a `const` or `enum` key of a JSON schema.
+    fn collect_names(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    match (k.as_str(), v) {
+                        ("const", serde_json::Value::String(s)) => out.push(s.clone()),
+                        ("enum", serde_json::Value::Array(items)) => {
+                            out.extend(items.iter().filter_map(|i| i.as_str().map(str::to_string)))
+                        }
+                        _ => collect_names(v, out),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|i| collect_names(i, out)),
+            _ => {}
+        }
+    }
 }

@@ -71,32 +71,81 @@ impl Determination {
     }
 }
 
-/// Decide ECM POF membership, ECM exclusions and CS eligibility for `facts` on `as_of` under
-/// `pack`. Pure and deterministic.
-pub fn determine(facts: &MemberFacts, as_of: Date, pack: &PolicyPack) -> Determination {
+/// The ECM part of a [`Determination`]: populations, exclusions and `ecm_eligible`, exactly as
+/// [`determine`] computes them, without the Community Supports and without hashing the facts.
+/// For bulk identification (`careloop identify`), which reports ECM only; the id of a member's
+/// determination is [`determination_id`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EcmDetermination {
+    pub age: Option<i16>,
+    pub populations: Vec<PopulationResult>,
+    pub exclusions: Vec<Trace>,
+    pub ecm_eligible: Option<bool>,
+    /// Sorted, unique facts that left an undetermined population or exclusion undetermined.
+    pub missing_facts: Vec<String>,
+}
+
+/// The ECM populations, exclusions and eligibility of `facts` on `as_of` under `pack`: the same
+/// rules and results as [`determine`] (which calls it), without the Community Supports.
+pub fn determine_ecm(facts: &MemberFacts, as_of: Date, pack: &PolicyPack) -> EcmDetermination {
     let ctx = ctx::Ctx::new(facts, as_of, pack);
-    let populations = pof::evaluate(&ctx);
-    let exclusions = exclusions::evaluate(&ctx);
-    // ECM: some POF met AND no exclusion applies (enrollment is the first exclusion).
+    let (populations, exclusions, ecm) = ecm_part(&ctx);
+    let mut missing = Vec::new();
+    collect_ecm_missing(&populations, &exclusions, &mut missing);
+    missing.sort();
+    missing.dedup();
+    EcmDetermination {
+        age: ctx.age,
+        populations,
+        exclusions,
+        ecm_eligible: ecm.as_bool(),
+        missing_facts: missing,
+    }
+}
+
+/// SHA-256 (hex) of the canonical JSON of `{facts, as_of, policy_version}`: the
+/// `determination_id` [`determine`] reports.
+pub fn determination_id(facts: &MemberFacts, as_of: Date, pack: &PolicyPack) -> String {
+    id::determination_id(facts, as_of, pack.version())
+}
+
+/// POFs, exclusions, and ECM = some POF met AND no exclusion applies (enrollment is the first
+/// exclusion).
+fn ecm_part(ctx: &ctx::Ctx<'_>) -> (Vec<PopulationResult>, Vec<Trace>, Outcome) {
+    let populations = pof::evaluate(ctx);
+    let exclusions = exclusions::evaluate(ctx);
     let ecm = Outcome::all(
         std::iter::once(Outcome::any(populations.iter().map(|p| p.status)))
             .chain(exclusions.iter().map(|e| !e.outcome)),
     );
-    let community_supports = cs::evaluate(&ctx, ecm);
-    let cs_eligible = Outcome::any(community_supports.iter().map(|c| c.status)).as_bool();
+    (populations, exclusions, ecm)
+}
 
-    let mut missing = Vec::new();
+/// Missing facts of the undetermined populations and of every exclusion.
+fn collect_ecm_missing(
+    populations: &[PopulationResult],
+    exclusions: &[Trace],
+    missing: &mut Vec<String>,
+) {
     for p in populations
         .iter()
         .filter(|p| p.status == Outcome::Undetermined)
     {
-        p.criteria
-            .iter()
-            .for_each(|t| t.collect_missing(&mut missing));
+        p.criteria.iter().for_each(|t| t.collect_missing(missing));
     }
-    exclusions
-        .iter()
-        .for_each(|t| t.collect_missing(&mut missing));
+    exclusions.iter().for_each(|t| t.collect_missing(missing));
+}
+
+/// Decide ECM POF membership, ECM exclusions and CS eligibility for `facts` on `as_of` under
+/// `pack`. Pure and deterministic.
+pub fn determine(facts: &MemberFacts, as_of: Date, pack: &PolicyPack) -> Determination {
+    let ctx = ctx::Ctx::new(facts, as_of, pack);
+    let (populations, exclusions, ecm) = ecm_part(&ctx);
+    let community_supports = cs::evaluate(&ctx, ecm);
+    let cs_eligible = Outcome::any(community_supports.iter().map(|c| c.status)).as_bool();
+
+    let mut missing = Vec::new();
+    collect_ecm_missing(&populations, &exclusions, &mut missing);
     for c in community_supports
         .iter()
         .filter(|c| c.status == Outcome::Undetermined)
