@@ -109,7 +109,8 @@ awk -v a="$(wall "$OUT/identify.time")" -v b="$(wall "$OUT/duckdb.time")" \
 for s in "$OUT/identify.csv.summary.json"; do
   [ -f "$s" ] && echo "   identify summary: $s"
 done
-echo "   injected bad rows (synth): $(grep -c '"reason"' "$DATA/synth-summary.json") kinds, see $DATA/synth-summary.json"
+echo "   injected bad rows (synth-summary.json; identify's errors file should count the same):"
+grep '"reason"' "$DATA/synth-summary.json" | sed 's/^ */     /; s/,$//'
 
 echo "== comparing (person_id, POF met)"
 "$VENV/bin/python" "$HERE/compare.py" "$OUT/identify.csv" "$OUT/duckdb.csv"
