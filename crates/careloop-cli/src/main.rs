@@ -42,6 +42,8 @@ enum Command {
     Serve(cmd::serve::Args),
     /// Load the synthetic demo data set into a database.
     Demo(cmd::demo::Args),
+    /// Generate a reproducible synthetic Medi-Cal claims data set (Tuva format).
+    Synth(cmd::synth::Args),
 }
 
 fn main() -> ExitCode {
@@ -82,5 +84,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Token(args) => cmd::token::run(args, &pack, &mut out),
         Command::Serve(args) => cmd::serve::run(args, &pack, &mut out),
         Command::Demo(args) => cmd::demo::run(args, &pack, &mut out),
+        Command::Synth(args) => cmd::synth::run(args, &pack, &mut out),
     }
 }

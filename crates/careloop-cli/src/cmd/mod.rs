@@ -11,5 +11,6 @@ pub mod offerings;
 pub mod org;
 pub mod policy;
 pub mod serve;
+pub mod synth;
 pub mod token;
 pub mod user;
