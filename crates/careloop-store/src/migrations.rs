@@ -23,6 +23,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "aggregates queue county",
         include_str!("../migrations/sqlite/0003_aggregates_queue_county.sql"),
     ),
+    (
+        4,
+        "aggregates queue owner member",
+        include_str!("../migrations/sqlite/0004_aggregates_queue_owner_member.sql"),
+    ),
 ];
 
 /// (version, description, SQL) for PostgreSQL, in order. 0002 (event transaction ids) has no

@@ -793,8 +793,12 @@ macro_rules! store_ops {
             row.as_ref().map(response).transpose()
         }
 
-        pub(crate) async fn queue(pool: &DbPool, q: &QueueQuery) -> Result<QueuePage, StoreError> {
-            let sql = $crate::query::queue_sql(q)?;
+        pub(crate) async fn queue(
+            pool: &DbPool,
+            q: &QueueQuery,
+            dialect: $crate::query::Dialect,
+        ) -> Result<QueuePage, StoreError> {
+            let sql = $crate::query::queue_sql(q, dialect)?;
             let items = fetch_sql(pool, sql)
                 .await?
                 .iter()

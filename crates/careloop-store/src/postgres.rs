@@ -118,7 +118,7 @@ impl Store for PostgresStore {
     }
 
     async fn queue(&self, query: &QueueQuery) -> Result<QueuePage, StoreError> {
-        ops::queue(&self.pool, query).await
+        ops::queue(&self.pool, query, crate::query::Dialect::Postgres).await
     }
 
     async fn list(&self, query: &ListQuery) -> Result<ListPage, StoreError> {

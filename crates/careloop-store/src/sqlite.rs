@@ -244,7 +244,7 @@ impl Store for SqliteStore {
     }
 
     async fn queue(&self, query: &QueueQuery) -> Result<QueuePage, StoreError> {
-        ops::queue(&self.reader, query).await
+        ops::queue(&self.reader, query, crate::query::Dialect::Sqlite).await
     }
 
     async fn list(&self, query: &ListQuery) -> Result<ListPage, StoreError> {

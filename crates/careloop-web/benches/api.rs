@@ -19,7 +19,10 @@
 //!    the rows): first page, `at_risk_only=true`, `plan=…&county=…` (random county), and a deep
 //!    keyset page (`after=` the cursor 200 pages in). `--queries` timed requests each (default
 //!    1,000) after 20 warm-up requests, one at a time; p50/p99/max.
-//! 3. Submissions: POST /api/v1/authorizations with a unique Idempotency-Key, `--submissions`
+//! 3. Submissions: POST /api/v1/authorizations with a unique random-looking Idempotency-Key
+//!    (128 bits of hex, as a client's UUID would be), each for a pseudo-randomly chosen member of
+//!    the seeded population (owned by that member's plan organization, in its county), so every
+//!    index write lands where real traffic would put it; `--submissions`
 //!    requests (default 20,000) per concurrency level (default 4,8,16,32 keep-alive clients, 4
 //!    provider organizations); durable commit as the store is configured (SQLite WAL +
 //!    synchronous=FULL; PostgreSQL synchronous_commit=on). Rate = 201s / wall time of the level.
@@ -366,16 +369,35 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1_000.0
 }
 
-fn submission_body(n: u64) -> Vec<u8> {
+/// SplitMix64's output function: a fixed pseudo-random value for `n`.
+fn mix(n: u64) -> u64 {
+    Rng(n).next()
+}
+
+/// Submission `n`: for an existing member of the seeded population (spread pseudo-randomly, the
+/// way real submissions arrive: not one new member after another), owned by that member's plan
+/// organization, in the member's county.
+fn submission_body(n: u64, members: u64) -> Vec<u8> {
+    let member = mix(n) % members.max(1);
+    let org_i = member % PLAN_ORGS;
     serde_json::to_vec(&json!({
-        "member_id": format!("mem-sub-{n:08}"),
-        "plan_org_id": plan_org(0),
-        "plan": overlay(0),
-        "county": "San Mateo",
+        "member_id": format!("mem-seed-{member:07}"),
+        "plan_org_id": plan_org(org_i),
+        "plan": overlay(org_i),
+        "county": COUNTIES[(member % COUNTIES.len() as u64) as usize],
         "service": "ecm-initial",
         "kind": "non-urgent-pre-service"
     }))
     .unwrap()
+}
+
+/// A random-looking Idempotency-Key for submission `n` (clients send UUIDs, not counters).
+fn submission_key(n: u64) -> String {
+    format!(
+        "Idempotency-Key: {:016x}{:016x}\r\n",
+        mix(n ^ 0x5bd1_e995),
+        mix(n.rotate_left(17))
+    )
 }
 
 struct Setup {
@@ -471,7 +493,7 @@ async fn template(addr: std::net::SocketAddr, s: &Setup, app: &App<AnyStore>) ->
             "POST",
             "/api/v1/authorizations",
             "Idempotency-Key: bench-template\r\n",
-            &submission_body(u64::MAX / 2),
+            &submission_body(u64::MAX / 2, 1),
         )
         .await;
     assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
@@ -565,6 +587,7 @@ async fn submissions(addr: std::net::SocketAddr, s: &Setup, engine: &str, o: &Op
     let mut best = (0usize, 0f64);
     for &clients in &o.concurrency {
         let per_client = o.submissions / clients as u64;
+        let members = (o.rows / AUTHS_PER_MEMBER).max(1);
         let mut conns = Vec::new();
         for i in 0..clients {
             conns.push(Client::connect(addr, &s.provider_tokens[i % PROVIDER_ORGS]).await);
@@ -576,8 +599,8 @@ async fn submissions(addr: std::net::SocketAddr, s: &Setup, engine: &str, o: &Op
             handles.push(tokio::spawn(async move {
                 let mut lat = Vec::with_capacity(per_client as usize);
                 for n in first..first + per_client {
-                    let body = submission_body(n);
-                    let key = format!("Idempotency-Key: bench-sub-{n:08}\r\n");
+                    let body = submission_body(n, members);
+                    let key = submission_key(n);
                     let t0 = Instant::now();
                     let r = c
                         .request("POST", "/api/v1/authorizations", &key, &body)
