@@ -94,22 +94,22 @@ pub fn split(line: &[u8], out: &mut Vec<(usize, usize)>) -> Result<(), SplitErro
     }
 }
 
-/// Bit `i` set where `chunk[i] == b` (written so the compiler vectorizes it: a compare and a
-/// byte-mask move per 16 bytes with SSE2).
+/// The high bit of each byte of `w` that is a comma, all other bits clear (exact: the
+/// zero-byte test of x = w ^ ",,,,,,,," without false positives).
 #[inline(always)]
-fn eq_mask(chunk: &[u8; 64], b: u8) -> u64 {
-    let mut m = 0u64;
-    for (i, &x) in chunk.iter().enumerate() {
-        m |= u64::from(x == b) << i;
-    }
-    m
+fn comma_bytes(w: u64) -> u64 {
+    const SEVEN: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let x = w ^ 0x2c2c_2c2c_2c2c_2c2c;
+    // High bit set where the byte of x is non-zero.
+    let nonzero = ((x & SEVEN) + SEVEN) | x;
+    !nonzero & !SEVEN
 }
 
 /// Like [`split`], but records only the ranges of fields `0..=need` (fewer when the line has
-/// fewer fields) and returns the line's total number of fields. The fields after `need` are
-/// only counted: a quote-free line is scanned 64 bytes at a time for commas, counting them by
-/// population count without touching the field contents. A line with a quote takes [`split`]
-/// (same ranges, same errors).
+/// fewer fields) and returns the line's total number of fields. The fields up to `need` are
+/// found 8 bytes at a time (a word-wide comma test); the commas after them are only counted,
+/// without looking at field contents. A line with a quote takes [`split`] (same ranges, same
+/// errors).
 pub fn split_upto(
     line: &[u8],
     need: usize,
@@ -122,34 +122,36 @@ pub fn split_upto(
         return Ok(total);
     }
     out.clear();
-    let want = need + 1;
+    let n = line.len();
     let mut start = 0usize;
-    let mut commas = 0usize;
-    let full = line.len() / 64;
-    let mut tail = [0u8; 64];
-    tail[..line.len() - full * 64].copy_from_slice(&line[full * 64..]);
     let mut base = 0usize;
-    for k in 0..=full {
-        let chunk: &[u8; 64] = match line.get(k * 64..k * 64 + 64).map(<&[u8; 64]>::try_from) {
-            Some(Ok(c)) => c,
-            _ => &tail,
+    'collect: while out.len() < need && base < n {
+        let word = match line.get(base..base + 8).map(<[u8; 8]>::try_from) {
+            Some(Ok(w)) => w,
+            _ => {
+                let mut w = [0u8; 8];
+                w[..n - base].copy_from_slice(&line[base..]);
+                w
+            }
         };
-        let mut m = eq_mask(chunk, b',');
-        while m != 0 && out.len() + 1 < want {
-            let pos = base + m.trailing_zeros() as usize;
+        let mut z = comma_bytes(u64::from_le_bytes(word));
+        while z != 0 {
+            let pos = base + (z.trailing_zeros() / 8) as usize;
             out.push((start, pos));
             start = pos + 1;
-            commas += 1;
-            m &= m - 1;
+            if out.len() == need {
+                break 'collect;
+            }
+            z &= z - 1;
         }
-        commas += m.count_ones() as usize;
-        base += 64;
+        base += 8;
     }
-    if out.len() < want {
-        // The field after the last recorded comma ends at the next comma or the line end.
-        let end = memchr::memchr(b',', &line[start..]).map_or(line.len(), |c| start + c);
-        out.push((start, end));
-    }
+    // Field `need` (or the last field of a shorter line) runs to the next comma; the commas
+    // after it are only counted.
+    let rest = &line[start..];
+    let end = memchr::memchr(b',', rest).map_or(n, |c| start + c);
+    out.push((start, end));
+    let commas = out.len() - 1 + rest.iter().filter(|&&b| b == b',').count();
     Ok(commas + 1)
 }
 

@@ -74,35 +74,54 @@ pub const POF_CODES: [&str; 10] = ["1a", "1b", "2", "3", "4", "5", "6", "7", "8"
 /// Evaluate all ten POFs, in [`POF_CODES`] order.
 pub fn evaluate(ctx: &Ctx<'_>) -> Vec<PopulationResult> {
     let names = &ctx.policy.populations;
+    let adult_age = ctx.policy.ages.adult_min_age.value;
+    // The same for every POF: formatted once per member.
+    let age = AgeText {
+        description: format!(
+            "Age on as_of selects the adult ({adult_age}+) or child/youth (under {adult_age}) criteria"
+        ),
+        detail: ctx.age.map(|age| format!("age {age} on {}", ctx.as_of)),
+    };
     vec![
-        assemble(ctx, "1a", &names.pof_1a, housing::pof_1a(ctx)),
-        assemble(ctx, "1b", &names.pof_1b, housing::pof_1b(ctx)),
-        assemble(ctx, "2", &names.pof_2, utilization::pof_2(ctx)),
-        assemble(ctx, "3", &names.pof_3, utilization::pof_3(ctx)),
-        assemble(ctx, "4", &names.pof_4, justice::pof_4(ctx)),
-        assemble(ctx, "5", &names.pof_5, ltc::pof_5(ctx)),
-        assemble(ctx, "6", &names.pof_6, ltc::pof_6(ctx)),
-        assemble(ctx, "7", &names.pof_7, children::pof_7(ctx)),
-        assemble(ctx, "8", &names.pof_8, children::pof_8(ctx)),
-        assemble(ctx, "9", &names.pof_9, birth_equity::pof_9(ctx)),
+        assemble(ctx, &age, "1a", &names.pof_1a, housing::pof_1a(ctx)),
+        assemble(ctx, &age, "1b", &names.pof_1b, housing::pof_1b(ctx)),
+        assemble(ctx, &age, "2", &names.pof_2, utilization::pof_2(ctx)),
+        assemble(ctx, &age, "3", &names.pof_3, utilization::pof_3(ctx)),
+        assemble(ctx, &age, "4", &names.pof_4, justice::pof_4(ctx)),
+        assemble(ctx, &age, "5", &names.pof_5, ltc::pof_5(ctx)),
+        assemble(ctx, &age, "6", &names.pof_6, ltc::pof_6(ctx)),
+        assemble(ctx, &age, "7", &names.pof_7, children::pof_7(ctx)),
+        assemble(ctx, &age, "8", &names.pof_8, children::pof_8(ctx)),
+        assemble(ctx, &age, "9", &names.pof_9, birth_equity::pof_9(ctx)),
     ]
 }
 
-fn assemble(ctx: &Ctx<'_>, code: &str, name: &Cited<String>, v: Variants) -> PopulationResult {
+/// The texts of every POF's age criterion.
+struct AgeText {
+    description: String,
+    /// "age N on as_of" when the age is known.
+    detail: Option<String>,
+}
+
+fn assemble(
+    ctx: &Ctx<'_>,
+    text: &AgeText,
+    code: &str,
+    name: &Cited<String>,
+    v: Variants,
+) -> PopulationResult {
     let adult_age = ctx.policy.ages.adult_min_age.value;
     let citation = ctx.policy.ages.adult_min_age.citation();
     let rule = format!("pof{code}.age");
-    let description = format!(
-        "Age on as_of selects the adult ({adult_age}+) or child/youth (under {adult_age}) criteria"
-    );
+    let description = text.description.clone();
     let (variant, status, criteria) = match ctx.age {
         Some(age) => {
-            let age_trace = Trace::leaf(&rule, description, Outcome::Met, citation)
+            let age_trace = Trace::leaf(rule, description, Outcome::Met, citation)
                 .with_evidence(vec![Evidence {
                     id: None,
                     kind: "birth_date".to_string(),
                     date: ctx.facts.birth_date,
-                    detail: Some(format!("age {age} on {}", ctx.as_of)),
+                    detail: text.detail.clone(),
                 }])
                 .with_threshold(i64::from(adult_age));
             let (variant, mut parts) = if age >= adult_age {
@@ -122,7 +141,7 @@ fn assemble(ctx: &Ctx<'_>, code: &str, name: &Cited<String>, v: Variants) -> Pop
             } else {
                 Outcome::Undetermined
             };
-            let age_trace = Trace::leaf(&rule, description, Outcome::Undetermined, citation)
+            let age_trace = Trace::leaf(rule, description, Outcome::Undetermined, citation)
                 .with_missing(vec!["birth_date".to_string()])
                 .with_threshold(i64::from(adult_age));
             let mut parts = vec![age_trace];
