@@ -6,6 +6,11 @@ use std::process::ExitCode;
 
 mod cmd;
 
+/// mimalloc: the eligibility engine builds many small strings per member (`careloop identify`
+/// decides every member of a plan), and glibc malloc was a large share of its time.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// careloop: CalAIM Enhanced Care Management and Community Supports, end to end.
 #[derive(Debug, Parser)]
 #[command(name = "careloop", version, about)]

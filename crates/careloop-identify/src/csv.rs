@@ -94,6 +94,67 @@ pub fn split(line: &[u8], out: &mut Vec<(usize, usize)>) -> Result<(), SplitErro
     }
 }
 
+/// The high bit of each byte of `w` that is a comma, all other bits clear (exact: the
+/// zero-byte test of x = w ^ ",,,,,,,," without false positives).
+#[inline(always)]
+fn comma_bytes(w: u64) -> u64 {
+    const SEVEN: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let x = w ^ 0x2c2c_2c2c_2c2c_2c2c;
+    // High bit set where the byte of x is non-zero.
+    let nonzero = ((x & SEVEN) + SEVEN) | x;
+    !nonzero & !SEVEN
+}
+
+/// Like [`split`], but records only the ranges of fields `0..=need` (fewer when the line has
+/// fewer fields) and returns the line's total number of fields. The fields up to `need` are
+/// found 8 bytes at a time (a word-wide comma test); the commas after them are only counted,
+/// without looking at field contents. A line with a quote takes [`split`] (same ranges, same
+/// errors).
+pub fn split_upto(
+    line: &[u8],
+    need: usize,
+    out: &mut Vec<(usize, usize)>,
+) -> Result<usize, SplitError> {
+    if memchr::memchr(b'"', line).is_some() {
+        split(line, out)?;
+        let total = out.len();
+        out.truncate(need + 1);
+        return Ok(total);
+    }
+    out.clear();
+    let n = line.len();
+    let mut start = 0usize;
+    let mut base = 0usize;
+    'collect: while out.len() < need && base < n {
+        let word = match line.get(base..base + 8).map(<[u8; 8]>::try_from) {
+            Some(Ok(w)) => w,
+            _ => {
+                let mut w = [0u8; 8];
+                w[..n - base].copy_from_slice(&line[base..]);
+                w
+            }
+        };
+        let mut z = comma_bytes(u64::from_le_bytes(word));
+        while z != 0 {
+            let pos = base + (z.trailing_zeros() / 8) as usize;
+            out.push((start, pos));
+            start = pos + 1;
+            if out.len() == need {
+                break 'collect;
+            }
+            z &= z - 1;
+        }
+        base += 8;
+    }
+    // Field `need` (or the last field of a shorter line) runs to the next comma; the commas
+    // after it are only counted.
+    let rest = &line[start..];
+    let end = memchr::memchr(b',', rest).map_or(n, |c| start + c);
+    out.push((start, end));
+    let commas = out.len() - 1 + rest.iter().filter(|&&b| b == b',').count();
+    Ok(commas + 1)
+}
+
 /// A field's text with doubled quotes undone, lossily decoded as UTF-8.
 pub fn unquote(field: &[u8]) -> String {
     let text = String::from_utf8_lossy(field);
@@ -277,22 +338,28 @@ where
                     let mut local: Vec<(u32, u32)> = Vec::new();
                     while let Some(block) = next_block(rx) {
                         let mut n = 0u32;
-                        for line in block.data.split(|&b| b == b'\n') {
-                            // The block ends with '\n' except possibly at end of file: the
-                            // empty piece after the final '\n' is not a line.
-                            if line.is_empty() && n > 0 && is_last_piece(&block.data, line) {
-                                continue;
-                            }
+                        let data = &block.data[..];
+                        let mut start = 0;
+                        let mut one = |line: &[u8], n: &mut u32| {
                             let line = line.strip_suffix(b"\r").unwrap_or(line);
                             per_line(
                                 &mut state,
                                 line,
                                 LineRef {
                                     block: block.seq,
-                                    line: n,
+                                    line: *n,
                                 },
                             );
-                            n += 1;
+                            *n += 1;
+                        };
+                        for nl in memchr::memchr_iter(b'\n', data) {
+                            one(&data[start..nl], &mut n);
+                            start = nl + 1;
+                        }
+                        // The block ends with '\n' except possibly at end of file: the empty
+                        // piece after the final '\n' is not a line.
+                        if start < data.len() || n == 0 {
+                            one(&data[start..], &mut n);
                         }
                         local.push((block.seq, n));
                         let _ = back_tx.try_send(block.data);
@@ -331,11 +398,6 @@ where
 
 fn next_block(rx: &Mutex<Receiver<Block>>) -> Option<Block> {
     rx.lock().ok()?.recv().ok()
-}
-
-/// True when `piece` is the (empty) slice after the block's final byte.
-fn is_last_piece(data: &[u8], piece: &[u8]) -> bool {
-    piece.as_ptr() as usize == data.as_ptr() as usize + data.len()
 }
 
 /// Read the rest of the file into blocks that end at a line end and send them in order.
@@ -418,6 +480,46 @@ mod tests {
         assert_eq!(fields("1,\"a\",").unwrap(), ["1", "a", ""]);
         assert_eq!(fields("1,\"open").unwrap_err(), SplitError::Unterminated);
         assert_eq!(fields("\"a\"b,c").unwrap_err(), SplitError::AfterQuote);
+    }
+
+    #[test]
+    fn split_upto_agrees_with_split() {
+        let mut lines: Vec<String> = vec![
+            String::new(),
+            ",".into(),
+            "a".into(),
+            "a,b,,c".into(),
+            "1,\"a,b\",3,4".into(),
+            "1,\"open".into(),
+            "\"a\"b,c".into(),
+        ];
+        // Long lines with commas on both sides of 64-byte chunk edges.
+        for len in [60usize, 63, 64, 65, 127, 128, 129, 300] {
+            for step in [1usize, 2, 3, 7, 64] {
+                let line: String = (0..len)
+                    .map(|i| if i % step == 0 { ',' } else { 'x' })
+                    .collect();
+                lines.push(line.clone());
+                lines.push(format!("{line}y"));
+            }
+        }
+        let mut all = Vec::new();
+        let mut some = Vec::new();
+        for line in &lines {
+            let b = line.as_bytes();
+            let whole = split(b, &mut all).map(|_| all.clone());
+            for need in [0usize, 1, 2, 5, 40, 200, 400] {
+                let got = split_upto(b, need, &mut some).map(|n| (n, some.clone()));
+                match &whole {
+                    Ok(w) => {
+                        let (n, r) = got.unwrap();
+                        assert_eq!(n, w.len(), "{line:?} {need}");
+                        assert_eq!(r[..], w[..w.len().min(need + 1)], "{line:?} {need}");
+                    }
+                    Err(e) => assert_eq!(got.unwrap_err(), *e),
+                }
+            }
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! result does not depend on how the file was split across threads.
 
 use crate::codes::{AvoidableList, Code, class, classify};
-use crate::csv::{Header, LineRef, split, unquote};
+use crate::csv::{Header, LineRef, split_upto, unquote};
 use crate::day::{self, Day};
 use crate::eligibility::Members;
 use crate::{IdentifyError, PendingError};
@@ -258,6 +258,8 @@ pub struct ClaimCols {
     hcpcs: usize,
     dx_type: usize,
     dx: Vec<usize>,
+    /// The largest column index used (later columns are only counted).
+    need: usize,
 }
 
 impl ClaimCols {
@@ -265,7 +267,7 @@ impl ClaimCols {
     pub fn new(h: &Header, path: &Path) -> Result<Self, IdentifyError> {
         let mut dx = vec![h.require(path, "diagnosis_code_1")?];
         dx.extend((2..=25).filter_map(|i| h.find(&format!("diagnosis_code_{i}"))));
-        Ok(ClaimCols {
+        let mut c = ClaimCols {
             n: h.len(),
             claim_id: h.require(path, "claim_id")?,
             claim_type: h.require(path, "claim_type")?,
@@ -282,7 +284,29 @@ impl ClaimCols {
             hcpcs: h.require(path, "hcpcs_code")?,
             dx_type: h.require(path, "diagnosis_code_type")?,
             dx,
-        })
+            need: 0,
+        };
+        c.need = [
+            c.claim_id,
+            c.claim_type,
+            c.person,
+            c.claim_start,
+            c.claim_end,
+            c.line_start,
+            c.admission,
+            c.discharge,
+            c.admit_type,
+            c.pos,
+            c.bill_type,
+            c.revenue,
+            c.hcpcs,
+            c.dx_type,
+        ]
+        .into_iter()
+        .chain(c.dx.iter().copied())
+        .max()
+        .unwrap_or(0);
+        Ok(c)
     }
 }
 
@@ -406,18 +430,14 @@ impl ClaimsWorker {
                 "empty line".into(),
             ));
         }
-        split(line, fields)
+        let total = split_upto(line, c.need, fields)
             .map_err(|e| PendingError::new(at, None, "malformed CSV", e.reason().into()))?;
-        if fields.len() != c.n {
+        if total != c.n {
             return Err(PendingError::new(
                 at,
                 None,
                 "wrong column count",
-                format!(
-                    "wrong column count: {} fields, header has {}",
-                    fields.len(),
-                    c.n
-                ),
+                format!("wrong column count: {} fields, header has {}", total, c.n),
             ));
         }
         let f = |i: usize| -> &[u8] {

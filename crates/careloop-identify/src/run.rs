@@ -477,10 +477,12 @@ fn decide_chunk(
         } else {
             county
         };
-        add_pofs(
-            tally.by_county.entry(county_key.to_string()).or_default(),
-            &counts,
-        );
+        match tally.by_county.get_mut(county_key) {
+            Some(c) => add_pofs(c, &counts),
+            None => {
+                tally.by_county.insert(county_key.to_string(), counts);
+            }
+        }
         if met.is_empty() {
             continue;
         }

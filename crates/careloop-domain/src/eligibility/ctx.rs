@@ -90,7 +90,7 @@ impl<'a> Ctx<'a> {
         Finding {
             outcome: Outcome::Undetermined,
             evidence: Vec::new(),
-            missing: vec![format!("indicators.{}", kind.name())],
+            missing: vec![format!("indicators.{}", kind.as_str())],
         }
     }
 
@@ -125,7 +125,7 @@ impl<'a> Ctx<'a> {
             Finding {
                 outcome: Outcome::Undetermined,
                 evidence: Vec::new(),
-                missing: vec![format!("indicators.{}", kind.name())],
+                missing: vec![format!("indicators.{}", kind.as_str())],
             }
         } else {
             Finding {

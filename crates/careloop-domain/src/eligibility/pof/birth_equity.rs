@@ -1,7 +1,7 @@
 //! POF 9, Birth Equity (CALAIM.md §2.2 [4][8]), and the pregnant-or-postpartum test it shares
 //! with POF 3 and POF 4.
 
-use super::Variants;
+use super::{Variant, Variants, criteria};
 use crate::cite::Citation;
 use crate::eligibility::ctx::{Ctx, Finding};
 use crate::eligibility::facts::IndicatorKind;
@@ -56,7 +56,7 @@ pub(crate) fn pof_9(ctx: &Ctx<'_>) -> Variants {
         ]
     };
     Variants {
-        adult: branch("adult"),
-        child: branch("child"),
+        adult: criteria(ctx, Variant::Adult, || branch("adult")),
+        child: criteria(ctx, Variant::ChildYouth, || branch("child")),
     }
 }

@@ -1,7 +1,7 @@
 //! POF 7 (CCS / CCS Whole Child Model with needs beyond the CCS condition) and POF 8 (children
 //! and youth involved in child welfare) (CALAIM.md §2.2 [4][8]).
 
-use super::{Variants, not_applicable};
+use super::{Variant, Variants, criteria, not_applicable};
 use crate::eligibility::ctx::Ctx;
 use crate::eligibility::facts::IndicatorKind;
 use crate::eligibility::trace::{Outcome, Trace};
@@ -10,39 +10,43 @@ use crate::eligibility::trace::{Outcome, Trace};
 pub(crate) fn pof_7(ctx: &Ctx<'_>) -> Variants {
     let name = &ctx.policy.populations.pof_7;
     let c = name.citation();
-    let child = vec![
-        Trace::any_of(
-            "pof7.child.ccs",
-            "Enrolled in CCS or the CCS Whole Child Model",
-            c.clone(),
-            vec![
-                ctx.fact(
-                    "pof7.child.ccs_enrolled",
-                    "Enrolled in CCS",
-                    IndicatorKind::Ccs,
-                    c.clone(),
-                ),
-                ctx.fact(
-                    "pof7.child.ccs_wcm_enrolled",
-                    "Enrolled in the CCS Whole Child Model",
-                    IndicatorKind::CcsWcm,
-                    c.clone(),
-                ),
-            ],
-        ),
-        ctx.fact(
-            "pof7.child.complex_social_factor",
-            "At least one complex social factor influencing health",
-            IndicatorKind::ComplexSocialRiskFactor,
-            c,
-        ),
-    ];
-    let adult = vec![not_applicable(
-        "7",
-        "adult",
-        "POF 7 has no adult criteria (children/youth under 21 only)",
-        name,
-    )];
+    let child = criteria(ctx, Variant::ChildYouth, || {
+        vec![
+            Trace::any_of(
+                "pof7.child.ccs",
+                "Enrolled in CCS or the CCS Whole Child Model",
+                c.clone(),
+                vec![
+                    ctx.fact(
+                        "pof7.child.ccs_enrolled",
+                        "Enrolled in CCS",
+                        IndicatorKind::Ccs,
+                        c.clone(),
+                    ),
+                    ctx.fact(
+                        "pof7.child.ccs_wcm_enrolled",
+                        "Enrolled in the CCS Whole Child Model",
+                        IndicatorKind::CcsWcm,
+                        c.clone(),
+                    ),
+                ],
+            ),
+            ctx.fact(
+                "pof7.child.complex_social_factor",
+                "At least one complex social factor influencing health",
+                IndicatorKind::ComplexSocialRiskFactor,
+                c,
+            ),
+        ]
+    });
+    let adult = criteria(ctx, Variant::Adult, || {
+        vec![not_applicable(
+            "7",
+            "adult",
+            "POF 7 has no adult criteria (children/youth under 21 only)",
+            name,
+        )]
+    });
     Variants { adult, child }
 }
 
@@ -109,7 +113,8 @@ pub(crate) fn pof_8(ctx: &Ctx<'_>) -> Variants {
             ages.child_welfare_minor_max_age_exclusive.citation(),
         )
     };
-    let child = vec![Trace::any_of(
+    let child = criteria(ctx, Variant::ChildYouth, || {
+        vec![Trace::any_of(
         "pof8.child.child_welfare",
         "Involved in child welfare (any one condition)",
         c.clone(),
@@ -156,7 +161,8 @@ pub(crate) fn pof_8(ctx: &Ctx<'_>) -> Variants {
                 ],
             ),
         ],
-    )];
-    let adult = vec![aged_out(ctx, "pof8.adult")];
+    )]
+    });
+    let adult = criteria(ctx, Variant::Adult, || vec![aged_out(ctx, "pof8.adult")]);
     Variants { adult, child }
 }

@@ -1,6 +1,6 @@
 //! POF 1a and 1b: individuals experiencing homelessness (CALAIM.md §2.2, §2.3 [6][4]).
 
-use super::{Variants, negated, not_applicable};
+use super::{Variant, Variants, criteria, negated, not_applicable};
 use crate::eligibility::ctx::Ctx;
 use crate::eligibility::facts::IndicatorKind;
 use crate::eligibility::homeless::homeless;
@@ -11,7 +11,8 @@ use crate::eligibility::trace::Trace;
 pub(crate) fn pof_1a(ctx: &Ctx<'_>) -> Variants {
     let name = &ctx.policy.populations.pof_1a;
     let c = name.citation();
-    let adult = vec![
+    let adult = criteria(ctx, Variant::Adult, || {
+        vec![
         homeless(ctx, "pof1a.adult"),
         ctx.fact(
             "pof1a.adult.complex_need",
@@ -25,13 +26,16 @@ pub(crate) fn pof_1a(ctx: &Ctx<'_>) -> Variants {
             IndicatorKind::LivingWithDependentChildren,
             c,
         )),
-    ];
-    let child = vec![not_applicable(
-        "1a",
-        "child",
-        "POF 1a has no child/youth criteria (children/youth are POF 1b)",
-        name,
-    )];
+    ]
+    });
+    let child = criteria(ctx, Variant::ChildYouth, || {
+        vec![not_applicable(
+            "1a",
+            "child",
+            "POF 1a has no child/youth criteria (children/youth are POF 1b)",
+            name,
+        )]
+    });
     Variants { adult, child }
 }
 
@@ -63,15 +67,17 @@ pub(crate) fn pof_1b(ctx: &Ctx<'_>) -> Variants {
             ],
         )
     };
-    let adult = vec![
-        ctx.fact(
-            "pof1b.adult.family_with_dependent_children",
-            "Dependent children/youth live with the member (a homeless family)",
-            IndicatorKind::LivingWithDependentChildren,
-            c.clone(),
-        ),
-        housing("adult"),
-    ];
-    let child = vec![housing("child")];
+    let adult = criteria(ctx, Variant::Adult, || {
+        vec![
+            ctx.fact(
+                "pof1b.adult.family_with_dependent_children",
+                "Dependent children/youth live with the member (a homeless family)",
+                IndicatorKind::LivingWithDependentChildren,
+                c.clone(),
+            ),
+            housing("adult"),
+        ]
+    });
+    let child = criteria(ctx, Variant::ChildYouth, || vec![housing("child")]);
     Variants { adult, child }
 }

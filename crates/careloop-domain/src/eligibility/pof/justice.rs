@@ -1,6 +1,6 @@
 //! POF 4: individuals transitioning from incarceration (CALAIM.md §2.2 [4], §2.10 [15]).
 
-use super::{Variants, pregnant_or_postpartum};
+use super::{Variant, Variants, criteria, pregnant_or_postpartum};
 use crate::eligibility::ctx::Ctx;
 use crate::eligibility::facts::{CorrectionalFacility, IndicatorKind, IndicatorStatus};
 use crate::eligibility::trace::{Evidence, Outcome, Trace, Window};
@@ -97,43 +97,47 @@ pub(crate) fn pof_4(ctx: &Ctx<'_>) -> Variants {
     let condition = |kind: IndicatorKind, name: &str, text: &str| {
         ctx.fact(&format!("pof4.adult.{name}"), text, kind, c.clone())
     };
-    let adult = vec![
-        released(ctx, "pof4.adult.released", false),
-        Trace::any_of(
-            "pof4.adult.qualifying_condition",
-            "At least one qualifying condition",
-            c.clone(),
-            vec![
-                condition(
-                    IndicatorKind::MentalIllness,
-                    "mental_illness",
-                    "Mental illness",
-                ),
-                condition(
-                    IndicatorKind::SubstanceUseDisorder,
-                    "sud",
-                    "Substance use disorder",
-                ),
-                condition(
-                    IndicatorKind::ChronicCondition,
-                    "chronic_condition",
-                    "Chronic or significant non-chronic clinical condition",
-                ),
-                condition(
-                    IndicatorKind::IntellectualDevelopmentalDisability,
-                    "idd",
-                    "Intellectual or developmental disability",
-                ),
-                condition(
-                    IndicatorKind::TraumaticBrainInjury,
-                    "tbi",
-                    "Traumatic brain injury",
-                ),
-                condition(IndicatorKind::HivAids, "hiv_aids", "HIV/AIDS"),
-                pregnant_or_postpartum(ctx, "pof4.adult", c.clone()),
-            ],
-        ),
-    ];
-    let child = vec![released(ctx, "pof4.child.released", true)];
+    let adult = criteria(ctx, Variant::Adult, || {
+        vec![
+            released(ctx, "pof4.adult.released", false),
+            Trace::any_of(
+                "pof4.adult.qualifying_condition",
+                "At least one qualifying condition",
+                c.clone(),
+                vec![
+                    condition(
+                        IndicatorKind::MentalIllness,
+                        "mental_illness",
+                        "Mental illness",
+                    ),
+                    condition(
+                        IndicatorKind::SubstanceUseDisorder,
+                        "sud",
+                        "Substance use disorder",
+                    ),
+                    condition(
+                        IndicatorKind::ChronicCondition,
+                        "chronic_condition",
+                        "Chronic or significant non-chronic clinical condition",
+                    ),
+                    condition(
+                        IndicatorKind::IntellectualDevelopmentalDisability,
+                        "idd",
+                        "Intellectual or developmental disability",
+                    ),
+                    condition(
+                        IndicatorKind::TraumaticBrainInjury,
+                        "tbi",
+                        "Traumatic brain injury",
+                    ),
+                    condition(IndicatorKind::HivAids, "hiv_aids", "HIV/AIDS"),
+                    pregnant_or_postpartum(ctx, "pof4.adult", c.clone()),
+                ],
+            ),
+        ]
+    });
+    let child = criteria(ctx, Variant::ChildYouth, || {
+        vec![released(ctx, "pof4.child.released", true)]
+    });
     Variants { adult, child }
 }

@@ -1,7 +1,7 @@
 //! POF 5 (adults at risk for LTC institutionalization) and POF 6 (adult nursing facility
 //! residents transitioning to the community) (CALAIM.md §2.2 [4]).
 
-use super::{Variants, not_applicable};
+use super::{Variant, Variants, criteria, not_applicable};
 use crate::cite::Citation;
 use crate::eligibility::ctx::Ctx;
 use crate::eligibility::facts::{IndicatorKind, IndicatorStatus};
@@ -70,58 +70,62 @@ pub(crate) fn nf_stay_at_least(
 pub(crate) fn pof_5(ctx: &Ctx<'_>) -> Variants {
     let name = &ctx.policy.populations.pof_5;
     let c = name.citation();
-    let adult = vec![
-        Trace::any_of(
-            "pof5.adult.ltc_need",
-            "Meets LTC qualifying factors now or imminently, or needs lower-acuity skilled nursing",
-            c.clone(),
-            vec![
-                ctx.fact(
-                    "pof5.adult.ltc_qualifying_factors",
-                    "LTC qualifying factors now or imminently without wraparound care",
-                    IndicatorKind::LtcQualifyingFactors,
-                    c.clone(),
-                ),
-                ctx.fact(
-                    "pof5.adult.lower_acuity_skilled_nursing",
-                    "Needs lower-acuity skilled nursing",
-                    IndicatorKind::LowerAcuitySkilledNursingNeed,
-                    c.clone(),
-                ),
-            ],
-        ),
-        Trace::any_of(
-            "pof5.adult.social_environmental_factor",
-            "At least one complex social or environmental factor (e.g. needs ADL help)",
-            c.clone(),
-            vec![
-                ctx.fact(
-                    "pof5.adult.complex_factor",
-                    "Complex social or environmental factor influencing health",
-                    IndicatorKind::ComplexSocialEnvironmentalFactor,
-                    c.clone(),
-                ),
-                ctx.fact(
-                    "pof5.adult.adl_iadl_needs",
-                    "Needs help with ADLs/IADLs",
-                    IndicatorKind::AdlIadlNeeds,
-                    c.clone(),
-                ),
-            ],
-        ),
-        ctx.fact(
-            "pof5.adult.able_to_live_in_community",
-            "Able to live continuously in the community with wraparound supports",
-            IndicatorKind::AbleToLiveInCommunity,
-            c,
-        ),
-    ];
-    let child = vec![not_applicable(
-        "5",
-        "child",
-        "POF 5 has no child/youth criteria (adults 21 and older only)",
-        name,
-    )];
+    let adult = criteria(ctx, Variant::Adult, || {
+        vec![
+            Trace::any_of(
+                "pof5.adult.ltc_need",
+                "Meets LTC qualifying factors now or imminently, or needs lower-acuity skilled nursing",
+                c.clone(),
+                vec![
+                    ctx.fact(
+                        "pof5.adult.ltc_qualifying_factors",
+                        "LTC qualifying factors now or imminently without wraparound care",
+                        IndicatorKind::LtcQualifyingFactors,
+                        c.clone(),
+                    ),
+                    ctx.fact(
+                        "pof5.adult.lower_acuity_skilled_nursing",
+                        "Needs lower-acuity skilled nursing",
+                        IndicatorKind::LowerAcuitySkilledNursingNeed,
+                        c.clone(),
+                    ),
+                ],
+            ),
+            Trace::any_of(
+                "pof5.adult.social_environmental_factor",
+                "At least one complex social or environmental factor (e.g. needs ADL help)",
+                c.clone(),
+                vec![
+                    ctx.fact(
+                        "pof5.adult.complex_factor",
+                        "Complex social or environmental factor influencing health",
+                        IndicatorKind::ComplexSocialEnvironmentalFactor,
+                        c.clone(),
+                    ),
+                    ctx.fact(
+                        "pof5.adult.adl_iadl_needs",
+                        "Needs help with ADLs/IADLs",
+                        IndicatorKind::AdlIadlNeeds,
+                        c.clone(),
+                    ),
+                ],
+            ),
+            ctx.fact(
+                "pof5.adult.able_to_live_in_community",
+                "Able to live continuously in the community with wraparound supports",
+                IndicatorKind::AbleToLiveInCommunity,
+                c,
+            ),
+        ]
+    });
+    let child = criteria(ctx, Variant::ChildYouth, || {
+        vec![not_applicable(
+            "5",
+            "child",
+            "POF 5 has no child/youth criteria (adults 21 and older only)",
+            name,
+        )]
+    });
     Variants { adult, child }
 }
 
@@ -130,33 +134,37 @@ pub(crate) fn pof_5(ctx: &Ctx<'_>) -> Variants {
 pub(crate) fn pof_6(ctx: &Ctx<'_>) -> Variants {
     let name = &ctx.policy.populations.pof_6;
     let c = name.citation();
-    let adult = vec![
-        ctx.fact(
-            "pof6.adult.nf_resident",
-            "Resides in a nursing facility on as_of",
-            IndicatorKind::NursingFacilityStay,
-            c.clone(),
-        ),
-        ctx.fact(
-            "pof6.adult.interest_in_leaving",
-            "Interested in moving out of the nursing facility",
-            IndicatorKind::InterestInLeavingNf,
-            c.clone(),
-        ),
-        likely_candidate(ctx, c.clone()),
-        ctx.fact(
-            "pof6.adult.able_to_live_in_community",
-            "Able to live continuously in the community",
-            IndicatorKind::AbleToLiveInCommunity,
-            c,
-        ),
-    ];
-    let child = vec![not_applicable(
-        "6",
-        "child",
-        "POF 6 has no child/youth criteria (adults 21 and older only)",
-        name,
-    )];
+    let adult = criteria(ctx, Variant::Adult, || {
+        vec![
+            ctx.fact(
+                "pof6.adult.nf_resident",
+                "Resides in a nursing facility on as_of",
+                IndicatorKind::NursingFacilityStay,
+                c.clone(),
+            ),
+            ctx.fact(
+                "pof6.adult.interest_in_leaving",
+                "Interested in moving out of the nursing facility",
+                IndicatorKind::InterestInLeavingNf,
+                c.clone(),
+            ),
+            likely_candidate(ctx, c.clone()),
+            ctx.fact(
+                "pof6.adult.able_to_live_in_community",
+                "Able to live continuously in the community",
+                IndicatorKind::AbleToLiveInCommunity,
+                c,
+            ),
+        ]
+    });
+    let child = criteria(ctx, Variant::ChildYouth, || {
+        vec![not_applicable(
+            "6",
+            "child",
+            "POF 6 has no child/youth criteria (adults 21 and older only)",
+            name,
+        )]
+    });
     Variants { adult, child }
 }
 

@@ -1,7 +1,7 @@
 //! POF 2 (avoidable hospital or ED use) and POF 3 (serious mental health and/or SUD needs)
 //! (CALAIM.md §2.2 [4][8]).
 
-use super::{Variants, pregnant_or_postpartum};
+use super::{Variant, Variants, criteria, pregnant_or_postpartum};
 use crate::cite::{Citation, Cited};
 use crate::eligibility::ctx::Ctx;
 use crate::eligibility::events::{
@@ -17,18 +17,22 @@ use crate::eligibility::trace::Trace;
 pub(crate) fn pof_2(ctx: &Ctx<'_>) -> Variants {
     let hu = &ctx.policy.high_utilizer;
     Variants {
-        adult: vec![high_utilization(
-            ctx,
-            "adult",
-            &hu.adult_avoidable_ed_visits,
-            &hu.adult_unplanned_stays,
-        )],
-        child: vec![high_utilization(
-            ctx,
-            "child",
-            &hu.child_avoidable_ed_visits,
-            &hu.child_unplanned_stays,
-        )],
+        adult: criteria(ctx, Variant::Adult, || {
+            vec![high_utilization(
+                ctx,
+                "adult",
+                &hu.adult_avoidable_ed_visits,
+                &hu.adult_unplanned_stays,
+            )]
+        }),
+        child: criteria(ctx, Variant::ChildYouth, || {
+            vec![high_utilization(
+                ctx,
+                "child",
+                &hu.child_avoidable_ed_visits,
+                &hu.child_unplanned_stays,
+            )]
+        }),
     }
 }
 
@@ -107,53 +111,57 @@ pub(crate) fn pof_3(ctx: &Ctx<'_>) -> Variants {
     let bh = &ctx.policy.behavioral_health;
     let adult_c = bh.adult_wording.citation();
     let sud = &bh.adult_sud_ed_visits_or_stays;
-    let adult = vec![
-        smhs_or_dmc(ctx, "adult", adult_c.clone()),
-        ctx.fact(
-            "pof3.adult.complex_social_risk_factor",
-            "At least one complex social risk factor influencing health",
-            IndicatorKind::ComplexSocialRiskFactor,
-            adult_c.clone(),
-        ),
-        Trace::any_of(
-            "pof3.adult.acuity",
-            "At least one: pregnant or postpartum; ED visits or hospital stays for SUD; high risk of overdose, suicide or institutionalization; crisis services as main source of care",
-            adult_c.clone(),
-            vec![
-                pregnant_or_postpartum(ctx, "pof3.adult", adult_c.clone()),
-                count_events(
-                    ctx,
-                    CountRule {
-                        rule: "pof3.adult.sud_ed_visits_or_stays",
-                        description: &format!(
-                            "At least {} ED visits or hospital stays for SUD in {} months",
-                            sud.value.count, sud.value.months
-                        ),
-                        threshold: sud.value.count,
-                        months: sud.value.months,
-                        citation: sud.citation(),
-                    },
-                    sud_visit_or_stay,
-                ),
-                ctx.fact(
-                    "pof3.adult.high_risk",
-                    "High risk of overdose, suicide or institutionalization",
-                    IndicatorKind::HighRiskOverdoseSuicideInstitutionalization,
-                    adult_c.clone(),
-                ),
-                ctx.fact(
-                    "pof3.adult.crisis_services",
-                    "Uses crisis or urgent services as the main source of care",
-                    IndicatorKind::RelianceOnCrisisServices,
-                    adult_c,
-                ),
-            ],
-        ),
-    ];
-    let child = vec![smhs_or_dmc(
-        ctx,
-        "child",
-        ctx.policy.populations.pof_3.citation(),
-    )];
+    let adult = criteria(ctx, Variant::Adult, || {
+        vec![
+            smhs_or_dmc(ctx, "adult", adult_c.clone()),
+            ctx.fact(
+                "pof3.adult.complex_social_risk_factor",
+                "At least one complex social risk factor influencing health",
+                IndicatorKind::ComplexSocialRiskFactor,
+                adult_c.clone(),
+            ),
+            Trace::any_of(
+                "pof3.adult.acuity",
+                "At least one: pregnant or postpartum; ED visits or hospital stays for SUD; high risk of overdose, suicide or institutionalization; crisis services as main source of care",
+                adult_c.clone(),
+                vec![
+                    pregnant_or_postpartum(ctx, "pof3.adult", adult_c.clone()),
+                    count_events(
+                        ctx,
+                        CountRule {
+                            rule: "pof3.adult.sud_ed_visits_or_stays",
+                            description: &format!(
+                                "At least {} ED visits or hospital stays for SUD in {} months",
+                                sud.value.count, sud.value.months
+                            ),
+                            threshold: sud.value.count,
+                            months: sud.value.months,
+                            citation: sud.citation(),
+                        },
+                        sud_visit_or_stay,
+                    ),
+                    ctx.fact(
+                        "pof3.adult.high_risk",
+                        "High risk of overdose, suicide or institutionalization",
+                        IndicatorKind::HighRiskOverdoseSuicideInstitutionalization,
+                        adult_c.clone(),
+                    ),
+                    ctx.fact(
+                        "pof3.adult.crisis_services",
+                        "Uses crisis or urgent services as the main source of care",
+                        IndicatorKind::RelianceOnCrisisServices,
+                        adult_c,
+                    ),
+                ],
+            ),
+        ]
+    });
+    let child = criteria(ctx, Variant::ChildYouth, || {
+        vec![smhs_or_dmc(
+            ctx,
+            "child",
+            ctx.policy.populations.pof_3.citation(),
+        )]
+    });
     Variants { adult, child }
 }
