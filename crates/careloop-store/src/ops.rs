@@ -226,6 +226,35 @@ macro_rules! store_ops {
             row.map(|r| col::<i64>(&r, "aggregates", "version")).transpose()
         }
 
+        /// The optimistic update of one aggregate (`expected_version` → its next version);
+        /// rows affected: 1, or 0 when the stored version is not the expected one.
+        async fn update_aggregate(
+            conn: &mut Conn,
+            w: &$crate::batch::AggregateWrite,
+            at: i64,
+        ) -> Result<u64, StoreError> {
+            Ok(sqlx::query(
+                "UPDATE aggregates SET version = $3, org_id = $4, member_id = $5, \
+                 status = $6, due_at = $7, plan_id = $8, county = $9, body = $10, \
+                 updated_at = $11 WHERE kind = $1 AND id = $2 AND version = $12",
+            )
+            .bind(&w.kind)
+            .bind(&w.id)
+            .bind(w.new_version())
+            .bind(&w.org_id)
+            .bind(w.member_id.as_deref())
+            .bind(&w.status)
+            .bind(w.due_at.map(|t| t.as_millisecond()))
+            .bind(w.plan_id.as_deref())
+            .bind(w.county.as_deref())
+            .bind(Json(&w.body))
+            .bind(at)
+            .bind(w.expected_version)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected())
+        }
+
         /// Applies `batch` in the open transaction `tx`, then commits it on `Committed` and rolls it
         /// back on `Replayed` or any error, so a failing batch leaves nothing behind.
         pub(crate) async fn commit_batch(
@@ -299,37 +328,30 @@ macro_rules! store_ops {
             let mut done = Committed::default();
             for w in &batch.aggregates {
                 let version = w.new_version();
-                let due_at = w.due_at.map(|t| t.as_millisecond());
-                let q = if w.expected_version == 0 {
+                let changed = if w.expected_version == 0 {
                     sqlx::query(
                         "INSERT INTO aggregates (kind, id, version, org_id, member_id, status, \
                          due_at, plan_id, county, body, created_at, updated_at) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) \
                          ON CONFLICT (kind, id) DO NOTHING",
                     )
-                } else {
-                    sqlx::query(
-                        "UPDATE aggregates SET version = $3, org_id = $4, member_id = $5, \
-                         status = $6, due_at = $7, plan_id = $8, county = $9, body = $10, \
-                         updated_at = $11 WHERE kind = $1 AND id = $2 AND version = $12",
-                    )
-                };
-                let mut q = q
                     .bind(&w.kind)
                     .bind(&w.id)
                     .bind(version)
                     .bind(&w.org_id)
                     .bind(w.member_id.as_deref())
                     .bind(&w.status)
-                    .bind(due_at)
+                    .bind(w.due_at.map(|t| t.as_millisecond()))
                     .bind(w.plan_id.as_deref())
                     .bind(w.county.as_deref())
                     .bind(Json(&w.body))
-                    .bind(at);
-                if w.expected_version != 0 {
-                    q = q.bind(w.expected_version);
-                }
-                let changed = q.execute(&mut *conn).await?.rows_affected();
+                    .bind(at)
+                    .execute(&mut *conn)
+                    .await?
+                    .rows_affected()
+                } else {
+                    update_aggregate(conn, w, at).await?
+                };
                 if changed != 1 {
                     return Err(StoreError::Conflict {
                         kind: w.kind.clone(),
@@ -580,26 +602,7 @@ macro_rules! store_ops {
                     if w.expected_version == 0 {
                         creates.push((*b, w));
                     } else {
-                        let changed = sqlx::query(
-                            "UPDATE aggregates SET version = $3, org_id = $4, member_id = $5, \
-                             status = $6, due_at = $7, plan_id = $8, county = $9, body = $10, \
-                             updated_at = $11 WHERE kind = $1 AND id = $2 AND version = $12",
-                        )
-                        .bind(&w.kind)
-                        .bind(&w.id)
-                        .bind(w.new_version())
-                        .bind(&w.org_id)
-                        .bind(w.member_id.as_deref())
-                        .bind(&w.status)
-                        .bind(w.due_at.map(|t| t.as_millisecond()))
-                        .bind(w.plan_id.as_deref())
-                        .bind(w.county.as_deref())
-                        .bind(Json(&w.body))
-                        .bind(b.at.as_millisecond())
-                        .bind(w.expected_version)
-                        .execute(&mut *conn)
-                        .await?
-                        .rows_affected();
+                        let changed = update_aggregate(conn, w, b.at.as_millisecond()).await?;
                         if changed != 1 {
                             return Ok(None);
                         }
