@@ -18,6 +18,7 @@ pub mod facts;
 mod fxhash;
 pub mod indicators;
 pub mod output;
+pub mod parquet;
 pub mod run;
 
 pub use csv::{NoProgress, Progress};

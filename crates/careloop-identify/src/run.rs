@@ -155,6 +155,55 @@ fn io_err(path: &Path, source: std::io::Error) -> IdentifyError {
 }
 
 /// Run an identification.
+/// The three input files as CSV: the given paths, or CSV copies of the Parquet ones (deleted on
+/// drop).
+struct Inputs {
+    eligibility: PathBuf,
+    claims: PathBuf,
+    indicators: PathBuf,
+    temporary: Vec<PathBuf>,
+}
+
+impl Inputs {
+    fn prepare(cfg: &Config) -> Result<Self, IdentifyError> {
+        // Built first, so a failed conversion still removes what was written (Drop).
+        let mut inputs = Inputs {
+            eligibility: cfg.eligibility.clone(),
+            claims: cfg.claims.clone(),
+            indicators: cfg.indicators.clone(),
+            temporary: Vec::new(),
+        };
+        for (kind, path) in [
+            ("eligibility", &mut inputs.eligibility),
+            ("medical_claim", &mut inputs.claims),
+            ("member_indicators", &mut inputs.indicators),
+        ] {
+            if !crate::parquet::is_parquet(path)? {
+                continue;
+            }
+            let mut name = cfg.out.file_name().unwrap_or_default().to_os_string();
+            name.push(format!(".{kind}.from-parquet.csv"));
+            let dst = cfg.out.with_file_name(name);
+            inputs.temporary.push(dst.clone());
+            crate::parquet::to_csv(path, &dst)?;
+            *path = dst;
+        }
+        Ok(inputs)
+    }
+
+    fn converted(&self) -> bool {
+        !self.temporary.is_empty()
+    }
+}
+
+impl Drop for Inputs {
+    fn drop(&mut self) {
+        for path in &self.temporary {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
 pub fn run(
     cfg: &Config,
     pack: &PolicyPack,
@@ -186,10 +235,17 @@ pub fn run(
     let mut errors: Vec<RowError> = Vec::new();
     let mut timings = BTreeMap::new();
 
+    // 0. Parquet inputs become CSV files beside the output (removed when the run ends).
+    let t = Instant::now();
+    let inputs = Inputs::prepare(cfg)?;
+    if inputs.converted() {
+        timings.insert("parquet_to_csv", t.elapsed().as_millis());
+    }
+
     // 1. Eligibility: the person index.
     let t = Instant::now();
     let members = eligibility::read(
-        &cfg.eligibility,
+        &inputs.eligibility,
         pack,
         cfg.plan.as_deref(),
         threads,
@@ -217,13 +273,13 @@ pub fn run(
     let cols = std::sync::OnceLock::new();
     let col_err = std::sync::Mutex::new(None);
     let read = par_lines(
-        &cfg.claims,
+        &inputs.claims,
         threads,
         progress,
         "claims",
         |h: &Header| {
             if cols.get().is_none() {
-                match ClaimCols::new(h, &cfg.claims) {
+                match ClaimCols::new(h, &inputs.claims) {
                     Ok(c) => {
                         let _ = cols.set(c);
                     }
@@ -259,7 +315,7 @@ pub fn run(
 
     // 3. Member indicators.
     let t = Instant::now();
-    let given = indicators::read(&cfg.indicators, &members, threads, progress, &mut errors)?;
+    let given = indicators::read(&inputs.indicators, &members, threads, progress, &mut errors)?;
     timings.insert("indicators", t.elapsed().as_millis());
 
     // 4. Facts and the engine, member by member on every core; rows written in member order.

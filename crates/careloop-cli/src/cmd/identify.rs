@@ -12,13 +12,13 @@ use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Tuva input-layer eligibility CSV (one row per enrollment span).
+    /// Tuva input-layer eligibility, CSV or Parquet (one row per enrollment span).
     #[arg(long, value_name = "FILE")]
     eligibility: PathBuf,
-    /// Tuva input-layer medical_claim CSV.
+    /// Tuva input-layer medical_claim, CSV or Parquet.
     #[arg(long, value_name = "FILE")]
     claims: PathBuf,
-    /// careloop member_indicators CSV (person_id, indicator, start_date, end_date, source,
+    /// careloop member_indicators, CSV or Parquet (person_id, indicator, start_date, end_date, source,
     /// status, detail).
     #[arg(long, value_name = "FILE")]
     indicators: PathBuf,
