@@ -120,6 +120,7 @@ macro_rules! store_ops {
         use $crate::error::StoreError;
         use $crate::ops::timestamp;
         use $crate::query::{AGGREGATE_COLUMNS, AuditFilter, Bind, ListPage, ListQuery, QueueCursor, QueuePage, QueueQuery, Sql};
+        use $crate::batch::{AccessGrant, AggregateWrite, AuditEntry, IdempotencyRecord, NewEvent};
         use $crate::records::{
             AggregateVersion, AuditRecord, CommitReceipt, Committed, StoredAggregate,
             StoredEvent, StoredResponse,
@@ -284,26 +285,13 @@ macro_rules! store_ops {
         pub(crate) async fn apply(conn: &mut Conn, batch: &WriteBatch) -> Result<CommitReceipt, StoreError> {
             $crate::ops::validate(batch)?;
             let at = batch.at.as_millisecond();
+            let actor = batch.actor.as_str();
             // The idempotency row goes first: on PostgreSQL a concurrent request with the same
             // key waits on it and then sees the committed response.
             if let Some(idem) = &batch.idempotency {
-                let inserted = sqlx::query(
-                    "INSERT INTO idempotency \
-                     (actor, key, request_hash, status_code, response_body, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (actor, key) DO NOTHING",
-                )
-                .bind(&batch.actor)
-                .bind(&idem.key)
-                .bind(&idem.request_hash)
-                .bind(i64::from(idem.status_code))
-                .bind(&idem.response_body)
-                .bind(at)
-                .execute(&mut *conn)
-                .await?
-                .rows_affected();
-                if inserted == 0 {
+                if insert_idempotency(conn, &[(actor, at, idem)]).await? == 0 {
                     let row = sqlx::query(SELECT_RESPONSE)
-                        .bind(&batch.actor)
+                        .bind(actor)
                         .bind(&idem.key)
                         .fetch_optional(&mut *conn)
                         .await?;
@@ -327,28 +315,8 @@ macro_rules! store_ops {
 
             let mut done = Committed::default();
             for w in &batch.aggregates {
-                let version = w.new_version();
                 let changed = if w.expected_version == 0 {
-                    sqlx::query(
-                        "INSERT INTO aggregates (kind, id, version, org_id, member_id, status, \
-                         due_at, plan_id, county, body, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) \
-                         ON CONFLICT (kind, id) DO NOTHING",
-                    )
-                    .bind(&w.kind)
-                    .bind(&w.id)
-                    .bind(version)
-                    .bind(&w.org_id)
-                    .bind(w.member_id.as_deref())
-                    .bind(&w.status)
-                    .bind(w.due_at.map(|t| t.as_millisecond()))
-                    .bind(w.plan_id.as_deref())
-                    .bind(w.county.as_deref())
-                    .bind(Json(&w.body))
-                    .bind(at)
-                    .execute(&mut *conn)
-                    .await?
-                    .rows_affected()
+                    insert_aggregates(conn, &[(at, w)]).await?
                 } else {
                     update_aggregate(conn, w, at).await?
                 };
@@ -363,81 +331,207 @@ macro_rules! store_ops {
                 done.versions.push(AggregateVersion {
                     kind: w.kind.clone(),
                     id: w.id.clone(),
-                    version,
+                    version: w.new_version(),
                 });
             }
 
-            for e in &batch.events {
-                let row = sqlx::query(
-                    "INSERT INTO events (kind, aggregate_id, version, event_type, body, actor, at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                     ON CONFLICT (kind, aggregate_id, version) DO NOTHING RETURNING seq",
-                )
-                .bind(&e.kind)
-                .bind(&e.aggregate_id)
-                .bind(e.version)
-                .bind(&e.event_type)
-                .bind(Json(&e.body))
-                .bind(&batch.actor)
-                .bind(at)
-                .fetch_optional(&mut *conn)
-                .await?;
-                match row {
-                    Some(r) => done.event_seqs.push(col(&r, "events", "seq")?),
-                    None => {
-                        return Err(StoreError::DuplicateEvent {
-                            kind: e.kind.clone(),
-                            aggregate_id: e.aggregate_id.clone(),
-                            version: e.version,
-                        })
-                    }
-                }
+            let events: Vec<(&str, i64, &NewEvent)> =
+                batch.events.iter().map(|e| (actor, at, e)).collect();
+            let stored = insert_events(conn, &events).await?;
+            // A duplicate (of a stored event or of another event of this batch) is the first
+            // event, in batch order, left without an inserted row.
+            let mut inserted: std::collections::HashSet<(&str, &str, i64)> = stored
+                .iter()
+                .map(|(_, k, id, v)| (k.as_str(), id.as_str(), *v))
+                .collect();
+            if let Some(dup) = batch.events.iter().find(|e| {
+                !inserted.remove(&(e.kind.as_str(), e.aggregate_id.as_str(), e.version))
+            }) {
+                return Err(StoreError::DuplicateEvent {
+                    kind: dup.kind.clone(),
+                    aggregate_id: dup.aggregate_id.clone(),
+                    version: dup.version,
+                });
             }
+            done.event_seqs = stored.iter().map(|(seq, ..)| *seq).collect();
+            done.event_seqs.sort_unstable();
 
-            for g in &batch.grants {
-                sqlx::query(
-                    "INSERT INTO member_access (org_id, member_id, reason, granted_at) \
-                     VALUES ($1, $2, $3, $4) ON CONFLICT (org_id, member_id, reason) DO NOTHING",
-                )
-                .bind(&g.org_id)
-                .bind(&g.member_id)
-                .bind(g.reason.as_str())
-                .bind(at)
-                .execute(&mut *conn)
-                .await?;
-            }
+            let grants: Vec<(i64, &AccessGrant)> = batch.grants.iter().map(|g| (at, g)).collect();
+            insert_grants(conn, &grants).await?;
 
-            // One multi-row INSERT per chunk (a queue page audits every listed record: one
-            // statement instead of one per line is most of a page's write cost).
-            let mut rest = batch.audit.as_slice();
+            let lines: Vec<(&str, i64, &AuditEntry)> =
+                batch.audit.iter().map(|a| (actor, at, a)).collect();
+            done.audit_seqs = insert_audit(conn, &lines).await?;
+            Ok(CommitReceipt::Committed(done))
+        }
+
+        /// Idempotency records, one multi-row INSERT per chunk; rows inserted (a key already
+        /// used is skipped).
+        async fn insert_idempotency(
+            conn: &mut Conn,
+            rows: &[(&str, i64, &IdempotencyRecord)],
+        ) -> Result<u64, StoreError> {
+            let mut inserted = 0;
+            let mut rest = rows;
             while !rest.is_empty() {
                 let (chunk, tail) = rest.split_at($crate::ops::audit_chunk(rest.len()));
                 rest = tail;
-                let rows: Vec<String> = (0..chunk.len())
-                    .map(|i| {
-                        let b = i * 7;
-                        format!(
-                            "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                            b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7
-                        )
-                    })
-                    .collect();
+                let sql = format!(
+                    "INSERT INTO idempotency \
+                     (actor, key, request_hash, status_code, response_body, created_at) \
+                     VALUES {} ON CONFLICT (actor, key) DO NOTHING",
+                    $crate::ops::values_sql(chunk.len(), 6)
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for (actor, at, i) in chunk {
+                    q = q
+                        .bind(*actor)
+                        .bind(&i.key)
+                        .bind(&i.request_hash)
+                        .bind(i64::from(i.status_code))
+                        .bind(&i.response_body)
+                        .bind(*at);
+                }
+                inserted += q.execute(&mut *conn).await?.rows_affected();
+            }
+            Ok(inserted)
+        }
+
+        /// New aggregates (version 1 onwards as written), one multi-row INSERT per chunk; rows
+        /// inserted (an existing (kind, id) is skipped).
+        async fn insert_aggregates(
+            conn: &mut Conn,
+            rows: &[(i64, &AggregateWrite)],
+        ) -> Result<u64, StoreError> {
+            let mut inserted = 0;
+            let mut rest = rows;
+            while !rest.is_empty() {
+                let (chunk, tail) = rest.split_at($crate::ops::audit_chunk(rest.len()));
+                rest = tail;
+                let sql = format!(
+                    "INSERT INTO aggregates (kind, id, version, org_id, member_id, status, \
+                     due_at, plan_id, county, body, created_at, updated_at) \
+                     VALUES {} ON CONFLICT (kind, id) DO NOTHING",
+                    $crate::ops::values_sql(chunk.len(), 12)
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for (at, w) in chunk {
+                    q = q
+                        .bind(&w.kind)
+                        .bind(&w.id)
+                        .bind(w.new_version())
+                        .bind(&w.org_id)
+                        .bind(w.member_id.as_deref())
+                        .bind(&w.status)
+                        .bind(w.due_at.map(|t| t.as_millisecond()))
+                        .bind(w.plan_id.as_deref())
+                        .bind(w.county.as_deref())
+                        .bind(Json(&w.body))
+                        .bind(*at)
+                        .bind(*at);
+                }
+                inserted += q.execute(&mut *conn).await?.rows_affected();
+            }
+            Ok(inserted)
+        }
+
+        /// Events, one multi-row INSERT per chunk: (seq, kind, aggregate_id, version) of each
+        /// row inserted (an existing (kind, aggregate_id, version) is skipped, so a duplicate
+        /// shows as a missing row).
+        async fn insert_events(
+            conn: &mut Conn,
+            rows: &[(&str, i64, &NewEvent)],
+        ) -> Result<Vec<(i64, String, String, i64)>, StoreError> {
+            let mut stored = Vec::with_capacity(rows.len());
+            let mut rest = rows;
+            while !rest.is_empty() {
+                let (chunk, tail) = rest.split_at($crate::ops::audit_chunk(rest.len()));
+                rest = tail;
+                let sql = format!(
+                    "INSERT INTO events (kind, aggregate_id, version, event_type, body, actor, at) \
+                     VALUES {} ON CONFLICT (kind, aggregate_id, version) DO NOTHING \
+                     RETURNING seq, kind, aggregate_id, version",
+                    $crate::ops::values_sql(chunk.len(), 7)
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for (actor, at, e) in chunk {
+                    q = q
+                        .bind(&e.kind)
+                        .bind(&e.aggregate_id)
+                        .bind(e.version)
+                        .bind(&e.event_type)
+                        .bind(Json(&e.body))
+                        .bind(*actor)
+                        .bind(*at);
+                }
+                for row in q.fetch_all(&mut *conn).await? {
+                    stored.push((
+                        col(&row, "events", "seq")?,
+                        col(&row, "events", "kind")?,
+                        col(&row, "events", "aggregate_id")?,
+                        col(&row, "events", "version")?,
+                    ));
+                }
+            }
+            Ok(stored)
+        }
+
+        /// Access grants, one multi-row INSERT per chunk (an existing grant is a no-op).
+        async fn insert_grants(
+            conn: &mut Conn,
+            rows: &[(i64, &AccessGrant)],
+        ) -> Result<(), StoreError> {
+            let mut rest = rows;
+            while !rest.is_empty() {
+                let (chunk, tail) = rest.split_at($crate::ops::audit_chunk(rest.len()));
+                rest = tail;
+                let sql = format!(
+                    "INSERT INTO member_access (org_id, member_id, reason, granted_at) \
+                     VALUES {} ON CONFLICT (org_id, member_id, reason) DO NOTHING",
+                    $crate::ops::values_sql(chunk.len(), 4)
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for (at, g) in chunk {
+                    q = q
+                        .bind(&g.org_id)
+                        .bind(&g.member_id)
+                        .bind(g.reason.as_str())
+                        .bind(*at);
+                }
+                q.execute(&mut *conn).await?;
+            }
+            Ok(())
+        }
+
+        /// Audit lines, one multi-row INSERT per chunk (a queue page audits every listed record:
+        /// one statement instead of one per line is most of a page's write cost). Returns their
+        /// seqs in line order: rows of one INSERT get increasing seqs in VALUES order, so the
+        /// sorted seqs are the lines' (RETURNING order is not promised).
+        async fn insert_audit(
+            conn: &mut Conn,
+            rows: &[(&str, i64, &AuditEntry)],
+        ) -> Result<Vec<i64>, StoreError> {
+            let mut seqs_all = Vec::with_capacity(rows.len());
+            let mut rest = rows;
+            while !rest.is_empty() {
+                let (chunk, tail) = rest.split_at($crate::ops::audit_chunk(rest.len()));
+                rest = tail;
                 let sql = format!(
                     "INSERT INTO audit_log \
                      (actor, org_id, action, record_kind, record_id, member_id, at) \
                      VALUES {} RETURNING seq",
-                    rows.join(", ")
+                    $crate::ops::values_sql(chunk.len(), 7)
                 );
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-                for a in chunk {
+                for (actor, at, a) in chunk {
                     q = q
-                        .bind(&batch.actor)
+                        .bind(*actor)
                         .bind(&a.org_id)
                         .bind(&a.action)
                         .bind(&a.record_kind)
                         .bind(&a.record_id)
                         .bind(a.member_id.as_deref())
-                        .bind(at);
+                        .bind(*at);
                 }
                 let mut seqs = q
                     .fetch_all(&mut *conn)
@@ -445,11 +539,10 @@ macro_rules! store_ops {
                     .iter()
                     .map(|row| col::<i64>(row, "audit_log", "seq"))
                     .collect::<Result<Vec<_>, _>>()?;
-                // Line order = seq order (RETURNING order is not promised).
                 seqs.sort_unstable();
-                done.audit_seqs.extend(seqs);
+                seqs_all.extend(seqs);
             }
-            Ok(CommitReceipt::Committed(done))
+            Ok(seqs_all)
         }
 
         /// Commits `batch` with group commit (`crate::group`): queued, then applied by whoever
@@ -541,19 +634,18 @@ macro_rules! store_ops {
             }
         }
 
-        /// Applies every batch of a group inside the open transaction with one multi-row
-        /// statement per table (in chunks of at most 64 rows) instead of ~5 statements per batch:
-        /// on SQLite every statement is a round trip to the connection's worker thread, and the
-        /// single writer connection is the bottleneck. The result is exactly what applying the
-        /// batches one after another would give, or `Ok(None)` when that cannot be promised
-        /// (an Idempotency-Key already used, a version conflict, a duplicate event, the same
-        /// record written twice in the group): the caller then rolls back and applies each batch
-        /// alone, which gives each its own outcome.
+        /// Applies every batch of a group inside the open transaction with the same multi-row
+        /// statements as `apply`, but over all batches at once (in chunks of at most 64 rows)
+        /// instead of ~5 statements per batch: on SQLite every statement is a round trip to the
+        /// connection's worker thread, and the single writer connection is the bottleneck. The
+        /// result is exactly what applying the batches one after another would give, or
+        /// `Ok(None)` when that cannot be promised (an Idempotency-Key already used, a version
+        /// conflict, a duplicate event, the same record written twice in the group): the caller
+        /// then rolls back and applies each batch alone, which gives each its own outcome.
         async fn apply_group(
             conn: &mut Conn,
             batches: &[&WriteBatch],
         ) -> Result<Option<Vec<CommitReceipt>>, StoreError> {
-            use $crate::ops::{audit_chunk as chunk_len, values_sql};
             // Writes to the same record in one group would depend on their order: not here.
             let mut seen = std::collections::HashSet::new();
             for b in batches {
@@ -563,212 +655,88 @@ macro_rules! store_ops {
                     }
                 }
             }
+            let at = |b: &WriteBatch| b.at.as_millisecond();
 
-            // 1. Idempotency rows (first, as in `apply`): any conflict → alone.
-            let idem: Vec<(&WriteBatch, &$crate::batch::IdempotencyRecord)> = batches
+            // 1. Idempotency rows (first, as in `apply`): any key already used → alone.
+            let idem: Vec<(&str, i64, &IdempotencyRecord)> = batches
                 .iter()
-                .filter_map(|b| b.idempotency.as_ref().map(|i| (*b, i)))
+                .filter_map(|b| b.idempotency.as_ref().map(|i| (b.actor.as_str(), at(b), i)))
                 .collect();
-            let mut rest = idem.as_slice();
-            while !rest.is_empty() {
-                let (chunk, tail) = rest.split_at(chunk_len(rest.len()));
-                rest = tail;
-                let sql = format!(
-                    "INSERT INTO idempotency \
-                     (actor, key, request_hash, status_code, response_body, created_at) \
-                     VALUES {} ON CONFLICT (actor, key) DO NOTHING",
-                    values_sql(chunk.len(), 6)
-                );
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-                for (b, i) in chunk {
-                    q = q
-                        .bind(&b.actor)
-                        .bind(&i.key)
-                        .bind(&i.request_hash)
-                        .bind(i64::from(i.status_code))
-                        .bind(&i.response_body)
-                        .bind(b.at.as_millisecond());
-                }
-                if q.execute(&mut *conn).await?.rows_affected() != chunk.len() as u64 {
-                    return Ok(None);
-                }
+            if insert_idempotency(conn, &idem).await? != idem.len() as u64 {
+                return Ok(None);
             }
 
             // 2. Aggregates: creates in multi-row INSERTs, updates one by one.
             let mut done: Vec<Committed> = batches.iter().map(|_| Committed::default()).collect();
             let mut creates = Vec::new();
-            for (n, b) in batches.iter().enumerate() {
+            for (b, d) in batches.iter().zip(done.iter_mut()) {
                 for w in &b.aggregates {
                     if w.expected_version == 0 {
-                        creates.push((*b, w));
-                    } else {
-                        let changed = update_aggregate(conn, w, b.at.as_millisecond()).await?;
-                        if changed != 1 {
-                            return Ok(None);
-                        }
-                    }
-                    if let Some(d) = done.get_mut(n) {
-                        d.versions.push(AggregateVersion {
-                            kind: w.kind.clone(),
-                            id: w.id.clone(),
-                            version: w.new_version(),
-                        });
-                    }
-                }
-            }
-            let mut rest = creates.as_slice();
-            while !rest.is_empty() {
-                let (chunk, tail) = rest.split_at(chunk_len(rest.len()));
-                rest = tail;
-                let sql = format!(
-                    "INSERT INTO aggregates (kind, id, version, org_id, member_id, status, \
-                     due_at, plan_id, county, body, created_at, updated_at) \
-                     VALUES {} ON CONFLICT (kind, id) DO NOTHING",
-                    values_sql(chunk.len(), 12)
-                );
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-                for (b, w) in chunk {
-                    let at = b.at.as_millisecond();
-                    q = q
-                        .bind(&w.kind)
-                        .bind(&w.id)
-                        .bind(w.new_version())
-                        .bind(&w.org_id)
-                        .bind(w.member_id.as_deref())
-                        .bind(&w.status)
-                        .bind(w.due_at.map(|t| t.as_millisecond()))
-                        .bind(w.plan_id.as_deref())
-                        .bind(w.county.as_deref())
-                        .bind(Json(&w.body))
-                        .bind(at)
-                        .bind(at);
-                }
-                if q.execute(&mut *conn).await?.rows_affected() != chunk.len() as u64 {
-                    return Ok(None);
-                }
-            }
-
-            // 3. Events, in batch order; seqs mapped back by (kind, aggregate_id, version).
-            let events: Vec<(usize, &WriteBatch, &$crate::batch::NewEvent)> = batches
-                .iter()
-                .enumerate()
-                .flat_map(|(n, b)| b.events.iter().map(move |e| (n, *b, e)))
-                .collect();
-            let mut owner_of = std::collections::HashMap::new();
-            for (n, _, e) in &events {
-                if owner_of
-                    .insert((e.kind.as_str(), e.aggregate_id.as_str(), e.version), *n)
-                    .is_some()
-                {
-                    return Ok(None);
-                }
-            }
-            let mut rest = events.as_slice();
-            while !rest.is_empty() {
-                let (chunk, tail) = rest.split_at(chunk_len(rest.len()));
-                rest = tail;
-                let sql = format!(
-                    "INSERT INTO events (kind, aggregate_id, version, event_type, body, actor, at) \
-                     VALUES {} ON CONFLICT (kind, aggregate_id, version) DO NOTHING \
-                     RETURNING seq, kind, aggregate_id, version",
-                    values_sql(chunk.len(), 7)
-                );
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-                for (_, b, e) in chunk {
-                    q = q
-                        .bind(&e.kind)
-                        .bind(&e.aggregate_id)
-                        .bind(e.version)
-                        .bind(&e.event_type)
-                        .bind(Json(&e.body))
-                        .bind(&b.actor)
-                        .bind(b.at.as_millisecond());
-                }
-                let rows = q.fetch_all(&mut *conn).await?;
-                if rows.len() != chunk.len() {
-                    return Ok(None);
-                }
-                for row in &rows {
-                    let seq: i64 = col(row, "events", "seq")?;
-                    let kind: String = col(row, "events", "kind")?;
-                    let id: String = col(row, "events", "aggregate_id")?;
-                    let version: i64 = col(row, "events", "version")?;
-                    let Some(n) = owner_of.get(&(kind.as_str(), id.as_str(), version)) else {
+                        creates.push((at(b), w));
+                    } else if update_aggregate(conn, w, at(b)).await? != 1 {
                         return Ok(None);
-                    };
-                    if let Some(d) = done.get_mut(*n) {
-                        d.event_seqs.push(seq);
                     }
+                    d.versions.push(AggregateVersion {
+                        kind: w.kind.clone(),
+                        id: w.id.clone(),
+                        version: w.new_version(),
+                    });
                 }
             }
-
-            // 4. Access grants (an existing grant is a no-op, as in `apply`).
-            let grants: Vec<(&WriteBatch, &$crate::batch::AccessGrant)> = batches
-                .iter()
-                .flat_map(|b| b.grants.iter().map(move |g| (*b, g)))
-                .collect();
-            let mut rest = grants.as_slice();
-            while !rest.is_empty() {
-                let (chunk, tail) = rest.split_at(chunk_len(rest.len()));
-                rest = tail;
-                let sql = format!(
-                    "INSERT INTO member_access (org_id, member_id, reason, granted_at) \
-                     VALUES {} ON CONFLICT (org_id, member_id, reason) DO NOTHING",
-                    values_sql(chunk.len(), 4)
-                );
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-                for (b, g) in chunk {
-                    q = q
-                        .bind(&g.org_id)
-                        .bind(&g.member_id)
-                        .bind(g.reason.as_str())
-                        .bind(b.at.as_millisecond());
-                }
-                q.execute(&mut *conn).await?;
+            if insert_aggregates(conn, &creates).await? != creates.len() as u64 {
+                return Ok(None);
             }
 
-            // 5. Audit lines, in batch order. Rows of one INSERT get increasing seqs in VALUES
-            //    order, so the sorted seqs are handed out in line order.
-            let lines: Vec<(usize, &WriteBatch, &$crate::batch::AuditEntry)> = batches
-                .iter()
-                .enumerate()
-                .flat_map(|(n, b)| b.audit.iter().map(move |a| (n, *b, a)))
-                .collect();
-            let mut rest = lines.as_slice();
-            while !rest.is_empty() {
-                let (chunk, tail) = rest.split_at(chunk_len(rest.len()));
-                rest = tail;
-                let sql = format!(
-                    "INSERT INTO audit_log \
-                     (actor, org_id, action, record_kind, record_id, member_id, at) \
-                     VALUES {} RETURNING seq",
-                    values_sql(chunk.len(), 7)
-                );
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-                for (_, b, a) in chunk {
-                    q = q
-                        .bind(&b.actor)
-                        .bind(&a.org_id)
-                        .bind(&a.action)
-                        .bind(&a.record_kind)
-                        .bind(&a.record_id)
-                        .bind(a.member_id.as_deref())
-                        .bind(b.at.as_millisecond());
+            // 3. Events in batch order; seqs mapped back by (kind, aggregate_id, version).
+            let mut owner_of = std::collections::HashMap::new();
+            let mut events = Vec::new();
+            for (n, b) in batches.iter().enumerate() {
+                for e in &b.events {
+                    if owner_of
+                        .insert((e.kind.as_str(), e.aggregate_id.as_str(), e.version), n)
+                        .is_some()
+                    {
+                        return Ok(None);
+                    }
+                    events.push((b.actor.as_str(), at(b), e));
                 }
-                let mut seqs = q
-                    .fetch_all(&mut *conn)
-                    .await?
-                    .iter()
-                    .map(|row| col::<i64>(row, "audit_log", "seq"))
-                    .collect::<Result<Vec<_>, _>>()?;
-                if seqs.len() != chunk.len() {
+            }
+            let stored = insert_events(conn, &events).await?;
+            if stored.len() != events.len() {
+                return Ok(None);
+            }
+            for (seq, kind, id, version) in &stored {
+                let Some(n) = owner_of.get(&(kind.as_str(), id.as_str(), *version)) else {
                     return Ok(None);
+                };
+                if let Some(d) = done.get_mut(*n) {
+                    d.event_seqs.push(*seq);
                 }
-                seqs.sort_unstable();
-                for ((n, _, _), seq) in chunk.iter().zip(seqs) {
-                    if let Some(d) = done.get_mut(*n) {
-                        d.audit_seqs.push(seq);
-                    }
+            }
+
+            // 4. Access grants.
+            let grants: Vec<(i64, &AccessGrant)> = batches
+                .iter()
+                .flat_map(|b| b.grants.iter().map(move |g| (at(b), g)))
+                .collect();
+            insert_grants(conn, &grants).await?;
+
+            // 5. Audit lines in batch order; seqs come back in line order.
+            let mut line_owner = Vec::new();
+            let mut lines = Vec::new();
+            for (n, b) in batches.iter().enumerate() {
+                for a in &b.audit {
+                    line_owner.push(n);
+                    lines.push((b.actor.as_str(), at(b), a));
+                }
+            }
+            let seqs = insert_audit(conn, &lines).await?;
+            if seqs.len() != lines.len() {
+                return Ok(None);
+            }
+            for (n, seq) in line_owner.into_iter().zip(seqs) {
+                if let Some(d) = done.get_mut(n) {
+                    d.audit_seqs.push(seq);
                 }
             }
             for d in &mut done {
