@@ -190,8 +190,8 @@ pub fn role_permits(role: Role, action: Action) -> bool {
                 | A::RecordReferralNoticeAgreement
                 | A::ViewReferralQueue
         ),
-        // ident: only plan admins read the audit log.
-        Role::PlanAdmin if action == A::ReadAuditLog => true,
+        // Plan and provider admins read their organization's audit log (issue #12, defect 9).
+        Role::PlanAdmin | Role::ProviderAdmin if action == A::ReadAuditLog => true,
         Role::PlanAdmin | Role::ProviderAdmin => matches!(
             action,
             A::ReadAuthorization

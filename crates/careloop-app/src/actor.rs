@@ -22,6 +22,16 @@ impl OrgKind {
     pub fn is_provider(self) -> bool {
         matches!(self, OrgKind::EcmProvider | OrgKind::CsProvider)
     }
+
+    /// The kebab-case name, as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgKind::Plan => "plan",
+            OrgKind::EcmProvider => "ecm-provider",
+            OrgKind::CsProvider => "cs-provider",
+            OrgKind::ReferringEntity => "referring-entity",
+        }
+    }
 }
 
 /// A user's role within their organization.

@@ -27,10 +27,13 @@ pub struct App<S: Store> {
     tokens: TokenCache,
 }
 
-/// A transition to store: the command, the facts it needs and the access it grants.
-pub(crate) struct Transition<'a, A: Aggregate> {
+/// A transition to store: the command, the facts it needs and the access it grants. Grants
+/// follow relationships the plan creates (referral assignment, ECM enrollment), never a
+/// request's own fields (issue #12).
+pub(crate) struct Transition<A: Aggregate> {
     pub command: A::Command,
-    pub cs_limit_input: Option<&'a CsLimitInput>,
+    /// Built by the app from the member's stored records (never from the request).
+    pub cs_limit_input: Option<CsLimitInput>,
     pub grants: Vec<AccessGrant>,
 }
 
@@ -140,10 +143,51 @@ impl<S: Store> App<S> {
         if entries.is_empty() {
             return Ok(());
         }
-        let mut batch = WriteBatch::new(actor.user_id.clone(), now);
+        let mut batch = Self::batch(actor, now);
         batch.audit = entries;
         self.store.commit(batch).await?;
         Ok(())
+    }
+
+    /// An empty write batch by `actor` at `now`; its audit lines name the actor's organization.
+    pub(crate) fn batch(actor: &Actor, now: Timestamp) -> WriteBatch {
+        let mut batch = WriteBatch::new(actor.user_id.clone(), now);
+        batch.actor_org_id = Some(actor.org_id.clone());
+        batch
+    }
+
+    /// Audits a refused attempt on a record (issue #12, defect 9): one line in the caller's
+    /// organization's log WITHOUT the member id (the member is not the caller's to know), and,
+    /// when the record exists and belongs to another organization, one line in the OWNING
+    /// organization's log with the member id, so the owner sees every attempt on its records.
+    /// Both lines carry the caller's organization (`actor_org_id`).
+    pub(crate) async fn audit_refusal(
+        &self,
+        actor: &Actor,
+        refused: &str,
+        kind: &str,
+        id: &str,
+        owner: Option<(&str, &str)>,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        let mut lines = Vec::with_capacity(2);
+        match owner {
+            Some((owner_org, member)) if owner_org == actor.org_id => {
+                lines.push(Self::entry(actor, refused, kind, id, Some(member.to_owned())));
+            }
+            Some((owner_org, member)) => {
+                lines.push(Self::entry(actor, refused, kind, id, None));
+                lines.push(AuditEntry {
+                    org_id: owner_org.to_owned(),
+                    action: refused.to_owned(),
+                    record_kind: kind.to_owned(),
+                    record_id: id.to_owned(),
+                    member_id: Some(member.to_owned()),
+                });
+            }
+            None => lines.push(Self::entry(actor, refused, kind, id, None)),
+        }
+        self.audit(actor, lines, now).await
     }
 
     fn entry(
@@ -176,12 +220,13 @@ impl<S: Store> App<S> {
             return Ok(());
         }
         let refused = format!("{}-forbidden", action.as_str());
-        self.audit(
-            actor,
-            vec![Self::entry(actor, &refused, kind, id, None)],
-            now,
-        )
-        .await?;
+        // The owner of an existing record sees the attempt too.
+        let stored = self.store.get(kind, id).await?;
+        let owner = stored
+            .as_ref()
+            .and_then(|s| Some((s.org_id.as_str(), s.member_id.as_deref()?)));
+        self.audit_refusal(actor, &refused, kind, id, owner, now)
+            .await?;
         Err(AppError::Forbidden {
             action: action.as_str(),
         })
@@ -203,12 +248,8 @@ impl<S: Store> App<S> {
         };
         let denied = format!("{}-denied", action.as_str());
         let Some(stored) = self.store.get(A::KIND, id).await? else {
-            self.audit(
-                actor,
-                vec![Self::entry(actor, &denied, A::KIND, id, None)],
-                now,
-            )
-            .await?;
+            self.audit_refusal(actor, &denied, A::KIND, id, None, now)
+                .await?;
             return Err(not_found);
         };
         let record = Record::<A::State>::from_stored(stored)?;
@@ -220,9 +261,9 @@ impl<S: Store> App<S> {
             false
         };
         if !access::may_see(actor, &record.owners, granted) {
-            // The member id is not the denied user's to know, but compliance needs it.
-            let line = Self::entry(actor, &denied, A::KIND, id, Some(record.member_id.clone()));
-            self.audit(actor, vec![line], now).await?;
+            let owner = Some((record.owners.owner_org_id.as_str(), record.member_id.as_str()));
+            self.audit_refusal(actor, &denied, A::KIND, id, owner, now)
+                .await?;
             return Err(not_found);
         }
         Ok(record)
@@ -276,7 +317,7 @@ impl<S: Store> App<S> {
         actor: &Actor,
         action: Action,
         new: NewRecord,
-        transition: Transition<'_, A>,
+        transition: Transition<A>,
         idem: Option<Idem>,
         now: Timestamp,
     ) -> Result<Record<A::State>, AppError> {
@@ -315,7 +356,7 @@ impl<S: Store> App<S> {
     /// Applies a command to a loaded record. `expected_version` (the caller's If-Match) must
     /// match the loaded version; the store re-checks it at commit.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn change<'a, A: Aggregate>(
+    pub(crate) async fn change<A: Aggregate>(
         &self,
         actor: &Actor,
         action: Action,
@@ -323,7 +364,7 @@ impl<S: Store> App<S> {
         expected_version: Option<i64>,
         idem: Option<Idem>,
         now: Timestamp,
-        make: impl FnOnce(&Record<A::State>) -> Result<Transition<'a, A>, AppError>,
+        make: impl AsyncFnOnce(&Record<A::State>) -> Result<Transition<A>, AppError>,
     ) -> Result<Record<A::State>, AppError> {
         if let Some(done) = self.replay::<A>(actor, idem.as_ref()).await? {
             return Ok(done);
@@ -339,7 +380,7 @@ impl<S: Store> App<S> {
                 found: format!("version {}", record.version),
             });
         }
-        let transition = make(&record)?;
+        let transition = make(&record).await?;
         self.write::<A>(actor, action, record, transition, idem, 200, now)
             .await
     }
@@ -351,13 +392,13 @@ impl<S: Store> App<S> {
         actor: &Actor,
         action: Action,
         prior: Record<A::State>,
-        transition: Transition<'_, A>,
+        transition: Transition<A>,
         idem: Option<Idem>,
         status_code: u16,
         now: Timestamp,
     ) -> Result<Record<A::State>, AppError> {
         let mut ctx = Ctx::new(&self.pack);
-        if let Some(input) = transition.cs_limit_input {
+        if let Some(input) = transition.cs_limit_input.as_ref() {
             ctx = ctx.with_cs_limit_input(input);
         }
         let events = A::decide(&prior.state, transition.command, &ctx)?;
@@ -387,7 +428,7 @@ impl<S: Store> App<S> {
         .map_err(|e| AppError::invalid("state", e.to_string()))?;
         let event_body = serde_json::to_value(serde_json::json!({ "events": events }))
             .map_err(|e| AppError::invalid("events", e.to_string()))?;
-        let mut batch = WriteBatch::new(actor.user_id.clone(), now);
+        let mut batch = Self::batch(actor, now);
         batch.aggregates.push(AggregateWrite {
             kind: A::KIND.to_owned(),
             id: record.id.clone(),

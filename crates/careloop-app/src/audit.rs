@@ -1,13 +1,15 @@
-//! Reading the audit log (issue #3 §2): plan admins only. A plan admin sees the lines written by
-//! users of its own organization and the lines about members of records its plan owns
-//! (`AuditFilter::visible_to_owner`). Reading the log is itself audited.
+//! Reading the audit log (issue #3 §2, issue #12): plan and provider admins. An admin sees the
+//! lines in its own organization's log — its users' actions, and attempts by others on the
+//! records it owns (`App::audit_refusal` writes those to the owner) — and, for a plan, the lines
+//! about members of records it owns (`AuditFilter::visible_to_owner`). Reading the log is itself
+//! audited.
 
 use careloop_store::{AuditEntry, AuditFilter, AuditRecord, Store};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::access::Action;
-use crate::actor::{Actor, OrgKind};
+use crate::actor::Actor;
 use crate::app::App;
 use crate::error::AppError;
 
@@ -42,7 +44,7 @@ pub struct AuditPage {
 }
 
 impl<S: Store> App<S> {
-    /// The audit lines a plan admin may read (see the module doc). Others are Forbidden.
+    /// The audit lines an admin may read (see the module doc). Others are Forbidden.
     pub async fn audit_log(
         &self,
         actor: &Actor,
@@ -52,11 +54,6 @@ impl<S: Store> App<S> {
         let action = Action::ReadAuditLog;
         self.require_role(actor, action, AUDIT_LOG_KIND, "query", now)
             .await?;
-        if actor.org_kind != OrgKind::Plan {
-            return Err(AppError::Forbidden {
-                action: action.as_str(),
-            });
-        }
         let filter = AuditFilter {
             actor: query.actor.clone(),
             org_id: None,

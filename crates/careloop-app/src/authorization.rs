@@ -3,20 +3,19 @@
 //! requests at risk or overdue (`workflow::queue`).
 
 use careloop_domain::clock::ClockKind;
-use careloop_domain::cs_limits::CsLimitInput;
 use careloop_domain::workflow::appeal::AppealResolution;
 use careloop_domain::workflow::authorization::{
     AuthorizationCommand, AuthorizationState, DecisionInput, Requested, Service,
 };
 use careloop_domain::workflow::queue::{QueueEntry, classify_authorization};
-use careloop_domain::workflow::{ActorId, Notice};
-use careloop_store::{AccessGrant, AccessReason, AuditEntry, QueueCursor, QueueQuery, Store};
+use careloop_domain::workflow::{ActorId, Notice, Program};
+use careloop_store::{AuditEntry, QueueCursor, QueueQuery, Store};
 use jiff::{SignedDuration, Timestamp};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::access::{Action, RecordOwners};
-use crate::actor::Actor;
+use crate::actor::{Actor, OrgKind};
 use crate::app::{App, Idem, NewRecord, Transition, list_scope};
 use crate::error::AppError;
 use crate::record::{Aggregate, AuthorizationAggregate, Record};
@@ -97,9 +96,6 @@ pub struct DecideAuthorization {
     pub decision: DecisionInput,
     #[serde(default)]
     pub notice_of_action: Option<Notice>,
-    /// Needed to approve a Community Support (CS limit check, CALAIM.md §3.3).
-    #[serde(default)]
-    pub cs_limit_input: Option<CsLimitInput>,
     #[serde(default)]
     pub expected_version: Option<i64>,
 }
@@ -158,7 +154,7 @@ fn actor_id(actor: &Actor) -> ActorId {
     ActorId::new(actor.user_id.clone())
 }
 
-fn simple(command: AuthorizationCommand) -> Transition<'static, AuthorizationAggregate> {
+fn simple(command: AuthorizationCommand) -> Transition<AuthorizationAggregate> {
     Transition {
         command,
         cs_limit_input: None,
@@ -167,9 +163,12 @@ fn simple(command: AuthorizationCommand) -> Transition<'static, AuthorizationAgg
 }
 
 impl<S: Store> App<S> {
-    /// Submits a request for the actor's provider organization: the request is received at
-    /// `now`, the clock engine sets its due time, the plan organization owns it and the
-    /// submitting provider is granted access to the member (reason `authorized`).
+    /// Submits a request for the actor's provider organization. The member is resolved through
+    /// the access check (the provider must have been given the member by the plan: referral
+    /// assignment or ECM enrollment); the owning plan organization, its overlay and the county
+    /// come from the member record (request fields that disagree are refused); the member's
+    /// plan must cover the service in the member's county today. The request grants nothing:
+    /// the provider already sees the member (issue #12). Received at `now`; the clock starts then.
     pub async fn submit_authorization(
         &self,
         actor: &Actor,
@@ -183,34 +182,50 @@ impl<S: Store> App<S> {
         if input.plan_org_id.trim().is_empty() {
             return Err(AppError::invalid("plan_org_id", "must not be empty"));
         }
+        let program = input.service.program();
+        let provider_kind = match program {
+            Program::Ecm => OrgKind::EcmProvider,
+            Program::Cs(_) => OrgKind::CsProvider,
+        };
+        if actor.org_kind != provider_kind {
+            return Err(AppError::invalid(
+                "service",
+                format!(
+                    "a {} organization cannot request this service (it is for a {})",
+                    actor.org_kind.as_str(),
+                    provider_kind.as_str()
+                ),
+            ));
+        }
+        let scope = self
+            .resolve_member(actor, action, &input.member_id, now)
+            .await?;
+        scope.agrees_with(
+            Some(&input.plan_org_id),
+            input.plan.as_deref(),
+            input.county.as_deref(),
+        )?;
+        self.check_covered(&scope, program, now)?;
         let idem = Idem::for_create(idempotency_key, action, "request_id", &input)?;
         let new = NewRecord {
             id: input.request_id.clone(),
             owners: RecordOwners {
-                owner_org_id: input.plan_org_id.clone(),
+                owner_org_id: scope.plan_org_id.clone(),
                 referrer_org_id: None,
             },
-            plan_id: input.plan.clone(),
-            county: input.county.clone(),
+            plan_id: Some(scope.plan.clone()),
+            county: Some(scope.county.clone()),
         };
-        let transition = Transition {
-            command: AuthorizationCommand::Receive {
-                request_id: input.request_id.clone(),
-                member_id: input.member_id.clone(),
-                plan: input.plan.clone(),
-                service: input.service,
-                kind: input.kind,
-                received_at: now,
-                requested: input.requested.clone(),
-                actor: actor_id(actor),
-            },
-            cs_limit_input: None,
-            grants: vec![AccessGrant {
-                org_id: actor.org_id.clone(),
-                member_id: input.member_id.clone(),
-                reason: AccessReason::Authorized,
-            }],
-        };
+        let transition = simple(AuthorizationCommand::Receive {
+            request_id: input.request_id.clone(),
+            member_id: scope.member_id.clone(),
+            plan: Some(scope.plan.clone()),
+            service: input.service,
+            kind: input.kind,
+            received_at: now,
+            requested: input.requested.clone(),
+            actor: actor_id(actor),
+        });
         self.create::<AuthorizationAggregate>(actor, action, new, transition, idem, now)
             .await
     }
@@ -232,7 +247,7 @@ impl<S: Store> App<S> {
             input.expected_version,
             idem,
             now,
-            |_| {
+            async |_| {
                 Ok(simple(AuthorizationCommand::PendForInformation {
                     at: now,
                     information_needed: input.information_needed.clone(),
@@ -260,7 +275,7 @@ impl<S: Store> App<S> {
             input.expected_version,
             idem,
             now,
-            |_| {
+            async |_| {
                 Ok(simple(AuthorizationCommand::Extend {
                     at: now,
                     reason: input.reason.clone(),
@@ -289,7 +304,7 @@ impl<S: Store> App<S> {
             input.expected_version,
             idem,
             now,
-            |_| {
+            async |_| {
                 Ok(simple(AuthorizationCommand::ReceiveInformation {
                     at: now,
                     actor: actor_id(actor),
@@ -318,7 +333,7 @@ impl<S: Store> App<S> {
             input.expected_version,
             idem,
             now,
-            |_| {
+            async |_| {
                 Ok(simple(AuthorizationCommand::Withdraw {
                     at: now,
                     reason: input.reason.clone(),
@@ -347,7 +362,7 @@ impl<S: Store> App<S> {
             input.expected_version,
             idem,
             now,
-            |_| {
+            async |_| {
                 Ok(simple(AuthorizationCommand::RecordNotice {
                     notice: input.notice.clone(),
                 }))
@@ -373,7 +388,10 @@ impl<S: Store> App<S> {
             input.expected_version,
             idem,
             now,
-            |_| {
+            async |record| {
+                // A Community Support approval is checked against the member's stored CS
+                // history across all plans, never a history the request supplies (issue #12).
+                let cs_limit_input = self.cs_limit_input(record, &input.decision).await?;
                 Ok(Transition {
                     command: AuthorizationCommand::Decide {
                         at: now,
@@ -381,7 +399,7 @@ impl<S: Store> App<S> {
                         notice_of_action: input.notice_of_action.clone(),
                         actor: actor_id(actor),
                     },
-                    cs_limit_input: input.cs_limit_input.as_ref(),
+                    cs_limit_input,
                     grants: Vec::new(),
                 })
             },
@@ -406,7 +424,7 @@ impl<S: Store> App<S> {
             input.expected_version,
             idem,
             now,
-            |_| {
+            async |_| {
                 Ok(simple(AuthorizationCommand::FileAppeal {
                     appeal_id: input.appeal_id.clone(),
                     received_at: now,
@@ -434,7 +452,7 @@ impl<S: Store> App<S> {
             input.expected_version,
             idem,
             now,
-            |_| {
+            async |_| {
                 Ok(simple(AuthorizationCommand::ResolveAppeal {
                     at: now,
                     resolution: input.resolution.clone(),

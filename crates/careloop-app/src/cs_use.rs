@@ -12,13 +12,97 @@
 //! counted, and nursing facility stays are not known to the app (the 60-day rules are then
 //! undetermined, which refuses an approval of those Community Supports).
 
+use crate::app::App;
 use crate::authorization::AuthorizationRecord;
+use crate::error::AppError;
+use crate::record::{Aggregate, AuthorizationAggregate};
 use careloop_domain::CsId;
 use careloop_domain::cs_limits::{
-    Cents, CsLimitInput, HistoryItem, HistoryKind, HistoryStatus, Hours, Proposal,
+    Cents, LimitDecision, check, CsLimitInput, HistoryItem, HistoryKind, HistoryStatus, Hours, Proposal,
 };
-use careloop_domain::workflow::authorization::{DecisionOutcome, Service};
+use careloop_domain::workflow::authorization::{DecisionInput, DecisionOutcome, Service};
+use careloop_store::{MemberKindQuery, Store};
 use jiff::civil::Date;
+
+/// Most authorization requests of one member read for the limit check.
+const MAX_HISTORY: u32 = 10_000;
+
+impl<S: Store> App<S> {
+    /// The limit check an approval of `request` as requested would run (the decision screen's
+    /// preview): the same input as [`App::decide_authorization`] builds, so what the reviewer
+    /// sees is what the decision checks. `None` when the request is not a Community Support.
+    /// The request was read by the caller through the access check (`get_authorization`).
+    pub async fn cs_limit_preview(
+        &self,
+        request: &AuthorizationRecord,
+        start: Date,
+        through: Date,
+        units: Option<u32>,
+    ) -> Result<Option<(CsLimitInput, LimitDecision)>, AppError> {
+        let decision = DecisionInput::Approve {
+            start,
+            through: Some(through),
+            units,
+        };
+        let Some(input) = self.cs_limit_input(request, &decision).await? else {
+            return Ok(None);
+        };
+        let checked = check(&input, self.pack());
+        Ok(Some((input, checked)))
+    }
+
+    /// The CS limit-check input for deciding `record` with `decision` (issue #12, defect 12):
+    /// the member's approved CS authorizations across ALL plans, read from careloop's records
+    /// (the lifetime counters are cross-plan, CALAIM.md §3.3), and the proposal from the
+    /// decision's period and units (the request's units when the decision names none). `None`
+    /// for an ECM request or a denial (no limit to check).
+    pub(crate) async fn cs_limit_input(
+        &self,
+        record: &AuthorizationRecord,
+        decision: &DecisionInput,
+    ) -> Result<Option<CsLimitInput>, AppError> {
+        let Some(Service::Cs(cs)) = record.state.service else {
+            return Ok(None);
+        };
+        let (start, through, units) = match decision {
+            DecisionInput::Approve {
+                start,
+                through: Some(through),
+                units,
+            } => (*start, *through, *units),
+            DecisionInput::ApproveAsModified {
+                start,
+                through,
+                units,
+                ..
+            } => (*start, *through, *units),
+            DecisionInput::Approve { through: None, .. } | DecisionInput::Deny { .. } => {
+                return Ok(None);
+            }
+        };
+        let all = self
+            .store()
+            .list_for_member(&MemberKindQuery {
+                kind: AuthorizationAggregate::KIND.to_owned(),
+                member_id: record.member_id.clone(),
+                org: None,
+                limit: MAX_HISTORY,
+            })
+            .await?
+            .into_iter()
+            .map(AuthorizationRecord::from_stored)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Some(input(
+            &record.member_id,
+            cs,
+            record.plan_id.as_deref().unwrap_or_default(),
+            start,
+            through,
+            units.or(record.state.requested.units),
+            history(&all, &record.id),
+        )))
+    }
+}
 
 /// Hours, cents and stay hours that `units` stand for, by Community Support.
 fn quantities(cs: CsId, units: Option<u32>) -> (Option<Hours>, Option<Cents>, Option<Hours>) {

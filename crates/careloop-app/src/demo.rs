@@ -10,7 +10,9 @@
 //! (a small splitmix64 generator; API tokens are random). All names, ids and addresses are
 //! obviously synthetic. docs/demo.md describes the data set.
 
+use careloop_domain::CsId;
 use careloop_domain::clock::ClockKind;
+use careloop_domain::policy::offerings;
 use careloop_domain::workflow::appeal::AppealResolution;
 use careloop_domain::workflow::authorization::{DecisionInput, Requested, Service};
 use careloop_domain::workflow::ecm::{ContactMode, CoreService, GoalStatus, StaffType};
@@ -808,6 +810,13 @@ pub async fn load_demo<S: Store>(
     Ok(summary)
 }
 
+/// The Community Supports demo referrals are for, when the member's plan offers them there.
+const DEMO_CS: [CsId; 3] = [
+    CsId::HousingTransitionNavigation,
+    CsId::MedicallyTailoredMeals,
+    CsId::RecuperativeCare,
+];
+
 async fn referral<S: Store>(
     l: &Loader<'_, S>,
     cast: &Cast,
@@ -822,17 +831,17 @@ async fn referral<S: Store>(
     let coord = &m.plan.coordinator;
     let reviewer = &m.plan.reviewer;
     // One in four referrals is for a Community Support, handled by a CS provider.
-    let cs = n % 4 == 3;
+    // One in four referrals is for a Community Support the member's plan offers in the member's
+    // county today (a referral for one it does not offer is refused, issue #12).
+    let offered: Vec<CsId> = offerings(app.pack(), &m.plan.plan_id, &m.county, l.today())
+        .map_err(|e| AppError::invalid("demo offerings", e.to_string()))?
+        .into_iter()
+        .map(|o| o.id)
+        .filter(|cs| DEMO_CS.contains(cs))
+        .collect();
+    let cs = n % 4 == 3 && !offered.is_empty();
     let program = if cs {
-        let name = *rng.pick(&[
-            "housing-transition-navigation",
-            "medically-tailored-meals",
-            "recuperative-care",
-        ])?;
-        Program::Cs(
-            serde_json::from_value(Value::from(name))
-                .map_err(|e| AppError::invalid("demo cs", e.to_string()))?,
-        )
+        Program::Cs(*rng.pick(&offered)?)
     } else {
         Program::Ecm
     };
@@ -1011,12 +1020,23 @@ async fn referral<S: Store>(
         _ => {}
     }
     let authorized = !matches!(step, R::NotAuthorized | R::ClosedNotAuthorized);
+    let auth_id = referred_service_authorization(
+        l,
+        m,
+        &provider.care_manager,
+        &id,
+        program,
+        authorized,
+        at()?,
+        at()?,
+    )
+    .await?;
     app.record_referral_authorization(
         reviewer,
         &id,
         RecordReferralAuthorization {
             authorized,
-            authorization_id: Some(format!("auth-{id}")),
+            authorization_id: Some(auth_id),
             reason: (!authorized).then(|| "criteria not documented in the referral".to_owned()),
             expected_version: None,
         },
@@ -1104,6 +1124,91 @@ async fn referral<S: Store>(
     Ok(())
 }
 
+/// The accepted provider's authorization request for the referred service and the plan's
+/// decision on it (approved, or denied with the notice of action), so the referral's
+/// authorization step names a real request. Returns the request id.
+#[allow(clippy::too_many_arguments)]
+async fn referred_service_authorization<S: Store>(
+    l: &Loader<'_, S>,
+    m: &Member<'_>,
+    provider: &Actor,
+    referral_id: &str,
+    program: Program,
+    approve: bool,
+    received: Timestamp,
+    decided: Timestamp,
+) -> Result<String, AppError> {
+    let app = l.app;
+    let id = format!("auth-{referral_id}");
+    let start = decided.to_zoned(l.tz.clone()).date();
+    let (service, through) = match program {
+        Program::Ecm => (Service::EcmInitial, None),
+        Program::Cs(cs) => (
+            Service::Cs(cs),
+            Some(
+                start
+                    .checked_add(Span::new().days(29))
+                    .map_err(|e| AppError::invalid("now", e.to_string()))?,
+            ),
+        ),
+    };
+    app.submit_authorization(
+        provider,
+        SubmitAuthorization {
+            request_id: id.clone(),
+            member_id: m.id.clone(),
+            plan_org_id: m.plan.org_id.clone(),
+            plan: Some(m.plan.plan_id.clone()),
+            county: Some(m.county.clone()),
+            service,
+            kind: ClockKind::NonUrgentPreService,
+            requested: Requested {
+                start: Some(start),
+                through,
+                units: None,
+            },
+        },
+        None,
+        received,
+    )
+    .await?;
+    let reviewer = &m.plan.reviewer;
+    let (decision, notice_of_action) = if approve {
+        let decision = DecisionInput::Approve {
+            start,
+            through,
+            units: None,
+        };
+        (decision, None)
+    } else {
+        let notice = Notice {
+            recipient: Recipient::Member,
+            purpose: NoticePurpose::NoticeOfAction,
+            channel: Channel::Mail,
+            content: "notice of action (synthetic template 12)".to_owned(),
+            sent_at: decided,
+            actor: ActorId::new(reviewer.user_id.clone()),
+        };
+        let decision = DecisionInput::Deny {
+            reason: "criteria not documented in the referral".into(),
+        };
+        (decision, Some(notice))
+    };
+    app.decide_authorization(
+        reviewer,
+        &id,
+        DecideAuthorization {
+            decision,
+            notice_of_action,
+            expected_version: None,
+        },
+        None,
+        decided,
+    )
+    .await?;
+    Ok(id)
+}
+
 async fn authorization<S: Store>(
     l: &Loader<'_, S>,
     cast: &Cast,
@@ -1145,6 +1250,21 @@ async fn authorization<S: Store>(
             .map_err(|e| AppError::invalid("now", e.to_string()))
     };
     let start = after(24 * 7)?.to_zoned(l.tz.clone()).date();
+    // A provider requests authorization only for a member the plan gave it: the plan assigned
+    // the member to this ECM provider (outreach) before the initial authorization request.
+    app.open_ecm_enrollment(
+        &m.plan.coordinator,
+        OpenEcmEnrollment {
+            enrollment_id: format!("ecm-{:06}", n + 1),
+            member_id: m.id.clone(),
+            provider_org_id: provider.org_id.clone(),
+            plan_id: Some(m.plan.plan_id.clone()),
+            county: Some(m.county.clone()),
+        },
+        None,
+        after(-24)?,
+    )
+    .await?;
     app.submit_authorization(
         &provider.care_manager,
         SubmitAuthorization {
@@ -1216,7 +1336,6 @@ async fn authorization<S: Store>(
                         units: None,
                     },
                     notice_of_action: None,
-                    cs_limit_input: None,
                     expected_version: None,
                 },
                 None,
@@ -1244,7 +1363,6 @@ async fn authorization<S: Store>(
                         NoticePurpose::NoticeOfAction,
                         "notice of action (synthetic template 12)",
                     )),
-                    cs_limit_input: None,
                     expected_version: None,
                 },
                 None,
@@ -1266,7 +1384,6 @@ async fn authorization<S: Store>(
                         NoticePurpose::NoticeOfAction,
                         "notice of action (synthetic template 12)",
                     )),
-                    cs_limit_input: None,
                     expected_version: None,
                 },
                 None,

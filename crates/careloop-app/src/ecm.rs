@@ -13,7 +13,7 @@ use careloop_domain::workflow::ecm::{
     EcmCommand, EcmEnrollmentState, EnrollmentStatus, GoalStatus, OutreachAttempt, StaffType,
 };
 use careloop_domain::workflow::queue::{ReauthorizationDue, reauthorizations_due};
-use careloop_domain::workflow::{ActorId, Channel};
+use careloop_domain::workflow::{ActorId, Channel, Program};
 use careloop_store::{AccessGrant, AccessReason, AuditEntry, QueueCursor, QueueQuery, Store};
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
@@ -182,7 +182,7 @@ fn actor_id(actor: &Actor) -> ActorId {
     ActorId::new(actor.user_id.clone())
 }
 
-fn simple(command: EcmCommand) -> Transition<'static, EcmAggregate> {
+fn simple(command: EcmCommand) -> Transition<EcmAggregate> {
     Transition {
         command: command.into(),
         cs_limit_input: None,
@@ -219,6 +219,9 @@ impl<S: Store> App<S> {
     }
 
     /// Opens an enrollment for the actor's plan and grants the provider access to the member.
+    /// The member must be the plan's own (resolved through the access check), the plan must
+    /// serve the member's county today, and the provider must be an existing ECM provider that
+    /// serves that county; the plan overlay and county come from the member record (issue #12).
     pub async fn open_ecm_enrollment(
         &self,
         actor: &Actor,
@@ -235,30 +238,43 @@ impl<S: Store> App<S> {
         if input.member_id.trim().is_empty() {
             return Err(AppError::invalid("member_id", "must not be empty"));
         }
+        let scope = self
+            .resolve_member(actor, action, input.member_id.trim(), now)
+            .await?;
+        scope.agrees_with(None, input.plan_id.as_deref(), input.county.as_deref())?;
+        self.check_covered(&scope, Program::Ecm, now)?;
+        let provider = self
+            .resolve_provider(
+                "provider_org_id",
+                input.provider_org_id.trim(),
+                Program::Ecm,
+                &scope.county,
+            )
+            .await?;
         let idem = Idem::for_create(idempotency_key, action, "enrollment_id", &input)?;
         let new = NewRecord {
             id: input.enrollment_id.clone(),
             owners: RecordOwners {
-                owner_org_id: actor.org_id.clone(),
+                owner_org_id: scope.plan_org_id.clone(),
                 referrer_org_id: None,
             },
-            plan_id: input.plan_id.clone(),
-            county: input.county.clone(),
+            plan_id: Some(scope.plan.clone()),
+            county: Some(scope.county.clone()),
         };
         let transition = Transition {
             command: EcmCommand::Open {
                 enrollment_id: input.enrollment_id.clone(),
-                member_id: input.member_id.clone(),
-                plan: input.plan_id.clone(),
-                provider_id: input.provider_org_id.clone(),
+                member_id: scope.member_id.clone(),
+                plan: Some(scope.plan.clone()),
+                provider_id: provider.id.clone(),
                 at: now,
                 actor: actor_id(actor),
             }
             .into(),
             cs_limit_input: None,
             grants: vec![AccessGrant {
-                org_id: input.provider_org_id.trim().to_owned(),
-                member_id: input.member_id.trim().to_owned(),
+                org_id: provider.id,
+                member_id: scope.member_id,
                 reason: AccessReason::Assigned,
             }],
         };
@@ -278,7 +294,7 @@ impl<S: Store> App<S> {
         now: Timestamp,
         command: impl FnOnce(&EcmEnrollmentRecord) -> EcmCommand,
     ) -> Result<EcmEnrollmentRecord, AppError> {
-        self.change::<EcmAggregate>(actor, action, id, expected_version, idem, now, |r| {
+        self.change::<EcmAggregate>(actor, action, id, expected_version, idem, now, async |r| {
             assigned_provider(actor, r, action)?;
             Ok(simple(command(r)))
         })
@@ -336,7 +352,7 @@ impl<S: Store> App<S> {
         } else {
             None
         };
-        self.change::<EcmAggregate>(actor, action, id, input.expected_version, idem, now, |r| {
+        self.change::<EcmAggregate>(actor, action, id, input.expected_version, idem, now, async |r| {
             assigned_provider(actor, r, action)?;
             Ok(Transition {
                 command: EcmStep {

@@ -80,6 +80,9 @@ fn workflow_field(e: &WorkflowError) -> &'static str {
         W::ExtensionAlreadyUsed | W::ExtensionAfterDue { .. } => "extension",
         W::InvalidPeriod { field, .. } => field,
         W::UnknownPlan { .. } => "plan",
+        W::CountyNotServed { .. } => "county",
+        W::NotOffered { .. } => "program",
+        W::ReferenceMismatch { field, .. } => field,
         W::Explanation(_) | W::Clock(_) | W::Arithmetic(_) => "request",
     }
 }

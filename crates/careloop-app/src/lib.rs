@@ -31,6 +31,7 @@ pub mod member_records;
 mod record;
 pub mod referral;
 pub mod referral_timeline;
+mod resolve;
 mod token_cache;
 
 pub use access::{Action, RecordOwners};

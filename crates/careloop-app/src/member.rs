@@ -108,7 +108,7 @@ fn actor_id(actor: &Actor) -> ActorId {
     ActorId::new(actor.user_id.clone())
 }
 
-fn transition(command: MemberCommand) -> Transition<'static, MemberAggregate> {
+fn transition(command: MemberCommand) -> Transition<MemberAggregate> {
     Transition {
         command,
         cs_limit_input: None,
@@ -179,7 +179,7 @@ impl<S: Store> App<S> {
             input.expected_version,
             idem,
             now,
-            |_| {
+            async |_| {
                 Ok(transition(MemberCommand::UpdateDemographics {
                     demographics: input.demographics.clone(),
                     at: now,
@@ -208,7 +208,7 @@ impl<S: Store> App<S> {
             input.expected_version,
             idem,
             now,
-            |_| {
+            async |_| {
                 Ok(transition(MemberCommand::RecordFacts {
                     facts: input.facts.clone(),
                     at: now,
@@ -244,7 +244,7 @@ impl<S: Store> App<S> {
                 input.expected_version,
                 idem,
                 now,
-                |record| {
+                async |record| {
                     loaded_version = Some(record.version);
                     Ok(transition(MemberCommand::Recompute {
                         as_of,

@@ -3,7 +3,8 @@
 //! to the member), the provider accepts or declines, and the plan closes the loop.
 
 use careloop_domain::workflow::referral::{
-    NoticeDuty, ReferralCommand, ReferralState, Referrer, clr_notice_duties,
+    NoticeDuty, ReferralCommand, ReferralState, Referrer, check_authorization_link,
+    clr_notice_duties,
 };
 use careloop_domain::workflow::{ActorId, Channel, Notice, NoticePurpose, Program, Recipient};
 use careloop_store::{AccessGrant, AccessReason, AuditEntry, OrgScope, Store};
@@ -16,7 +17,8 @@ use crate::access::{Action, RecordOwners};
 use crate::actor::{Actor, OrgKind};
 use crate::app::{App, Idem, NewRecord, Transition};
 use crate::error::AppError;
-use crate::record::{Aggregate, Record, ReferralAggregate};
+use crate::authorization::AuthorizationRecord;
+use crate::record::{Aggregate, AuthorizationAggregate, Record, ReferralAggregate};
 
 /// A stored referral.
 pub type ReferralRecord = Record<ReferralState>;
@@ -90,7 +92,7 @@ fn actor_id(actor: &Actor) -> ActorId {
     ActorId::new(actor.user_id.clone())
 }
 
-fn simple(command: ReferralCommand) -> Transition<'static, ReferralAggregate> {
+fn simple(command: ReferralCommand) -> Transition<ReferralAggregate> {
     Transition {
         command,
         cs_limit_input: None,
@@ -110,8 +112,13 @@ fn assigned_to(actor: &Actor, record: &ReferralRecord, action: Action) -> Result
 }
 
 impl<S: Store> App<S> {
-    /// Creates a referral. A referring entity's referral is visible to it (and only its own);
-    /// a plan care coordinator creates referrals for their own plan only.
+    /// Creates a referral. The member is resolved before anything is stored (issue #12): plan
+    /// care coordinators refer their own plan's members (through the access check); a referring
+    /// entity, which sees no member record, names a member of the plan organization it refers
+    /// to. The owner, the plan overlay and the county come from the member record (request
+    /// fields that disagree are refused), and the member's plan must cover the program in the
+    /// member's county today. A referring entity's referral is visible to it (and only its own);
+    /// it is recorded as the referrer.
     pub async fn create_referral(
         &self,
         actor: &Actor,
@@ -131,22 +138,51 @@ impl<S: Store> App<S> {
                 "plan staff create referrals for their own plan only",
             ));
         }
+        let referring = actor.org_kind == OrgKind::ReferringEntity;
+        if referring
+            && input
+                .referrer
+                .id
+                .as_deref()
+                .is_some_and(|id| id != actor.org_id)
+        {
+            return Err(AppError::invalid(
+                "referrer.id",
+                "a referring entity refers as itself: leave referrer.id empty or give its own organization id",
+            ));
+        }
+        let scope = if referring {
+            self.member_of_plan(actor, action, &input.member_id, &input.plan_org_id, now)
+                .await?
+        } else {
+            self.resolve_member(actor, action, &input.member_id, now)
+                .await?
+        };
+        scope.agrees_with(
+            Some(&input.plan_org_id),
+            input.plan_id.as_deref(),
+            input.county.as_deref(),
+        )?;
+        self.check_covered(&scope, input.program, now)?;
         let idem = Idem::for_create(idempotency_key, action, "referral_id", &input)?;
-        let referrer_org_id =
-            (actor.org_kind == OrgKind::ReferringEntity).then(|| actor.org_id.clone());
+        let referrer_org_id = referring.then(|| actor.org_id.clone());
+        let mut referrer = input.referrer.clone();
+        if referring {
+            referrer.id = Some(actor.org_id.clone());
+        }
         let new = NewRecord {
             id: input.referral_id.clone(),
             owners: RecordOwners {
-                owner_org_id: input.plan_org_id.clone(),
+                owner_org_id: scope.plan_org_id.clone(),
                 referrer_org_id,
             },
-            plan_id: input.plan_id.clone(),
-            county: input.county.clone(),
+            plan_id: Some(scope.plan.clone()),
+            county: Some(scope.county.clone()),
         };
         let transition = simple(ReferralCommand::Receive {
             referral_id: input.referral_id.clone(),
-            member_id: input.member_id.clone(),
-            referrer: input.referrer.clone(),
+            member_id: scope.member_id.clone(),
+            referrer,
             program: input.program,
             claimed_pof: input.claimed_pof.clone(),
             received_at: now,
@@ -173,7 +209,7 @@ impl<S: Store> App<S> {
             input.expected_version,
             idem,
             now,
-            |_| {
+            async |_| {
                 Ok(simple(ReferralCommand::ReviewEligibility {
                     at: now,
                     eligible: input.eligible,
@@ -203,7 +239,15 @@ impl<S: Store> App<S> {
             input.expected_version,
             idem,
             now,
-            |r| {
+            async |r| {
+                // The provider must exist, be of the program's kind and serve the member's
+                // county; the grant follows the plan's assignment (issue #12).
+                let program = r.state.program.ok_or_else(|| {
+                    AppError::invalid("transition", "the referral has no program yet")
+                })?;
+                let county = r.county.as_deref().unwrap_or_default();
+                self.resolve_provider("provider_org_id", &input.provider_org_id, program, county)
+                    .await?;
                 Ok(Transition {
                     command: ReferralCommand::AssignProvider {
                         at: now,
@@ -240,7 +284,7 @@ impl<S: Store> App<S> {
             input.expected_version,
             idem,
             now,
-            |r| {
+            async |r| {
                 assigned_to(actor, r, action)?;
                 Ok(simple(ReferralCommand::ProviderAccept {
                     at: now,
@@ -269,7 +313,7 @@ impl<S: Store> App<S> {
             input.expected_version,
             idem,
             now,
-            |r| {
+            async |r| {
                 assigned_to(actor, r, action)?;
                 Ok(simple(ReferralCommand::ProviderDecline {
                     at: now,
@@ -298,7 +342,7 @@ impl<S: Store> App<S> {
             input.expected_version,
             idem,
             now,
-            |_| {
+            async |_| {
                 Ok(simple(ReferralCommand::Close {
                     at: now,
                     reason: input.reason.clone(),
@@ -471,6 +515,40 @@ pub struct ReferralQueuePage {
 }
 
 impl<S: Store> App<S> {
+    /// The authorization request a referral's authorization step names must be a decided request
+    /// of the same plan about the same member and program whose decision is the one recorded
+    /// (`referral::check_authorization_link`); an approval must name its request (issue #12).
+    async fn check_referral_authorization(
+        &self,
+        referral: &ReferralRecord,
+        input: &RecordReferralAuthorization,
+    ) -> Result<(), AppError> {
+        let Some(auth_id) = input.authorization_id.as_deref() else {
+            if input.authorized {
+                return Err(AppError::invalid(
+                    "authorization_id",
+                    "an authorized referral names the approved authorization request",
+                ));
+            }
+            return Ok(());
+        };
+        let not_found = || {
+            AppError::invalid(
+                "authorization_id",
+                format!("no authorization request {auth_id} of this plan"),
+            )
+        };
+        let Some(stored) = self.store().get(AuthorizationAggregate::KIND, auth_id).await? else {
+            return Err(not_found());
+        };
+        let request = AuthorizationRecord::from_stored(stored)?;
+        if request.owners.owner_org_id != referral.owners.owner_org_id {
+            return Err(not_found());
+        }
+        check_authorization_link(&referral.state, &request.state, input.authorized)?;
+        Ok(())
+    }
+
     /// Records the authorization decision on the referred service (accepted referrals).
     pub async fn record_referral_authorization(
         &self,
@@ -489,7 +567,8 @@ impl<S: Store> App<S> {
             input.expected_version,
             idem,
             now,
-            |_| {
+            async |r| {
+                self.check_referral_authorization(r, &input).await?;
                 Ok(simple(ReferralCommand::RecordAuthorization {
                     at: now,
                     authorized: input.authorized,
@@ -520,7 +599,7 @@ impl<S: Store> App<S> {
             input.expected_version,
             idem,
             now,
-            |r| {
+            async |r| {
                 assigned_to(actor, r, action)?;
                 Ok(simple(ReferralCommand::StartServices {
                     at: now,
@@ -551,7 +630,7 @@ impl<S: Store> App<S> {
             input.expected_version,
             idem,
             now,
-            |r| {
+            async |r| {
                 if actor.org_kind.is_provider() {
                     assigned_to(actor, r, action)?;
                 }
@@ -588,7 +667,7 @@ impl<S: Store> App<S> {
             input.expected_version,
             idem,
             now,
-            |r| {
+            async |r| {
                 if actor.org_kind.is_provider() {
                     assigned_to(actor, r, action)?;
                 }

@@ -15,6 +15,9 @@ use serde_json::Value;
 #[serde(deny_unknown_fields)]
 pub struct WriteBatch {
     pub actor: String,
+    /// The organization of `actor`, stored on each audit line (`audit_log.actor_org_id`).
+    #[serde(default)]
+    pub actor_org_id: Option<String>,
     pub at: Timestamp,
     #[serde(default)]
     pub aggregates: Vec<AggregateWrite>,
@@ -37,6 +40,7 @@ impl WriteBatch {
     pub fn new(actor: impl Into<String>, at: Timestamp) -> Self {
         WriteBatch {
             actor: actor.into(),
+            actor_org_id: None,
             at,
             aggregates: Vec::new(),
             events: Vec::new(),

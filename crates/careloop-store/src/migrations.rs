@@ -28,6 +28,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "aggregates queue owner member",
         include_str!("../migrations/sqlite/0004_aggregates_queue_owner_member.sql"),
     ),
+    (
+        5,
+        "audit actor org",
+        include_str!("../migrations/sqlite/0005_audit_actor_org.sql"),
+    ),
 ];
 
 /// (version, description, SQL) for PostgreSQL, in order. 0002 (event transaction ids) has no
@@ -52,6 +57,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         4,
         "aggregates queue county",
         include_str!("../migrations/postgres/0004_aggregates_queue_county.sql"),
+    ),
+    (
+        5,
+        "audit actor org",
+        include_str!("../migrations/postgres/0005_audit_actor_org.sql"),
     ),
 ];
 

@@ -128,6 +128,8 @@ macro_rules! store_ops {
 
         type Conn = <$db as sqlx::Database>::Connection;
         type DbRow = <$db as sqlx::Database>::Row;
+        /// (actor, actor's organization, at, line) of one audit row to insert.
+        type AuditRow<'a> = (&'a str, Option<&'a str>, i64, &'a AuditEntry);
         type DbPool = sqlx::Pool<$db>;
 
         fn col<'r, T>(row: &'r DbRow, table: &'static str, column: &'static str) -> Result<T, StoreError>
@@ -188,6 +190,7 @@ macro_rules! store_ops {
                 record_kind: col(row, T, "record_kind")?,
                 record_id: col(row, T, "record_id")?,
                 member_id: col(row, T, "member_id")?,
+                actor_org_id: col(row, T, "actor_org_id")?,
                 at: time(row, T, "at")?,
             })
         }
@@ -359,8 +362,9 @@ macro_rules! store_ops {
             let grants: Vec<(i64, &AccessGrant)> = batch.grants.iter().map(|g| (at, g)).collect();
             insert_grants(conn, &grants).await?;
 
-            let lines: Vec<(&str, i64, &AuditEntry)> =
-                batch.audit.iter().map(|a| (actor, at, a)).collect();
+            let org = batch.actor_org_id.as_deref();
+            let lines: Vec<AuditRow<'_>> =
+                batch.audit.iter().map(|a| (actor, org, at, a)).collect();
             done.audit_seqs = insert_audit(conn, &lines).await?;
             Ok(CommitReceipt::Committed(done))
         }
@@ -509,7 +513,7 @@ macro_rules! store_ops {
         /// sorted seqs are the lines' (RETURNING order is not promised).
         async fn insert_audit(
             conn: &mut Conn,
-            rows: &[(&str, i64, &AuditEntry)],
+            rows: &[AuditRow<'_>],
         ) -> Result<Vec<i64>, StoreError> {
             let mut seqs_all = Vec::with_capacity(rows.len());
             let mut rest = rows;
@@ -518,14 +522,15 @@ macro_rules! store_ops {
                 rest = tail;
                 let sql = format!(
                     "INSERT INTO audit_log \
-                     (actor, org_id, action, record_kind, record_id, member_id, at) \
+                     (actor, actor_org_id, org_id, action, record_kind, record_id, member_id, at) \
                      VALUES {} RETURNING seq",
-                    $crate::ops::values_sql(chunk.len(), 7)
+                    $crate::ops::values_sql(chunk.len(), 8)
                 );
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-                for (actor, at, a) in chunk {
+                for (actor, actor_org, at, a) in chunk {
                     q = q
                         .bind(*actor)
+                        .bind(*actor_org)
                         .bind(&a.org_id)
                         .bind(&a.action)
                         .bind(&a.record_kind)
@@ -727,7 +732,7 @@ macro_rules! store_ops {
             for (n, b) in batches.iter().enumerate() {
                 for a in &b.audit {
                     line_owner.push(n);
-                    lines.push((b.actor.as_str(), at(b), a));
+                    lines.push((b.actor.as_str(), b.actor_org_id.as_deref(), at(b), a));
                 }
             }
             let seqs = insert_audit(conn, &lines).await?;

@@ -326,7 +326,7 @@ pub(crate) fn audit_sql(f: &AuditFilter) -> Result<Sql, StoreError> {
     let mut sql = Sql::default();
     let after = sql.bind(Bind::Int(f.after_seq));
     let mut text = format!(
-        "SELECT seq, actor, org_id, action, record_kind, record_id, member_id, at \
+        "SELECT seq, actor, actor_org_id, org_id, action, record_kind, record_id, member_id, at \
          FROM audit_log WHERE seq > {after}"
     );
     let fields = [

@@ -44,6 +44,8 @@ pub struct AuditRecord {
     pub record_kind: String,
     pub record_id: String,
     pub member_id: Option<String>,
+    /// The organization of the user who acted (lines written since migration 0005).
+    pub actor_org_id: Option<String>,
     pub at: Timestamp,
 }
 

@@ -54,7 +54,6 @@ pub async fn authorization_flow_submit_pend_deny_appeal_overturn<S: Store>(store
                     sent_at: t_deny,
                     actor: ActorId::new("u-reviewer"),
                 }),
-                cs_limit_input: None,
                 expected_version: Some(2),
             },
             None,

@@ -27,6 +27,7 @@ mod identity;
 mod members;
 mod referral_queue;
 mod rules;
+mod world;
 
 pub use access::*;
 pub use demo::*;
@@ -37,6 +38,7 @@ use jiff::Timestamp;
 pub use members::*;
 pub use referral_queue::*;
 pub use rules::*;
+pub use world::*;
 
 pub const PLAN: &str = "org-plan-hpsm";
 

@@ -140,7 +140,6 @@ pub async fn illegal_transition_is_invalid_and_changes_nothing<S: Store>(store: 
             DecideAuthorization {
                 decision: DecisionInput::Deny { reason: " ".into() },
                 notice_of_action: None,
-                cs_limit_input: None,
                 expected_version: None,
             },
             None,

@@ -75,6 +75,30 @@ pub enum WorkflowError {
     },
     #[error("unknown plan \"{plan}\"; known plans: {}", .known.join(", "))]
     UnknownPlan { plan: String, known: Vec<String> },
+    #[error(
+        "plan {plan} does not serve {county:?} on {on} (plan overlay counties); counties served that day: {}",
+        if .served.is_empty() { "none".to_string() } else { .served.join(", ") }
+    )]
+    CountyNotServed {
+        plan: String,
+        county: String,
+        on: jiff::civil::Date,
+        served: Vec<String>,
+    },
+    #[error(
+        "plan {plan} does not offer the Community Support {cs} in {county} on {on} (CS are offered plan by plan and county by county, CALAIM.md §3.1 [3][36]); offered there that day: {}",
+        if .offered.is_empty() { "none".to_string() } else { .offered.join(", ") }
+    )]
+    NotOffered {
+        plan: String,
+        cs: String,
+        county: String,
+        on: jiff::civil::Date,
+        offered: Vec<String>,
+    },
+    /// A referenced record that exists but is not the one the command may point at.
+    #[error("{field}: {problem}")]
+    ReferenceMismatch { field: &'static str, problem: String },
     #[error("the decision explanation could not be recorded: {0}")]
     Explanation(String),
     #[error("decision clock: {0}")]

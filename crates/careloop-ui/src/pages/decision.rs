@@ -310,35 +310,25 @@ async fn build(
         .collect();
     let today = now.to_zoned(tz.clone()).date();
     let cs_limit = match s.service {
-        Some(Service::Cs(cs)) if s.status.is_open() => {
+        Some(Service::Cs(_)) if s.status.is_open() => {
             let start = s.requested.start.unwrap_or(today);
             let through = s.requested.through.unwrap_or(start);
-            let input = limit_input(
-                state,
-                authed,
-                &record,
-                cs,
-                start,
-                through,
-                s.requested.units,
-                now,
-            )
-            .await?;
-            let decision = careloop_domain::cs_limits::check(&input, app.pack());
-            Some(CsLimitView {
-                proposal: format!(
-                    "{} from {start} through {through}{}",
-                    service_label(s.service),
-                    s.requested
-                        .units
-                        .map(|u| format!(", {u} units"))
-                        .unwrap_or_default()
-                ),
-                outcome: decision.outcome.to_string(),
-                message: decision.message.clone(),
-                rules: crate::cs_use::rule_lines(&decision),
-                history: input.history.len(),
-            })
+            app.cs_limit_preview(&record, start, through, s.requested.units)
+                .await?
+                .map(|(input, decision)| CsLimitView {
+                    proposal: format!(
+                        "{} from {start} through {through}{}",
+                        service_label(s.service),
+                        s.requested
+                            .units
+                            .map(|u| format!(", {u} units"))
+                            .unwrap_or_default()
+                    ),
+                    outcome: decision.outcome.to_string(),
+                    message: decision.message.clone(),
+                    rules: crate::cs_use::rule_lines(&decision),
+                    history: input.history.len(),
+                })
         }
         _ => None,
     };
@@ -392,33 +382,6 @@ async fn build(
 /// `through`: the member's other approved CS authorizations the user's organization may see
 /// (`member_records`) as history (careloop_app::cs_use explains what is and is not counted).
 #[allow(clippy::too_many_arguments)]
-async fn limit_input(
-    state: &UiState,
-    authed: &Authed,
-    record: &AuthorizationRecord,
-    cs: careloop_domain::CsId,
-    start: Date,
-    through: Date,
-    units: Option<u32>,
-    now: Timestamp,
-) -> Result<careloop_domain::cs_limits::CsLimitInput, AppError> {
-    let records = state
-        .web
-        .app
-        .member_records(authed.actor(), &record.member_id, now)
-        .await?;
-    let history = careloop_app::cs_use::history(&records.authorizations, &record.id);
-    Ok(careloop_app::cs_use::input(
-        &record.member_id,
-        cs,
-        record.plan_id.as_deref().unwrap_or_default(),
-        start,
-        through,
-        units,
-        history,
-    ))
-}
-
 pub(crate) async fn decision_page(
     State(state): State<UiState>,
     authed: Authed,
@@ -727,49 +690,9 @@ pub(crate) async fn decide(
     };
     // Approving a Community Support carries the limit-check input (the app refuses without it),
     // built as the screen showed it, on the period being approved.
-    let approved_period = match &decision {
-        DecisionInput::Approve {
-            start,
-            through,
-            units,
-        } => Some((*start, *through, *units)),
-        DecisionInput::ApproveAsModified {
-            start,
-            through,
-            units,
-            ..
-        } => Some((*start, Some(*through), *units)),
-        DecisionInput::Deny { .. } => None,
-    };
-    let cs_limit_input = match approved_period {
-        Some((start, Some(through), units)) => {
-            let record = match state
-                .web
-                .app
-                .get_authorization(authed.actor(), &id, now)
-                .await
-            {
-                Ok(r) => r,
-                Err(e) => return app_error_page(Some(Nav::new(&authed.0, Area::Queue)), &e),
-            };
-            match record.state.service {
-                Some(Service::Cs(cs)) => {
-                    match limit_input(&state, &authed, &record, cs, start, through, units, now)
-                        .await
-                    {
-                        Ok(i) => Some(i),
-                        Err(e) => return refused(&state, &authed, &id, e, values, false).await,
-                    }
-                }
-                _ => None,
-            }
-        }
-        _ => None,
-    };
     let input = DecideAuthorization {
         decision,
         notice_of_action,
-        cs_limit_input,
         expected_version: f.version,
     };
     let key = given(&Some(f.idem.clone()));

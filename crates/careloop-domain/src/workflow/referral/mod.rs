@@ -7,10 +7,12 @@
 mod apply;
 mod decide;
 mod duties;
+mod link;
 
 pub use apply::{apply, replay};
 pub use decide::decide;
 pub use duties::{NoticeDuty, clr_applicability, clr_notice_duties};
+pub use link::check_authorization_link;
 
 use super::notice::{Channel, Notice};
 use super::{ActorId, Program};

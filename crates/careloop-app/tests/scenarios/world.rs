@@ -1,0 +1,89 @@
+//! The organizations and members a scenario's records refer to (issue #12: every reference is
+//! resolved, so a scenario sets up the plan's members and the relationships the plan creates
+//! before a provider may act on a member). Synthetic data only.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use careloop_app::Organization;
+use careloop_app::ecm::OpenEcmEnrollment;
+use careloop_app::member::RegisterMember;
+
+use super::*;
+
+/// A second plan, in Alameda county.
+pub const ALAMEDA_PLAN: &str = "org-plan-alameda";
+
+fn org(id: &str, kind: OrgKind, plan: Option<&str>, county: &str) -> Organization {
+    Organization {
+        id: id.into(),
+        name: format!("Synthetic {id}"),
+        kind,
+        plan: plan.map(str::to_owned),
+        counties: vec![county.into()],
+    }
+}
+
+/// Creates `org` (idempotent for the same content).
+pub async fn add_org<S: Store>(app: &App<S>, org: Organization) {
+    app.bootstrap_organization(org, ts("2026-01-01T00:00:00Z"))
+        .await
+        .unwrap();
+}
+
+/// The hpsm plan (PLAN, San Mateo) and the Alameda Alliance plan (ALAMEDA_PLAN, Alameda), and
+/// the provider and referring organizations the scenarios name, each serving the county its
+/// name says (`-sm` San Mateo, `-al` Alameda; the older names serve San Mateo).
+pub async fn world<S: Store>(app: &App<S>) {
+    add_org(app, org(PLAN, OrgKind::Plan, Some("hpsm"), "San Mateo")).await;
+    add_org(
+        app,
+        org(
+            ALAMEDA_PLAN,
+            OrgKind::Plan,
+            Some("alameda-alliance"),
+            "Alameda",
+        ),
+    )
+    .await;
+    for id in ["org-ecm-a", "org-ecm-b", "org-ecm-sm", "prov-1", "prov-2"] {
+        add_org(app, org(id, OrgKind::EcmProvider, None, "San Mateo")).await;
+    }
+    add_org(app, org("org-ecm-al", OrgKind::EcmProvider, None, "Alameda")).await;
+    add_org(app, org("org-cs-sm", OrgKind::CsProvider, None, "San Mateo")).await;
+    add_org(app, org("org-cs-al", OrgKind::CsProvider, None, "Alameda")).await;
+    add_org(
+        app,
+        org("cbo-1", OrgKind::ReferringEntity, None, "San Mateo"),
+    )
+    .await;
+}
+
+/// Registers `member_id` as a member of PLAN (hpsm, San Mateo) with the POF 1a example facts.
+pub async fn hpsm_member<S: Store>(app: &App<S>, member_id: &str) {
+    let input = RegisterMember {
+        member_id: member_id.into(),
+        plan: Some("hpsm".into()),
+        county: Some("San Mateo".into()),
+        demographics: Default::default(),
+        cin: None,
+        facts: serde_json::from_value(ecm_facts(member_id, None)).unwrap(),
+    };
+    app.register_member(&coordinator(), input, None, ts("2026-10-01T00:00:00Z"))
+        .await
+        .unwrap();
+}
+
+/// The plan gives `member_id` to the ECM provider `provider_org` by opening an ECM enrollment
+/// (`give-<member>-<provider>`): the relationship that lets the provider see the member and
+/// request its authorization.
+pub async fn give_member<S: Store>(app: &App<S>, member_id: &str, provider_org: &str) {
+    let input = OpenEcmEnrollment {
+        enrollment_id: format!("give-{member_id}-{provider_org}"),
+        member_id: member_id.into(),
+        provider_org_id: provider_org.into(),
+        plan_id: None,
+        county: None,
+    };
+    app.open_ecm_enrollment(&coordinator(), input, None, ts("2026-10-01T01:00:00Z"))
+        .await
+        .unwrap();
+}
