@@ -173,7 +173,13 @@ impl<S: Store> App<S> {
         let mut lines = Vec::with_capacity(2);
         match owner {
             Some((owner_org, member)) if owner_org == actor.org_id => {
-                lines.push(Self::entry(actor, refused, kind, id, Some(member.to_owned())));
+                lines.push(Self::entry(
+                    actor,
+                    refused,
+                    kind,
+                    id,
+                    Some(member.to_owned()),
+                ));
             }
             Some((owner_org, member)) => {
                 lines.push(Self::entry(actor, refused, kind, id, None));
@@ -261,7 +267,10 @@ impl<S: Store> App<S> {
             false
         };
         if !access::may_see(actor, &record.owners, granted) {
-            let owner = Some((record.owners.owner_org_id.as_str(), record.member_id.as_str()));
+            let owner = Some((
+                record.owners.owner_org_id.as_str(),
+                record.member_id.as_str(),
+            ));
             self.audit_refusal(actor, &denied, A::KIND, id, owner, now)
                 .await?;
             return Err(not_found);

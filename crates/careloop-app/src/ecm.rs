@@ -352,23 +352,31 @@ impl<S: Store> App<S> {
         } else {
             None
         };
-        self.change::<EcmAggregate>(actor, action, id, input.expected_version, idem, now, async |r| {
-            assigned_provider(actor, r, action)?;
-            Ok(Transition {
-                command: EcmStep {
-                    command: EcmCommand::Enroll {
-                        at: now,
-                        start: input.start,
-                        authorization_id: input.authorization_id.clone(),
-                        lead_care_manager: input.lead_care_manager.clone(),
-                        actor: actor_id(actor),
+        self.change::<EcmAggregate>(
+            actor,
+            action,
+            id,
+            input.expected_version,
+            idem,
+            now,
+            async |r| {
+                assigned_provider(actor, r, action)?;
+                Ok(Transition {
+                    command: EcmStep {
+                        command: EcmCommand::Enroll {
+                            at: now,
+                            start: input.start,
+                            authorization_id: input.authorization_id.clone(),
+                            lead_care_manager: input.lead_care_manager.clone(),
+                            actor: actor_id(actor),
+                        },
+                        determination,
                     },
-                    determination,
-                },
-                cs_limit_input: None,
-                grants: Vec::new(),
-            })
-        })
+                    cs_limit_input: None,
+                    grants: Vec::new(),
+                })
+            },
+        )
         .await
     }
 

@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 use crate::access::{Action, RecordOwners};
 use crate::actor::{Actor, OrgKind};
 use crate::app::{App, Idem, NewRecord, Transition};
-use crate::error::AppError;
 use crate::authorization::AuthorizationRecord;
+use crate::error::AppError;
 use crate::record::{Aggregate, AuthorizationAggregate, Record, ReferralAggregate};
 
 /// A stored referral.
@@ -538,7 +538,11 @@ impl<S: Store> App<S> {
                 format!("no authorization request {auth_id} of this plan"),
             )
         };
-        let Some(stored) = self.store().get(AuthorizationAggregate::KIND, auth_id).await? else {
+        let Some(stored) = self
+            .store()
+            .get(AuthorizationAggregate::KIND, auth_id)
+            .await?
+        else {
             return Err(not_found());
         };
         let request = AuthorizationRecord::from_stored(stored)?;

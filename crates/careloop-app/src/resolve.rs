@@ -183,7 +183,10 @@ impl<S: Store> App<S> {
         let Some(stored) = self.store().get(ORGANIZATION_KIND, org_id).await? else {
             return Err(AppError::invalid(
                 field,
-                format!("no organization {org_id} (expected an organization of kind {})", wanted()),
+                format!(
+                    "no organization {org_id} (expected an organization of kind {})",
+                    wanted()
+                ),
             ));
         };
         let org: Organization = serde_json::from_value(stored.body).map_err(|e| {

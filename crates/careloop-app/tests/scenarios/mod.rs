@@ -25,6 +25,7 @@ mod ecm;
 mod flows;
 mod identity;
 mod members;
+mod references;
 mod referral_queue;
 mod rules;
 mod world;
@@ -36,6 +37,7 @@ pub use flows::*;
 pub use identity::*;
 use jiff::Timestamp;
 pub use members::*;
+pub use references::*;
 pub use referral_queue::*;
 pub use rules::*;
 pub use world::*;
@@ -162,6 +164,12 @@ macro_rules! app_scenarios {
             referral_queue_waits_on_each_party,
             // the demo data set (demo)
             demo_data_set_holds_every_status_and_log_in,
+            // issue #12: references resolved, grants earned (references)
+            provider_cannot_reach_a_member_by_submitting,
+            plan_cannot_give_another_plans_member_to_a_provider,
+            referral_references_are_resolved,
+            refused_attempts_reach_the_owners_audit_log,
+            cs_approval_counts_the_stored_history,
         );
     };
 }

@@ -47,8 +47,16 @@ pub async fn world<S: Store>(app: &App<S>) {
     for id in ["org-ecm-a", "org-ecm-b", "org-ecm-sm", "prov-1", "prov-2"] {
         add_org(app, org(id, OrgKind::EcmProvider, None, "San Mateo")).await;
     }
-    add_org(app, org("org-ecm-al", OrgKind::EcmProvider, None, "Alameda")).await;
-    add_org(app, org("org-cs-sm", OrgKind::CsProvider, None, "San Mateo")).await;
+    add_org(
+        app,
+        org("org-ecm-al", OrgKind::EcmProvider, None, "Alameda"),
+    )
+    .await;
+    add_org(
+        app,
+        org("org-cs-sm", OrgKind::CsProvider, None, "San Mateo"),
+    )
+    .await;
     add_org(app, org("org-cs-al", OrgKind::CsProvider, None, "Alameda")).await;
     add_org(
         app,
