@@ -701,6 +701,8 @@ struct Member<'c> {
     plan: &'c PlanOrg,
     county: String,
     claimed_pof: Option<&'static str>,
+    /// The member's stored eligibility determination (the plan's review cites it).
+    determination_id: Option<String>,
 }
 
 /// Loads the demo data set into `app`'s (fresh, migrated) store. See the module docs.
@@ -751,6 +753,7 @@ pub async fn load_demo<S: Store>(
             plan,
             county,
             claimed_pof: template.2,
+            determination_id: None,
         };
         let facts = member_facts(
             template.1,
@@ -774,20 +777,28 @@ pub async fn load_demo<S: Store>(
             ],
         };
         let registered_at = loader.hours_ago(rng.range(24 * 30, 24 * 60))?;
-        app.register_member(
-            &plan.coordinator,
-            RegisterMember {
-                member_id: member.id.clone(),
-                plan: Some(plan.plan_id.clone()),
-                county: Some(member.county.clone()),
-                demographics,
-                cin: Some(format!("SYN{:08}X", n + 1)),
-                facts,
-            },
-            None,
-            registered_at,
-        )
-        .await?;
+        let registered = app
+            .register_member(
+                &plan.coordinator,
+                RegisterMember {
+                    member_id: member.id.clone(),
+                    plan: Some(plan.plan_id.clone()),
+                    county: Some(member.county.clone()),
+                    demographics,
+                    cin: Some(format!("SYN{:08}X", n + 1)),
+                    facts,
+                },
+                None,
+                registered_at,
+            )
+            .await?;
+        let member = Member {
+            determination_id: registered
+                .state
+                .determination
+                .map(|d| d.determination.determination_id),
+            ..member
+        };
         summary.members += 1;
         match scenario {
             Scenario::Nothing | Scenario::Hospice => {}
@@ -908,7 +919,7 @@ async fn referral<S: Store>(
         &id,
         ReviewReferralEligibility {
             eligible,
-            determination_id: Some(format!("det-{id}")),
+            determination_id: m.determination_id.clone(),
             expected_version: None,
         },
         None,

@@ -266,19 +266,34 @@ pub async fn referral_references_are_resolved<S: Store>(store: S) {
     app.create_referral(&coord, referral("r-1", HPSM_MEMBER), None, now)
         .await
         .unwrap();
-    app.review_referral_eligibility(
-        &coord,
-        "r-1",
-        ReviewReferralEligibility {
-            eligible: true,
-            determination_id: None,
-            expected_version: None,
-        },
-        None,
-        now,
-    )
-    .await
-    .unwrap();
+    // The review may cite only the member's current stored determination.
+    let review = |determination_id: Option<String>| ReviewReferralEligibility {
+        eligible: true,
+        determination_id,
+        expected_version: None,
+    };
+    let err = app
+        .review_referral_eligibility(&coord, "r-1", review(Some("det-1".into())), None, now)
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(&err), "determination_id", "{err}");
+    let current = app
+        .get_member(&coord, HPSM_MEMBER, now)
+        .await
+        .unwrap()
+        .state
+        .determination
+        .unwrap()
+        .determination
+        .determination_id;
+    let rec = app
+        .review_referral_eligibility(&coord, "r-1", review(Some(current.clone())), None, now)
+        .await
+        .unwrap();
+    assert_eq!(
+        rec.state.determination_id.as_deref(),
+        Some(current.as_str())
+    );
     let assign = |org: &str| AssignReferral {
         provider_org_id: org.into(),
         expected_version: None,
