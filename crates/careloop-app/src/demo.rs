@@ -1538,13 +1538,53 @@ async fn ecm<S: Store>(
         l.noon(d3)?,
     )
     .await?;
+    // The provider requests the initial ECM authorization; the plan approves it; the
+    // enrollment names that approved request.
+    let auth_id = format!("auth-{id}");
+    app.submit_authorization(
+        cm,
+        SubmitAuthorization {
+            request_id: auth_id.clone(),
+            member_id: m.id.clone(),
+            plan_org_id: m.plan.org_id.clone(),
+            plan: Some(m.plan.plan_id.clone()),
+            county: Some(m.county.clone()),
+            service: Service::EcmInitial,
+            kind: ClockKind::NonUrgentPreService,
+            requested: Requested {
+                start: Some(start),
+                through: None,
+                units: None,
+            },
+        },
+        None,
+        l.noon(d3)?,
+    )
+    .await?;
+    let d4 = day(4)?;
+    app.decide_authorization(
+        &m.plan.reviewer,
+        &auth_id,
+        DecideAuthorization {
+            decision: DecisionInput::Approve {
+                start,
+                through: None,
+                units: None,
+            },
+            notice_of_action: None,
+            expected_version: None,
+        },
+        None,
+        l.noon(d4)?,
+    )
+    .await?;
     let d5 = day(5)?;
     app.enroll_ecm(
         cm,
         &id,
         EnrollEcm {
             start,
-            authorization_id: format!("auth-{id}"),
+            authorization_id: auth_id,
             lead_care_manager: format!("lcm-{}", provider.org_id),
             expected_version: None,
         },

@@ -170,6 +170,7 @@ macro_rules! app_scenarios {
             referral_references_are_resolved,
             refused_attempts_reach_the_owners_audit_log,
             cs_approval_counts_the_stored_history,
+            ecm_steps_name_approved_requests,
         );
     };
 }

@@ -606,3 +606,84 @@ pub async fn cs_approval_counts_the_stored_history<S: Store>(store: S) {
     let check = rec.state.decision.unwrap().limit_check.unwrap();
     assert_eq!(check.outcome, "allowed", "{check:?}");
 }
+
+/// ECM enrollment and re-authorization name approved requests of the same member and service
+/// (an authorization id is a reference like any other, issue #12).
+pub async fn ecm_steps_name_approved_requests<S: Store>(store: S) {
+    use careloop_app::ecm::{EnrollEcm, ReauthorizeEcm};
+    use careloop_domain::workflow::authorization::Service;
+    let app = app(store);
+    two_plans(&app).await;
+    let now = ts(NOW);
+    give_member(&app, HPSM_MEMBER, "org-ecm-a").await;
+    let enrollment = format!("give-{HPSM_MEMBER}-org-ecm-a");
+    let cm = provider("org-ecm-a");
+    let enroll = |auth: &str| EnrollEcm {
+        start: "2026-11-03".parse().unwrap(),
+        authorization_id: auth.into(),
+        lead_care_manager: "lcm-1".into(),
+        expected_version: None,
+    };
+    // Another member's approved initial authorization.
+    let other = "SYN-REF-003";
+    hpsm_member(&app, other).await;
+    give_member(&app, other, "org-ecm-a").await;
+    app.submit_authorization(&cm, submission("init-other", other), None, now)
+        .await
+        .unwrap();
+    approve(&app, "init-other", None, None, now).await.unwrap();
+    app.submit_authorization(&cm, submission("init-own", HPSM_MEMBER), None, now)
+        .await
+        .unwrap();
+    for (auth, why) in [
+        ("auth-made-up", "no such request"),
+        ("init-other", "another member's"),
+        ("init-own", "not decided yet"),
+    ] {
+        let err = app
+            .enroll_ecm(&cm, &enrollment, enroll(auth), None, now)
+            .await
+            .unwrap_err();
+        assert_eq!(field_of(&err), "authorization_id", "{why}: {err}");
+    }
+    approve(&app, "init-own", None, None, now).await.unwrap();
+    let rec = app
+        .enroll_ecm(&cm, &enrollment, enroll("init-own"), None, now)
+        .await
+        .unwrap();
+    assert_eq!(rec.status, "enrolled");
+
+    let reauthorize = |auth: &str| ReauthorizeEcm {
+        start: "2027-11-03".parse().unwrap(),
+        authorization_id: auth.into(),
+        expected_version: None,
+    };
+    let err = app
+        .reauthorize_ecm(
+            &coordinator(),
+            &enrollment,
+            reauthorize("init-own"),
+            None,
+            now,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(&err), "authorization_id", "{err}");
+    let mut request = submission("reauth-own", HPSM_MEMBER);
+    request.service = Service::EcmReauthorization;
+    app.submit_authorization(&cm, request, None, now)
+        .await
+        .unwrap();
+    approve(&app, "reauth-own", None, None, now).await.unwrap();
+    let rec = app
+        .reauthorize_ecm(
+            &coordinator(),
+            &enrollment,
+            reauthorize("reauth-own"),
+            None,
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(rec.state.authorization_ids, ["init-own", "reauth-own"]);
+}
