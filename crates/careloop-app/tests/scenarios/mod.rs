@@ -171,6 +171,7 @@ macro_rules! app_scenarios {
             refused_attempts_reach_the_owners_audit_log,
             cs_approval_counts_the_stored_history,
             ecm_steps_name_approved_requests,
+            plan_registers_only_its_own_members,
         );
     };
 }

@@ -687,3 +687,38 @@ pub async fn ecm_steps_name_approved_requests<S: Store>(store: S) {
         .unwrap();
     assert_eq!(rec.state.authorization_ids, ["init-own", "reauth-own"]);
 }
+
+/// A plan registers members of its own plan overlay in a county it serves: registering a
+/// member "of hpsm" as Alameda Alliance staff was accepted (found by the cross-organization
+/// suite).
+pub async fn plan_registers_only_its_own_members<S: Store>(store: S) {
+    let app = app(store);
+    world(&app).await;
+    let now = ts(NOW);
+    let coord_al = alameda(vec![Role::PlanCareCoordinator]);
+    let register = |plan: Option<&str>, county: Option<&str>| RegisterMember {
+        member_id: "SYN-REF-500".into(),
+        plan: plan.map(str::to_owned),
+        county: county.map(str::to_owned),
+        demographics: Default::default(),
+        cin: None,
+        facts: serde_json::from_value(ecm_facts("SYN-REF-500", None)).unwrap(),
+    };
+    for (plan, county, field) in [
+        (Some("hpsm"), Some("San Mateo"), "plan"),
+        (None, Some("San Mateo"), "county"),
+        (Some("alameda-alliance"), None, "county"),
+    ] {
+        let err = app
+            .register_member(&coord_al, register(plan, county), None, now)
+            .await
+            .unwrap_err();
+        assert_eq!(field_of(&err), field, "{plan:?} {county:?}: {err}");
+    }
+    let rec = app
+        .register_member(&coord_al, register(None, Some("Alameda")), None, now)
+        .await
+        .unwrap();
+    assert_eq!(rec.plan_id.as_deref(), Some("alameda-alliance"));
+    assert_eq!(rec.owners.owner_org_id, ALAMEDA_PLAN);
+}
