@@ -133,3 +133,52 @@ async fn every_route_refuses_every_other_organization() {
         "{total} cross-organization failure(s); the list is printed above"
     );
 }
+
+/// The coverage check itself: the cases cover the document exactly, and an operation left
+/// without a case (or without a rightful call) is named.
+#[test]
+fn coverage_names_an_operation_without_a_case() {
+    let ids = |s: &str| format!("01a250bd-0000-7000-8000-{s:0>12}");
+    let w = world::World {
+        users: Vec::new(),
+        m1: ids("1"),
+        m2: ids("2"),
+        auth1: ids("3"),
+        auth2: ids("4"),
+        ref1: ids("5"),
+        ref_cs: ids("6"),
+        ref3: ids("7"),
+        enr1: ids("8"),
+        spare: "hpsm-spare-coordinator".into(),
+    };
+    let doc = careloop_web::openapi::document();
+    let all = cases::all(&w);
+    let none: Vec<String> = coverage(&doc, &all).into_iter().map(|f| f.what).collect();
+    assert!(none.is_empty(), "{none:?}");
+
+    let without: Vec<_> = all
+        .iter()
+        .filter(|c| c.template != "/healthz")
+        .cloned()
+        .collect();
+    let f = coverage(&doc, &without);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].route, "GET /healthz");
+    assert!(f[0].what.contains("no cross-organization attack case"));
+
+    let mut unchecked = all.clone();
+    for c in unchecked
+        .iter_mut()
+        .filter(|c| c.template == "/api/v1/members/{id}/facts")
+    {
+        c.rightful = None;
+    }
+    let f = coverage(&doc, &unchecked);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(f[0].what.contains("no rightful-call sanity check"), "{f:?}");
+
+    let mut stale = all;
+    stale[0].path = "/api/v1/nowhere".into();
+    let f = coverage(&doc, &stale);
+    assert!(f.iter().any(|f| f.what.contains("does not fit")), "{f:?}");
+}
