@@ -391,8 +391,9 @@ impl<'a> Run<'a> {
         }
         self.stored = now;
 
-        // (c) The attempt is in the owning plan's audit log, with the attacker's org and the
-        // member (or plan A's user) it reached.
+        // (c) The attempt is in the owning plan's audit log (plan A's admin reads it), naming
+        // the attacker's organization (`actor_org_id`) and the member (or plan A's user) it
+        // reached.
         let audit_before = self.audit_seq;
         let expected = match &case.target {
             Target::Record { member, .. } | Target::MemberRef { member } => {
@@ -417,7 +418,7 @@ impl<'a> Run<'a> {
             let seen = log.body["items"].as_array().is_some_and(|items| {
                 items
                     .iter()
-                    .any(|i| i[field] == value.as_str() && i["org_id"] == who.org)
+                    .any(|i| i[field] == value.as_str() && i["actor_org_id"] == who.org)
             });
             if !seen {
                 let stored: Vec<String> = self
@@ -441,7 +442,7 @@ impl<'a> Run<'a> {
                     &route,
                     &label,
                     format!(
-                        "not in plan A's audit log (want {field}={} org_id={}); stored: {}",
+                        "not in plan A's audit log (want {field}={} actor_org_id={}); stored: {}",
                         if field == "member_id" {
                             "<plan A's member>"
                         } else {
