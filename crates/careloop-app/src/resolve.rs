@@ -124,7 +124,10 @@ impl<S: Store> App<S> {
         let granted = actor.org_kind.is_provider()
             && self.store().has_access(&actor.org_id, &member.id).await?;
         if !access::may_see(actor, &member.owners, granted) {
-            let owner = Some((member.owners.owner_org_id.as_str(), member.id.as_str()));
+            let owner = Some((
+                member.owners.owner_org_id.as_str(),
+                Some(member.id.as_str()),
+            ));
             self.audit_refusal(actor, &denied, kind, member_id, owner, now)
                 .await?;
             return Err(no_member(member_id));
@@ -158,7 +161,10 @@ impl<S: Store> App<S> {
         };
         let member = MemberRecord::from_stored(stored)?;
         if member.owners.owner_org_id != plan_org_id {
-            let owner = Some((member.owners.owner_org_id.as_str(), member.id.as_str()));
+            let owner = Some((
+                member.owners.owner_org_id.as_str(),
+                Some(member.id.as_str()),
+            ));
             self.audit_refusal(actor, &denied, kind, member_id, owner, now)
                 .await?;
             return Err(refuse());
