@@ -264,8 +264,15 @@ impl<S: Store> App<S> {
         now: Timestamp,
     ) -> Result<EcmEnrollmentRecord, AppError> {
         let action = Action::OpenEcmEnrollment;
-        self.require_role(actor, action, KIND, &input.enrollment_id, now)
-            .await?;
+        self.require_role_naming(
+            actor,
+            action,
+            KIND,
+            &input.enrollment_id,
+            &input.member_id,
+            now,
+        )
+        .await?;
         if input.provider_org_id.trim().is_empty() {
             return Err(AppError::invalid("provider_org_id", "must not be empty"));
         }

@@ -130,16 +130,17 @@ impl<S: Store> App<S> {
         now: Timestamp,
     ) -> Result<ReferralRecord, AppError> {
         let action = Action::CreateReferral;
-        self.require_role(actor, action, KIND, &input.referral_id, now)
-            .await?;
+        self.require_role_naming(
+            actor,
+            action,
+            KIND,
+            &input.referral_id,
+            &input.member_id,
+            now,
+        )
+        .await?;
         if input.plan_org_id.trim().is_empty() {
             return Err(AppError::invalid("plan_org_id", "must not be empty"));
-        }
-        if actor.org_kind == OrgKind::Plan && input.plan_org_id != actor.org_id {
-            return Err(AppError::invalid(
-                "plan_org_id",
-                "plan staff create referrals for their own plan only",
-            ));
         }
         let referring = actor.org_kind == OrgKind::ReferringEntity;
         if referring

@@ -59,6 +59,9 @@ pub struct Case {
     pub body: Option<Value>,
     pub target: Target,
     pub rightful: Option<Rightful>,
+    /// Organizations for which this call is not an attack (e.g. any referring entity may refer
+    /// a plan's member to that plan: "no wrong door", CALAIM.md §2.5).
+    pub also_rightful: &'static [&'static str],
 }
 
 fn get(template: &'static str, path: String, target: Target) -> Case {
@@ -70,6 +73,7 @@ fn get(template: &'static str, path: String, target: Target) -> Case {
         body: None,
         target,
         rightful: None,
+        also_rightful: &[],
     }
 }
 
@@ -82,12 +86,19 @@ fn post(template: &'static str, path: String, body: Value, target: Target) -> Ca
         body: Some(body),
         target,
         rightful: None,
+        also_rightful: &[],
     }
 }
 
 impl Case {
     fn label(mut self, label: &'static str) -> Self {
         self.label = label;
+        self
+    }
+
+    /// `orgs` may make this call too: they are not attackers of this case.
+    fn also_rightful(mut self, orgs: &'static [&'static str]) -> Self {
+        self.also_rightful = orgs;
         self
     }
 
@@ -436,7 +447,7 @@ pub fn all(w: &World) -> Vec<Case> {
             PLAN_A,
             PlanCareCoordinator,
             200,
-            json!({ "eligible": true, "determination_id": format!("{MARK}-det-1") }),
+            json!({ "eligible": true }),
         ),
     );
     for (label, provider) in [
@@ -602,7 +613,7 @@ pub fn all(w: &World) -> Vec<Case> {
         (
             "/api/v1/ecm-enrollments/{id}/reauthorizations",
             "reauthorizations",
-            json!({ "start": "2027-11-20", "authorization_id": w.auth1 }),
+            json!({ "start": "2027-11-20", "authorization_id": w.auth3 }),
             Value::Null,
             PLAN_A,
             PlanUmReviewer,
@@ -731,6 +742,9 @@ pub fn all(w: &World) -> Vec<Case> {
             to_m1.clone(),
         )
         .label("plan A's member, to plan A")
+        // Any referring entity may refer a plan's member to that plan (the member's plan is
+        // the one the referral names); what it learns is its own referral.
+        .also_rightful(&[REF_X])
         .ok(REF_A, Referrer, 201),
     );
     c.push(

@@ -252,6 +252,9 @@ impl<'a> Run<'a> {
         let w = self.w;
         self.attack_wrote = false;
         for attacker in w.attackers() {
+            if case.also_rightful.contains(&attacker.org) {
+                continue;
+            }
             self.attack(case, attacker).await;
         }
         // Read back as plan A through the API: byte-identical to before this case's attacks.

@@ -92,6 +92,8 @@ pub struct World {
     pub auth1: String,
     /// A second request of M1 by ECM_A, pended by the plan.
     pub auth2: String,
+    /// An approved ECM re-authorization request for M1 (the plan's re-authorization names it).
+    pub auth3: String,
     /// Referral of M1 made by REF_A (received).
     pub ref1: String,
     /// CS referral of M1 made by the plan and assigned to CS_A.
@@ -201,7 +203,7 @@ pub fn submission(member: &str, plan_org: &str, plan: &str, county: &str) -> Val
 pub fn referral(member: &str, plan_org: &str, plan: &str, county: &str, source: &str) -> Value {
     json!({
         "member_id": member, "plan_org_id": plan_org, "plan_id": plan, "county": county,
-        "referrer": { "source": source, "id": "cbo-sm-1", "name": "Synthetic CBO" },
+        "referrer": { "source": source, "name": "Synthetic CBO" },
         "program": "ecm", "claimed_pof": "1a"
     })
 }
@@ -287,6 +289,7 @@ pub async fn build(api: &Api) -> World {
         m2: String::new(),
         auth1: String::new(),
         auth2: String::new(),
+        auth3: String::new(),
         ref1: String::new(),
         ref_cs: String::new(),
         ref3: String::new(),
@@ -313,7 +316,18 @@ pub async fn build(api: &Api) -> World {
     );
     let sub = submission(&w.m1, PLAN_A, "hpsm", "San Mateo");
     w.auth1 = id_of(&must(api, "/api/v1/authorizations", &ecm_cm, sub.clone(), 201).await);
-    w.auth2 = id_of(&must(api, "/api/v1/authorizations", &ecm_cm, sub, 201).await);
+    w.auth2 = id_of(&must(api, "/api/v1/authorizations", &ecm_cm, sub.clone(), 201).await);
+    let mut reauth = sub;
+    reauth["service"] = json!("ecm-reauthorization");
+    w.auth3 = id_of(&must(api, "/api/v1/authorizations", &ecm_cm, reauth, 201).await);
+    must(
+        api,
+        &format!("/api/v1/authorizations/{}/decision", w.auth3),
+        &reviewer,
+        json!({ "decision": { "decision": "approve", "start": "2027-11-20" } }),
+        200,
+    )
+    .await;
     must(
         api,
         &format!("/api/v1/authorizations/{}/pend", w.auth2),
@@ -336,7 +350,7 @@ pub async fn build(api: &Api) -> World {
         api,
         &format!("{url}/eligibility-review"),
         &coord,
-        json!({ "eligible": true, "determination_id": format!("{MARK}-det-cs") }),
+        json!({ "eligible": true }),
         200,
     )
     .await;
