@@ -29,6 +29,8 @@ mod referral_queue;
 mod rules;
 mod world;
 
+mod relations;
+
 pub use access::*;
 pub use demo::*;
 pub use ecm::*;
@@ -39,6 +41,8 @@ pub use members::*;
 pub use referral_queue::*;
 pub use rules::*;
 pub use world::*;
+
+pub use relations::*;
 
 pub const PLAN: &str = "org-plan-hpsm";
 

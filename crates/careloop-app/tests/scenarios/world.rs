@@ -44,11 +44,26 @@ pub async fn world<S: Store>(app: &App<S>) {
         ),
     )
     .await;
-    for id in ["org-ecm-a", "org-ecm-b", "org-ecm-sm", "prov-1", "prov-2"] {
+    for id in [
+        "org-ecm-a",
+        "org-ecm-b",
+        "org-ecm-c",
+        "org-ecm-sm",
+        "prov-1",
+        "prov-2",
+    ] {
         add_org(app, org(id, OrgKind::EcmProvider, None, "San Mateo")).await;
     }
-    add_org(app, org("org-ecm-al", OrgKind::EcmProvider, None, "Alameda")).await;
-    add_org(app, org("org-cs-sm", OrgKind::CsProvider, None, "San Mateo")).await;
+    add_org(
+        app,
+        org("org-ecm-al", OrgKind::EcmProvider, None, "Alameda"),
+    )
+    .await;
+    add_org(
+        app,
+        org("org-cs-sm", OrgKind::CsProvider, None, "San Mateo"),
+    )
+    .await;
     add_org(app, org("org-cs-al", OrgKind::CsProvider, None, "Alameda")).await;
     add_org(
         app,
