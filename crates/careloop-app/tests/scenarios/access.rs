@@ -4,9 +4,13 @@
 use super::*;
 
 /// Another provider organization gets NotFound on read and on write, exactly like a missing
-/// record, and both attempts are in the audit log; nothing changes.
+/// record, and both attempts are in the audit log: in the caller's organization's log without the
+/// member id, and in the owning plan's log with it; nothing changes.
 pub async fn other_provider_gets_not_found_and_is_audited<S: Store>(store: S) {
     let app = app(store);
+    world(&app).await;
+    hpsm_member(&app, "mem-x").await;
+    give_member(&app, "mem-x", "org-ecm-a").await;
     let t0 = ts("2026-11-02T17:00:00Z");
     app.submit_authorization(
         &provider("org-ecm-a"),
@@ -60,17 +64,51 @@ pub async fn other_provider_gets_not_found_and_is_audited<S: Store>(store: S) {
     assert!(matches!(err, AppError::NotFound { .. }), "{err}");
 
     let lines = audit_lines(app.store(), "authorization", "auth-x").await;
-    let denied: Vec<(&str, &str, &str)> = lines
+    type Line<'a> = (&'a str, &'a str, &'a str, Option<&'a str>, Option<&'a str>);
+    let denied: Vec<Line<'_>> = lines
         .iter()
         .filter(|l| l.action.ends_with("-denied"))
-        .map(|l| (l.actor.as_str(), l.org_id.as_str(), l.action.as_str()))
+        .map(|l| {
+            (
+                l.actor.as_str(),
+                l.org_id.as_str(),
+                l.action.as_str(),
+                l.member_id.as_deref(),
+                l.actor_org_id.as_deref(),
+            )
+        })
         .collect();
+    // Issue #12: the member id is not the caller's to know, so the caller's line omits it; the
+    // owning plan's line carries it, and both name the caller's organization.
+    let z = Some("org-ecm-z");
+    let other_plan_org = Some("org-plan-other");
     assert_eq!(
         denied,
         [
-            ("u-cm-org-ecm-z", "org-ecm-z", "read-denied"),
-            ("u-cm-org-ecm-z", "org-ecm-z", "file-appeal-denied"),
-            ("u-rev-2", "org-plan-other", "read-denied"),
+            ("u-cm-org-ecm-z", "org-ecm-z", "read-denied", None, z),
+            ("u-cm-org-ecm-z", PLAN, "read-denied", Some("mem-x"), z),
+            ("u-cm-org-ecm-z", "org-ecm-z", "file-appeal-denied", None, z),
+            (
+                "u-cm-org-ecm-z",
+                PLAN,
+                "file-appeal-denied",
+                Some("mem-x"),
+                z
+            ),
+            (
+                "u-rev-2",
+                "org-plan-other",
+                "read-denied",
+                None,
+                other_plan_org
+            ),
+            (
+                "u-rev-2",
+                PLAN,
+                "read-denied",
+                Some("mem-x"),
+                other_plan_org
+            ),
         ]
     );
     let stored = app
@@ -142,12 +180,21 @@ pub async fn other_provider_gets_not_found_and_is_audited<S: Store>(store: S) {
 /// A referrer sees only its own referrals; the owning plan sees all of them.
 pub async fn referrer_sees_only_own_referrals<S: Store>(store: S) {
     let app = app(store);
+    world(&app).await;
+    hpsm_member(&app, "mem-a").await;
+    hpsm_member(&app, "mem-b").await;
     let t0 = ts("2026-11-02T17:00:00Z");
     let (a, b) = (referrer("org-ref-a"), referrer("org-ref-b"));
-    app.create_referral(&a, referral("ref-a", "mem-a"), None, t0)
+    // Each referring entity refers as itself (referrer.id is its own organization or empty).
+    let as_referrer = |id: &str, member: &str, org: &str| {
+        let mut input = referral(id, member);
+        input.referrer.id = Some(org.into());
+        input
+    };
+    app.create_referral(&a, as_referrer("ref-a", "mem-a", "org-ref-a"), None, t0)
         .await
         .unwrap();
-    app.create_referral(&b, referral("ref-b", "mem-b"), None, t0)
+    app.create_referral(&b, as_referrer("ref-b", "mem-b", "org-ref-b"), None, t0)
         .await
         .unwrap();
     assert_eq!(app.get_referral(&a, "ref-a", t0).await.unwrap().id, "ref-a");

@@ -38,13 +38,13 @@ pub fn ecm_facts(member_id: &str, present: Option<&str>) -> serde_json::Value {
     facts
 }
 
-/// Registers the member (facts from `ecm_facts`) through the member use case, as a plan care
-/// coordinator, before the member's ECM enrollment is opened.
+/// Registers the member (facts from `ecm_facts`) through the member use case, as a care
+/// coordinator of its plan (PLAN: hpsm, San Mateo), before the member's ECM enrollment is opened.
 pub async fn seed_member<S: Store>(app: &App<S>, member_id: &str, facts: serde_json::Value) {
     let input = RegisterMember {
         member_id: member_id.into(),
-        plan: Some("alameda-alliance".into()),
-        county: Some("Alameda".into()),
+        plan: Some("hpsm".into()),
+        county: Some("San Mateo".into()),
         demographics: Default::default(),
         cin: None,
         facts: serde_json::from_value(facts).unwrap(),
@@ -59,8 +59,8 @@ pub fn open_input(id: &str, member: &str, provider_org: &str) -> OpenEcmEnrollme
         enrollment_id: id.into(),
         member_id: member.into(),
         provider_org_id: provider_org.into(),
-        plan_id: Some("alameda-alliance".into()),
-        county: Some("Alameda".into()),
+        plan_id: Some("hpsm".into()),
+        county: Some("San Mateo".into()),
     }
 }
 
@@ -88,7 +88,8 @@ pub fn enroll_input(start: &str, auth: &str) -> EnrollEcm {
     }
 }
 
-/// Seeds the member, opens the enrollment for `provider_org` and enrolls from `start`.
+/// Seeds the member, opens the enrollment for `provider_org` and enrolls from `start` (the
+/// organizations must exist: `world`).
 pub async fn enrolled<S: Store>(
     app: &App<S>,
     id: &str,
@@ -123,6 +124,7 @@ pub async fn enrolled<S: Store>(
 /// the 7 core services → re-authorize (plan) → discontinue; one event and one audit line each.
 pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
     let app = app(store);
+    world(&app).await;
     seed_member(&app, "mem-ecm-1", ecm_facts("mem-ecm-1", None)).await;
     let coord = coordinator();
     let cm = provider("org-ecm-a");
@@ -401,11 +403,14 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
         .await
         .unwrap();
     assert_eq!(read, rec);
-    let actions: Vec<String> = audit_lines(app.store(), "ecm-enrollment", "ecm-1")
-        .await
-        .into_iter()
-        .map(|a| a.action)
+    let lines = audit_lines(app.store(), "ecm-enrollment", "ecm-1").await;
+    let forbidden: Vec<(&str, Option<&str>)> = lines
+        .iter()
+        .filter(|l| l.action == "reauthorize-ecm-forbidden")
+        .map(|l| (l.org_id.as_str(), l.member_id.as_deref()))
         .collect();
+    assert_eq!(forbidden, [("org-ecm-a", None), (PLAN, Some("mem-ecm-1"))]);
+    let actions: Vec<String> = lines.into_iter().map(|a| a.action).collect();
     let mut want = vec![
         "open-ecm-enrollment",
         "record-outreach-attempt",
@@ -419,6 +424,8 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
     ];
     want.extend(["record-core-service-activity"; 7]);
     want.extend([
+        // Issue #12: the refusal is in the provider's log and in the owning plan's log.
+        "reauthorize-ecm-forbidden",
         "reauthorize-ecm-forbidden",
         "reauthorize-ecm",
         "discontinue-ecm",
@@ -428,9 +435,11 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
 }
 
 /// A member in hospice on the start date cannot be enrolled: the error names the rule and its
-/// citation, and nothing is stored. No member record: Invalid naming member_id.
+/// citation, and nothing is stored. No member record: the enrollment cannot even be opened
+/// (Invalid naming member_id, issue #12), and nothing is stored.
 pub async fn ecm_enrollment_blocked_by_exclusion<S: Store>(store: S) {
     let app = app(store);
+    world(&app).await;
     let cm = provider("org-ecm-a");
     let t0 = ts("2026-11-02T17:00:00Z");
     seed_member(
@@ -485,20 +494,12 @@ pub async fn ecm_enrollment_blocked_by_exclusion<S: Store>(store: S) {
         other => panic!("expected Invalid, got {other:?}"),
     }
 
-    // No member record at all.
-    app.open_ecm_enrollment(
-        &coordinator(),
-        open_input("ecm-nomem", "mem-unknown", "org-ecm-a"),
-        None,
-        t0,
-    )
-    .await
-    .unwrap();
+    // No member record at all: issue #12 refuses the enrollment when it is opened (before, it
+    // was opened and only enrolling it was refused).
     let err = app
-        .enroll_ecm(
-            &cm,
-            "ecm-nomem",
-            enroll_input("2026-11-16", "a-2"),
+        .open_ecm_enrollment(
+            &coordinator(),
+            open_input("ecm-nomem", "mem-unknown", "org-ecm-a"),
             None,
             t0,
         )
@@ -514,6 +515,19 @@ pub async fn ecm_enrollment_blocked_by_exclusion<S: Store>(store: S) {
         ),
         "{err}"
     );
+    assert_eq!(
+        app.store()
+            .get("ecm-enrollment", "ecm-nomem")
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(
+        !app.store()
+            .has_access("org-ecm-a", "mem-unknown")
+            .await
+            .unwrap()
+    );
 }
 
 /// Another provider organization (and another plan) gets NotFound on read and write, like a
@@ -521,6 +535,8 @@ pub async fn ecm_enrollment_blocked_by_exclusion<S: Store>(store: S) {
 /// enrollment's provider may read but not change it.
 pub async fn ecm_other_provider_gets_not_found_and_is_audited<S: Store>(store: S) {
     let app = app(store);
+    world(&app).await;
+    seed_member(&app, "mem-x", ecm_facts("mem-x", None)).await;
     let t0 = ts("2026-11-02T17:00:00Z");
     app.open_ecm_enrollment(
         &coordinator(),
@@ -574,12 +590,16 @@ pub async fn ecm_other_provider_gets_not_found_and_is_audited<S: Store>(store: S
         .filter(|l| l.action.ends_with("-denied"))
         .map(|l| (l.org_id.as_str(), l.action.as_str(), l.member_id.as_deref()))
         .collect();
+    // Issue #12: the caller's log has no member id; the owning plan's log has it.
     assert_eq!(
         denied,
         [
-            ("org-ecm-z", "read-denied", Some("mem-x")),
-            ("org-ecm-z", "record-outreach-attempt-denied", Some("mem-x")),
-            ("org-plan-other", "read-denied", Some("mem-x")),
+            ("org-ecm-z", "read-denied", None),
+            (PLAN, "read-denied", Some("mem-x")),
+            ("org-ecm-z", "record-outreach-attempt-denied", None),
+            (PLAN, "record-outreach-attempt-denied", Some("mem-x")),
+            ("org-plan-other", "read-denied", None),
+            (PLAN, "read-denied", Some("mem-x")),
         ]
     );
 
@@ -624,6 +644,7 @@ pub async fn ecm_other_provider_gets_not_found_and_is_audited<S: Store>(store: S
 /// too), soonest first, for the plan that owns them or the provider granted the member; paged.
 pub async fn ecm_reauthorization_queue_lists_due_within_30_days<S: Store>(store: S) {
     let app = app(store);
+    world(&app).await;
     // Initial periods are 12 months: due = start + 12 months - 1 day.
     enrolled(&app, "ecm-q-a", "mem-q-a", "org-ecm-a", "2026-11-16").await; // due 2027-11-15
     enrolled(&app, "ecm-q-b", "mem-q-b", "org-ecm-a", "2026-12-20").await; // due 2027-12-19
@@ -645,6 +666,7 @@ pub async fn ecm_reauthorization_queue_lists_due_within_30_days<S: Store>(store:
     .await
     .unwrap();
     // Still in outreach: never on the queue.
+    seed_member(&app, "mem-q-o", ecm_facts("mem-q-o", None)).await;
     app.open_ecm_enrollment(
         &coordinator(),
         open_input("ecm-q-o", "mem-q-o", "org-ecm-a"),
@@ -749,6 +771,7 @@ pub async fn ecm_reauthorization_queue_lists_due_within_30_days<S: Store>(store:
 /// key with other input is refused.
 pub async fn ecm_idempotent_retry_replays<S: Store>(store: S) {
     let app = app(store);
+    world(&app).await;
     seed_member(&app, "mem-i", ecm_facts("mem-i", None)).await;
     let coord = coordinator();
     let cm = provider("org-ecm-a");

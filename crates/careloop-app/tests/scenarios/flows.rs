@@ -4,8 +4,12 @@
 use super::*;
 
 /// submit → pend → decide deny with reason → appeal → overturn, each step stored with one event.
+/// The plan has given its member to the provider (ECM enrollment) before the provider submits.
 pub async fn authorization_flow_submit_pend_deny_appeal_overturn<S: Store>(store: S) {
     let app = app(store);
+    world(&app).await;
+    hpsm_member(&app, "mem-1").await;
+    give_member(&app, "mem-1", "org-ecm-a").await;
     let prov = provider("org-ecm-a");
     let t0 = ts("2026-11-02T17:00:00Z");
     let rec = app
@@ -16,6 +20,7 @@ pub async fn authorization_flow_submit_pend_deny_appeal_overturn<S: Store>(store
     assert_eq!(rec.owners.owner_org_id, PLAN);
     let due = rec.due_at.expect("an open request has a due time");
     assert!(due > t0);
+    // The access comes from the plan's ECM enrollment, not from the submission.
     assert!(app.store().has_access("org-ecm-a", "mem-1").await.unwrap());
 
     let rev = reviewer();
@@ -154,9 +159,12 @@ pub async fn authorization_flow_submit_pend_deny_appeal_overturn<S: Store>(store
 }
 
 /// received → eligibility reviewed → assigned → declined → assigned again → accepted → closed.
+/// The referring entity (cbo-1, which the referral names as referrer) refers a member of the plan.
 pub async fn referral_flow_to_closure<S: Store>(store: S) {
     let app = app(store);
-    let refr = referrer("org-ref-1");
+    world(&app).await;
+    hpsm_member(&app, "mem-2").await;
+    let refr = referrer("cbo-1");
     let coord = coordinator();
     let t = |h: u32| ts(&format!("2026-11-02T{h:02}:00:00Z"));
     let rec = app
@@ -164,7 +172,7 @@ pub async fn referral_flow_to_closure<S: Store>(store: S) {
         .await
         .unwrap();
     assert_eq!((rec.version, rec.status.as_str()), (1, "received"));
-    assert_eq!(rec.owners.referrer_org_id.as_deref(), Some("org-ref-1"));
+    assert_eq!(rec.owners.referrer_org_id.as_deref(), Some("cbo-1"));
 
     app.review_referral_eligibility(
         &coord,

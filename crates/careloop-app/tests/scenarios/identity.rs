@@ -432,28 +432,27 @@ pub async fn identity_admins_roles_and_disabled_users<S: Store>(store: S) {
 }
 
 /// A plan admin reads the lines written by its organization's users and the lines about
-/// members its plan owns records for, not another plan's; the read is audited; other roles
-/// are Forbidden.
+/// members its plan owns records for, not another plan's; the read is audited. A provider admin
+/// reads its own organization's log (issue #12); other roles are Forbidden.
 pub async fn audit_log_visibility_for_plan_admins<S: Store>(store: S) {
     let app = app(store);
+    world(&app).await;
+    hpsm_member(&app, "mem-1").await;
+    alameda_member(&app, "mem-2").await;
     let t0 = ts("2026-11-02T17:00:00Z");
     let coord = coordinator();
     app.create_referral(&coord, referral("ref-1", "mem-1"), None, t0)
         .await
         .unwrap();
-    // Another plan's referral about another member.
-    let other_coord = Actor::new(
-        "u-coord-2",
-        "org-plan-other",
-        OrgKind::Plan,
-        vec![Role::PlanCareCoordinator],
+    // Another plan's referral about its own member.
+    app.create_referral(
+        &alameda_coordinator(),
+        alameda_referral("ref-2", "mem-2"),
+        None,
+        t0,
     )
+    .await
     .unwrap();
-    let mut other = referral("ref-2", "mem-2");
-    other.plan_org_id = "org-plan-other".into();
-    app.create_referral(&other_coord, other, None, t0)
-        .await
-        .unwrap();
     // A provider of another org tries ref-1 (about our member) and ref-2 (not ours).
     let prov = provider("org-ecm-z");
     assert!(app.get_referral(&prov, "ref-1", t0).await.is_err());
@@ -476,28 +475,34 @@ pub async fn audit_log_visibility_for_plan_admins<S: Store>(store: S) {
         .iter()
         .map(|l| (l.actor.as_str(), l.action.as_str(), l.record_id.as_str()))
         .collect();
+    // The plan organization's creation and the member's registration (the fixtures), the
+    // referral, and the provider's attempt on it (written to the owning plan's log, issue #12).
     assert_eq!(
         seen,
         [
+            ("system", "create-organization", PLAN),
+            ("u-coord", "register-member", "mem-1"),
             ("u-coord", "create-referral", "ref-1"),
             ("u-cm-org-ecm-z", "read-denied", "ref-1"),
         ]
     );
     assert_eq!(page.next_after_seq, None);
+    assert_eq!(page.items[3].member_id.as_deref(), Some("mem-1"));
+    assert_eq!(page.items[3].actor_org_id.as_deref(), Some("org-ecm-z"));
 
     // Paging and the member filter.
     let first = app
         .audit_log(
             &admin,
             AuditQuery {
-                limit: 1,
+                limit: 3,
                 ..AuditQuery::default()
             },
             t0,
         )
         .await
         .unwrap();
-    assert_eq!(first.items.len(), 1);
+    assert_eq!(first.items.len(), 3);
     let next = first
         .next_after_seq
         .expect("a full page has a next position");
@@ -547,7 +552,7 @@ pub async fn audit_log_visibility_for_plan_admins<S: Store>(store: S) {
     // The other plan's admin sees its own lines and the lines about its member only.
     let other_admin = Actor::new(
         "u-admin-2",
-        "org-plan-other",
+        ALAMEDA_PLAN,
         OrgKind::Plan,
         vec![Role::PlanAdmin],
     )
@@ -569,24 +574,80 @@ pub async fn audit_log_visibility_for_plan_admins<S: Store>(store: S) {
             .iter()
             .map(|l| l.record_id.as_str())
             .collect::<Vec<_>>(),
-        ["ref-2", "ref-2"]
+        [ALAMEDA_PLAN, "mem-2", "ref-2", "ref-2"]
     );
 
-    // Not for coordinators or provider admins; the refusal is audited.
-    for actor in [coord, provider_admin()] {
-        let err = app
-            .audit_log(
-                &actor,
-                AuditQuery {
-                    limit: 10,
-                    ..AuditQuery::default()
-                },
-                t0,
-            )
-            .await
-            .unwrap_err();
-        assert!(matches!(err, AppError::Forbidden { .. }), "{err}");
-    }
+    // Issue #12: a provider admin reads its own organization's log: its users' attempts, without
+    // the member ids (those are in the owning plans' logs), and nothing of the plans' own lines.
+    let prying_admin = Actor::new(
+        "u-prov-admin-z",
+        "org-ecm-z",
+        OrgKind::EcmProvider,
+        vec![Role::ProviderAdmin],
+    )
+    .unwrap();
+    let own = app
+        .audit_log(
+            &prying_admin,
+            AuditQuery {
+                limit: 100,
+                ..AuditQuery::default()
+            },
+            t0,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        own.items
+            .iter()
+            .map(|l| (
+                l.actor.as_str(),
+                l.org_id.as_str(),
+                l.action.as_str(),
+                l.record_id.as_str(),
+                l.member_id.as_deref()
+            ))
+            .collect::<Vec<_>>(),
+        [
+            ("u-cm-org-ecm-z", "org-ecm-z", "read-denied", "ref-1", None),
+            ("u-cm-org-ecm-z", "org-ecm-z", "read-denied", "ref-2", None),
+        ]
+    );
+    // The provider admin of org-ecm-a sees its organization's creation only.
+    let theirs = app
+        .audit_log(
+            &provider_admin(),
+            AuditQuery {
+                limit: 100,
+                ..AuditQuery::default()
+            },
+            t0,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        theirs
+            .items
+            .iter()
+            .map(|l| (l.action.as_str(), l.record_id.as_str()))
+            .collect::<Vec<_>>(),
+        [("create-organization", PROVIDER_ORG)]
+    );
+
+    // Not for coordinators; the refusal is audited (before issue #12 provider admins were
+    // refused too).
+    let err = app
+        .audit_log(
+            &coord,
+            AuditQuery {
+                limit: 10,
+                ..AuditQuery::default()
+            },
+            t0,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Forbidden { .. }), "{err}");
     let refused = app
         .store()
         .audit(&AuditFilter {
@@ -601,6 +662,6 @@ pub async fn audit_log_visibility_for_plan_admins<S: Store>(store: S) {
             .iter()
             .filter(|l| l.action == "read-audit-log-forbidden")
             .count(),
-        2
+        1
     );
 }

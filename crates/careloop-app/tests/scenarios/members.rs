@@ -320,8 +320,11 @@ pub async fn member_roles_and_invalid_input_are_refused<S: Store>(store: S) {
     assert!(matches!(err, AppError::NotFound { .. }), "{err}");
 }
 
+/// A provider sees a member only after the plan gives it the member (issue #12: an ECM
+/// enrollment or a referral assignment); submitting an authorization request grants nothing.
 pub async fn provider_sees_member_only_with_a_grant<S: Store>(store: S) {
     let app = app(store);
+    world(&app).await;
     let t0 = ts("2026-11-23T18:00:00Z");
     let mut facts = example_facts("hpsm-dsnp");
     facts.member_id = None;
@@ -351,24 +354,89 @@ pub async fn provider_sees_member_only_with_a_grant<S: Store>(store: S) {
         .await
         .unwrap();
     assert!(listed.items.is_empty());
-    let denied: Vec<_> = audit_lines(app.store(), "member", "SYN-HPSM-001")
-        .await
-        .into_iter()
-        .filter(|l| l.actor == prov.user_id)
-        .map(|l| (l.action, l.member_id))
-        .collect();
-    assert_eq!(
-        denied,
-        [
-            ("read-denied".to_owned(), Some("SYN-HPSM-001".to_owned())),
+    let denied = |action: &str| -> Vec<(String, String, Option<String>)> {
+        let mut owned = vec![
+            (action.to_owned(), "org-ecm-a".to_owned(), None),
             (
-                "read-eligibility-denied".to_owned(),
-                Some("SYN-HPSM-001".to_owned())
+                action.to_owned(),
+                PLAN.to_owned(),
+                Some("SYN-HPSM-001".to_owned()),
             ),
-        ]
+        ];
+        owned.sort();
+        owned
+    };
+    let lines = |action: &'static str| {
+        let app = &app;
+        let prov = &prov;
+        async move {
+            let mut seen: Vec<_> = audit_lines(app.store(), "member", "SYN-HPSM-001")
+                .await
+                .into_iter()
+                .filter(|l| l.actor == prov.user_id && l.action == action)
+                .map(|l| (l.action, l.org_id, l.member_id))
+                .collect();
+            seen.sort();
+            seen
+        }
+    };
+    // Issue #12: the refusal is in the provider's log without the member id and in the owning
+    // plan's log with it (before, one line in the provider's log named the member).
+    assert_eq!(lines("read-denied").await, denied("read-denied"));
+    assert_eq!(
+        lines("read-eligibility-denied").await,
+        denied("read-eligibility-denied")
     );
 
-    // Submitting an authorization for the member grants the provider access.
+    // Submitting an authorization for the member does not give it to the provider (issue #12;
+    // before, the submission granted access): refused like a missing member, audited, no record.
+    let err = app
+        .submit_authorization(&prov, submission("auth-0", "SYN-HPSM-001"), None, t0)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            AppError::Invalid {
+                field: "member_id",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        app.store().get("authorization", "auth-0").await.unwrap(),
+        None
+    );
+    assert!(
+        !app.store()
+            .has_access("org-ecm-a", "SYN-HPSM-001")
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        lines("submit-authorization-denied").await,
+        denied("submit-authorization-denied")
+    );
+    let err = app.get_member(&prov, "SYN-HPSM-001", t0).await.unwrap_err();
+    assert!(matches!(err, AppError::NotFound { .. }), "{err}");
+
+    // The plan gives the member to the provider (ECM enrollment): now it sees the member and
+    // may request its authorization.
+    app.open_ecm_enrollment(
+        &coordinator(),
+        careloop_app::ecm::OpenEcmEnrollment {
+            enrollment_id: "ecm-hpsm-1".into(),
+            member_id: "SYN-HPSM-001".into(),
+            provider_org_id: "org-ecm-a".into(),
+            plan_id: None,
+            county: None,
+        },
+        None,
+        t0,
+    )
+    .await
+    .unwrap();
     app.submit_authorization(&prov, submission("auth-1", "SYN-HPSM-001"), None, t0)
         .await
         .unwrap();

@@ -30,6 +30,8 @@ mod referral_queue;
 mod rules;
 mod world;
 
+mod relations;
+
 pub use access::*;
 pub use demo::*;
 pub use ecm::*;
@@ -41,6 +43,8 @@ pub use references::*;
 pub use referral_queue::*;
 pub use rules::*;
 pub use world::*;
+
+pub use relations::*;
 
 pub const PLAN: &str = "org-plan-hpsm";
 

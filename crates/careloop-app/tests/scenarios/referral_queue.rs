@@ -37,10 +37,12 @@ fn accept() -> AcceptReferral {
     }
 }
 
+/// Authorized: names the approved request auth-9 (issue #12: the request must exist and be
+/// decided so); not authorized: names no request.
 fn authorize(authorized: bool, reason: Option<&str>) -> RecordReferralAuthorization {
     RecordReferralAuthorization {
         authorized,
-        authorization_id: Some("auth-9".into()),
+        authorization_id: authorized.then(|| "auth-9".into()),
         reason: reason.map(Into::into),
         expected_version: None,
     }
@@ -58,9 +60,12 @@ fn notice(channel: Channel, at: Timestamp) -> RecordReferralNotice {
 }
 
 /// accepted → authorized → services started, with notices and a notice agreement; only the
-/// right roles and the assigned provider may take each step.
+/// right roles and the assigned provider may take each step. The authorization step names the
+/// ECM authorization request the assigned provider submitted and the plan approved.
 pub async fn referral_extras_authorize_start_services_and_notices<S: Store>(store: S) {
     let app = app(store);
+    world(&app).await;
+    hpsm_member(&app, "mem-x").await;
     let coord = coordinator();
     let prov = provider("org-ecm-b");
     app.create_referral(&coord, referral("ref-x", "mem-x"), None, h(0))
@@ -75,6 +80,7 @@ pub async fn referral_extras_authorize_start_services_and_notices<S: Store>(stor
     app.accept_referral(&prov, "ref-x", accept(), None, h(3))
         .await
         .unwrap();
+    decided_ecm_authorization(&app, "auth-9", "mem-x", "org-ecm-b", true, h(3)).await;
 
     // Providers do not decide authorizations; not authorized needs a reason.
     let err = app
@@ -87,6 +93,7 @@ pub async fn referral_extras_authorize_start_services_and_notices<S: Store>(stor
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Invalid { .. }), "{err}");
+    assert!(err.to_string().contains("not-authorized reason"), "{err}");
     let rec = app
         .record_referral_authorization(
             &reviewer(),
@@ -214,6 +221,11 @@ pub async fn referral_extras_authorize_start_services_and_notices<S: Store>(stor
 /// other plans' referrals are not listed; each listed record is audited.
 pub async fn referral_queue_waits_on_each_party<S: Store>(store: S) {
     let app = app(store);
+    world(&app).await;
+    for member in ["m-1", "m-2", "m-3", "m-4", "m-5"] {
+        hpsm_member(&app, member).await;
+    }
+    alameda_member(&app, "m-6").await;
     let coord = coordinator();
     let prov_b = provider("org-ecm-b");
     // r-recv: received (h0)
@@ -270,19 +282,15 @@ pub async fn referral_queue_waits_on_each_party<S: Store>(store: S) {
     )
     .await
     .unwrap_or_else(|e| panic!("close: {e}"));
-    // Another plan's referral (not listed).
-    let other_coord = Actor::new(
-        "u-coord-2",
-        "org-plan-other",
-        OrgKind::Plan,
-        vec![Role::PlanCareCoordinator],
+    // Another plan's referral about its own member (not listed).
+    app.create_referral(
+        &alameda_coordinator(),
+        alameda_referral("r-foreign", "m-6"),
+        None,
+        h(0),
     )
+    .await
     .unwrap();
-    let mut other = referral("r-foreign", "m-6");
-    other.plan_org_id = "org-plan-other".into();
-    app.create_referral(&other_coord, other, None, h(0))
-        .await
-        .unwrap();
 
     let now = h(10);
     let q = |waiting_on, limit, after| ReferralQueueQuery {

@@ -7,6 +7,11 @@ use super::*;
 /// same key with another body is an IdempotencyMismatch.
 pub async fn idempotent_retry_returns_same_record_and_writes_nothing<S: Store>(store: S) {
     let app = app(store);
+    world(&app).await;
+    for member in ["mem-i", "mem-k"] {
+        hpsm_member(&app, member).await;
+        give_member(&app, member, "org-ecm-a").await;
+    }
     let prov = provider("org-ecm-a");
     let t0 = ts("2026-11-02T17:00:00Z");
     let first = app
@@ -94,6 +99,9 @@ pub async fn idempotent_retry_returns_same_record_and_writes_nothing<S: Store>(s
 /// An illegal transition is Invalid naming it and changes nothing; a stale version is Conflict.
 pub async fn illegal_transition_is_invalid_and_changes_nothing<S: Store>(store: S) {
     let app = app(store);
+    world(&app).await;
+    hpsm_member(&app, "mem-t").await;
+    give_member(&app, "mem-t", "org-ecm-a").await;
     let t0 = ts("2026-11-02T17:00:00Z");
     let rec = app
         .submit_authorization(
@@ -207,6 +215,9 @@ pub async fn illegal_transition_is_invalid_and_changes_nothing<S: Store>(store: 
 /// pended request). One event is added.
 pub async fn concurrent_changes_commit_once<S: Store + 'static>(store: S) {
     let app = std::sync::Arc::new(app(store));
+    world(&app).await;
+    hpsm_member(&app, "mem-c").await;
+    give_member(&app, "mem-c", "org-ecm-a").await;
     let t0 = ts("2026-11-02T17:00:00Z");
     app.submit_authorization(
         &provider("org-ecm-a"),

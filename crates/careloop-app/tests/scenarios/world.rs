@@ -44,7 +44,14 @@ pub async fn world<S: Store>(app: &App<S>) {
         ),
     )
     .await;
-    for id in ["org-ecm-a", "org-ecm-b", "org-ecm-sm", "prov-1", "prov-2"] {
+    for id in [
+        "org-ecm-a",
+        "org-ecm-b",
+        "org-ecm-c",
+        "org-ecm-sm",
+        "prov-1",
+        "prov-2",
+    ] {
         add_org(app, org(id, OrgKind::EcmProvider, None, "San Mateo")).await;
     }
     add_org(

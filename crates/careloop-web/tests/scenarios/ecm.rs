@@ -29,7 +29,7 @@ pub async fn opened(api: &Api, hospice: bool) -> (String, String) {
             ECM,
             "t-coord",
             json!({ "member_id": member, "provider_org_id": "org-ecm-a",
-                    "plan_id": "alameda-alliance", "county": "Alameda" }),
+                    "plan_id": "hpsm", "county": "San Mateo" }),
         )
         .await;
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
@@ -86,9 +86,10 @@ async fn step(api: &Api, url: &str, route: &str, token: &str, day: &str, body: V
 
 pub async fn ecm_flow_over_http(store: AnyStore) {
     let api = Api::new(store);
+    world(&api).await;
     let member = registered(&api, example_facts("pof-1a-adult", None)).await;
     let open = json!({ "member_id": member, "provider_org_id": "org-ecm-a",
-                       "plan_id": "alameda-alliance", "county": "Alameda" });
+                       "plan_id": "hpsm", "county": "San Mateo" });
     let key = [("idempotency-key", "open-1")];
     let a = api
         .call("POST", ECM, Some("t-coord"), &key, Some(&open))
@@ -208,9 +209,7 @@ pub async fn ecm_flow_over_http(store: AnyStore) {
     assert!(q.body["items"].as_array().unwrap().is_empty(), "{}", q.text);
     api.set_now("2027-11-01T17:00:00Z");
     for token in ["t-reviewer", "t-prov-a"] {
-        let q = api
-            .get(&format!("{QUEUE}?limit=10&plan=alameda-alliance"), token)
-            .await;
+        let q = api.get(&format!("{QUEUE}?limit=10&plan=hpsm"), token).await;
         assert_eq!(q.status, StatusCode::OK, "{}", q.text);
         let items = q.body["items"].as_array().unwrap();
         assert_eq!(items.len(), 1, "{token}: {}", q.text);
@@ -328,6 +327,7 @@ pub async fn ecm_flow_over_http(store: AnyStore) {
 /// A member in hospice on the start date cannot be enrolled: 422 naming the rule; nothing stored.
 pub async fn ecm_enrollment_blocked_by_hospice(store: AnyStore) {
     let api = Api::new(store);
+    world(&api).await;
     let (url, _) = opened(&api, true).await;
     let a = api
         .post(
@@ -348,14 +348,19 @@ pub async fn ecm_enrollment_blocked_by_hospice(store: AnyStore) {
     );
 }
 
-/// Another provider and another plan: 404 on GET, 403/404 on every POST, each attempt audited;
-/// the record is unchanged.
+/// Another provider and another plan: 404 on GET, 403/404 on every POST, each attempt audited
+/// (in the caller's log without the member id, in the owning plan's log with it); the record is
+/// unchanged.
 pub async fn ecm_access_is_enforced_and_audited(store: AnyStore) {
     let api = Api::new(store);
-    let (url, _) = opened(&api, false).await;
+    world(&api).await;
+    let (url, member) = opened(&api, false).await;
     let id = url.rsplit('/').next().unwrap().to_owned();
     let posts = valid_changes();
-    for (token, user) in [("t-prov-c", "u-cm-c"), ("t-plan2", "u-coord-2")] {
+    for (token, user, org) in [
+        ("t-prov-c", "u-cm-c", "org-ecm-c"),
+        ("t-plan2", "u-coord-2", OTHER_PLAN),
+    ] {
         api.get(&url, token).await.problem(404);
         for (route, body) in &posts {
             let a = api
@@ -368,8 +373,26 @@ pub async fn ecm_access_is_enforced_and_audited(store: AnyStore) {
             );
             a.problem(a.status.as_u16());
         }
-        let denied = audited_actions(&api, "ecm-enrollment", &id, user).await;
-        assert_eq!(denied.len(), 1 + posts.len(), "{user}: {denied:?}");
+        // Issue #12: one line per attempt in the caller's log (no member id), one in the owning
+        // plan's log (with it).
+        let lines: Vec<_> = audit_of(&api, "ecm-enrollment", &id)
+            .await
+            .into_iter()
+            .filter(|l| l.actor == user)
+            .collect();
+        let denied: Vec<String> = lines
+            .iter()
+            .filter(|l| l.org_id == org && l.member_id.is_none())
+            .map(|l| l.action.clone())
+            .collect();
+        let owner: Vec<String> = lines
+            .iter()
+            .filter(|l| l.org_id == PLAN && l.member_id.as_deref() == Some(member.as_str()))
+            .map(|l| l.action.clone())
+            .collect();
+        assert_eq!(denied.len(), 1 + posts.len(), "{user}: {lines:?}");
+        assert_eq!(owner, denied, "{user}: {lines:?}");
+        assert_eq!(lines.len(), 2 * (1 + posts.len()), "{user}: {lines:?}");
         assert!(
             denied
                 .iter()
@@ -397,6 +420,7 @@ pub async fn ecm_access_is_enforced_and_audited(store: AnyStore) {
 
 pub async fn ecm_bad_input_is_named_and_changes_nothing(store: AnyStore) {
     let api = Api::new(store);
+    world(&api).await;
     let (url, member) = opened(&api, false).await;
     let raw = |path: String, body: &'static str| {
         let api = &api;
@@ -591,6 +615,7 @@ pub async fn ecm_bad_input_is_named_and_changes_nothing(store: AnyStore) {
 /// An Idempotency-Key retry of a change replays the answer and writes one version.
 pub async fn ecm_idempotent_change_retry(store: AnyStore) {
     let api = Api::new(store);
+    world(&api).await;
     let (url, _) = opened(&api, false).await;
     let key = [("idempotency-key", "outreach-1")];
     let body = outreach("2026-11-03", false);

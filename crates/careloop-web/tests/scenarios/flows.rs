@@ -5,7 +5,7 @@ use super::*;
 
 /// submit → pend → extend → decide (deny with notice) → appeal → resolve (overturn).
 pub async fn authorization_flow_over_http(store: AnyStore) {
-    let api = Api::new(store);
+    let api = Api::with_world(store).await;
     let a = api
         .post("/api/v1/authorizations", "t-prov-a", submission())
         .await;
@@ -85,7 +85,7 @@ pub async fn authorization_flow_over_http(store: AnyStore) {
     assert_eq!(a.body["status"], "approved");
     assert_eq!(a.header("etag"), "\"6\"");
 
-    // The submitting provider reads it back (it was granted access).
+    // The submitting provider reads it back (the plan gave it the member: ECM enrollment).
     let read = api.get(&url, "t-prov-a").await;
     assert_eq!(read.status, StatusCode::OK, "{}", read.text);
     assert_eq!(read.body, a.body);
@@ -94,7 +94,7 @@ pub async fn authorization_flow_over_http(store: AnyStore) {
 /// submit → pend → information received (clock restarts) → notice to the provider → withdrawn
 /// by the provider; a withdrawn request cannot be decided, and it leaves the work queue.
 pub async fn authorization_information_and_withdrawal_over_http(store: AnyStore) {
-    let api = Api::new(store);
+    let api = Api::with_world(store).await;
     let url = submitted(&api).await;
     let id = url.rsplit('/').next().unwrap().to_owned();
     let before = api.get(&url, "t-reviewer").await.body["state"]["due"].clone();
@@ -190,7 +190,7 @@ pub async fn authorization_information_and_withdrawal_over_http(store: AnyStore)
 
 /// create → eligibility review → assign → accept → close.
 pub async fn referral_flow_over_http(store: AnyStore) {
-    let api = Api::new(store);
+    let api = Api::with_world(store).await;
     let a = api.post("/api/v1/referrals", "t-ref", referral()).await;
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
     let url = a.header("location").to_owned();

@@ -2,36 +2,9 @@
 //! disabled and re-enabled) and the audit log over HTTP.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use careloop_app::{NewOrganization, OrgKind};
-
 use super::*;
 
 const PASSWORD: &str = "synthetic-pass-phrase-7";
-
-/// The organizations the token table names.
-async fn organizations(api: &Api) {
-    let now = ts("2026-11-01T00:00:00Z");
-    for (id, kind, plan) in [
-        (PLAN, OrgKind::Plan, Some("hpsm")),
-        ("org-ecm-a", OrgKind::EcmProvider, None),
-        ("org-ecm-b", OrgKind::EcmProvider, None),
-        ("org-ref-1", OrgKind::ReferringEntity, None),
-    ] {
-        api.app
-            .bootstrap_organization(
-                NewOrganization {
-                    id: id.into(),
-                    name: format!("Synthetic {id}"),
-                    kind,
-                    plan: plan.map(Into::into),
-                    counties: vec!["San Mateo".into()],
-                },
-                now,
-            )
-            .await
-            .unwrap();
-    }
-}
 
 fn new_user(username: &str) -> Value {
     json!({
@@ -45,8 +18,7 @@ fn new_user(username: &str) -> Value {
 /// Provider admin creates a user over the API → a token from `App::create_token` → the user
 /// works with its own roles; disabled, its token is refused; re-enabled, it works again.
 pub async fn users_created_over_the_api_sign_in_and_can_be_disabled(store: AnyStore) {
-    let api = Api::new(store);
-    organizations(&api).await;
+    let api = Api::with_world(store).await;
     let a = api
         .post("/api/v1/users", "t-prov-admin-a", new_user("cm-new"))
         .await;
@@ -87,7 +59,8 @@ pub async fn users_created_over_the_api_sign_in_and_can_be_disabled(store: AnySt
         .post("/api/v1/authorizations", &token, submission())
         .await;
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
-    // Its organization was granted the member: it reads the request back; provider B cannot.
+    // Its organization was given the member by the plan (ECM enrollment): it reads the request
+    // back; provider B cannot.
     let created = a.header("location").to_owned();
     assert_eq!(api.get(&created, &token).await.status, StatusCode::OK);
     api.get(&created, "t-prov-b").await.problem(404);
@@ -160,7 +133,7 @@ pub async fn users_created_over_the_api_sign_in_and_can_be_disabled(store: AnySt
 /// non-admins are 403; bad input names the field and creates nothing.
 pub async fn user_routes_refuse_other_organizations_and_bad_input(store: AnyStore) {
     let api = Api::new(store);
-    organizations(&api).await;
+    world(&api).await;
     let a = api
         .post("/api/v1/users", "t-prov-admin-a", new_user("cm-a"))
         .await;
@@ -260,7 +233,7 @@ pub async fn user_routes_refuse_other_organizations_and_bad_input(store: AnyStor
 /// A plan admin sees every organization; a provider admin its own; others are 403.
 pub async fn organizations_are_listed_per_admin(store: AnyStore) {
     let api = Api::new(store);
-    organizations(&api).await;
+    world(&api).await;
     let a = api.get("/api/v1/organizations", "t-plan-admin").await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
     let ids: Vec<&str> = a.body["items"]
@@ -269,9 +242,19 @@ pub async fn organizations_are_listed_per_admin(store: AnyStore) {
         .iter()
         .map(|o| o["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["org-ecm-a", "org-ecm-b", PLAN, "org-ref-1"]);
-    assert_eq!(a.body["items"][2]["kind"], "plan");
-    assert_eq!(a.body["items"][2]["plan"], "hpsm");
+    assert_eq!(
+        ids,
+        [
+            "org-ecm-a",
+            "org-ecm-b",
+            "org-ecm-c",
+            PLAN,
+            OTHER_PLAN,
+            "org-ref-1"
+        ]
+    );
+    assert_eq!(a.body["items"][3]["kind"], "plan");
+    assert_eq!(a.body["items"][3]["plan"], "hpsm");
     let a = api.get("/api/v1/organizations", "t-prov-admin-b").await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
     assert_eq!(a.body["items"].as_array().unwrap().len(), 1);
@@ -282,10 +265,10 @@ pub async fn organizations_are_listed_per_admin(store: AnyStore) {
     api.get("/api/v1/organizations", "t-ref").await.problem(403);
 }
 
-/// The audit log shows the reads of a member's records and the denied attempts, to plan admins
-/// only, in pages.
+/// The audit log shows the reads of a member's records and the denied attempts, to plan admins,
+/// in pages; a provider admin reads its own organization's log only (issue #12).
 pub async fn audit_log_shows_reads_and_denied_attempts_to_plan_admins_only(store: AnyStore) {
-    let api = Api::new(store);
+    let api = Api::with_world(store).await;
     let url = submitted(&api).await;
     let id = url.rsplit('/').next().unwrap().to_owned();
     assert_eq!(api.get(&url, "t-reviewer").await.status, StatusCode::OK);
@@ -363,14 +346,55 @@ pub async fn audit_log_shows_reads_and_denied_attempts_to_plan_admins_only(store
         .await;
     assert!(all.body.get("next_after_seq").is_none(), "{}", all.text);
 
-    // Non-admins and provider admins: 403, and reading the log is itself audited.
-    for token in [
-        "t-reviewer",
-        "t-coord",
-        "t-prov-admin-a",
-        "t-prov-a",
-        "t-ref",
-    ] {
+    // Issue #12: a provider admin reads its own organization's log (before: 403): its users'
+    // lines, never the plan's nor another provider's.
+    let own = api
+        .get("/api/v1/audit-log?limit=500", "t-prov-admin-a")
+        .await;
+    assert_eq!(own.status, StatusCode::OK, "{}", own.text);
+    let own = own.body["items"].as_array().unwrap();
+    assert!(
+        own.iter()
+            .any(|l| l["actor"] == "u-cm-a" && l["action"] == "submit-authorization"),
+        "{own:?}"
+    );
+    assert!(own.iter().all(|l| l["org_id"] == "org-ecm-a"), "{own:?}");
+    // Provider C's admin sees C's refused attempts, without the member id (that is in the
+    // owning plan's log).
+    let c_admin = Actor::new(
+        "u-admin-c",
+        "org-ecm-c",
+        OrgKind::EcmProvider,
+        vec![Role::ProviderAdmin],
+    )
+    .unwrap();
+    let c_log = api
+        .app
+        .audit_log(
+            &c_admin,
+            careloop_app::AuditQuery {
+                record_id: Some(id.clone()),
+                limit: 100,
+                ..careloop_app::AuditQuery::default()
+            },
+            ts("2026-11-02T17:00:00Z"),
+        )
+        .await
+        .unwrap();
+    let c_lines: Vec<(&str, Option<&str>)> = c_log
+        .items
+        .iter()
+        .map(|l| (l.action.as_str(), l.member_id.as_deref()))
+        .collect();
+    assert_eq!(
+        c_lines,
+        [
+            ("read-denied", None),
+            ("pend-authorization-forbidden", None)
+        ]
+    );
+    // Non-admins: 403, and reading the log is itself audited.
+    for token in ["t-reviewer", "t-coord", "t-prov-a", "t-ref"] {
         api.get("/api/v1/audit-log", token).await.problem(403);
     }
     let a = api

@@ -33,8 +33,8 @@ pub fn example_facts(name: &str, present: Option<&str>) -> Value {
 
 pub fn registration(facts: Value) -> Value {
     json!({
-        "plan": "alameda-alliance",
-        "county": "Alameda",
+        "plan": "hpsm",
+        "county": "San Mateo",
         "demographics": { "given_name": "Testa", "family_name": "Synthetic", "preferred_language": "es" },
         "cin": "SYN00000001A",
         "facts": facts,
@@ -237,9 +237,11 @@ pub async fn member_flow_over_http(store: AnyStore) {
 }
 
 /// Another provider and another plan: 404 on every GET, 403/404 on every POST, each attempt
-/// audited; the record is unchanged. The provider only sees the member once granted.
+/// audited (in the caller's log without the member id, in the owning plan's log with it); the
+/// record is unchanged. The provider only sees the member once the plan gives it the member.
 pub async fn member_access_is_enforced_and_audited(store: AnyStore) {
     let api = Api::new(store);
+    world(&api).await;
     let id = registered(&api, example_facts("pof-1a-adult", None)).await;
     let url = format!("{MEMBERS}/{id}");
     let facts = json!({ "facts": example_facts("pof-1a-adult", None) });
@@ -251,7 +253,10 @@ pub async fn member_access_is_enforced_and_audited(store: AnyStore) {
         (format!("{url}/facts"), facts),
         (format!("{url}/eligibility/recompute"), json!({})),
     ];
-    for (token, user) in [("t-prov-c", "u-cm-c"), ("t-plan2", "u-coord-2")] {
+    for (token, user, org) in [
+        ("t-prov-c", "u-cm-c", "org-ecm-c"),
+        ("t-plan2", "u-coord-2", OTHER_PLAN),
+    ] {
         api.get(&url, token).await.problem(404);
         api.get(&format!("{url}/eligibility"), token)
             .await
@@ -265,8 +270,37 @@ pub async fn member_access_is_enforced_and_audited(store: AnyStore) {
             );
             a.problem(a.status.as_u16());
         }
-        let denied = audited_actions(&api, "member", &id, user).await;
-        assert_eq!(denied.len(), 5, "{user}: {denied:?}");
+        let lines: Vec<AuditRecord> = audit_of(&api, "member", &id)
+            .await
+            .into_iter()
+            .filter(|l| l.actor == user)
+            .collect();
+        // Issue #12: each attempt is one line in the caller's log without the member id and one
+        // in the owning plan's log with it, both naming the caller's organization.
+        let in_log = |log: &str| -> Vec<(String, Option<String>)> {
+            lines
+                .iter()
+                .filter(|l| l.org_id == log)
+                .map(|l| (l.action.clone(), l.member_id.clone()))
+                .collect()
+        };
+        let (own, owner) = (in_log(org), in_log(PLAN));
+        assert_eq!(own.len(), 5, "{user}: {lines:?}");
+        assert_eq!(lines.len(), 10, "{user}: {lines:?}");
+        assert!(own.iter().all(|(_, m)| m.is_none()), "{own:?}");
+        assert!(
+            owner.iter().all(|(_, m)| m.as_deref() == Some(id.as_str())),
+            "{owner:?}"
+        );
+        assert_eq!(
+            own.iter().map(|(a, _)| a).collect::<Vec<_>>(),
+            owner.iter().map(|(a, _)| a).collect::<Vec<_>>()
+        );
+        assert!(
+            lines.iter().all(|l| l.actor_org_id.as_deref() == Some(org)),
+            "{lines:?}"
+        );
+        let denied: Vec<String> = own.into_iter().map(|(a, _)| a).collect();
         assert!(
             denied
                 .iter()
@@ -297,16 +331,33 @@ pub async fn member_access_is_enforced_and_audited(store: AnyStore) {
     api.get(MEMBERS, "t-ref").await.problem(403);
     assert_eq!(api.version(&url).await, 1);
 
-    // Submitting an authorization request for the member grants provider A access: it now
-    // reads the member (ecm.rs checks the same for opening an ECM enrollment).
+    // Issue #12: submitting an authorization request for the member does NOT give provider A
+    // the member (before, it did): refused like an unknown member, nothing stored.
     api.get(&url, "t-prov-a").await.problem(404);
     let mut request = submission();
     request["member_id"] = json!(id);
     let a = api
-        .post("/api/v1/authorizations", "t-prov-a", request)
+        .post("/api/v1/authorizations", "t-prov-a", request.clone())
+        .await;
+    assert_eq!(a.problem(422)["field"], "member_id", "{}", a.text);
+    api.get(&url, "t-prov-a").await.problem(404);
+    let queue = api.get("/api/v1/authorizations", "t-reviewer").await;
+    assert_eq!(queue.body["items"], json!([]), "{}", queue.text);
+    // The plan gives the member to provider A (an ECM enrollment): now A reads the member and
+    // may request its authorization (ecm.rs checks the enrollment's grant too).
+    let a = api
+        .post(
+            "/api/v1/ecm-enrollments",
+            "t-coord",
+            json!({ "member_id": id, "provider_org_id": "org-ecm-a" }),
+        )
         .await;
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
     assert_eq!(api.get(&url, "t-prov-a").await.status, StatusCode::OK);
+    let a = api
+        .post("/api/v1/authorizations", "t-prov-a", request)
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
     let list = api.get(MEMBERS, "t-prov-a").await;
     assert_eq!(list.body["items"].as_array().unwrap().len(), 1);
     // But a provider does not change the plan's facts.

@@ -24,6 +24,7 @@ mod identity;
 mod members;
 mod referral_extras;
 mod rules;
+mod world;
 
 pub use ecm::*;
 pub use flows::*;
@@ -31,6 +32,7 @@ pub use identity::*;
 pub use members::*;
 pub use referral_extras::*;
 pub use rules::*;
+pub use world::*;
 
 pub const PLAN: &str = "org-plan-hpsm";
 
@@ -269,7 +271,7 @@ pub fn referral() -> Value {
         "plan_org_id": PLAN,
         "plan_id": "hpsm",
         "county": "San Mateo",
-        "referrer": { "source": "cbo", "id": "cbo-1", "name": "Synthetic CBO" },
+        "referrer": { "source": "cbo", "id": "org-ref-1", "name": "Synthetic CBO" },
         "program": "ecm",
         "claimed_pof": "1a"
     })

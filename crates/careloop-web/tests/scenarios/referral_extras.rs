@@ -64,7 +64,7 @@ fn fax_to_referrer() -> Value {
 /// the referrer does not meet the electronic rule until both sides agree) → close with reason;
 /// the referral queue shows who acts next at each step.
 pub async fn referral_closed_loop_over_http_with_the_work_queue(store: AnyStore) {
-    let api = Api::new(store);
+    let api = Api::with_world(store).await;
     let a = api.post("/api/v1/referrals", "t-ref", referral()).await;
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
     let id = a.body["id"].as_str().unwrap().to_owned();
@@ -122,20 +122,23 @@ pub async fn referral_closed_loop_over_http_with_the_work_queue(store: AnyStore)
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
     next_step(&api, "t-coord", &id, "plan", "authorization").await;
 
-    // The plan records the authorization decision on the referred service.
+    // The plan records the authorization decision on the referred service: it names the ECM
+    // request provider B submitted and the plan approved (issue #12: a real, approved request
+    // of this plan about this member and program).
     api.set_now("2026-11-03T17:00:00Z");
+    let auth_id = approved_request(&api, "t-prov-b", "mem-2").await;
     let a = api
         .call(
             "POST",
             &format!("{url}/authorization"),
             Some("t-reviewer"),
             &[("if-match", "\"4\"")],
-            Some(&json!({ "authorized": true, "authorization_id": "auth-9" })),
+            Some(&json!({ "authorized": true, "authorization_id": auth_id })),
         )
         .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
     assert_eq!(a.body["status"], "authorized");
-    assert_eq!(a.body["state"]["authorization_id"], "auth-9");
+    assert_eq!(a.body["state"]["authorization_id"], auth_id.as_str());
     assert_eq!(a.header("etag"), "\"5\"");
     // Three hours later provider B is on the hook to start services.
     api.set_now("2026-11-03T20:00:00Z");
@@ -238,7 +241,7 @@ pub async fn referral_closed_loop_over_http_with_the_work_queue(store: AnyStore)
 /// Another organization: 404 on what it may not see, 403 on what its roles may not do; bad
 /// input is a 4xx naming the field; nothing changes.
 pub async fn referral_extras_refuse_other_organizations_and_bad_input(store: AnyStore) {
-    let api = Api::new(store);
+    let api = Api::with_world(store).await;
     let (id, url) = accepted_referral(&api).await;
     let auth = format!("{url}/authorization");
     let started = format!("{url}/services-started");
@@ -378,7 +381,7 @@ pub async fn referral_extras_refuse_other_organizations_and_bad_input(store: Any
 /// A notice retried with the same Idempotency-Key is recorded once; the key with another body
 /// is 422.
 pub async fn referral_extras_replay_an_idempotent_retry(store: AnyStore) {
-    let api = Api::new(store);
+    let api = Api::with_world(store).await;
     let (_, url) = accepted_referral(&api).await;
     let key = [("idempotency-key", "notice-1")];
     let notices = format!("{url}/notices");
@@ -414,9 +417,10 @@ pub async fn referral_extras_replay_an_idempotent_retry(store: AnyStore) {
     let read = api.get(&url, "t-coord").await;
     assert_eq!(read.body["version"], 5);
     assert_eq!(read.body["state"]["notices"].as_array().unwrap().len(), 1);
-    // The authorization decision too.
+    // The authorization decision too (naming the request the plan approved).
+    let auth_id = approved_request(&api, "t-prov-b", "mem-2").await;
     let k2 = [("idempotency-key", "auth-1")];
-    let body = json!({ "authorized": true, "authorization_id": "auth-9" });
+    let body = json!({ "authorized": true, "authorization_id": auth_id });
     let r1 = api
         .call(
             "POST",
@@ -447,7 +451,7 @@ pub async fn referral_extras_replay_an_idempotent_retry(store: AnyStore) {
 
 /// `GET /api/v1/authorizations` classifies each open request on track / at risk / overdue.
 pub async fn authorization_queue_flags_at_risk_and_overdue(store: AnyStore) {
-    let api = Api::new(store);
+    let api = Api::with_world(store).await;
     let url = submitted(&api).await;
     let id = url.rsplit('/').next().unwrap().to_owned();
     let entry = |body: &Value| {

@@ -35,7 +35,7 @@ pub async fn missing_or_bad_token_is_401(store: AnyStore) {
 }
 
 pub async fn other_organization_gets_404_and_403(store: AnyStore) {
-    let api = Api::new(store);
+    let api = Api::with_world(store).await;
     let url = submitted(&api).await;
     // Provider C has no access to the member: as if the record did not exist.
     api.get(&url, "t-prov-c").await.problem(404);
@@ -114,7 +114,7 @@ pub async fn audit_actions(api: &Api, actor: &str, record_id: &str) -> Vec<Strin
 }
 
 pub async fn bad_input_is_a_named_4xx_and_changes_nothing(store: AnyStore) {
-    let api = Api::new(store);
+    let api = Api::with_world(store).await;
     let url = submitted(&api).await;
     let pend = format!("{url}/pend");
     let send_raw = |path: String, body: &'static str, ct: &'static str| {
@@ -251,7 +251,8 @@ pub async fn bad_input_is_a_named_4xx_and_changes_nothing(store: AnyStore) {
 }
 
 pub async fn idempotent_retry_replays_and_mismatch_is_422(store: AnyStore) {
-    let api = Api::new(store);
+    let api = Api::with_world(store).await;
+    plan_member(&api, "mem-9").await;
     let key = [("idempotency-key", "create-ref-1")];
     let first = api
         .call(
@@ -343,7 +344,7 @@ pub async fn idempotent_retry_replays_and_mismatch_is_422(store: AnyStore) {
 }
 
 pub async fn stale_if_match_is_409(store: AnyStore) {
-    let api = Api::new(store);
+    let api = Api::with_world(store).await;
     let url = submitted(&api).await;
     let a = api
         .call(
@@ -381,7 +382,7 @@ pub async fn stale_if_match_is_409(store: AnyStore) {
 }
 
 pub async fn ops_endpoints_answer(store: AnyStore) {
-    let api = Api::new(store);
+    let api = Api::with_world(store).await;
     let h = api.call("GET", "/healthz", None, &[], None).await;
     assert_eq!(
         (h.status, h.body["status"].as_str()),

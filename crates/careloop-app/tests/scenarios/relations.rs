@@ -1,0 +1,101 @@
+//! More of the records scenarios refer to, beside world.rs (issue #12): a member of the Alameda
+//! plan registered by its own coordinator, and an authorization request the plan has decided,
+//! which a referral's authorization step may then name. Synthetic data only.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use careloop_app::member::RegisterMember;
+
+use super::*;
+
+/// A care coordinator of the Alameda plan (ALAMEDA_PLAN).
+pub fn alameda_coordinator() -> Actor {
+    Actor::new(
+        "u-coord-2",
+        ALAMEDA_PLAN,
+        OrgKind::Plan,
+        vec![Role::PlanCareCoordinator],
+    )
+    .unwrap()
+}
+
+/// Registers `member_id` as a member of ALAMEDA_PLAN (alameda-alliance, Alameda) with the
+/// POF 1a example facts.
+pub async fn alameda_member<S: Store>(app: &App<S>, member_id: &str) {
+    let input = RegisterMember {
+        member_id: member_id.into(),
+        plan: Some("alameda-alliance".into()),
+        county: Some("Alameda".into()),
+        demographics: Default::default(),
+        cin: None,
+        facts: serde_json::from_value(ecm_facts(member_id, None)).unwrap(),
+    };
+    app.register_member(
+        &alameda_coordinator(),
+        input,
+        None,
+        ts("2026-10-01T00:00:00Z"),
+    )
+    .await
+    .unwrap();
+}
+
+/// A referral of ALAMEDA_PLAN about its member `member_id`.
+pub fn alameda_referral(id: &str, member: &str) -> CreateReferral {
+    CreateReferral {
+        plan_org_id: ALAMEDA_PLAN.into(),
+        plan_id: Some("alameda-alliance".into()),
+        county: Some("Alameda".into()),
+        ..referral(id, member)
+    }
+}
+
+/// The ECM provider `provider_org` (which must already see the hpsm member `member_id`)
+/// submits the ECM authorization request `request_id` at `at`, and the plan's reviewer decides
+/// it an hour later: approved from that day when `approve`, else denied.
+pub async fn decided_ecm_authorization<S: Store>(
+    app: &App<S>,
+    request_id: &str,
+    member_id: &str,
+    provider_org: &str,
+    approve: bool,
+    at: Timestamp,
+) {
+    app.submit_authorization(
+        &provider(provider_org),
+        submission(request_id, member_id),
+        None,
+        at,
+    )
+    .await
+    .unwrap();
+    let decided_at = at.checked_add(jiff::SignedDuration::from_hours(1)).unwrap();
+    let decision = if approve {
+        DecisionInput::Approve {
+            start: decided_at
+                .to_zoned(jiff::tz::TimeZone::get("America/Los_Angeles").unwrap())
+                .date(),
+            through: None,
+            units: None,
+        }
+    } else {
+        DecisionInput::Deny {
+            reason: "POF 1a criteria not documented".into(),
+        }
+    };
+    let rec = app
+        .decide_authorization(
+            &reviewer(),
+            request_id,
+            DecideAuthorization {
+                decision,
+                notice_of_action: None,
+                expected_version: None,
+            },
+            None,
+            decided_at,
+        )
+        .await
+        .unwrap();
+    let want = if approve { "approved" } else { "denied" };
+    assert_eq!(rec.status, want, "{request_id}");
+}

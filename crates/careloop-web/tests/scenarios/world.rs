@@ -1,0 +1,133 @@
+//! The organizations, members and relationships the HTTP scenarios refer to (issue #12: every
+//! reference a command names is resolved, so a scenario sets them up first). Set up through the
+//! App directly (as `careloop bootstrap` and the plan's own calls would), not over HTTP, so the
+//! request metrics and the HTTP flows under test are the scenario's own. Synthetic data only.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use careloop_app::NewOrganization;
+use careloop_app::ecm::OpenEcmEnrollment;
+use careloop_app::member::RegisterMember;
+
+use super::*;
+
+/// The other plan of the token table (`t-plan2`): Alameda Alliance, in Alameda county.
+pub const OTHER_PLAN: &str = "org-plan-other";
+
+/// When the fixtures are written: before every scenario's clock (2026-11-02T17:00Z).
+const SET_UP_AT: &str = "2026-11-01T00:00:00Z";
+
+fn coordinator() -> Actor {
+    Actor::new(
+        "u-coord",
+        PLAN,
+        OrgKind::Plan,
+        vec![Role::PlanCareCoordinator],
+    )
+    .unwrap()
+}
+
+/// The organizations the token table names: the hpsm plan (PLAN, San Mateo), the other plan
+/// (OTHER_PLAN, Alameda), ECM providers org-ecm-a/b/c and the referring entity org-ref-1 (San
+/// Mateo).
+pub async fn world(api: &Api) {
+    let orgs = [
+        (PLAN, OrgKind::Plan, Some("hpsm"), "San Mateo"),
+        (
+            OTHER_PLAN,
+            OrgKind::Plan,
+            Some("alameda-alliance"),
+            "Alameda",
+        ),
+        ("org-ecm-a", OrgKind::EcmProvider, None, "San Mateo"),
+        ("org-ecm-b", OrgKind::EcmProvider, None, "San Mateo"),
+        ("org-ecm-c", OrgKind::EcmProvider, None, "San Mateo"),
+        ("org-ref-1", OrgKind::ReferringEntity, None, "San Mateo"),
+    ];
+    for (id, kind, plan, county) in orgs {
+        api.app
+            .bootstrap_organization(
+                NewOrganization {
+                    id: id.into(),
+                    name: format!("Synthetic {id}"),
+                    kind,
+                    plan: plan.map(Into::into),
+                    counties: vec![county.into()],
+                },
+                ts(SET_UP_AT),
+            )
+            .await
+            .unwrap();
+    }
+}
+
+/// Registers `member_id` as a member of PLAN (hpsm, San Mateo), by its care coordinator, with
+/// the POF 1a example facts.
+pub async fn plan_member(api: &Api, member_id: &str) {
+    let input = RegisterMember {
+        member_id: member_id.into(),
+        plan: Some("hpsm".into()),
+        county: Some("San Mateo".into()),
+        demographics: Default::default(),
+        cin: None,
+        facts: serde_json::from_value(example_facts("pof-1a-adult", None)).unwrap(),
+    };
+    api.app
+        .register_member(&coordinator(), input, None, ts(SET_UP_AT))
+        .await
+        .unwrap();
+}
+
+/// The plan gives its member `member_id` to the ECM provider `provider_org` by opening an ECM
+/// enrollment (`give-<member>-<provider>`): what lets the provider see the member and request
+/// its authorization.
+pub async fn give_member(api: &Api, member_id: &str, provider_org: &str) {
+    let input = OpenEcmEnrollment {
+        enrollment_id: format!("give-{member_id}-{provider_org}"),
+        member_id: member_id.into(),
+        provider_org_id: provider_org.into(),
+        plan_id: None,
+        county: None,
+    };
+    api.app
+        .open_ecm_enrollment(&coordinator(), input, None, ts(SET_UP_AT))
+        .await
+        .unwrap();
+}
+
+impl Api {
+    /// An API over `store` with the `world` organizations and the members the default bodies
+    /// name: mem-1 (`submission`), given to provider A, and mem-2 (`referral`).
+    pub async fn with_world(store: AnyStore) -> Self {
+        let api = Api::new(store);
+        world(&api).await;
+        plan_member(&api, "mem-1").await;
+        plan_member(&api, "mem-2").await;
+        give_member(&api, "mem-1", "org-ecm-a").await;
+        api
+    }
+}
+
+/// The ECM provider behind `token` (which must see the member) submits an ECM authorization
+/// request for `member_id` over the API and the plan's reviewer approves it from the day of
+/// the scenario's clock (California date); its id (what a referral's authorization step names).
+pub async fn approved_request(api: &Api, token: &str, member_id: &str) -> String {
+    let mut body = submission();
+    body["member_id"] = json!(member_id);
+    let a = api.post("/api/v1/authorizations", token, body).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+    let id = a.body["id"].as_str().unwrap().to_owned();
+    let now = *api.now.lock().unwrap();
+    let today = now
+        .to_zoned(jiff::tz::TimeZone::get("America/Los_Angeles").unwrap())
+        .date();
+    let a = api
+        .post(
+            &format!("/api/v1/authorizations/{id}/decision"),
+            "t-reviewer",
+            json!({ "decision": { "decision": "approve", "start": today.to_string() } }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    assert_eq!(a.body["status"], "approved");
+    id
+}
