@@ -1,0 +1,250 @@
+use super::*;
+
+impl<S: Store> App<S> {
+    /// Creates a user (system use: CLI, demo set-up), written by [`SYSTEM_ACTOR`].
+    pub async fn add_user(&self, input: NewUser, now: Timestamp) -> Result<UserView, AppError> {
+        self.insert_user(SYSTEM_ACTOR, None, input, None, now).await
+    }
+
+    /// A plan admin or provider admin creates a user in their own organization.
+    pub async fn create_user(
+        &self,
+        actor: &Actor,
+        input: NewUser,
+        idempotency_key: Option<&str>,
+        now: Timestamp,
+    ) -> Result<UserView, AppError> {
+        let action = Action::ManageUsers;
+        self.require_role(actor, action, USER_KIND, &input.username, now)
+            .await?;
+        if input.org_id != actor.org_id {
+            let line = AuditEntry {
+                org_id: actor.org_id.clone(),
+                action: "create-user-forbidden".to_owned(),
+                record_kind: USER_KIND.to_owned(),
+                record_id: input.username.clone(),
+                member_id: None,
+            };
+            self.audit(actor, vec![line], now).await?;
+            return Err(AppError::Forbidden {
+                action: "create-user",
+            });
+        }
+        let request = UserRequest {
+            username: &input.username,
+            display_name: &input.display_name,
+            org_id: &input.org_id,
+            roles: &input.roles,
+        };
+        let idem = Idem::new(idempotency_key, action, &input.username, &request)?;
+        if let Some(idem) = &idem
+            && let Some(stored) = self
+                .store()
+                .idempotent_response(&actor.user_id, &idem.key)
+                .await?
+        {
+            if stored.request_hash != idem.request_hash {
+                return Err(AppError::IdempotencyMismatch {
+                    key: idem.key.clone(),
+                });
+            }
+            return serde_json::from_str(&stored.response_body).map_err(corrupt);
+        }
+        self.insert_user(&actor.user_id, Some(actor), input, idem, now)
+            .await
+    }
+
+    async fn insert_user(
+        &self,
+        writer: &str,
+        actor: Option<&Actor>,
+        input: NewUser,
+        idem: Option<Idem>,
+        now: Timestamp,
+    ) -> Result<UserView, AppError> {
+        check_id("username", &input.username)?;
+        if input.roles.is_empty() {
+            return Err(AppError::invalid("roles", "at least one role is needed"));
+        }
+        if input
+            .display_name
+            .as_deref()
+            .is_some_and(|d| d.trim().is_empty())
+        {
+            return Err(AppError::invalid("display_name", "must not be empty"));
+        }
+        check_password(&input.password)?;
+        let org = self
+            .organization(&input.org_id)
+            .await?
+            .ok_or_else(|| AppError::invalid("org_id", "no such organization"))?;
+        // Roles must fit the organization kind.
+        Actor::new(
+            input.username.clone(),
+            org.id.clone(),
+            org.kind,
+            input.roles.clone(),
+        )
+        .map_err(|e| match e {
+            AppError::Invalid { problem, .. } => AppError::invalid("roles", problem),
+            other => other,
+        })?;
+        if self
+            .store()
+            .get(USER_KIND, &input.username)
+            .await?
+            .is_some()
+        {
+            return Err(AppError::invalid("username", "is already taken"));
+        }
+        let mut roles = input.roles.clone();
+        roles.sort_unstable();
+        roles.dedup();
+        let user = StoredUser {
+            username: input.username.clone(),
+            display_name: input.display_name.clone(),
+            org_id: org.id.clone(),
+            roles,
+            password_hash: hash_password(&input.password)?,
+            disabled: false,
+            created_at: now,
+        };
+        let view = user.view();
+        let idempotency = match idem {
+            Some(idem) => Some(IdempotencyRecord {
+                key: idem.key,
+                request_hash: idem.request_hash,
+                status_code: 201,
+                response_body: serde_json::to_string(&view)
+                    .map_err(|e| AppError::invalid("response", e.to_string()))?,
+            }),
+            None => None,
+        };
+        let write = AggregateWrite {
+            kind: USER_KIND.to_owned(),
+            id: user.username.clone(),
+            expected_version: 0,
+            org_id: user.org_id.clone(),
+            member_id: None,
+            status: "active".to_owned(),
+            due_at: None,
+            plan_id: None,
+            county: None,
+            body: to_json("user", &user)?,
+        };
+        let change = Change {
+            writer: writer.to_owned(),
+            audit_org: actor.map_or_else(|| org.id.clone(), |a| a.org_id.clone()),
+            action: "create-user",
+            write,
+            event_type: "user-created",
+            event_body: to_json("user", &view)?,
+            idempotency,
+        };
+        match self.commit_change(change, now).await {
+            Ok(CommitReceipt::Committed(_)) => Ok(view),
+            Ok(CommitReceipt::Replayed(stored)) => {
+                serde_json::from_str(&stored.response_body).map_err(corrupt)
+            }
+            Err(AppError::Conflict { .. }) => {
+                Err(AppError::invalid("username", "is already taken"))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// An admin disables (or re-enables) a user of their own organization. A user of another
+    /// organization is NotFound. A disabled user can neither sign in nor use their tokens.
+    pub async fn set_user_disabled(
+        &self,
+        actor: &Actor,
+        username: &str,
+        disabled: bool,
+        now: Timestamp,
+    ) -> Result<UserView, AppError> {
+        let action = Action::ManageUsers;
+        self.require_role(actor, action, USER_KIND, username, now)
+            .await?;
+        let not_found = AppError::NotFound {
+            kind: USER_KIND,
+            id: username.to_owned(),
+        };
+        let Some((mut user, version)) = self.stored_user(username).await? else {
+            return Err(not_found);
+        };
+        if user.org_id != actor.org_id {
+            let line = AuditEntry {
+                org_id: actor.org_id.clone(),
+                action: "manage-users-denied".to_owned(),
+                record_kind: USER_KIND.to_owned(),
+                record_id: username.to_owned(),
+                member_id: None,
+            };
+            self.audit(actor, vec![line], now).await?;
+            return Err(not_found);
+        }
+        user.disabled = disabled;
+        let view = user.view();
+        let write = AggregateWrite {
+            kind: USER_KIND.to_owned(),
+            id: user.username.clone(),
+            expected_version: version,
+            org_id: user.org_id.clone(),
+            member_id: None,
+            status: if disabled { "disabled" } else { "active" }.to_owned(),
+            due_at: None,
+            plan_id: None,
+            county: None,
+            body: to_json("user", &user)?,
+        };
+        let (action_name, event_type) = if disabled {
+            ("disable-user", "user-disabled")
+        } else {
+            ("enable-user", "user-enabled")
+        };
+        let change = Change {
+            writer: actor.user_id.clone(),
+            audit_org: actor.org_id.clone(),
+            action: action_name,
+            write,
+            event_type,
+            event_body: serde_json::json!({ "username": user.username }),
+            idempotency: None,
+        };
+        self.commit_change(change, now).await?;
+        // Cached token checks of this user must not outlive the change.
+        self.token_cache().clear();
+        Ok(view)
+    }
+
+    /// The users of the actor's own organization (admins), in username order. Audited.
+    pub async fn list_users(
+        &self,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<Vec<UserView>, AppError> {
+        let action = Action::ManageUsers;
+        self.require_role(actor, action, USER_KIND, "list", now)
+            .await?;
+        let rows = self
+            .list_all(
+                USER_KIND,
+                &[],
+                Some(OrgScope::OwnedBy(actor.org_id.clone())),
+            )
+            .await?;
+        let users = rows
+            .iter()
+            .map(|r| decode::<StoredUser>(r).map(|u| u.view()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let line = AuditEntry {
+            org_id: actor.org_id.clone(),
+            action: "list-users".to_owned(),
+            record_kind: USER_KIND.to_owned(),
+            record_id: actor.org_id.clone(),
+            member_id: None,
+        };
+        self.audit(actor, vec![line], now).await?;
+        Ok(users)
+    }
+}
