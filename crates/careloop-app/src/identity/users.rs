@@ -38,20 +38,62 @@ impl<S: Store> App<S> {
         };
         let idem = Idem::new(idempotency_key, action, &input.username, &request)?;
         if let Some(idem) = &idem
-            && let Some(stored) = self
-                .store()
-                .idempotent_response(&actor.user_id, &idem.key)
-                .await?
+            && let Some(answer) = self.stored_user_answer(&actor.user_id, idem).await?
         {
-            if stored.request_hash != idem.request_hash {
-                return Err(AppError::IdempotencyMismatch {
-                    key: idem.key.clone(),
-                });
-            }
-            return serde_json::from_str(&stored.response_body).map_err(corrupt);
+            return answer;
         }
-        self.insert_user(&actor.user_id, Some(actor), input, idem, now)
-            .await
+        let result = self
+            .insert_user(
+                &actor.user_id,
+                Some(actor),
+                input,
+                idem.as_ref().map(|i| Idem {
+                    key: i.key.clone(),
+                    request_hash: i.request_hash.clone(),
+                }),
+                now,
+            )
+            .await;
+        match (result, &idem) {
+            // A concurrent request with the same key may have committed between our look-up
+            // and our write: its stored answer (replay or mismatch) wins over "already taken".
+            (
+                Err(
+                    e @ AppError::Invalid {
+                        field: "username", ..
+                    },
+                ),
+                Some(idem),
+            )
+            | (Err(e @ AppError::Conflict { .. }), Some(idem)) => {
+                match self.stored_user_answer(&actor.user_id, idem).await? {
+                    Some(answer) => answer,
+                    None => Err(e),
+                }
+            }
+            (result, _) => result,
+        }
+    }
+
+    /// The answer stored under `idem.key` for `writer`: the first 201's user when the request
+    /// is the same, [`AppError::IdempotencyMismatch`] when it is not, `None` when nothing is
+    /// stored under the key.
+    async fn stored_user_answer(
+        &self,
+        writer: &str,
+        idem: &Idem,
+    ) -> Result<Option<Result<UserView, AppError>>, AppError> {
+        let Some(stored) = self.store().idempotent_response(writer, &idem.key).await? else {
+            return Ok(None);
+        };
+        if stored.request_hash != idem.request_hash {
+            return Ok(Some(Err(AppError::IdempotencyMismatch {
+                key: idem.key.clone(),
+            })));
+        }
+        Ok(Some(
+            serde_json::from_str(&stored.response_body).map_err(corrupt),
+        ))
     }
 
     async fn insert_user(

@@ -24,6 +24,7 @@ mod demo;
 mod ecm;
 mod flows;
 mod identity;
+mod identity_tokens;
 mod members;
 mod referral_queue;
 mod rules;
@@ -33,6 +34,7 @@ pub use demo::*;
 pub use ecm::*;
 pub use flows::*;
 pub use identity::*;
+pub use identity_tokens::*;
 use jiff::Timestamp;
 pub use members::*;
 pub use referral_queue::*;
@@ -156,6 +158,7 @@ macro_rules! app_scenarios {
             identity_password_and_token_round_trip,
             identity_admins_roles_and_disabled_users,
             audit_log_visibility_for_plan_admins,
+            identity_concurrent_create_user_retries_replay,
             referral_extras_authorize_start_services_and_notices,
             referral_queue_waits_on_each_party,
             // the demo data set (demo)
