@@ -147,6 +147,93 @@ fn ui(demo: &common::Demo, config: UiConfig) -> Router {
     careloop_ui::router_with(UiState::new(demo.state.clone(), config))
 }
 
+/// Sends `passwords.len()` log-ins for `username` at once (one task each, sharing one log-in
+/// CSRF cookie) and returns their statuses in the order of `passwords`.
+async fn parallel_log_ins(
+    router: &Router,
+    username: &str,
+    passwords: Vec<String>,
+) -> Vec<StatusCode> {
+    let mut c = Client::new(router.clone());
+    let form = c.get("/ui/login").await;
+    let csrf = hidden(&form.body, "csrf");
+    let mut tasks = Vec::new();
+    for password in passwords {
+        let mut c = Client {
+            router: router.clone(),
+            cookies: c.cookies.clone(),
+        };
+        let (username, csrf) = (username.to_owned(), csrf.clone());
+        tasks.push(tokio::spawn(async move {
+            c.post(
+                "/ui/login",
+                &[
+                    ("username", &username),
+                    ("password", &password),
+                    ("csrf", &csrf),
+                ],
+            )
+            .await
+            .status
+        }));
+    }
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.unwrap());
+    }
+    out
+}
+
+/// Issue #12 defect 4: the attempt is reserved before the password check, so parallel log-ins
+/// cannot get around the limit of 5 failures a minute: of 40 parallel wrong passwords exactly 5
+/// are checked (401) and 35 refused (429); a right password sent while 19 wrong ones are in
+/// flight does not get in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_log_ins_do_not_get_around_the_rate_limit() {
+    let demo = common::demo(12, true).await;
+    let reviewer = demo.user(Role::PlanUmReviewer, None);
+    let password = demo.summary.password.clone();
+
+    let router = ui(&demo, UiConfig::default());
+    let statuses =
+        parallel_log_ins(&router, &reviewer, vec!["wrong-password-1".to_owned(); 40]).await;
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((checked, refused), (5, 35), "{statuses:?}");
+
+    // 19 wrong passwords in flight, then the right one: refused, the limit is already used up.
+    let router = ui(&demo, UiConfig::default());
+    let wrong = {
+        let router = router.clone();
+        let reviewer = reviewer.clone();
+        tokio::spawn(async move {
+            parallel_log_ins(&router, &reviewer, vec!["wrong-password-2".to_owned(); 19]).await
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+    let right = parallel_log_ins(&router, &reviewer, vec![password.clone()]).await;
+    let wrong = wrong.await.unwrap();
+    assert_eq!(
+        right,
+        [StatusCode::TOO_MANY_REQUESTS],
+        "wrong ones: {wrong:?}"
+    );
+    assert_eq!(
+        wrong
+            .iter()
+            .filter(|s| **s == StatusCode::UNAUTHORIZED)
+            .count(),
+        5,
+        "{wrong:?}"
+    );
+}
+
 #[tokio::test]
 async fn sessions_cookies_csrf_and_the_log_in_rate_limit() {
     let demo = common::demo(12, true).await;
