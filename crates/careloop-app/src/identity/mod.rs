@@ -37,6 +37,7 @@ mod users;
 #[cfg(test)]
 use passwords::verify_password;
 use passwords::{check_password, hash_password};
+pub use tokens::{DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, TokenStatus, TokenView, token_expiry};
 
 /// Store kinds.
 pub const ORGANIZATION_KIND: &str = "organization";
@@ -146,6 +147,9 @@ pub struct TokenInfo {
     pub created_at: Timestamp,
     #[serde(default)]
     pub expires_at: Option<Timestamp>,
+    /// When the token was revoked (by its user, an admin, the CLI, or the user's disabling).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<Timestamp>,
 }
 
 /// A freshly created token. `token` is the only copy of the secret: show it once.
@@ -232,23 +236,39 @@ struct Change {
 
 impl<S: Store> App<S> {
     async fn commit_change(&self, c: Change, now: Timestamp) -> Result<CommitReceipt, AppError> {
-        let mut batch = WriteBatch::new(c.writer, now);
-        batch.events.push(NewEvent {
-            kind: c.write.kind.clone(),
-            aggregate_id: c.write.id.clone(),
-            version: c.write.expected_version.saturating_add(1),
-            event_type: c.event_type.to_owned(),
-            body: c.event_body,
-        });
-        batch.audit.push(AuditEntry {
-            org_id: c.audit_org,
-            action: c.action.to_owned(),
-            record_kind: c.write.kind.clone(),
-            record_id: c.write.id.clone(),
-            member_id: None,
-        });
-        batch.aggregates.push(c.write);
-        batch.idempotency = c.idempotency;
+        let writer = c.writer.clone();
+        self.commit_changes(writer, vec![c], now).await
+    }
+
+    /// Several identity changes in one atomic batch (e.g. a user's disabling and the
+    /// revocation of its tokens). The batch's Idempotency-Key record is the first change's.
+    async fn commit_changes(
+        &self,
+        writer: String,
+        changes: Vec<Change>,
+        now: Timestamp,
+    ) -> Result<CommitReceipt, AppError> {
+        let mut batch = WriteBatch::new(writer, now);
+        for c in changes {
+            batch.events.push(NewEvent {
+                kind: c.write.kind.clone(),
+                aggregate_id: c.write.id.clone(),
+                version: c.write.expected_version.saturating_add(1),
+                event_type: c.event_type.to_owned(),
+                body: c.event_body,
+            });
+            batch.audit.push(AuditEntry {
+                org_id: c.audit_org,
+                action: c.action.to_owned(),
+                record_kind: c.write.kind.clone(),
+                record_id: c.write.id.clone(),
+                member_id: None,
+            });
+            batch.aggregates.push(c.write);
+            if batch.idempotency.is_none() {
+                batch.idempotency = c.idempotency;
+            }
+        }
         Ok(self.store().commit(batch).await?)
     }
 
@@ -467,6 +487,7 @@ mod tests {
                 name: "n".into(),
                 created_at: Timestamp::UNIX_EPOCH,
                 expires_at: None,
+                revoked_at: None,
             },
         };
         assert!(!format!("{token:?}").contains(&a));

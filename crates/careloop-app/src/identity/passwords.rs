@@ -1,11 +1,47 @@
 use super::*;
 
-pub(super) fn check_password(password: &str) -> Result<(), AppError> {
+/// Obviously weak passwords of 12 or more characters, one a line, lower case: careloop's own
+/// list (not copied from a breach corpus), written for issue #12 from the patterns that top
+/// the public most-common-password lists — `password`, `qwerty`, `iloveyou`, `welcome`,
+/// `letmein`, `admin`, sports and seasons, the product and domain words (`careloop`, `nurse`,
+/// `hospital`) — each with the usual suffixes (`1`, `123`, `1234`, `!`, years 2023..2027),
+/// plus digit runs (`123456789012`), repeated characters and keyboard walks (`qwertyuiop12`,
+/// `1qaz2wsx3edc`).
+const COMMON_PASSWORDS: &str = include_str!("common-passwords.txt");
+
+/// Usernames shorter than this are not looked for inside a password (a one- or two-letter
+/// username would be found in most passwords).
+const MIN_USERNAME_CHARS_TO_MATCH: usize = 3;
+
+/// The password rules (issue #12): 12..=1024 characters, not the username or containing it
+/// (case-insensitive), not on the common-password list (case-insensitive). Each refusal is
+/// `Invalid { field: "password" }` naming the rule.
+pub(super) fn check_password(username: &str, password: &str) -> Result<(), AppError> {
     let n = password.chars().count();
     if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&n) {
         return Err(AppError::invalid(
             "password",
             format!("must be {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters"),
+        ));
+    }
+    let lower = password.to_lowercase();
+    let user = username.trim().to_lowercase();
+    if !user.is_empty() && lower == user {
+        return Err(AppError::invalid(
+            "password",
+            "must not be the username (rule: password differs from the username)",
+        ));
+    }
+    if user.chars().count() >= MIN_USERNAME_CHARS_TO_MATCH && lower.contains(&user) {
+        return Err(AppError::invalid(
+            "password",
+            "must not contain the username (rule: password does not contain the username)",
+        ));
+    }
+    if COMMON_PASSWORDS.lines().any(|common| common == lower) {
+        return Err(AppError::invalid(
+            "password",
+            "is on the list of common passwords (rule: not a common password); choose a less guessable one",
         ));
     }
     Ok(())
@@ -62,5 +98,62 @@ impl<S: Store> App<S> {
             return Err(AppError::Unauthenticated);
         }
         self.actor_of(&user).await?.ok_or(AppError::Unauthenticated)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    fn problem(username: &str, password: &str) -> Option<String> {
+        match check_password(username, password) {
+            Ok(()) => None,
+            Err(AppError::Invalid { field, problem }) => {
+                assert_eq!(field, "password");
+                Some(problem)
+            }
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+
+    #[test]
+    fn passwords_equal_to_or_containing_the_username_or_common_are_refused() {
+        assert!(
+            problem("nurse-ann-01", "NURSE-ANN-01")
+                .unwrap()
+                .contains("username")
+        );
+        assert!(
+            problem("nurse-ann", "my-Nurse-Ann-pass")
+                .unwrap()
+                .contains("contain the username")
+        );
+        for common in [
+            "password1234",
+            "123456789012",
+            "qwertyuiop12",
+            "Password2026!",
+            "CARELOOP1234",
+        ] {
+            assert!(
+                problem("someone", common)
+                    .unwrap()
+                    .contains("common password"),
+                "{common}"
+            );
+        }
+        assert!(problem("someone", "short").unwrap().contains("12 to 1024"));
+        // A two-letter username is not looked for inside the password.
+        assert_eq!(problem("ab", "tabby-cat-garden-7"), None);
+        assert_eq!(problem("nurse-ann", "violet-harbor-lantern-42"), None);
+        assert_eq!(problem("demo-user", "careloop-demo-password"), None);
+        // Every listed entry is lower case and at least 12 characters (the list is reachable).
+        assert!(COMMON_PASSWORDS.lines().count() > 300);
+        assert!(
+            COMMON_PASSWORDS
+                .lines()
+                .all(|l| l.chars().count() >= MIN_PASSWORD_CHARS && l == l.to_lowercase())
+        );
     }
 }

@@ -1,5 +1,12 @@
 use super::*;
 
+/// Whether the user holds an admin role (plan admin or provider admin).
+fn is_admin_user(user: &StoredUser) -> bool {
+    user.roles
+        .iter()
+        .any(|r| matches!(r, Role::PlanAdmin | Role::ProviderAdmin))
+}
+
 impl<S: Store> App<S> {
     /// Creates a user (system use: CLI, demo set-up), written by [`SYSTEM_ACTOR`].
     pub async fn add_user(&self, input: NewUser, now: Timestamp) -> Result<UserView, AppError> {
@@ -115,7 +122,7 @@ impl<S: Store> App<S> {
         {
             return Err(AppError::invalid("display_name", "must not be empty"));
         }
-        check_password(&input.password)?;
+        check_password(&input.username, &input.password)?;
         let org = self
             .organization(&input.org_id)
             .await?
@@ -225,6 +232,32 @@ impl<S: Store> App<S> {
             self.audit(actor, vec![line], now).await?;
             return Err(not_found);
         }
+        if disabled && !user.disabled && is_admin_user(&user) {
+            let other_admins = self
+                .list_all(
+                    USER_KIND,
+                    &["active"],
+                    Some(OrgScope::OwnedBy(user.org_id.clone())),
+                )
+                .await?
+                .iter()
+                .map(decode::<StoredUser>)
+                .collect::<Result<Vec<_>, _>>()?
+                .into_iter()
+                .filter(|u| u.username != user.username && !u.disabled && is_admin_user(u))
+                .count();
+            if other_admins == 0 {
+                return Err(AppError::invalid(
+                    "username",
+                    format!(
+                        "{} is the only enabled admin of organization {} (rule: an organization \
+                         keeps at least one enabled admin); add or enable another admin first",
+                        user.username, user.org_id
+                    ),
+                ));
+            }
+        }
+        let was_disabled = user.disabled;
         user.disabled = disabled;
         let view = user.view();
         let write = AggregateWrite {
@@ -253,7 +286,18 @@ impl<S: Store> App<S> {
             event_body: serde_json::json!({ "username": user.username }),
             idempotency: None,
         };
-        self.commit_change(change, now).await?;
+        // Disabling revokes the user's tokens for good, in the same batch; so does re-enabling
+        // (any token still active then predates the disable, e.g. one created concurrently),
+        // so a re-enabled user starts with no token.
+        let mut changes = vec![change];
+        if disabled || was_disabled {
+            changes.extend(
+                self.revoke_all_changes(&actor.user_id, &actor.org_id, &user, now)
+                    .await?,
+            );
+        }
+        self.commit_changes(actor.user_id.clone(), changes, now)
+            .await?;
         // Cached token checks of this user must not outlive the change.
         self.token_cache().clear();
         Ok(view)
