@@ -309,6 +309,29 @@ impl<S: Store> App<S> {
         Ok(tokens)
     }
 
+    /// One token the actor may see (its own, or any of its organization's for an admin);
+    /// otherwise NotFound. Not audited beyond what `list_tokens` shows (no member data).
+    pub async fn token(
+        &self,
+        actor: &Actor,
+        id: &str,
+        now: Timestamp,
+    ) -> Result<TokenView, AppError> {
+        actor.check()?;
+        if let Some(stored) = self.store().get(TOKEN_KIND, id).await?
+            && stored.org_id == actor.org_id
+        {
+            let info: TokenInfo = decode(&stored)?;
+            if info.username == actor.user_id || is_admin(actor) {
+                return Ok(info.view(now));
+            }
+        }
+        Err(AppError::NotFound {
+            kind: TOKEN_KIND,
+            id: id.to_owned(),
+        })
+    }
+
     /// Every token of `username` (system use: `careloop token list`), oldest first.
     pub async fn tokens_of(
         &self,
