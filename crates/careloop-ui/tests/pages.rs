@@ -847,3 +847,86 @@ async fn plan_admin_adds_disables_and_enables_a_user() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
 }
+
+/// Issue #12: the admin page lists the API tokens of the organization's users (by an id
+/// prefix, never the secret) with expiry and status; the revoke button stops a token at once.
+#[tokio::test]
+async fn plan_admin_lists_and_revokes_api_tokens() {
+    let demo = common::demo(12, true).await;
+    let password = demo.summary.password.clone();
+    let admin = demo.user(Role::PlanAdmin, None);
+    let admin_actor = demo.actor(&admin).await;
+    let coordinator = demo.user(Role::PlanCareCoordinator, Some(&admin_actor.org_id));
+    let login = demo
+        .summary
+        .logins
+        .iter()
+        .find(|l| l.username == coordinator)
+        .unwrap()
+        .clone();
+    assert!(
+        demo.app()
+            .authenticate_token(&login.token, demo.now)
+            .await
+            .is_ok()
+    );
+    let id = careloop_app::identity::token_id(&login.token);
+
+    let mut c = Client::new(ui(&demo, UiConfig::default()));
+    c.log_in(&admin, &password).await;
+    let page = c.get("/ui/admin").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("id=\"tokens-table\""), "{}", page.body);
+    assert!(page.body.contains(&format!("id=\"token-{}\"", &id[..12])));
+    assert!(page.body.contains(&format!("Revoke demo of {coordinator}")));
+    assert!(
+        !page.body.contains(&login.token),
+        "the secret is never shown"
+    );
+    // Another plan's tokens are not listed.
+    let foreign = demo
+        .summary
+        .logins
+        .iter()
+        .find(|l| l.org_id != admin_actor.org_id)
+        .unwrap();
+    let foreign_id = careloop_app::identity::token_id(&foreign.token);
+    assert!(!page.body.contains(&foreign_id[..12]));
+
+    let csrf = hidden(&page.body, "csrf");
+    let r = c
+        .post(
+            &format!("/ui/admin/tokens/{id}/revoke"),
+            &[("csrf", "wrong")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = c
+        .post(&format!("/ui/admin/tokens/{id}/revoke"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        demo.app()
+            .authenticate_token(&login.token, demo.now)
+            .await
+            .is_err(),
+        "a revoked token stops at once"
+    );
+    let page = c.get("/ui/admin?done=revoked").await;
+    assert!(page.body.contains("Token revoked"), "{}", page.body);
+    assert!(!page.body.contains(&format!("Revoke demo of {coordinator}")));
+    // Another organization's token: not found, nothing changes.
+    let r = c
+        .post(
+            &format!("/ui/admin/tokens/{foreign_id}/revoke"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    assert!(
+        demo.app()
+            .authenticate_token(&foreign.token, demo.now)
+            .await
+            .is_ok()
+    );
+}

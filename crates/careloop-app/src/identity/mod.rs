@@ -184,6 +184,11 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// The id a token is stored and listed under: the SHA-256 hex of the token.
+pub fn token_id(token: &str) -> String {
+    sha256_hex(token.as_bytes())
+}
+
 /// An id-like value: 1..=100 characters, no whitespace or control characters.
 fn check_id(field: &'static str, value: &str) -> Result<(), AppError> {
     if value.is_empty() || value.chars().count() > 100 {
