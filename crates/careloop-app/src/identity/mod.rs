@@ -10,6 +10,10 @@
 //!
 //! Sign-in failures are all [`AppError::Unauthenticated`] with one neutral message; an unknown
 //! user still costs one Argon2 verification so timing does not tell whether the user exists.
+//!
+//! Files: this one (types, organizations, shared helpers), `users.rs` (create, disable with the
+//! last-admin rule and token revocation, list), `passwords.rs` (hashing, the password rules and
+//! `common-passwords.txt`, password sign-in), `tokens.rs` (create, list, revoke, token sign-in).
 
 use std::fmt;
 use std::sync::OnceLock;
