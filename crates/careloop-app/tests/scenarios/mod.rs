@@ -24,6 +24,7 @@ mod demo;
 mod ecm;
 mod flows;
 mod identity;
+mod identity_tokens;
 mod members;
 mod references;
 mod referral_queue;
@@ -37,6 +38,7 @@ pub use demo::*;
 pub use ecm::*;
 pub use flows::*;
 pub use identity::*;
+pub use identity_tokens::*;
 use jiff::Timestamp;
 pub use members::*;
 pub use references::*;
@@ -164,6 +166,11 @@ macro_rules! app_scenarios {
             identity_password_and_token_round_trip,
             identity_admins_roles_and_disabled_users,
             audit_log_visibility_for_plan_admins,
+            identity_concurrent_create_user_retries_replay,
+            identity_password_rules_refuse_username_and_common_passwords,
+            identity_only_enabled_admin_cannot_be_disabled,
+            identity_reenabled_user_does_not_get_old_tokens_back,
+            identity_tokens_list_issue_and_revoke,
             referral_extras_authorize_start_services_and_notices,
             referral_queue_waits_on_each_party,
             // the demo data set (demo)
