@@ -225,15 +225,31 @@ impl<S: Store> App<S> {
         if access::permits(actor, action) {
             return Ok(());
         }
-        let refused = format!("{}-forbidden", action.as_str());
         // The owner of an existing record sees the attempt too.
         let stored = self.store.get(kind, id).await?;
         let owner = stored
             .as_ref()
             .map(|s| (s.org_id.as_str(), s.member_id.as_deref()));
+        Err(self
+            .refuse_role(actor, action, kind, id, owner, now)
+            .await?)
+    }
+
+    /// Audits an action the actor's roles do not permit (`<action>-forbidden`, in the caller's
+    /// log and in `owner`'s, see `audit_refusal`) and returns the `Forbidden` to answer.
+    pub(crate) async fn refuse_role(
+        &self,
+        actor: &Actor,
+        action: Action,
+        kind: &str,
+        id: &str,
+        owner: Option<(&str, Option<&str>)>,
+        now: Timestamp,
+    ) -> Result<AppError, AppError> {
+        let refused = format!("{}-forbidden", action.as_str());
         self.audit_refusal(actor, &refused, kind, id, owner, now)
             .await?;
-        Err(AppError::Forbidden {
+        Ok(AppError::Forbidden {
             action: action.as_str(),
         })
     }

@@ -122,13 +122,10 @@ impl<S: Store> App<S> {
             .get(MemberAggregate::KIND, member_id)
             .await?
             .map(|stored| stored.org_id);
-        let refused = format!("{}-forbidden", action.as_str());
         let owner = owner.as_deref().map(|org| (org, Some(member_id)));
-        self.audit_refusal(actor, &refused, kind, id, owner, now)
-            .await?;
-        Err(AppError::Forbidden {
-            action: action.as_str(),
-        })
+        Err(self
+            .refuse_role(actor, action, kind, id, owner, now)
+            .await?)
     }
 
     /// The member a command is about, as the actor's organization may see it: a plan its own

@@ -22,17 +22,25 @@ impl<S: Store> App<S> {
         now: Timestamp,
     ) -> Result<UserView, AppError> {
         let action = Action::ManageUsers;
-        self.require_role(actor, action, USER_KIND, &input.username, now)
-            .await?;
+        // The organization the user would join sees every refused attempt (issue #12).
+        let target = Some((input.org_id.as_str(), None));
+        actor.check()?;
+        if !crate::access::permits(actor, action) {
+            let refused = self
+                .refuse_role(actor, action, USER_KIND, &input.username, target, now)
+                .await?;
+            return Err(refused);
+        }
         if input.org_id != actor.org_id {
-            let line = AuditEntry {
-                org_id: actor.org_id.clone(),
-                action: "create-user-forbidden".to_owned(),
-                record_kind: USER_KIND.to_owned(),
-                record_id: input.username.clone(),
-                member_id: None,
-            };
-            self.audit(actor, vec![line], now).await?;
+            self.audit_refusal(
+                actor,
+                "create-user-forbidden",
+                USER_KIND,
+                &input.username,
+                target,
+                now,
+            )
+            .await?;
             return Err(AppError::Forbidden {
                 action: "create-user",
             });
@@ -222,14 +230,16 @@ impl<S: Store> App<S> {
             return Err(not_found);
         };
         if user.org_id != actor.org_id {
-            let line = AuditEntry {
-                org_id: actor.org_id.clone(),
-                action: "manage-users-denied".to_owned(),
-                record_kind: USER_KIND.to_owned(),
-                record_id: username.to_owned(),
-                member_id: None,
-            };
-            self.audit(actor, vec![line], now).await?;
+            let owner = Some((user.org_id.as_str(), None));
+            self.audit_refusal(
+                actor,
+                "manage-users-denied",
+                USER_KIND,
+                username,
+                owner,
+                now,
+            )
+            .await?;
             return Err(not_found);
         }
         if disabled && !user.disabled && is_admin_user(&user) {

@@ -107,11 +107,13 @@ pub async fn enrolled<S: Store>(
     )
     .await
     .unwrap();
+    let auth = format!("{id}-auth");
+    approved_ecm_request(app, &auth, member, provider_org, Service::EcmInitial, start).await;
     let rec = app
         .enroll_ecm(
             &provider(provider_org),
             id,
-            enroll_input(start, &format!("{id}-auth")),
+            enroll_input(start, &auth),
             None,
             ts("2026-11-20T17:00:00Z"),
         )
@@ -185,6 +187,15 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
     assert_eq!(rec.state.outreach[1].mode, ContactMode::InPerson);
     assert_eq!(rec.state.outreach[1].actor.0, "u-cm-org-ecm-a");
 
+    approved_ecm_request(
+        &app,
+        "ecm-auth-1",
+        "mem-ecm-1",
+        "org-ecm-a",
+        Service::EcmInitial,
+        "2026-11-16",
+    )
+    .await;
     let rec = app
         .enroll_ecm(
             &cm,
@@ -306,6 +317,15 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
     assert_eq!(services, CoreService::ALL);
 
     // Re-authorization is the plan's decision: the provider may not, the plan reviewer may.
+    approved_ecm_request(
+        &app,
+        "ecm-auth-2",
+        "mem-ecm-1",
+        "org-ecm-a",
+        Service::EcmReauthorization,
+        "2027-11-16",
+    )
+    .await;
     let reauth = ReauthorizeEcm {
         start: day("2027-11-16"),
         authorization_id: "ecm-auth-2".into(),
@@ -456,6 +476,15 @@ pub async fn ecm_enrollment_blocked_by_exclusion<S: Store>(store: S) {
     )
     .await
     .unwrap();
+    approved_ecm_request(
+        &app,
+        "a-1",
+        "mem-hospice",
+        "org-ecm-a",
+        Service::EcmInitial,
+        "2026-11-16",
+    )
+    .await;
     let err = app
         .enroll_ecm(&cm, "ecm-h", enroll_input("2026-11-16", "a-1"), None, t0)
         .await
@@ -796,6 +825,15 @@ pub async fn ecm_idempotent_retry_replays<S: Store>(store: S) {
         .unwrap();
     assert_eq!(first, again);
 
+    approved_ecm_request(
+        &app,
+        "auth-i",
+        "mem-i",
+        "org-ecm-a",
+        Service::EcmInitial,
+        "2026-11-16",
+    )
+    .await;
     let enrolled = app
         .enroll_ecm(
             &cm,

@@ -179,7 +179,7 @@ pub async fn referral_flow_to_closure<S: Store>(store: S) {
         "ref-1",
         ReviewReferralEligibility {
             eligible: true,
-            determination_id: Some("det-1".into()),
+            determination_id: None,
             expected_version: None,
         },
         None,

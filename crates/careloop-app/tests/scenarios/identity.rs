@@ -399,15 +399,18 @@ pub async fn identity_admins_roles_and_disabled_users<S: Store>(store: S) {
         .map(|e| e.event_type)
         .collect();
     assert_eq!(events, ["user-created", "user-disabled"]);
+    // The refused attempt by another organization's admin is in its own log (no member) and in
+    // the user's organization's log (issue #12, defect 9).
     let actions: Vec<_> = audit_lines(app.store(), "user", "cm-1")
         .await
         .into_iter()
-        .map(|l| l.action)
+        .map(|l| (l.action, l.org_id))
         .collect();
-    assert_eq!(
-        actions,
-        ["create-user", "manage-users-denied", "disable-user"]
-    );
+    let denied = |org: &str| ("manage-users-denied".to_owned(), org.to_owned());
+    assert_eq!(actions.len(), 4, "{actions:?}");
+    assert_eq!(actions[0].0, "create-user");
+    assert!(actions.contains(&denied(PROVIDER_ORG)), "{actions:?}");
+    assert_eq!(actions[3].0, "disable-user");
 
     let all: Vec<_> = app
         .list_organizations(&plan_admin(), t0)

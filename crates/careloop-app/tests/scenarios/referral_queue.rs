@@ -19,7 +19,7 @@ fn h(hours: i64) -> Timestamp {
 fn eligible() -> ReviewReferralEligibility {
     ReviewReferralEligibility {
         eligible: true,
-        determination_id: Some("det-1".into()),
+        determination_id: None,
         expected_version: None,
     }
 }

@@ -102,3 +102,34 @@ pub async fn give_member<S: Store>(app: &App<S>, member_id: &str, provider_org: 
         .await
         .unwrap();
 }
+
+/// `provider_org` (which must already see `member_id`) requests the ECM `service` for the
+/// member as `id`, and the plan's reviewer approves it from `start`: the approved request an
+/// ECM enrollment (initial) or re-authorization names.
+pub async fn approved_ecm_request<S: Store>(
+    app: &App<S>,
+    id: &str,
+    member_id: &str,
+    provider_org: &str,
+    service: Service,
+    start: &str,
+) {
+    let now = ts("2026-11-02T18:00:00Z");
+    let mut request = submission(id, member_id);
+    request.service = service;
+    app.submit_authorization(&provider(provider_org), request, None, now)
+        .await
+        .unwrap();
+    let approve = careloop_app::authorization::DecideAuthorization {
+        decision: DecisionInput::Approve {
+            start: start.parse().unwrap(),
+            through: None,
+            units: None,
+        },
+        notice_of_action: None,
+        expected_version: None,
+    };
+    app.decide_authorization(&reviewer(), id, approve, None, now)
+        .await
+        .unwrap();
+}

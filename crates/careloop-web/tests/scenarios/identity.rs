@@ -443,8 +443,7 @@ pub async fn audit_log_shows_reads_and_denied_attempts_to_plan_admins_only(store
 /// secret) and revokes one; another organization's admin sees none and gets 404 revoking; a
 /// revoked token is 401 at once.
 pub async fn tokens_are_listed_created_and_revoked_over_the_api(store: AnyStore) {
-    let api = Api::new(store);
-    organizations(&api).await;
+    let api = Api::with_world(store).await;
     let a = api
         .post("/api/v1/users", "t-prov-admin-a", new_user("cm-tok"))
         .await;
@@ -551,8 +550,7 @@ pub async fn tokens_are_listed_created_and_revoked_over_the_api(store: AnyStore)
 /// Issue #12 defect 8: concurrent retries of `POST /users` with one Idempotency-Key all answer
 /// the first 201 (never "username already taken"); the key with another body is 422.
 pub async fn concurrent_user_create_retries_replay_over_http(store: AnyStore) {
-    let api = std::sync::Arc::new(Api::new(store));
-    organizations(&api).await;
+    let api = std::sync::Arc::new(Api::with_world(store).await);
     for round in 0..3 {
         let username = format!("cm-par-{round}");
         let key = format!("par-{round}");
