@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use super::*;
+use careloop_domain::workflow::authorization::Service;
 
 pub const ECM: &str = "/api/v1/ecm-enrollments";
 pub const QUEUE: &str = "/api/v1/ecm-enrollments/reauthorizations-due";
@@ -133,6 +134,7 @@ pub async fn ecm_flow_over_http(store: AnyStore) {
     assert_eq!(rec["state"]["outreach"].as_array().unwrap().len(), 2);
 
     api.set_now("2026-11-06T17:00:00Z");
+    approved_ecm(&api, "ecm-auth-1", &member, Service::EcmInitial).await;
     let a = api
         .call(
             "POST",
@@ -240,6 +242,7 @@ pub async fn ecm_flow_over_http(store: AnyStore) {
     }
 
     // Re-authorization is the plan's: the provider may not.
+    approved_ecm(&api, "ecm-auth-2", &member, Service::EcmReauthorization).await;
     let reauth = json!({ "start": "2027-11-16", "authorization_id": "ecm-auth-2" });
     api.post(
         &format!("{url}/reauthorizations"),
@@ -328,7 +331,8 @@ pub async fn ecm_flow_over_http(store: AnyStore) {
 pub async fn ecm_enrollment_blocked_by_hospice(store: AnyStore) {
     let api = Api::new(store);
     world(&api).await;
-    let (url, _) = opened(&api, true).await;
+    let (url, member) = opened(&api, true).await;
+    approved_ecm(&api, "ecm-auth-1", &member, Service::EcmInitial).await;
     let a = api
         .post(
             &format!("{url}/enrollment"),
@@ -546,6 +550,7 @@ pub async fn ecm_bad_input_is_named_and_changes_nothing(store: AnyStore) {
 
     // Enroll, then the illegal second enrollment and dates out of order.
     api.set_now("2026-11-06T17:00:00Z");
+    approved_ecm(&api, "ecm-auth-1", &member, Service::EcmInitial).await;
     let a = api
         .post(
             &format!("{url}/enrollment"),

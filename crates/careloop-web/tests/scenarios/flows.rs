@@ -201,7 +201,7 @@ pub async fn referral_flow_over_http(store: AnyStore) {
         (
             "eligibility-review",
             "t-coord",
-            json!({ "eligible": true, "determination_id": "det-1" }),
+            json!({ "eligible": true }),
             "eligibility-reviewed",
         ),
         (

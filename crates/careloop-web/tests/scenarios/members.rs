@@ -74,6 +74,7 @@ pub async fn audited_actions(api: &Api, kind: &str, id: &str, user: &str) -> Vec
 
 pub async fn member_flow_over_http(store: AnyStore) {
     let api = Api::new(store);
+    world(&api).await;
     let key = [("idempotency-key", "register-1")];
     let body = registration(example_facts("pof-1a-adult", None));
     let a = api
@@ -242,6 +243,7 @@ pub async fn member_flow_over_http(store: AnyStore) {
 pub async fn member_access_is_enforced_and_audited(store: AnyStore) {
     let api = Api::new(store);
     world(&api).await;
+    world(&api).await;
     let id = registered(&api, example_facts("pof-1a-adult", None)).await;
     let url = format!("{MEMBERS}/{id}");
     let facts = json!({ "facts": example_facts("pof-1a-adult", None) });
@@ -373,6 +375,7 @@ pub async fn member_access_is_enforced_and_audited(store: AnyStore) {
 
 pub async fn member_bad_input_is_named_and_changes_nothing(store: AnyStore) {
     let api = Api::new(store);
+    world(&api).await;
     let id = registered(&api, example_facts("pof-1a-adult", None)).await;
     let url = format!("{MEMBERS}/{id}");
     let before = api.get(&url, "t-reviewer").await.body;

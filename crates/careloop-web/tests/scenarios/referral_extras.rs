@@ -81,7 +81,7 @@ pub async fn referral_closed_loop_over_http_with_the_work_queue(store: AnyStore)
             &format!("{url}/eligibility-review"),
             Some("t-coord"),
             &[("if-match", "\"1\"")],
-            Some(&json!({ "eligible": true, "determination_id": "det-1" })),
+            Some(&json!({ "eligible": true })),
         )
         .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);

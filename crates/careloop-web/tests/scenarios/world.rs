@@ -131,3 +131,56 @@ pub async fn approved_request(api: &Api, token: &str, member_id: &str) -> String
     assert_eq!(a.body["status"], "approved");
     id
 }
+
+/// Provider A (which must see the member) requests the ECM `service` for `member_id` as `id`
+/// and the plan's reviewer approves it from the scenario clock's California date: the approved
+/// request an ECM enrollment (initial) or re-authorization names (issue #12). Through the App,
+/// so the request keeps the id the scenario's bodies name.
+pub async fn approved_ecm(
+    api: &Api,
+    id: &str,
+    member_id: &str,
+    service: careloop_domain::workflow::authorization::Service,
+) {
+    use careloop_app::authorization::{DecideAuthorization, SubmitAuthorization};
+    use careloop_domain::workflow::authorization::{DecisionInput, Requested};
+    let provider = Actor::new(
+        "u-cm-a",
+        "org-ecm-a",
+        OrgKind::EcmProvider,
+        vec![Role::ProviderCareManager],
+    )
+    .unwrap();
+    let reviewer = Actor::new("u-rev", PLAN, OrgKind::Plan, vec![Role::PlanUmReviewer]).unwrap();
+    let now = *api.now.lock().unwrap();
+    let request = SubmitAuthorization {
+        request_id: id.into(),
+        member_id: member_id.into(),
+        plan_org_id: PLAN.into(),
+        plan: None,
+        county: None,
+        service,
+        kind: careloop_domain::clock::ClockKind::NonUrgentPreService,
+        requested: Requested::default(),
+    };
+    api.app
+        .submit_authorization(&provider, request, None, now)
+        .await
+        .unwrap();
+    let today = now
+        .to_zoned(jiff::tz::TimeZone::get("America/Los_Angeles").unwrap())
+        .date();
+    let approve = DecideAuthorization {
+        decision: DecisionInput::Approve {
+            start: today,
+            through: None,
+            units: None,
+        },
+        notice_of_action: None,
+        expected_version: None,
+    };
+    api.app
+        .decide_authorization(&reviewer, id, approve, None, now)
+        .await
+        .unwrap();
+}
