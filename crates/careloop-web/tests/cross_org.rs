@@ -146,6 +146,7 @@ fn coverage_names_an_operation_without_a_case() {
         auth1: ids("3"),
         auth2: ids("4"),
         auth3: ids("9"),
+        extra_token: "0".repeat(64),
         ref1: ids("5"),
         ref_cs: ids("6"),
         ref3: ids("7"),

@@ -158,15 +158,33 @@ impl<S: Store> App<S> {
     ) -> Result<NewToken, AppError> {
         actor.check()?;
         let expires_at = token_expiry(expires_in_days.unwrap_or(DEFAULT_TOKEN_DAYS), now)?;
-        if username != actor.user_id {
-            self.require_role(actor, Action::ManageUsers, TOKEN_KIND, username, now)
+        let target = self.stored_user(username).await?;
+        // The user's organization sees every refused attempt on its users (issue #12).
+        let owner = target.as_ref().map(|(u, _)| u.org_id.clone());
+        if username != actor.user_id && !crate::access::permits(actor, Action::ManageUsers) {
+            let refused = self
+                .refuse_role(
+                    actor,
+                    Action::ManageUsers,
+                    TOKEN_KIND,
+                    username,
+                    owner.as_deref().map(|o| (o, None)),
+                    now,
+                )
                 .await?;
+            return Err(refused);
         }
-        let user = match self.stored_user(username).await? {
+        let user = match target {
             Some((user, _)) if user.org_id == actor.org_id => user,
             _ => {
-                self.token_denied(actor, "create-token-denied", username, now)
-                    .await?;
+                self.token_denied(
+                    actor,
+                    "create-token-denied",
+                    username,
+                    owner.as_deref(),
+                    now,
+                )
+                .await?;
                 return Err(AppError::NotFound {
                     kind: USER_KIND,
                     id: username.to_owned(),
@@ -184,21 +202,19 @@ impl<S: Store> App<S> {
         .await
     }
 
+    /// Audits a refused token request in the caller's log and, when the user or token exists,
+    /// in its organization's log (`owner`).
     async fn token_denied(
         &self,
         actor: &Actor,
         action: &str,
         id: &str,
+        owner: Option<&str>,
         now: Timestamp,
     ) -> Result<(), AppError> {
-        let line = AuditEntry {
-            org_id: actor.org_id.clone(),
-            action: action.to_owned(),
-            record_kind: TOKEN_KIND.to_owned(),
-            record_id: id.to_owned(),
-            member_id: None,
-        };
-        self.audit(actor, vec![line], now).await
+        let owner = owner.map(|o| (o, None));
+        self.audit_refusal(actor, action, TOKEN_KIND, id, owner, now)
+            .await
     }
 
     async fn write_token(
@@ -310,7 +326,8 @@ impl<S: Store> App<S> {
     }
 
     /// One token the actor may see (its own, or any of its organization's for an admin);
-    /// otherwise NotFound. Not audited beyond what `list_tokens` shows (no member data).
+    /// otherwise NotFound, audited as `read-token-denied` (in the token's organization's log
+    /// too). A read that succeeds is not audited beyond `list_tokens` (no member data).
     pub async fn token(
         &self,
         actor: &Actor,
@@ -318,7 +335,9 @@ impl<S: Store> App<S> {
         now: Timestamp,
     ) -> Result<TokenView, AppError> {
         actor.check()?;
-        if let Some(stored) = self.store().get(TOKEN_KIND, id).await?
+        let stored = self.store().get(TOKEN_KIND, id).await?;
+        let owner = stored.as_ref().map(|s| s.org_id.clone());
+        if let Some(stored) = stored
             && stored.org_id == actor.org_id
         {
             let info: TokenInfo = decode(&stored)?;
@@ -326,6 +345,8 @@ impl<S: Store> App<S> {
                 return Ok(info.view(now));
             }
         }
+        self.token_denied(actor, "read-token-denied", id, owner.as_deref(), now)
+            .await?;
         Err(AppError::NotFound {
             kind: TOKEN_KIND,
             id: id.to_owned(),
@@ -393,7 +414,9 @@ impl<S: Store> App<S> {
         now: Timestamp,
     ) -> Result<TokenView, AppError> {
         actor.check()?;
-        let found = match self.store().get(TOKEN_KIND, id).await? {
+        let stored = self.store().get(TOKEN_KIND, id).await?;
+        let owner = stored.as_ref().map(|s| s.org_id.clone());
+        let found = match stored {
             Some(stored) if stored.org_id == actor.org_id => {
                 let info: TokenInfo = decode(&stored)?;
                 (info.username == actor.user_id || is_admin(actor)).then_some((stored, info))
@@ -401,7 +424,7 @@ impl<S: Store> App<S> {
             _ => None,
         };
         let Some((stored, info)) = found else {
-            self.token_denied(actor, "revoke-token-denied", id, now)
+            self.token_denied(actor, "revoke-token-denied", id, owner.as_deref(), now)
                 .await?;
             return Err(AppError::NotFound {
                 kind: TOKEN_KIND,

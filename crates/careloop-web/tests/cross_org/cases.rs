@@ -27,6 +27,9 @@ pub enum Target {
     /// registered under plan A's overlay, a user in plan A's org): refused; the username, when
     /// one, audited in plan A's log.
     Claim { username: Option<String> },
+    /// An existing API token of plan A's (its id in the path): refused, audited in plan A's
+    /// log by token id, indistinguishable from a non-existent token id.
+    Token { id: String },
     /// A list or queue of the caller's own scope: any of 200/403, and nothing of plan A in it.
     Scope,
     /// Operations endpoints (no bearer needed): nothing of plan A in the answer.
@@ -674,6 +677,49 @@ pub fn all(w: &World) -> Vec<Case> {
             format!("/api/v1/users/{}/enable", w.spare),
             json!({}),
             spare,
+        )
+        .ok(PLAN_A, PlanAdmin, 200),
+    );
+    // API tokens: plan A's users' tokens are listed, issued, read and revoked by plan A only.
+    c.push(
+        get("/api/v1/tokens", "/api/v1/tokens".into(), Target::Scope)
+            .ok(PLAN_A, PlanAdmin, 200)
+            .seeing("hpsm-plan-um-reviewer"),
+    );
+    c.push(
+        post(
+            "/api/v1/tokens",
+            "/api/v1/tokens".into(),
+            json!({ "username": "hpsm-plan-um-reviewer", "name": "intruder laptop" }),
+            Target::User {
+                username: "hpsm-plan-um-reviewer".into(),
+            },
+        )
+        .label("a token for plan A's user")
+        .ok_body(
+            PLAN_A,
+            PlanAdmin,
+            201,
+            json!({ "username": "hpsm-plan-um-reviewer", "name": "rightful laptop" }),
+        ),
+    );
+    let token = Target::Token {
+        id: w.extra_token.clone(),
+    };
+    c.push(
+        get(
+            "/api/v1/tokens/{token_id}",
+            format!("/api/v1/tokens/{}", w.extra_token),
+            token.clone(),
+        )
+        .ok(PLAN_A, PlanAdmin, 200),
+    );
+    c.push(
+        post(
+            "/api/v1/tokens/{token_id}/revocation",
+            format!("/api/v1/tokens/{}/revocation", w.extra_token),
+            json!({}),
+            token,
         )
         .ok(PLAN_A, PlanAdmin, 200),
     );

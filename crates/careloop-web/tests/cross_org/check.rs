@@ -403,6 +403,7 @@ impl<'a> Run<'a> {
                 Some(("member_id", member.clone()))
             }
             Target::User { username } => Some(("record_id", username.clone())),
+            Target::Token { id } => Some(("record_id", id.clone())),
             Target::Claim { username: Some(u) } => Some(("record_id", u.clone())),
             _ => None,
         };
@@ -470,6 +471,7 @@ impl<'a> Run<'a> {
             Target::Record { id, .. } => Some((id.clone(), PHANTOM_ID.to_owned())),
             Target::MemberRef { member } => Some((member.clone(), PHANTOM_ID.to_owned())),
             Target::User { username } => Some((username.clone(), "no-such-user-dead".to_owned())),
+            Target::Token { id } => Some((id.clone(), "f".repeat(64))),
             _ => None,
         };
         if let Some((real, fake)) = phantom

@@ -94,6 +94,9 @@ pub struct World {
     pub auth2: String,
     /// An approved ECM re-authorization request for M1 (the plan's re-authorization names it).
     pub auth3: String,
+    /// A second API token of plan A's UM reviewer (the token routes' target; revoking it
+    /// leaves the reviewer's own token working).
+    pub extra_token: String,
     /// Referral of M1 made by REF_A (received).
     pub ref1: String,
     /// CS referral of M1 made by the plan and assigned to CS_A.
@@ -294,10 +297,18 @@ pub async fn build(api: &Api) -> World {
         ref_cs: String::new(),
         ref3: String::new(),
         enr1: String::new(),
+        extra_token: String::new(),
         spare,
     };
     let coord = w.token(PLAN_A, Role::PlanCareCoordinator).to_owned();
     let reviewer = w.token(PLAN_A, Role::PlanUmReviewer).to_owned();
+    w.extra_token = api
+        .app
+        .create_token("hpsm-plan-um-reviewer", "cross-org extra", now)
+        .await
+        .unwrap()
+        .info
+        .id;
     let ecm_cm = w.token(ECM_A, Role::ProviderCareManager).to_owned();
     let referrer = w.token(REF_A, Role::Referrer).to_owned();
 
