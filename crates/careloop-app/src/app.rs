@@ -167,13 +167,19 @@ impl<S: Store> App<S> {
         refused: &str,
         kind: &str,
         id: &str,
-        owner: Option<(&str, &str)>,
+        owner: Option<(&str, Option<&str>)>,
         now: Timestamp,
     ) -> Result<(), AppError> {
         let mut lines = Vec::with_capacity(2);
         match owner {
             Some((owner_org, member)) if owner_org == actor.org_id => {
-                lines.push(Self::entry(actor, refused, kind, id, Some(member.to_owned())));
+                lines.push(Self::entry(
+                    actor,
+                    refused,
+                    kind,
+                    id,
+                    member.map(str::to_owned),
+                ));
             }
             Some((owner_org, member)) => {
                 lines.push(Self::entry(actor, refused, kind, id, None));
@@ -182,7 +188,7 @@ impl<S: Store> App<S> {
                     action: refused.to_owned(),
                     record_kind: kind.to_owned(),
                     record_id: id.to_owned(),
-                    member_id: Some(member.to_owned()),
+                    member_id: member.map(str::to_owned),
                 });
             }
             None => lines.push(Self::entry(actor, refused, kind, id, None)),
@@ -224,7 +230,7 @@ impl<S: Store> App<S> {
         let stored = self.store.get(kind, id).await?;
         let owner = stored
             .as_ref()
-            .and_then(|s| Some((s.org_id.as_str(), s.member_id.as_deref()?)));
+            .map(|s| (s.org_id.as_str(), s.member_id.as_deref()));
         self.audit_refusal(actor, &refused, kind, id, owner, now)
             .await?;
         Err(AppError::Forbidden {
@@ -261,7 +267,10 @@ impl<S: Store> App<S> {
             false
         };
         if !access::may_see(actor, &record.owners, granted) {
-            let owner = Some((record.owners.owner_org_id.as_str(), record.member_id.as_str()));
+            let owner = Some((
+                record.owners.owner_org_id.as_str(),
+                Some(record.member_id.as_str()),
+            ));
             self.audit_refusal(actor, &denied, A::KIND, id, owner, now)
                 .await?;
             return Err(not_found);

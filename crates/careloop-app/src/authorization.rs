@@ -177,11 +177,26 @@ impl<S: Store> App<S> {
         now: Timestamp,
     ) -> Result<AuthorizationRecord, AppError> {
         let action = Action::SubmitAuthorization;
-        self.require_role(actor, action, KIND, &input.request_id, now)
-            .await?;
+        self.require_role_naming(
+            actor,
+            action,
+            KIND,
+            &input.request_id,
+            &input.member_id,
+            now,
+        )
+        .await?;
         if input.plan_org_id.trim().is_empty() {
             return Err(AppError::invalid("plan_org_id", "must not be empty"));
         }
+        let scope = self
+            .resolve_member(actor, action, &input.member_id, now)
+            .await?;
+        scope.agrees_with(
+            Some(&input.plan_org_id),
+            input.plan.as_deref(),
+            input.county.as_deref(),
+        )?;
         let program = input.service.program();
         let provider_kind = match program {
             Program::Ecm => OrgKind::EcmProvider,
@@ -197,14 +212,6 @@ impl<S: Store> App<S> {
                 ),
             ));
         }
-        let scope = self
-            .resolve_member(actor, action, &input.member_id, now)
-            .await?;
-        scope.agrees_with(
-            Some(&input.plan_org_id),
-            input.plan.as_deref(),
-            input.county.as_deref(),
-        )?;
         self.check_covered(&scope, program, now)?;
         let idem = Idem::for_create(idempotency_key, action, "request_id", &input)?;
         let new = NewRecord {

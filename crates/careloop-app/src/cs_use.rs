@@ -18,7 +18,8 @@ use crate::error::AppError;
 use crate::record::{Aggregate, AuthorizationAggregate};
 use careloop_domain::CsId;
 use careloop_domain::cs_limits::{
-    Cents, LimitDecision, check, CsLimitInput, HistoryItem, HistoryKind, HistoryStatus, Hours, Proposal,
+    Cents, CsLimitInput, HistoryItem, HistoryKind, HistoryStatus, Hours, LimitDecision, Proposal,
+    check,
 };
 use careloop_domain::workflow::authorization::{DecisionInput, DecisionOutcome, Service};
 use careloop_store::{MemberKindQuery, Store};

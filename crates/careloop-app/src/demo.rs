@@ -701,6 +701,8 @@ struct Member<'c> {
     plan: &'c PlanOrg,
     county: String,
     claimed_pof: Option<&'static str>,
+    /// The member's stored eligibility determination (the plan's review cites it).
+    determination_id: Option<String>,
 }
 
 /// Loads the demo data set into `app`'s (fresh, migrated) store. See the module docs.
@@ -751,6 +753,7 @@ pub async fn load_demo<S: Store>(
             plan,
             county,
             claimed_pof: template.2,
+            determination_id: None,
         };
         let facts = member_facts(
             template.1,
@@ -774,20 +777,28 @@ pub async fn load_demo<S: Store>(
             ],
         };
         let registered_at = loader.hours_ago(rng.range(24 * 30, 24 * 60))?;
-        app.register_member(
-            &plan.coordinator,
-            RegisterMember {
-                member_id: member.id.clone(),
-                plan: Some(plan.plan_id.clone()),
-                county: Some(member.county.clone()),
-                demographics,
-                cin: Some(format!("SYN{:08}X", n + 1)),
-                facts,
-            },
-            None,
-            registered_at,
-        )
-        .await?;
+        let registered = app
+            .register_member(
+                &plan.coordinator,
+                RegisterMember {
+                    member_id: member.id.clone(),
+                    plan: Some(plan.plan_id.clone()),
+                    county: Some(member.county.clone()),
+                    demographics,
+                    cin: Some(format!("SYN{:08}X", n + 1)),
+                    facts,
+                },
+                None,
+                registered_at,
+            )
+            .await?;
+        let member = Member {
+            determination_id: registered
+                .state
+                .determination
+                .map(|d| d.determination.determination_id),
+            ..member
+        };
         summary.members += 1;
         match scenario {
             Scenario::Nothing | Scenario::Hospice => {}
@@ -908,7 +919,7 @@ async fn referral<S: Store>(
         &id,
         ReviewReferralEligibility {
             eligible,
-            determination_id: Some(format!("det-{id}")),
+            determination_id: m.determination_id.clone(),
             expected_version: None,
         },
         None,
@@ -1527,13 +1538,53 @@ async fn ecm<S: Store>(
         l.noon(d3)?,
     )
     .await?;
+    // The provider requests the initial ECM authorization; the plan approves it; the
+    // enrollment names that approved request.
+    let auth_id = format!("auth-{id}");
+    app.submit_authorization(
+        cm,
+        SubmitAuthorization {
+            request_id: auth_id.clone(),
+            member_id: m.id.clone(),
+            plan_org_id: m.plan.org_id.clone(),
+            plan: Some(m.plan.plan_id.clone()),
+            county: Some(m.county.clone()),
+            service: Service::EcmInitial,
+            kind: ClockKind::NonUrgentPreService,
+            requested: Requested {
+                start: Some(start),
+                through: None,
+                units: None,
+            },
+        },
+        None,
+        l.noon(d3)?,
+    )
+    .await?;
+    let d4 = day(4)?;
+    app.decide_authorization(
+        &m.plan.reviewer,
+        &auth_id,
+        DecideAuthorization {
+            decision: DecisionInput::Approve {
+                start,
+                through: None,
+                units: None,
+            },
+            notice_of_action: None,
+            expected_version: None,
+        },
+        None,
+        l.noon(d4)?,
+    )
+    .await?;
     let d5 = day(5)?;
     app.enroll_ecm(
         cm,
         &id,
         EnrollEcm {
             start,
-            authorization_id: format!("auth-{id}"),
+            authorization_id: auth_id,
             lead_care_manager: format!("lcm-{}", provider.org_id),
             expected_version: None,
         },

@@ -8,9 +8,11 @@
 //! due within `reauthorization_lookahead_days` (30, `workflow.toml`).
 
 use careloop_domain::eligibility::{MemberFacts, determine};
+use careloop_domain::workflow::authorization::Service;
 use careloop_domain::workflow::ecm::{
     Assessment, CarePlanGoal, CareTeamMember, ContactMode, CoreService, CoreServiceActivity,
     EcmCommand, EcmEnrollmentState, EnrollmentStatus, GoalStatus, OutreachAttempt, StaffType,
+    check_ecm_authorization,
 };
 use careloop_domain::workflow::queue::{ReauthorizationDue, reauthorizations_due};
 use careloop_domain::workflow::{ActorId, Channel, Program};
@@ -23,8 +25,11 @@ use serde::{Deserialize, Serialize};
 use crate::access::{Action, RecordOwners};
 use crate::actor::Actor;
 use crate::app::{App, Idem, NewRecord, Transition, list_scope};
+use crate::authorization::AuthorizationRecord;
 use crate::error::AppError;
-use crate::record::{Aggregate, ECM_TIME_ZONE, EcmAggregate, EcmStep, Record};
+use crate::record::{
+    Aggregate, AuthorizationAggregate, ECM_TIME_ZONE, EcmAggregate, EcmStep, Record,
+};
 
 /// A stored ECM enrollment.
 pub type EcmEnrollmentRecord = Record<EcmEnrollmentState>;
@@ -218,6 +223,35 @@ impl<S: Store> App<S> {
         })
     }
 
+    /// The authorization request an enrollment step names must be an approved request of the
+    /// enrollment's plan for this member and `service` (`ecm::check_ecm_authorization`).
+    async fn check_ecm_authorization(
+        &self,
+        enrollment: &EcmEnrollmentRecord,
+        authorization_id: &str,
+        service: Service,
+    ) -> Result<(), AppError> {
+        let not_found = || {
+            AppError::invalid(
+                "authorization_id",
+                format!("no authorization request {authorization_id} of this plan"),
+            )
+        };
+        let Some(stored) = self
+            .store()
+            .get(AuthorizationAggregate::KIND, authorization_id)
+            .await?
+        else {
+            return Err(not_found());
+        };
+        let request = AuthorizationRecord::from_stored(stored)?;
+        if request.owners.owner_org_id != enrollment.owners.owner_org_id {
+            return Err(not_found());
+        }
+        check_ecm_authorization(&enrollment.state, &request.state, service)?;
+        Ok(())
+    }
+
     /// Opens an enrollment for the actor's plan and grants the provider access to the member.
     /// The member must be the plan's own (resolved through the access check), the plan must
     /// serve the member's county today, and the provider must be an existing ECM provider that
@@ -230,8 +264,15 @@ impl<S: Store> App<S> {
         now: Timestamp,
     ) -> Result<EcmEnrollmentRecord, AppError> {
         let action = Action::OpenEcmEnrollment;
-        self.require_role(actor, action, KIND, &input.enrollment_id, now)
-            .await?;
+        self.require_role_naming(
+            actor,
+            action,
+            KIND,
+            &input.enrollment_id,
+            &input.member_id,
+            now,
+        )
+        .await?;
         if input.provider_org_id.trim().is_empty() {
             return Err(AppError::invalid("provider_org_id", "must not be empty"));
         }
@@ -340,35 +381,41 @@ impl<S: Store> App<S> {
     ) -> Result<EcmEnrollmentRecord, AppError> {
         let action = Action::EnrollEcm;
         let idem = Idem::new(idempotency_key, action, id, &input)?;
-        if let Some(done) = self.replay::<EcmAggregate>(actor, idem.as_ref()).await? {
-            return Ok(done);
-        }
-        let record = self.load::<EcmAggregate>(actor, action, id, now).await?;
-        assigned_provider(actor, &record, action)?;
-        // Only a prospective enrollee needs the facts; otherwise the domain refuses the transition.
-        let determination = if record.state.status == EnrollmentStatus::Outreach {
-            let facts = self.ecm_member_facts(&record.member_id).await?;
-            Some(Box::new(determine(&facts, input.start, self.pack())))
-        } else {
-            None
-        };
-        self.change::<EcmAggregate>(actor, action, id, input.expected_version, idem, now, async |r| {
-            assigned_provider(actor, r, action)?;
-            Ok(Transition {
-                command: EcmStep {
-                    command: EcmCommand::Enroll {
-                        at: now,
-                        start: input.start,
-                        authorization_id: input.authorization_id.clone(),
-                        lead_care_manager: input.lead_care_manager.clone(),
-                        actor: actor_id(actor),
+        self.change::<EcmAggregate>(
+            actor,
+            action,
+            id,
+            input.expected_version,
+            idem,
+            now,
+            async |r| {
+                assigned_provider(actor, r, action)?;
+                // Only a prospective enrollee needs the facts and the initial authorization;
+                // otherwise the domain refuses the transition.
+                let determination = if r.state.status == EnrollmentStatus::Outreach {
+                    self.check_ecm_authorization(r, &input.authorization_id, Service::EcmInitial)
+                        .await?;
+                    let facts = self.ecm_member_facts(&r.member_id).await?;
+                    Some(Box::new(determine(&facts, input.start, self.pack())))
+                } else {
+                    None
+                };
+                Ok(Transition {
+                    command: EcmStep {
+                        command: EcmCommand::Enroll {
+                            at: now,
+                            start: input.start,
+                            authorization_id: input.authorization_id.clone(),
+                            lead_care_manager: input.lead_care_manager.clone(),
+                            actor: actor_id(actor),
+                        },
+                        determination,
                     },
-                    determination,
-                },
-                cs_limit_input: None,
-                grants: Vec::new(),
-            })
-        })
+                    cs_limit_input: None,
+                    grants: Vec::new(),
+                })
+            },
+        )
         .await
     }
 
@@ -498,14 +545,30 @@ impl<S: Store> App<S> {
     ) -> Result<EcmEnrollmentRecord, AppError> {
         let action = Action::ReauthorizeEcm;
         let idem = Idem::new(idempotency_key, action, id, &input)?;
-        self.ecm_change(actor, action, id, input.expected_version, idem, now, |_| {
-            EcmCommand::Reauthorize {
-                at: now,
-                start: input.start,
-                authorization_id: input.authorization_id.clone(),
-                actor: actor_id(actor),
-            }
-        })
+        self.change::<EcmAggregate>(
+            actor,
+            action,
+            id,
+            input.expected_version,
+            idem,
+            now,
+            async |r| {
+                if r.state.status == EnrollmentStatus::Enrolled {
+                    self.check_ecm_authorization(
+                        r,
+                        &input.authorization_id,
+                        Service::EcmReauthorization,
+                    )
+                    .await?;
+                }
+                Ok(simple(EcmCommand::Reauthorize {
+                    at: now,
+                    start: input.start,
+                    authorization_id: input.authorization_id.clone(),
+                    actor: actor_id(actor),
+                }))
+            },
+        )
         .await
     }
 

@@ -41,7 +41,9 @@ pub use audit::{AuditPage, AuditQuery};
 pub use authorization::AuthorizationRecord;
 pub use ecm::EcmEnrollmentRecord;
 pub use error::AppError;
-pub use identity::{NewOrganization, NewToken, NewUser, Organization, TokenInfo, UserView};
+pub use identity::{
+    NewOrganization, NewToken, NewUser, Organization, TokenInfo, TokenStatus, TokenView, UserView,
+};
 pub use member::MemberRecord;
 pub use record::Record;
 pub use referral::ReferralRecord;

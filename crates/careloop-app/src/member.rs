@@ -4,14 +4,14 @@
 //! list them and see the stored determination with its trace (the "why" view). Reads are audited.
 
 use careloop_domain::eligibility::MemberFacts;
-use careloop_domain::workflow::ActorId;
+use careloop_domain::workflow::coverage::check_program_covered;
 use careloop_domain::workflow::member::{
     Demographics, MemberCommand, MemberState, StoredDetermination,
 };
+use careloop_domain::workflow::{ActorId, Program};
 use careloop_store::{AuditEntry, ListQuery, Store};
 use jiff::Timestamp;
 use jiff::civil::Date;
-use jiff::tz::TimeZone;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -138,6 +138,36 @@ impl<S: Store> App<S> {
         if member_id.is_empty() {
             return Err(AppError::invalid("member_id", "must not be empty"));
         }
+        // The member's plan is the registering plan organization's own overlay, and the plan
+        // must serve the member's county today (issue #12: never a plan the request names).
+        let org = self
+            .resolve_org("actor.org_id", &actor.org_id, &[OrgKind::Plan])
+            .await?;
+        let Some(plan) = org.plan.clone() else {
+            return Err(AppError::invalid(
+                "plan",
+                format!("plan organization {} names no policy overlay", org.id),
+            ));
+        };
+        if let Some(given) = input.plan.as_deref().filter(|p| *p != plan) {
+            return Err(AppError::invalid(
+                "plan",
+                format!("{} registers members of plan {plan}, not {given}", org.id),
+            ));
+        }
+        let Some(county) = input.county.clone() else {
+            return Err(AppError::invalid(
+                "county",
+                "the member's county is required",
+            ));
+        };
+        check_program_covered(
+            self.pack(),
+            &plan,
+            &county,
+            self.california_date(now)?,
+            Program::Ecm,
+        )?;
         let idem = Idem::for_create(idempotency_key, action, "member_id", &input)?;
         let new = NewRecord {
             id: member_id.clone(),
@@ -145,13 +175,13 @@ impl<S: Store> App<S> {
                 owner_org_id: actor.org_id.clone(),
                 referrer_org_id: None,
             },
-            plan_id: input.plan.clone(),
-            county: input.county.clone(),
+            plan_id: Some(plan.clone()),
+            county: Some(county.clone()),
         };
         let command = MemberCommand::Register {
             member_id,
-            plan: input.plan,
-            county: input.county,
+            plan: Some(plan),
+            county: Some(county),
             demographics: input.demographics,
             cin: input.cin,
             facts: input.facts,
@@ -232,7 +262,7 @@ impl<S: Store> App<S> {
         let action = Action::RecomputeMemberEligibility;
         let as_of = match input.as_of {
             Some(d) => d,
-            None => self.local_date(now)?,
+            None => self.california_date(now)?,
         };
         let idem = Idem::new(idempotency_key, action, member_id, &input)?;
         let mut loaded_version = None;
@@ -355,12 +385,5 @@ impl<S: Store> App<S> {
             return Ok(None);
         };
         Ok(Some(MemberRecord::from_stored(stored)?.state.facts))
-    }
-
-    /// `now`'s date in the pack's time zone (America/Los_Angeles).
-    fn local_date(&self, now: Timestamp) -> Result<Date, AppError> {
-        let zone = &self.pack().clocks.time_zone.value;
-        let tz = TimeZone::get(zone).map_err(|e| AppError::invalid("time_zone", e.to_string()))?;
-        Ok(now.to_zoned(tz).date())
     }
 }

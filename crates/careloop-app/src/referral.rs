@@ -16,9 +16,12 @@ use serde::{Deserialize, Serialize};
 use crate::access::{Action, RecordOwners};
 use crate::actor::{Actor, OrgKind};
 use crate::app::{App, Idem, NewRecord, Transition};
-use crate::error::AppError;
 use crate::authorization::AuthorizationRecord;
-use crate::record::{Aggregate, AuthorizationAggregate, Record, ReferralAggregate};
+use crate::error::AppError;
+use crate::member::MemberRecord;
+use crate::record::{
+    Aggregate, AuthorizationAggregate, MemberAggregate, Record, ReferralAggregate,
+};
 
 /// A stored referral.
 pub type ReferralRecord = Record<ReferralState>;
@@ -127,16 +130,17 @@ impl<S: Store> App<S> {
         now: Timestamp,
     ) -> Result<ReferralRecord, AppError> {
         let action = Action::CreateReferral;
-        self.require_role(actor, action, KIND, &input.referral_id, now)
-            .await?;
+        self.require_role_naming(
+            actor,
+            action,
+            KIND,
+            &input.referral_id,
+            &input.member_id,
+            now,
+        )
+        .await?;
         if input.plan_org_id.trim().is_empty() {
             return Err(AppError::invalid("plan_org_id", "must not be empty"));
-        }
-        if actor.org_kind == OrgKind::Plan && input.plan_org_id != actor.org_id {
-            return Err(AppError::invalid(
-                "plan_org_id",
-                "plan staff create referrals for their own plan only",
-            ));
         }
         let referring = actor.org_kind == OrgKind::ReferringEntity;
         if referring
@@ -209,7 +213,10 @@ impl<S: Store> App<S> {
             input.expected_version,
             idem,
             now,
-            async |_| {
+            async |r| {
+                if let Some(given) = input.determination_id.as_deref() {
+                    self.check_current_determination(r, given).await?;
+                }
                 Ok(simple(ReferralCommand::ReviewEligibility {
                     at: now,
                     eligible: input.eligible,
@@ -538,7 +545,11 @@ impl<S: Store> App<S> {
                 format!("no authorization request {auth_id} of this plan"),
             )
         };
-        let Some(stored) = self.store().get(AuthorizationAggregate::KIND, auth_id).await? else {
+        let Some(stored) = self
+            .store()
+            .get(AuthorizationAggregate::KIND, auth_id)
+            .await?
+        else {
             return Err(not_found());
         };
         let request = AuthorizationRecord::from_stored(stored)?;
@@ -547,6 +558,41 @@ impl<S: Store> App<S> {
         }
         check_authorization_link(&referral.state, &request.state, input.authorized)?;
         Ok(())
+    }
+
+    /// A referral's eligibility review may name the determination it relied on only if it is
+    /// the member's current stored determination (issue #12: a reference is resolved, not
+    /// stored as given).
+    async fn check_current_determination(
+        &self,
+        referral: &ReferralRecord,
+        given: &str,
+    ) -> Result<(), AppError> {
+        let member = match self
+            .store()
+            .get(MemberAggregate::KIND, &referral.member_id)
+            .await?
+        {
+            Some(stored) => Some(MemberRecord::from_stored(stored)?),
+            None => None,
+        };
+        let current = member
+            .filter(|m| m.owners.owner_org_id == referral.owners.owner_org_id)
+            .and_then(|m| m.state.determination)
+            .map(|d| d.determination.determination_id);
+        match current {
+            Some(id) if id == given => Ok(()),
+            Some(id) => Err(AppError::invalid(
+                "determination_id",
+                format!(
+                    "{given} is not the member's current eligibility determination ({id}); recompute the member's eligibility or leave determination_id empty"
+                ),
+            )),
+            None => Err(AppError::invalid(
+                "determination_id",
+                "the member has no stored eligibility determination; leave determination_id empty",
+            )),
+        }
     }
 
     /// Records the authorization decision on the referred service (accepted referrals).

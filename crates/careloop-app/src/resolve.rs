@@ -102,6 +102,35 @@ fn no_member(member_id: &str) -> AppError {
 }
 
 impl<S: Store> App<S> {
+    /// `require_role` for a create that names a member: a refused attempt is audited in the
+    /// member's owner's log as well (with the member id), like a refusal on an existing record.
+    pub(crate) async fn require_role_naming(
+        &self,
+        actor: &Actor,
+        action: Action,
+        kind: &str,
+        id: &str,
+        member_id: &str,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        actor.check()?;
+        if access::permits(actor, action) {
+            return Ok(());
+        }
+        let owner = self
+            .store()
+            .get(MemberAggregate::KIND, member_id)
+            .await?
+            .map(|stored| stored.org_id);
+        let refused = format!("{}-forbidden", action.as_str());
+        let owner = owner.as_deref().map(|org| (org, Some(member_id)));
+        self.audit_refusal(actor, &refused, kind, id, owner, now)
+            .await?;
+        Err(AppError::Forbidden {
+            action: action.as_str(),
+        })
+    }
+
     /// The member a command is about, as the actor's organization may see it: a plan its own
     /// members, a provider the members granted to it by the plan (referral assignment, ECM
     /// enrollment). Referring entities see no member (they use [`App::member_of_plan`]).
@@ -124,7 +153,10 @@ impl<S: Store> App<S> {
         let granted = actor.org_kind.is_provider()
             && self.store().has_access(&actor.org_id, &member.id).await?;
         if !access::may_see(actor, &member.owners, granted) {
-            let owner = Some((member.owners.owner_org_id.as_str(), member.id.as_str()));
+            let owner = Some((
+                member.owners.owner_org_id.as_str(),
+                Some(member.id.as_str()),
+            ));
             self.audit_refusal(actor, &denied, kind, member_id, owner, now)
                 .await?;
             return Err(no_member(member_id));
@@ -158,7 +190,10 @@ impl<S: Store> App<S> {
         };
         let member = MemberRecord::from_stored(stored)?;
         if member.owners.owner_org_id != plan_org_id {
-            let owner = Some((member.owners.owner_org_id.as_str(), member.id.as_str()));
+            let owner = Some((
+                member.owners.owner_org_id.as_str(),
+                Some(member.id.as_str()),
+            ));
             self.audit_refusal(actor, &denied, kind, member_id, owner, now)
                 .await?;
             return Err(refuse());
@@ -183,7 +218,10 @@ impl<S: Store> App<S> {
         let Some(stored) = self.store().get(ORGANIZATION_KIND, org_id).await? else {
             return Err(AppError::invalid(
                 field,
-                format!("no organization {org_id} (expected an organization of kind {})", wanted()),
+                format!(
+                    "no organization {org_id} (expected an organization of kind {})",
+                    wanted()
+                ),
             ));
         };
         let org: Organization = serde_json::from_value(stored.body).map_err(|e| {

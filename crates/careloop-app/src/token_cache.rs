@@ -2,9 +2,9 @@
 //! store reads of a token check — token, user, organization — were most of a small request).
 //!
 //! An entry maps the token's SHA-256 id to the [`Actor`] it authenticated and lives at most
-//! [`TOKEN_CACHE_TTL`] (and never past the token's own expiry). Disabling or enabling a user
-//! through this process clears the whole cache at once, so on a single server a disabled user's
-//! tokens stop working immediately; another server process sharing the database (PostgreSQL)
+//! [`TOKEN_CACHE_TTL`] (and never past the token's own expiry). Disabling or enabling a user, and
+//! revoking a token (issue #12), through this process clears the whole cache at once, so on a
+//! single server a disabled user's tokens and a revoked token stop working immediately; another server process sharing the database (PostgreSQL)
 //! notices within the TTL. Nothing is cached for a failed check.
 
 use std::collections::HashMap;
@@ -69,7 +69,7 @@ impl TokenCache {
         );
     }
 
-    /// Forgets every entry (a user was disabled or enabled).
+    /// Forgets every entry (a user was disabled or enabled, or a token revoked).
     pub(crate) fn clear(&self) {
         self.entries
             .lock()

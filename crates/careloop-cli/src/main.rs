@@ -41,7 +41,7 @@ enum Command {
     Org(cmd::org::Args),
     /// Create users (password from $CARELOOP_PASSWORD or stdin).
     User(cmd::user::Args),
-    /// Create API tokens (printed once).
+    /// Create (printed once), list and revoke API tokens.
     Token(cmd::token::Args),
     /// Serve the HTTP API (migrates the database first); `--demo` serves a fresh demo data set.
     Serve(cmd::serve::Args),

@@ -196,6 +196,11 @@ fn org_user_and_token_commands_create_a_user_who_can_sign_in() -> TestResult {
             ("coord-1", "org-plan-hpsm", OrgKind::Plan)
         );
         assert_eq!(by_token.roles, [Role::PlanCareCoordinator]);
+        // Issue #12: a CLI token expires after 90 days by default.
+        let listed = app.tokens_of("coord-1", now).await?;
+        let expires = listed[0].expires_at.expect("CLI tokens expire");
+        let days = (expires.as_second() - listed[0].created_at.as_second()) / 86_400;
+        assert_eq!(days, 90);
         let by_password = app
             .authenticate_password("admin-1", "synthetic-pass-2", now)
             .await?;
@@ -205,6 +210,144 @@ fn org_user_and_token_commands_create_a_user_who_can_sign_in() -> TestResult {
                 .await,
             Err(AppError::Unauthenticated)
         ));
+        store.close().await;
+        Ok::<_, Box<dyn std::error::Error>>(())
+    })?;
+    Ok(())
+}
+
+/// Issue #12: `token create --expires-in-days`, `token list --username` (ids, never secrets)
+/// and `token revoke ID` (the token stops signing in).
+#[test]
+fn token_list_and_revoke_commands() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("careloop.db");
+    let url = format!("sqlite://{}", db.display());
+    let out = careloop(
+        &url,
+        &[
+            "org",
+            "add",
+            "--id",
+            "org-ecm-a",
+            "--name",
+            "Synthetic ECM",
+            "--kind",
+            "ecm-provider",
+        ],
+    )?
+    .output()?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = careloop(
+        &url,
+        &[
+            "user",
+            "add",
+            "--username",
+            "cm-1",
+            "--org",
+            "org-ecm-a",
+            "--role",
+            "provider-care-manager",
+        ],
+    )?
+    .env("CARELOOP_PASSWORD", "violet-harbor-lantern-42")
+    .output()?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // A lifetime out of range is refused by the argument parser.
+    let out = careloop(
+        &url,
+        &[
+            "token",
+            "create",
+            "--username",
+            "cm-1",
+            "--name",
+            "x",
+            "--expires-in-days",
+            "0",
+        ],
+    )?
+    .output()?;
+    assert_eq!(out.status.code(), Some(2));
+    let mut secrets = Vec::new();
+    for (name, days) in [("laptop", "7"), ("phone", "30")] {
+        let out = careloop(
+            &url,
+            &[
+                "token",
+                "create",
+                "--username",
+                "cm-1",
+                "--name",
+                name,
+                "--expires-in-days",
+                days,
+            ],
+        )?
+        .output()?;
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        secrets.push(String::from_utf8(out.stdout)?.trim_end().to_owned());
+    }
+    let out = careloop(&url, &["token", "list", "--username", "cm-1"])?.output()?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listing = String::from_utf8(out.stdout)?;
+    let lines: Vec<&str> = listing.lines().collect();
+    assert_eq!(lines.len(), 2, "{listing}");
+    assert!(
+        secrets.iter().all(|s| !listing.contains(s.as_str())),
+        "{listing}"
+    );
+    assert!(lines.iter().all(|l| l.contains("\tactive\t")), "{listing}");
+    let laptop = lines
+        .iter()
+        .find(|l| l.ends_with("\tlaptop"))
+        .expect("laptop listed");
+    let id = laptop.split('\t').next().unwrap_or_default().to_owned();
+    assert_eq!(id.len(), 64);
+
+    let out = careloop(&url, &["token", "revoke", &id])?.output()?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8(out.stdout)?.contains("\trevoked\t"));
+    let out = careloop(&url, &["token", "revoke", "no-such-id"])?.output()?;
+    assert!(!out.status.success());
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let store = SqliteStore::open(&db).await?;
+        let app = App::new(store.clone(), PolicyPack::embedded()?);
+        let now = jiff::Timestamp::now();
+        assert!(matches!(
+            app.authenticate_token(&secrets[0], now).await,
+            Err(AppError::Unauthenticated)
+        ));
+        assert_eq!(
+            app.authenticate_token(&secrets[1], now).await?.user_id,
+            "cm-1"
+        );
         store.close().await;
         Ok::<_, Box<dyn std::error::Error>>(())
     })?;

@@ -153,6 +153,10 @@ pub fn router_with(state: UiState) -> Router {
             "/ui/admin/users/{username}/disabled",
             post(pages::admin::set_disabled),
         )
+        .route(
+            "/ui/admin/tokens/{id}/revoke",
+            post(pages::admin::revoke_token),
+        )
         .route("/ui/dashboard", get(pages::dashboard::dashboard))
         .route("/ui/referrals", get(pages::referrals::referrals))
         .route(

@@ -147,6 +147,93 @@ fn ui(demo: &common::Demo, config: UiConfig) -> Router {
     careloop_ui::router_with(UiState::new(demo.state.clone(), config))
 }
 
+/// Sends `passwords.len()` log-ins for `username` at once (one task each, sharing one log-in
+/// CSRF cookie) and returns their statuses in the order of `passwords`.
+async fn parallel_log_ins(
+    router: &Router,
+    username: &str,
+    passwords: Vec<String>,
+) -> Vec<StatusCode> {
+    let mut c = Client::new(router.clone());
+    let form = c.get("/ui/login").await;
+    let csrf = hidden(&form.body, "csrf");
+    let mut tasks = Vec::new();
+    for password in passwords {
+        let mut c = Client {
+            router: router.clone(),
+            cookies: c.cookies.clone(),
+        };
+        let (username, csrf) = (username.to_owned(), csrf.clone());
+        tasks.push(tokio::spawn(async move {
+            c.post(
+                "/ui/login",
+                &[
+                    ("username", &username),
+                    ("password", &password),
+                    ("csrf", &csrf),
+                ],
+            )
+            .await
+            .status
+        }));
+    }
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.unwrap());
+    }
+    out
+}
+
+/// Issue #12 defect 4: the attempt is reserved before the password check, so parallel log-ins
+/// cannot get around the limit of 5 failures a minute: of 40 parallel wrong passwords exactly 5
+/// are checked (401) and 35 refused (429); a right password sent while 19 wrong ones are in
+/// flight does not get in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_log_ins_do_not_get_around_the_rate_limit() {
+    let demo = common::demo(12, true).await;
+    let reviewer = demo.user(Role::PlanUmReviewer, None);
+    let password = demo.summary.password.clone();
+
+    let router = ui(&demo, UiConfig::default());
+    let statuses =
+        parallel_log_ins(&router, &reviewer, vec!["wrong-password-1".to_owned(); 40]).await;
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((checked, refused), (5, 35), "{statuses:?}");
+
+    // 19 wrong passwords in flight, then the right one: refused, the limit is already used up.
+    let router = ui(&demo, UiConfig::default());
+    let wrong = {
+        let router = router.clone();
+        let reviewer = reviewer.clone();
+        tokio::spawn(async move {
+            parallel_log_ins(&router, &reviewer, vec!["wrong-password-2".to_owned(); 19]).await
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+    let right = parallel_log_ins(&router, &reviewer, vec![password.clone()]).await;
+    let wrong = wrong.await.unwrap();
+    assert_eq!(
+        right,
+        [StatusCode::TOO_MANY_REQUESTS],
+        "wrong ones: {wrong:?}"
+    );
+    assert_eq!(
+        wrong
+            .iter()
+            .filter(|s| **s == StatusCode::UNAUTHORIZED)
+            .count(),
+        5,
+        "{wrong:?}"
+    );
+}
+
 #[tokio::test]
 async fn sessions_cookies_csrf_and_the_log_in_rate_limit() {
     let demo = common::demo(12, true).await;
@@ -848,4 +935,87 @@ async fn plan_admin_adds_disables_and_enables_a_user() {
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+}
+
+/// Issue #12: the admin page lists the API tokens of the organization's users (by an id
+/// prefix, never the secret) with expiry and status; the revoke button stops a token at once.
+#[tokio::test]
+async fn plan_admin_lists_and_revokes_api_tokens() {
+    let demo = common::demo(12, true).await;
+    let password = demo.summary.password.clone();
+    let admin = demo.user(Role::PlanAdmin, None);
+    let admin_actor = demo.actor(&admin).await;
+    let coordinator = demo.user(Role::PlanCareCoordinator, Some(&admin_actor.org_id));
+    let login = demo
+        .summary
+        .logins
+        .iter()
+        .find(|l| l.username == coordinator)
+        .unwrap()
+        .clone();
+    assert!(
+        demo.app()
+            .authenticate_token(&login.token, demo.now)
+            .await
+            .is_ok()
+    );
+    let id = careloop_app::identity::token_id(&login.token);
+
+    let mut c = Client::new(ui(&demo, UiConfig::default()));
+    c.log_in(&admin, &password).await;
+    let page = c.get("/ui/admin").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("id=\"tokens-table\""), "{}", page.body);
+    assert!(page.body.contains(&format!("id=\"token-{}\"", &id[..12])));
+    assert!(page.body.contains(&format!("Revoke demo of {coordinator}")));
+    assert!(
+        !page.body.contains(&login.token),
+        "the secret is never shown"
+    );
+    // Another plan's tokens are not listed.
+    let foreign = demo
+        .summary
+        .logins
+        .iter()
+        .find(|l| l.org_id != admin_actor.org_id)
+        .unwrap();
+    let foreign_id = careloop_app::identity::token_id(&foreign.token);
+    assert!(!page.body.contains(&foreign_id[..12]));
+
+    let csrf = hidden(&page.body, "csrf");
+    let r = c
+        .post(
+            &format!("/ui/admin/tokens/{id}/revoke"),
+            &[("csrf", "wrong")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = c
+        .post(&format!("/ui/admin/tokens/{id}/revoke"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        demo.app()
+            .authenticate_token(&login.token, demo.now)
+            .await
+            .is_err(),
+        "a revoked token stops at once"
+    );
+    let page = c.get("/ui/admin?done=revoked").await;
+    assert!(page.body.contains("Token revoked"), "{}", page.body);
+    assert!(!page.body.contains(&format!("Revoke demo of {coordinator}")));
+    // Another organization's token: not found, nothing changes.
+    let r = c
+        .post(
+            &format!("/ui/admin/tokens/{foreign_id}/revoke"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    assert!(
+        demo.app()
+            .authenticate_token(&foreign.token, demo.now)
+            .await
+            .is_ok()
+    );
 }

@@ -97,6 +97,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::audit::routes())
         .merge(routes::organizations::routes())
         .merge(routes::users::routes())
+        .merge(routes::tokens::routes())
         .merge(routes::members::routes())
         .merge(routes::ecm::routes())
         .route_layer(from_fn_with_state(state.clone(), auth::require_bearer));

@@ -207,6 +207,7 @@ pub fn document() -> Value {
     ops.extend(routes::audit::operations(&mut g));
     ops.extend(routes::organizations::operations(&mut g));
     ops.extend(routes::users::operations(&mut g));
+    ops.extend(routes::tokens::operations(&mut g));
     ops.extend(routes::members::operations(&mut g));
     ops.extend(routes::ecm::operations(&mut g));
     let problem = g.subschema_for::<Problem>();

@@ -24,7 +24,9 @@ mod demo;
 mod ecm;
 mod flows;
 mod identity;
+mod identity_tokens;
 mod members;
+mod references;
 mod referral_queue;
 mod rules;
 mod world;
@@ -36,8 +38,10 @@ pub use demo::*;
 pub use ecm::*;
 pub use flows::*;
 pub use identity::*;
+pub use identity_tokens::*;
 use jiff::Timestamp;
 pub use members::*;
+pub use references::*;
 pub use referral_queue::*;
 pub use rules::*;
 pub use world::*;
@@ -162,10 +166,23 @@ macro_rules! app_scenarios {
             identity_password_and_token_round_trip,
             identity_admins_roles_and_disabled_users,
             audit_log_visibility_for_plan_admins,
+            identity_concurrent_create_user_retries_replay,
+            identity_password_rules_refuse_username_and_common_passwords,
+            identity_only_enabled_admin_cannot_be_disabled,
+            identity_reenabled_user_does_not_get_old_tokens_back,
+            identity_tokens_list_issue_and_revoke,
             referral_extras_authorize_start_services_and_notices,
             referral_queue_waits_on_each_party,
             // the demo data set (demo)
             demo_data_set_holds_every_status_and_log_in,
+            // issue #12: references resolved, grants earned (references)
+            provider_cannot_reach_a_member_by_submitting,
+            plan_cannot_give_another_plans_member_to_a_provider,
+            referral_references_are_resolved,
+            refused_attempts_reach_the_owners_audit_log,
+            cs_approval_counts_the_stored_history,
+            ecm_steps_name_approved_requests,
+            plan_registers_only_its_own_members,
         );
     };
 }

@@ -42,7 +42,9 @@ pub fn check_program_covered(
 impl From<OfferingsError> for WorkflowError {
     fn from(e: OfferingsError) -> Self {
         match e {
-            OfferingsError::UnknownPlan { plan, known } => WorkflowError::UnknownPlan { plan, known },
+            OfferingsError::UnknownPlan { plan, known } => {
+                WorkflowError::UnknownPlan { plan, known }
+            }
             OfferingsError::CountyNotServed {
                 plan,
                 county,

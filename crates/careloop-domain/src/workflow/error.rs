@@ -98,7 +98,10 @@ pub enum WorkflowError {
     },
     /// A referenced record that exists but is not the one the command may point at.
     #[error("{field}: {problem}")]
-    ReferenceMismatch { field: &'static str, problem: String },
+    ReferenceMismatch {
+        field: &'static str,
+        problem: String,
+    },
     #[error("the decision explanation could not be recorded: {0}")]
     Explanation(String),
     #[error("decision clock: {0}")]

@@ -5,21 +5,24 @@
 //! Editing offerings as a new policy version is not built. Admins add users to their own
 //! organization (`create_user`: username, name, one role that fits the organization, initial
 //! password) and disable or re-enable them (`set_user_disabled`); the app checks the role and
-//! the organization, hashes the password (Argon2id) and audits.
+//! the organization, hashes the password (Argon2id) and audits. The API tokens of the
+//! organization's users (issue #12: `list_tokens`) are listed with their expiry and status, each
+//! by a prefix of its id (the SHA-256 of the token, never the secret), and an active one can be
+//! revoked (`revoke_token`): it stops working at once.
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use careloop_app::Role;
 use careloop_app::identity::NewUser;
+use careloop_app::{Role, TokenStatus};
 use careloop_domain::policy::offerings;
 use serde::Deserialize;
 
 use crate::UiState;
 use crate::error::{app_error_page, csrf_page};
-use crate::format::zone;
+use crate::format::{local, zone};
 use crate::pages::given;
 use crate::session::random_token;
 use crate::web::{Area, Authed, Nav, org_kind_label, path_segment, render, role_label};
@@ -37,6 +40,19 @@ pub(crate) struct UserRow {
     pub name: String,
     pub roles: String,
     pub disabled: bool,
+}
+
+pub(crate) struct TokenRow {
+    /// The token's id: the SHA-256 hex of the token (not the secret).
+    pub id: String,
+    /// The first 12 hex digits of the id, as shown.
+    pub short_id: String,
+    pub username: String,
+    pub name: String,
+    pub created: String,
+    pub expires: String,
+    pub status: &'static str,
+    pub active: bool,
 }
 
 pub(crate) struct OfferingRow {
@@ -60,6 +76,8 @@ pub(crate) struct AdminPage {
     pub nav: Option<Nav>,
     pub orgs: Vec<OrgRow>,
     pub users: Vec<UserRow>,
+    /// API tokens of the organization's users (admins).
+    pub tokens: Vec<TokenRow>,
     pub plan_name: String,
     pub today: String,
     pub counties: Vec<CountyOfferings>,
@@ -95,9 +113,17 @@ pub(crate) async fn admin(
         Ok(u) => u,
         Err(e) => return app_error_page(Some(nav), &e),
     };
-    let today = now
-        .to_zoned(zone(&app.pack().clocks.time_zone.value))
-        .date();
+    let tz = zone(&app.pack().clocks.time_zone.value);
+    let today = now.to_zoned(tz.clone()).date();
+    let can_manage = careloop_app::access::permits(actor, careloop_app::Action::ManageUsers);
+    let tokens = if can_manage {
+        match app.list_tokens(actor, None, now).await {
+            Ok(t) => t,
+            Err(e) => return app_error_page(Some(nav), &e),
+        }
+    } else {
+        Vec::new()
+    };
     let own_plan = orgs
         .iter()
         .find(|o| o.id == actor.org_id)
@@ -165,12 +191,31 @@ pub(crate) async fn admin(
                     disabled: u.disabled,
                 })
                 .collect(),
+            tokens: tokens
+                .iter()
+                .map(|t| TokenRow {
+                    id: t.id.clone(),
+                    short_id: t.id.chars().take(12).collect(),
+                    username: t.username.clone(),
+                    name: t.name.clone(),
+                    created: local(t.created_at, &tz),
+                    expires: t
+                        .expires_at
+                        .map_or_else(|| "never".to_owned(), |e| local(e, &tz)),
+                    status: match t.status {
+                        TokenStatus::Active => "active",
+                        TokenStatus::Expired => "expired",
+                        TokenStatus::Revoked => "revoked",
+                    },
+                    active: t.status == TokenStatus::Active,
+                })
+                .collect(),
             plan_name: own_plan.map(|p| p.name.clone()).unwrap_or_default(),
             today: today.to_string(),
             counties,
             csrf: authed.0.csrf.clone(),
             idem: random_token().unwrap_or_default(),
-            can_manage: careloop_app::access::permits(actor, careloop_app::Action::ManageUsers),
+            can_manage,
             role_choices: [
                 Role::PlanUmReviewer,
                 Role::PlanCareCoordinator,
@@ -188,7 +233,8 @@ pub(crate) async fn admin(
                 Some("disabled") => {
                     Some("User disabled: they can no longer sign in or use their tokens.")
                 }
-                Some("enabled") => Some("User enabled."),
+                Some("enabled") => Some("User enabled. Their old API tokens stay revoked."),
+                Some("revoked") => Some("Token revoked: it no longer works."),
                 _ => None,
             },
         },
@@ -293,6 +339,34 @@ pub(crate) async fn set_disabled(
             path_segment(&u.username)
         ))
         .into_response(),
+        Err(e) => app_error_page(nav(), &e),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct RevokeTokenForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Revokes an API token of a user of the admin's organization (`revoke_token`).
+pub(crate) async fn revoke_token(
+    State(state): State<UiState>,
+    authed: Authed,
+    Path(id): Path<String>,
+    Form(f): Form<RevokeTokenForm>,
+) -> Response {
+    let nav = || Some(Nav::new(&authed.0, Area::Admin));
+    if !authed.csrf_ok(&f.csrf) {
+        return csrf_page(nav());
+    }
+    match state
+        .web
+        .app
+        .revoke_token(authed.actor(), &id, state.now())
+        .await
+    {
+        Ok(_) => Redirect::to("/ui/admin?done=revoked#h-tokens").into_response(),
         Err(e) => app_error_page(nav(), &e),
     }
 }

@@ -71,7 +71,9 @@ pub(crate) async fn audit_log(
                     seq: a.seq,
                     at: local(a.at, &tz),
                     actor: a.actor.clone(),
-                    org_id: a.org_id.clone(),
+                    // The user's organization (the log may hold another organization's
+                    // refused attempt on this organization's records).
+                    org_id: a.actor_org_id.clone().unwrap_or_else(|| a.org_id.clone()),
                     action: a.action.clone(),
                     record: format!("{} {}", a.record_kind, a.record_id),
                     member_id: a.member_id.clone().unwrap_or_default(),

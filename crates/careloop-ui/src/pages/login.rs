@@ -1,7 +1,7 @@
 //! Log in and log out. The log-in form carries a CSRF token bound to a short-lived cookie (there
 //! is no session yet); a successful log-in starts a server-side session (crate::session) and
-//! sets its cookie; failures are counted per username (crate::limit) and the page never says
-//! whether the username exists.
+//! sets its cookie; each attempt is reserved against the per-username limit before the password
+//! check (crate::limit) and the page never says whether the username exists.
 
 use askama::Template;
 use axum::Form;
@@ -78,7 +78,9 @@ pub(crate) async fn log_in(
     }
     let now = state.now();
     let username = form.username.trim().to_owned();
-    if state.limiter.blocked(&username, now) {
+    // Reserve the attempt before the password check (issue #12): parallel attempts cannot all
+    // pass a check that only counts finished failures.
+    if !state.limiter.reserve(&username, now) {
         tracing::warn!("UI log-in refused by the rate limit");
         return form_page(
             &state,
@@ -122,16 +124,17 @@ pub(crate) async fn log_in(
             )
                 .into_response()
         }
-        Err(AppError::Unauthenticated) => {
-            state.limiter.failed(&username, now);
-            form_page(
-                &state,
-                StatusCode::UNAUTHORIZED,
-                &username,
-                Some("The username or password is not right.".to_owned()),
-            )
+        // The reservation already counts this failure.
+        Err(AppError::Unauthenticated) => form_page(
+            &state,
+            StatusCode::UNAUTHORIZED,
+            &username,
+            Some("The username or password is not right.".to_owned()),
+        ),
+        Err(e) => {
+            state.limiter.release(&username, now);
+            app_error_page(None, &e)
         }
-        Err(e) => app_error_page(None, &e),
     }
 }
 

@@ -45,6 +45,10 @@ pub struct AuditLine {
     pub seq: i64,
     /// The user who acted.
     pub actor: String,
+    /// The organization of the user who acted (absent on lines written before it was kept).
+    pub actor_org_id: Option<String>,
+    /// Whose log the line is in: the acting organization, or the organization owning the
+    /// record an attempt was refused on.
     pub org_id: String,
     /// e.g. `read`, `read-denied`, `assign-referral`.
     pub action: String,
@@ -59,6 +63,7 @@ impl From<AuditRecord> for AuditLine {
         AuditLine {
             seq: r.seq,
             actor: r.actor,
+            actor_org_id: r.actor_org_id,
             org_id: r.org_id,
             action: r.action,
             record_kind: r.record_kind,

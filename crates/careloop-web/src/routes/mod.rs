@@ -10,4 +10,6 @@ pub(crate) mod referrals;
 pub(crate) mod audit;
 pub(crate) mod organizations;
 pub(crate) mod queues;
+// issue #12: API tokens
+pub(crate) mod tokens;
 pub(crate) mod users;

@@ -16,7 +16,8 @@ fn new_user(username: &str) -> Value {
 }
 
 /// Provider admin creates a user over the API → a token from `App::create_token` → the user
-/// works with its own roles; disabled, its token is refused; re-enabled, it works again.
+/// works with its own roles; disabled, its token is refused; re-enabled, the old token stays
+/// refused (revoked by the disable) and a new one works.
 pub async fn users_created_over_the_api_sign_in_and_can_be_disabled(store: AnyStore) {
     let api = Api::with_world(store).await;
     let a = api
@@ -86,6 +87,14 @@ pub async fn users_created_over_the_api_sign_in_and_can_be_disabled(store: AnySt
         .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
     assert_eq!(a.body["disabled"], false);
+    // Issue #12: the disable revoked the old token for good; a new one works.
+    api.get("/api/v1/authorizations", &token).await.problem(401);
+    let token = api
+        .app
+        .create_token("cm-new", "laptop-2", ts("2026-11-02T16:30:00Z"))
+        .await
+        .unwrap()
+        .token;
     assert_eq!(
         api.get("/api/v1/authorizations", &token).await.status,
         StatusCode::OK
@@ -427,4 +436,156 @@ pub async fn audit_log_shows_reads_and_denied_attempts_to_plan_admins_only(store
             .await;
         assert_eq!(a.problem(422)["field"], field, "{query}");
     }
+}
+
+/// Issue #12: tokens over the API. An admin creates a token for a user of its organization
+/// (default 90 days, or `expires_in_days`), the user lists its own (id = SHA-256 hex, never the
+/// secret) and revokes one; another organization's admin sees none and gets 404 revoking; a
+/// revoked token is 401 at once.
+pub async fn tokens_are_listed_created_and_revoked_over_the_api(store: AnyStore) {
+    let api = Api::new(store);
+    organizations(&api).await;
+    let a = api
+        .post("/api/v1/users", "t-prov-admin-a", new_user("cm-tok"))
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+
+    let a = api
+        .post(
+            "/api/v1/tokens",
+            "t-prov-admin-a",
+            json!({ "username": "cm-tok", "name": "laptop", "expires_in_days": 30 }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+    let secret = a.body["token"].as_str().unwrap().to_owned();
+    let id = a.body["info"]["id"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with("cl_") && id.len() == 64 && !secret.contains(&id));
+    assert_eq!(a.header("location"), format!("/api/v1/tokens/{id}"));
+    assert_eq!(a.body["info"]["status"], "active");
+    assert!(a.body["info"]["expires_at"].is_string());
+    // Bad lifetime and another organization's user.
+    api.post(
+        "/api/v1/tokens",
+        "t-prov-admin-a",
+        json!({ "username": "cm-tok", "name": "x", "expires_in_days": 0 }),
+    )
+    .await
+    .problem(422);
+    api.post(
+        "/api/v1/tokens",
+        "t-prov-admin-b",
+        json!({ "username": "cm-tok", "name": "x" }),
+    )
+    .await
+    .problem(404);
+
+    // The user works with it, lists its own tokens (no secret in the answer) and makes another.
+    assert_eq!(
+        api.get("/api/v1/authorizations", &secret).await.status,
+        StatusCode::OK
+    );
+    let own = api
+        .post("/api/v1/tokens", &secret, json!({ "name": "phone" }))
+        .await;
+    assert_eq!(own.status, StatusCode::CREATED, "{}", own.text);
+    let phone = own.body["token"].as_str().unwrap().to_owned();
+    let list = api.get("/api/v1/tokens", &secret).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.text);
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 2);
+    assert!(!list.text.contains(&secret) && !list.text.contains(&phone));
+    api.get("/api/v1/tokens?username=someone-else", &secret)
+        .await
+        .problem(403);
+    let one = api.get(&format!("/api/v1/tokens/{id}"), &secret).await;
+    assert_eq!(one.body["name"], "laptop", "{}", one.text);
+
+    // Another organization's admin sees none of them and cannot revoke them.
+    let other = api.get("/api/v1/tokens", "t-prov-admin-b").await;
+    assert_eq!(other.body["items"], json!([]), "{}", other.text);
+    api.post(
+        &format!("/api/v1/tokens/{id}/revocation"),
+        "t-prov-admin-b",
+        json!({}),
+    )
+    .await
+    .problem(404);
+    api.get(&format!("/api/v1/tokens/{id}"), "t-prov-admin-b")
+        .await
+        .problem(404);
+
+    // The admin of the user's organization revokes it: refused at once; the other still works.
+    let admin_list = api
+        .get("/api/v1/tokens?username=cm-tok", "t-prov-admin-a")
+        .await;
+    assert_eq!(admin_list.body["items"].as_array().unwrap().len(), 2);
+    let r = api
+        .post(
+            &format!("/api/v1/tokens/{id}/revocation"),
+            "t-prov-admin-a",
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["status"], "revoked");
+    api.get("/api/v1/authorizations", &secret)
+        .await
+        .problem(401);
+    assert_eq!(
+        api.get("/api/v1/authorizations", &phone).await.status,
+        StatusCode::OK
+    );
+    // The user revokes its own last token.
+    let phone_id = own.body["info"]["id"].as_str().unwrap().to_owned();
+    let r = api
+        .post(
+            &format!("/api/v1/tokens/{phone_id}/revocation"),
+            &phone,
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    api.get("/api/v1/authorizations", &phone).await.problem(401);
+}
+
+/// Issue #12 defect 8: concurrent retries of `POST /users` with one Idempotency-Key all answer
+/// the first 201 (never "username already taken"); the key with another body is 422.
+pub async fn concurrent_user_create_retries_replay_over_http(store: AnyStore) {
+    let api = std::sync::Arc::new(Api::new(store));
+    organizations(&api).await;
+    for round in 0..3 {
+        let username = format!("cm-par-{round}");
+        let key = format!("par-{round}");
+        let mut tasks = Vec::new();
+        for _ in 0..16 {
+            let (api, username, key) = (api.clone(), username.clone(), key.clone());
+            tasks.push(tokio::spawn(async move {
+                api.call(
+                    "POST",
+                    "/api/v1/users",
+                    Some("t-prov-admin-a"),
+                    &[("idempotency-key", &key)],
+                    Some(&new_user(&username)),
+                )
+                .await
+            }));
+        }
+        let mut bodies = Vec::new();
+        for t in tasks {
+            let a = t.await.unwrap();
+            assert_eq!(a.status, StatusCode::CREATED, "round {round}: {}", a.text);
+            bodies.push(a.body);
+        }
+        assert!(bodies.iter().all(|b| *b == bodies[0]), "{bodies:?}");
+    }
+    let a = api
+        .call(
+            "POST",
+            "/api/v1/users",
+            Some("t-prov-admin-a"),
+            &[("idempotency-key", "par-0")],
+            Some(&new_user("cm-par-other")),
+        )
+        .await;
+    assert_eq!(a.problem(422)["field"], "Idempotency-Key");
 }

@@ -301,6 +301,8 @@ macro_rules! api_scenarios {
             // api2
             users_created_over_the_api_sign_in_and_can_be_disabled,
             user_routes_refuse_other_organizations_and_bad_input,
+            tokens_are_listed_created_and_revoked_over_the_api,
+            concurrent_user_create_retries_replay_over_http,
             organizations_are_listed_per_admin,
             audit_log_shows_reads_and_denied_attempts_to_plan_admins_only,
             referral_closed_loop_over_http_with_the_work_queue,

@@ -5,9 +5,11 @@
 
 mod apply;
 mod decide;
+mod link;
 
 pub use apply::{apply, replay};
 pub use decide::decide;
+pub use link::check_ecm_authorization;
 
 use super::ActorId;
 use super::notice::Channel;

@@ -10,6 +10,10 @@
 //!
 //! Sign-in failures are all [`AppError::Unauthenticated`] with one neutral message; an unknown
 //! user still costs one Argon2 verification so timing does not tell whether the user exists.
+//!
+//! Files: this one (types, organizations, shared helpers), `users.rs` (create, disable with the
+//! last-admin rule and token revocation, list), `passwords.rs` (hashing, the password rules and
+//! `common-passwords.txt`, password sign-in), `tokens.rs` (create, list, revoke, token sign-in).
 
 use std::fmt;
 use std::sync::OnceLock;
@@ -29,6 +33,15 @@ use crate::access::Action;
 use crate::actor::{Actor, OrgKind, Role};
 use crate::app::{App, Idem};
 use crate::error::AppError;
+
+mod passwords;
+mod tokens;
+mod users;
+
+#[cfg(test)]
+use passwords::verify_password;
+use passwords::{check_password, hash_password};
+pub use tokens::{DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, TokenStatus, TokenView, token_expiry};
 
 /// Store kinds.
 pub const ORGANIZATION_KIND: &str = "organization";
@@ -138,6 +151,9 @@ pub struct TokenInfo {
     pub created_at: Timestamp,
     #[serde(default)]
     pub expires_at: Option<Timestamp>,
+    /// When the token was revoked (by its user, an admin, the CLI, or the user's disabling).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<Timestamp>,
 }
 
 /// A freshly created token. `token` is the only copy of the secret: show it once.
@@ -172,6 +188,11 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// The id a token is stored and listed under: the SHA-256 hex of the token.
+pub fn token_id(token: &str) -> String {
+    sha256_hex(token.as_bytes())
+}
+
 /// An id-like value: 1..=100 characters, no whitespace or control characters.
 fn check_id(field: &'static str, value: &str) -> Result<(), AppError> {
     if value.is_empty() || value.chars().count() > 100 {
@@ -184,44 +205,6 @@ fn check_id(field: &'static str, value: &str) -> Result<(), AppError> {
         ));
     }
     Ok(())
-}
-
-fn check_password(password: &str) -> Result<(), AppError> {
-    let n = password.chars().count();
-    if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&n) {
-        return Err(AppError::invalid(
-            "password",
-            format!("must be {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters"),
-        ));
-    }
-    Ok(())
-}
-
-/// Argon2id PHC string of `password` with a fresh random salt.
-fn hash_password(password: &str) -> Result<String, AppError> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|_| AppError::invalid("password", "could not be hashed"))
-}
-
-/// Constant-time check of `password` against a stored PHC string.
-fn verify_password(password: &str, phc: &str) -> bool {
-    Argon2::default()
-        .verify_password(password.as_bytes(), phc)
-        .is_ok()
-}
-
-/// A hash to verify against when the user does not exist, so that path costs the same.
-fn decoy_hash() -> Option<&'static str> {
-    static DECOY: OnceLock<Option<String>> = OnceLock::new();
-    DECOY
-        .get_or_init(|| {
-            let mut secret = [0u8; 32];
-            getrandom::fill(&mut secret).ok()?;
-            hash_password(&sha256_hex(&secret)).ok()
-        })
-        .as_deref()
 }
 
 /// A new random token: `cl_` + 64 hex digits (32 bytes from the OS generator).
@@ -262,23 +245,39 @@ struct Change {
 
 impl<S: Store> App<S> {
     async fn commit_change(&self, c: Change, now: Timestamp) -> Result<CommitReceipt, AppError> {
-        let mut batch = WriteBatch::new(c.writer, now);
-        batch.events.push(NewEvent {
-            kind: c.write.kind.clone(),
-            aggregate_id: c.write.id.clone(),
-            version: c.write.expected_version.saturating_add(1),
-            event_type: c.event_type.to_owned(),
-            body: c.event_body,
-        });
-        batch.audit.push(AuditEntry {
-            org_id: c.audit_org,
-            action: c.action.to_owned(),
-            record_kind: c.write.kind.clone(),
-            record_id: c.write.id.clone(),
-            member_id: None,
-        });
-        batch.aggregates.push(c.write);
-        batch.idempotency = c.idempotency;
+        let writer = c.writer.clone();
+        self.commit_changes(writer, vec![c], now).await
+    }
+
+    /// Several identity changes in one atomic batch (e.g. a user's disabling and the
+    /// revocation of its tokens). The batch's Idempotency-Key record is the first change's.
+    async fn commit_changes(
+        &self,
+        writer: String,
+        changes: Vec<Change>,
+        now: Timestamp,
+    ) -> Result<CommitReceipt, AppError> {
+        let mut batch = WriteBatch::new(writer, now);
+        for c in changes {
+            batch.events.push(NewEvent {
+                kind: c.write.kind.clone(),
+                aggregate_id: c.write.id.clone(),
+                version: c.write.expected_version.saturating_add(1),
+                event_type: c.event_type.to_owned(),
+                body: c.event_body,
+            });
+            batch.audit.push(AuditEntry {
+                org_id: c.audit_org,
+                action: c.action.to_owned(),
+                record_kind: c.write.kind.clone(),
+                record_id: c.write.id.clone(),
+                member_id: None,
+            });
+            batch.aggregates.push(c.write);
+            if batch.idempotency.is_none() {
+                batch.idempotency = c.idempotency;
+            }
+        }
         Ok(self.store().commit(batch).await?)
     }
 
@@ -374,253 +373,6 @@ impl<S: Store> App<S> {
         }
     }
 
-    /// Creates a user (system use: CLI, demo set-up), written by [`SYSTEM_ACTOR`].
-    pub async fn add_user(&self, input: NewUser, now: Timestamp) -> Result<UserView, AppError> {
-        self.insert_user(SYSTEM_ACTOR, None, input, None, now).await
-    }
-
-    /// A plan admin or provider admin creates a user in their own organization.
-    pub async fn create_user(
-        &self,
-        actor: &Actor,
-        input: NewUser,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<UserView, AppError> {
-        let action = Action::ManageUsers;
-        self.require_role(actor, action, USER_KIND, &input.username, now)
-            .await?;
-        if input.org_id != actor.org_id {
-            let line = AuditEntry {
-                org_id: actor.org_id.clone(),
-                action: "create-user-forbidden".to_owned(),
-                record_kind: USER_KIND.to_owned(),
-                record_id: input.username.clone(),
-                member_id: None,
-            };
-            self.audit(actor, vec![line], now).await?;
-            return Err(AppError::Forbidden {
-                action: "create-user",
-            });
-        }
-        let request = UserRequest {
-            username: &input.username,
-            display_name: &input.display_name,
-            org_id: &input.org_id,
-            roles: &input.roles,
-        };
-        let idem = Idem::new(idempotency_key, action, &input.username, &request)?;
-        if let Some(idem) = &idem
-            && let Some(stored) = self
-                .store()
-                .idempotent_response(&actor.user_id, &idem.key)
-                .await?
-        {
-            if stored.request_hash != idem.request_hash {
-                return Err(AppError::IdempotencyMismatch {
-                    key: idem.key.clone(),
-                });
-            }
-            return serde_json::from_str(&stored.response_body).map_err(corrupt);
-        }
-        self.insert_user(&actor.user_id, Some(actor), input, idem, now)
-            .await
-    }
-
-    async fn insert_user(
-        &self,
-        writer: &str,
-        actor: Option<&Actor>,
-        input: NewUser,
-        idem: Option<Idem>,
-        now: Timestamp,
-    ) -> Result<UserView, AppError> {
-        check_id("username", &input.username)?;
-        if input.roles.is_empty() {
-            return Err(AppError::invalid("roles", "at least one role is needed"));
-        }
-        if input
-            .display_name
-            .as_deref()
-            .is_some_and(|d| d.trim().is_empty())
-        {
-            return Err(AppError::invalid("display_name", "must not be empty"));
-        }
-        check_password(&input.password)?;
-        let org = self
-            .organization(&input.org_id)
-            .await?
-            .ok_or_else(|| AppError::invalid("org_id", "no such organization"))?;
-        // Roles must fit the organization kind.
-        Actor::new(
-            input.username.clone(),
-            org.id.clone(),
-            org.kind,
-            input.roles.clone(),
-        )
-        .map_err(|e| match e {
-            AppError::Invalid { problem, .. } => AppError::invalid("roles", problem),
-            other => other,
-        })?;
-        if self
-            .store()
-            .get(USER_KIND, &input.username)
-            .await?
-            .is_some()
-        {
-            return Err(AppError::invalid("username", "is already taken"));
-        }
-        let mut roles = input.roles.clone();
-        roles.sort_unstable();
-        roles.dedup();
-        let user = StoredUser {
-            username: input.username.clone(),
-            display_name: input.display_name.clone(),
-            org_id: org.id.clone(),
-            roles,
-            password_hash: hash_password(&input.password)?,
-            disabled: false,
-            created_at: now,
-        };
-        let view = user.view();
-        let idempotency = match idem {
-            Some(idem) => Some(IdempotencyRecord {
-                key: idem.key,
-                request_hash: idem.request_hash,
-                status_code: 201,
-                response_body: serde_json::to_string(&view)
-                    .map_err(|e| AppError::invalid("response", e.to_string()))?,
-            }),
-            None => None,
-        };
-        let write = AggregateWrite {
-            kind: USER_KIND.to_owned(),
-            id: user.username.clone(),
-            expected_version: 0,
-            org_id: user.org_id.clone(),
-            member_id: None,
-            status: "active".to_owned(),
-            due_at: None,
-            plan_id: None,
-            county: None,
-            body: to_json("user", &user)?,
-        };
-        let change = Change {
-            writer: writer.to_owned(),
-            audit_org: actor.map_or_else(|| org.id.clone(), |a| a.org_id.clone()),
-            action: "create-user",
-            write,
-            event_type: "user-created",
-            event_body: to_json("user", &view)?,
-            idempotency,
-        };
-        match self.commit_change(change, now).await {
-            Ok(CommitReceipt::Committed(_)) => Ok(view),
-            Ok(CommitReceipt::Replayed(stored)) => {
-                serde_json::from_str(&stored.response_body).map_err(corrupt)
-            }
-            Err(AppError::Conflict { .. }) => {
-                Err(AppError::invalid("username", "is already taken"))
-            }
-            Err(e) => Err(e),
-        }
-    }
-
-    /// An admin disables (or re-enables) a user of their own organization. A user of another
-    /// organization is NotFound. A disabled user can neither sign in nor use their tokens.
-    pub async fn set_user_disabled(
-        &self,
-        actor: &Actor,
-        username: &str,
-        disabled: bool,
-        now: Timestamp,
-    ) -> Result<UserView, AppError> {
-        let action = Action::ManageUsers;
-        self.require_role(actor, action, USER_KIND, username, now)
-            .await?;
-        let not_found = AppError::NotFound {
-            kind: USER_KIND,
-            id: username.to_owned(),
-        };
-        let Some((mut user, version)) = self.stored_user(username).await? else {
-            return Err(not_found);
-        };
-        if user.org_id != actor.org_id {
-            let line = AuditEntry {
-                org_id: actor.org_id.clone(),
-                action: "manage-users-denied".to_owned(),
-                record_kind: USER_KIND.to_owned(),
-                record_id: username.to_owned(),
-                member_id: None,
-            };
-            self.audit(actor, vec![line], now).await?;
-            return Err(not_found);
-        }
-        user.disabled = disabled;
-        let view = user.view();
-        let write = AggregateWrite {
-            kind: USER_KIND.to_owned(),
-            id: user.username.clone(),
-            expected_version: version,
-            org_id: user.org_id.clone(),
-            member_id: None,
-            status: if disabled { "disabled" } else { "active" }.to_owned(),
-            due_at: None,
-            plan_id: None,
-            county: None,
-            body: to_json("user", &user)?,
-        };
-        let (action_name, event_type) = if disabled {
-            ("disable-user", "user-disabled")
-        } else {
-            ("enable-user", "user-enabled")
-        };
-        let change = Change {
-            writer: actor.user_id.clone(),
-            audit_org: actor.org_id.clone(),
-            action: action_name,
-            write,
-            event_type,
-            event_body: serde_json::json!({ "username": user.username }),
-            idempotency: None,
-        };
-        self.commit_change(change, now).await?;
-        // Cached token checks of this user must not outlive the change.
-        self.token_cache().clear();
-        Ok(view)
-    }
-
-    /// The users of the actor's own organization (admins), in username order. Audited.
-    pub async fn list_users(
-        &self,
-        actor: &Actor,
-        now: Timestamp,
-    ) -> Result<Vec<UserView>, AppError> {
-        let action = Action::ManageUsers;
-        self.require_role(actor, action, USER_KIND, "list", now)
-            .await?;
-        let rows = self
-            .list_all(
-                USER_KIND,
-                &[],
-                Some(OrgScope::OwnedBy(actor.org_id.clone())),
-            )
-            .await?;
-        let users = rows
-            .iter()
-            .map(|r| decode::<StoredUser>(r).map(|u| u.view()))
-            .collect::<Result<Vec<_>, _>>()?;
-        let line = AuditEntry {
-            org_id: actor.org_id.clone(),
-            action: "list-users".to_owned(),
-            record_kind: USER_KIND.to_owned(),
-            record_id: actor.org_id.clone(),
-            member_id: None,
-        };
-        self.audit(actor, vec![line], now).await?;
-        Ok(users)
-    }
-
     /// Organizations: a plan admin sees all of them (a plan must see the providers it contracts
     /// with); a provider admin sees its own. Audited.
     pub async fn list_organizations(
@@ -704,126 +456,6 @@ impl<S: Store> App<S> {
             None => Ok(None),
         }
     }
-
-    /// Signs in with a username and password. Unknown user, wrong password and disabled user
-    /// are all [`AppError::Unauthenticated`].
-    pub async fn authenticate_password(
-        &self,
-        username: &str,
-        password: &str,
-        _now: Timestamp,
-    ) -> Result<Actor, AppError> {
-        let found = if username.is_empty() || username.len() > 400 {
-            None
-        } else {
-            self.stored_user(username).await?
-        };
-        let Some((user, _)) = found else {
-            if let Some(decoy) = decoy_hash() {
-                let _ = verify_password(password, decoy);
-            }
-            return Err(AppError::Unauthenticated);
-        };
-        if !verify_password(password, &user.password_hash) {
-            return Err(AppError::Unauthenticated);
-        }
-        self.actor_of(&user).await?.ok_or(AppError::Unauthenticated)
-    }
-
-    /// Creates an API token for a user (system use: CLI). Never expires.
-    pub async fn create_token(
-        &self,
-        username: &str,
-        name: &str,
-        now: Timestamp,
-    ) -> Result<NewToken, AppError> {
-        self.create_token_expiring(username, name, None, now).await
-    }
-
-    /// Creates an API token that stops working at `expires_at` (system use).
-    pub async fn create_token_expiring(
-        &self,
-        username: &str,
-        name: &str,
-        expires_at: Option<Timestamp>,
-        now: Timestamp,
-    ) -> Result<NewToken, AppError> {
-        if name.trim().is_empty() || name.chars().count() > 200 {
-            return Err(AppError::invalid("name", "must be 1 to 200 characters"));
-        }
-        if expires_at.is_some_and(|e| e <= now) {
-            return Err(AppError::invalid("expires_at", "must be in the future"));
-        }
-        let Some((user, _)) = self.stored_user(username).await? else {
-            return Err(AppError::invalid("username", "no such user"));
-        };
-        if user.disabled {
-            return Err(AppError::invalid("username", "the user is disabled"));
-        }
-        let token = random_token()?;
-        let info = TokenInfo {
-            id: sha256_hex(token.as_bytes()),
-            username: user.username.clone(),
-            name: name.to_owned(),
-            created_at: now,
-            expires_at,
-        };
-        let write = AggregateWrite {
-            kind: TOKEN_KIND.to_owned(),
-            id: info.id.clone(),
-            expected_version: 0,
-            org_id: user.org_id.clone(),
-            member_id: None,
-            status: "active".to_owned(),
-            due_at: None,
-            plan_id: None,
-            county: None,
-            body: to_json("token", &info)?,
-        };
-        let change = Change {
-            writer: SYSTEM_ACTOR.to_owned(),
-            audit_org: user.org_id.clone(),
-            action: "create-token",
-            write,
-            event_type: "token-created",
-            event_body: to_json("token", &info)?,
-            idempotency: None,
-        };
-        self.commit_change(change, now).await?;
-        Ok(NewToken { token, info })
-    }
-
-    /// Signs in with an API token. Unknown, malformed or expired token, and a token of a
-    /// disabled user, are all [`AppError::Unauthenticated`].
-    pub async fn authenticate_token(&self, token: &str, now: Timestamp) -> Result<Actor, AppError> {
-        if !token.starts_with(TOKEN_PREFIX) || token.len() != TOKEN_PREFIX.len() + 64 {
-            return Err(AppError::Unauthenticated);
-        }
-        let id = sha256_hex(token.as_bytes());
-        if let Some(actor) = self.token_cache().get(&id, now) {
-            return Ok(actor);
-        }
-        let Some(stored) = self.store().get(TOKEN_KIND, &id).await? else {
-            return Err(AppError::Unauthenticated);
-        };
-        if stored.status != "active" {
-            return Err(AppError::Unauthenticated);
-        }
-        let info: TokenInfo = decode(&stored)?;
-        if info.expires_at.is_some_and(|e| e <= now) {
-            return Err(AppError::Unauthenticated);
-        }
-        let Some((user, _)) = self.stored_user(&info.username).await? else {
-            return Err(AppError::Unauthenticated);
-        };
-        let actor = self
-            .actor_of(&user)
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
-        self.token_cache()
-            .put(id, actor.clone(), now, info.expires_at);
-        Ok(actor)
-    }
 }
 
 #[cfg(test)]
@@ -864,6 +496,7 @@ mod tests {
                 name: "n".into(),
                 created_at: Timestamp::UNIX_EPOCH,
                 expires_at: None,
+                revoked_at: None,
             },
         };
         assert!(!format!("{token:?}").contains(&a));

@@ -1,0 +1,724 @@
+//! Issue #12: every reference a command names is resolved before the domain decides, grants
+//! follow the relationships the plan creates, refused attempts reach the owner's audit log, and
+//! a Community Support approval counts the member's stored history. Each scenario reproduces a
+//! defect the independent review found (defects 1, 2, 3, 9 and 12).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use careloop_app::AuditQuery;
+use careloop_app::authorization::{DecideAuthorization, SubmitAuthorization};
+use careloop_app::ecm::OpenEcmEnrollment;
+use careloop_app::member::RegisterMember;
+use careloop_app::referral::{
+    AcceptReferral, AssignReferral, RecordReferralAuthorization, ReviewReferralEligibility,
+};
+use careloop_domain::CsId;
+
+use super::*;
+
+const NOW: &str = "2026-11-02T17:00:00Z";
+const HPSM_MEMBER: &str = "SYN-REF-001";
+const ALAMEDA_MEMBER: &str = "SYN-REF-900";
+
+fn cs_provider(org: &str) -> Actor {
+    Actor::new(
+        format!("u-cm-{org}"),
+        org,
+        OrgKind::CsProvider,
+        vec![Role::ProviderCareManager],
+    )
+    .unwrap()
+}
+
+fn alameda(roles: Vec<Role>) -> Actor {
+    Actor::new("u-alameda", ALAMEDA_PLAN, OrgKind::Plan, roles).unwrap()
+}
+
+fn admin_of(org: &str, kind: OrgKind) -> Actor {
+    let role = if kind == OrgKind::Plan {
+        Role::PlanAdmin
+    } else {
+        Role::ProviderAdmin
+    };
+    Actor::new(format!("u-admin-{org}"), org, kind, vec![role]).unwrap()
+}
+
+/// Both plans with one member each.
+async fn two_plans<S: Store>(app: &App<S>) {
+    world(app).await;
+    hpsm_member(app, HPSM_MEMBER).await;
+    let input = RegisterMember {
+        member_id: ALAMEDA_MEMBER.into(),
+        plan: Some("alameda-alliance".into()),
+        county: Some("Alameda".into()),
+        demographics: Default::default(),
+        cin: None,
+        facts: serde_json::from_value(ecm_facts(ALAMEDA_MEMBER, None)).unwrap(),
+    };
+    app.register_member(
+        &alameda(vec![Role::PlanCareCoordinator]),
+        input,
+        None,
+        ts("2026-10-01T00:00:00Z"),
+    )
+    .await
+    .unwrap();
+}
+
+fn field_of(e: &AppError) -> &'static str {
+    match e {
+        AppError::Invalid { field, .. } => field,
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+}
+
+/// Defect 1 (critical): a provider could submit an authorization request for any member and so
+/// grant itself access to the member's record. Now the member must have been given to it by the
+/// plan; the refused request leaves no grant and no record, and the plan's log shows it.
+pub async fn provider_cannot_reach_a_member_by_submitting<S: Store>(store: S) {
+    let app = app(store);
+    two_plans(&app).await;
+    let cm = provider("org-ecm-a");
+    let now = ts(NOW);
+    for member in [HPSM_MEMBER, "NO-SUCH-MEMBER"] {
+        let err = app
+            .submit_authorization(&cm, submission("req-1", member), None, now)
+            .await
+            .unwrap_err();
+        assert_eq!(field_of(&err), "member_id", "{err}");
+        assert!(
+            !err.to_string().contains("hpsm"),
+            "no hint about the member: {err}"
+        );
+    }
+    assert!(matches!(
+        app.get_member(&cm, HPSM_MEMBER, now).await,
+        Err(AppError::NotFound { .. })
+    ));
+    assert!(
+        !app.store()
+            .has_access("org-ecm-a", HPSM_MEMBER)
+            .await
+            .unwrap()
+    );
+    assert!(
+        app.store()
+            .get("authorization", "req-1")
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Given the member by the plan, the provider may submit; the request grants nothing more
+    // and belongs to the member's plan whatever the request says.
+    give_member(&app, HPSM_MEMBER, "org-ecm-a").await;
+    let mut wrong_plan = submission("req-2", HPSM_MEMBER);
+    wrong_plan.plan_org_id = ALAMEDA_PLAN.into();
+    let err = app
+        .submit_authorization(&cm, wrong_plan, None, now)
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(&err), "plan_org_id");
+    let mut wrong_county = submission("req-2", HPSM_MEMBER);
+    wrong_county.county = Some("Alameda".into());
+    let err = app
+        .submit_authorization(&cm, wrong_county, None, now)
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(&err), "county");
+    let rec = app
+        .submit_authorization(&cm, submission("req-2", HPSM_MEMBER), None, now)
+        .await
+        .unwrap();
+    assert_eq!(rec.owners.owner_org_id, PLAN);
+    // A CS provider may not request ECM, an ECM provider not a CS.
+    let mut cs = submission("req-3", HPSM_MEMBER);
+    cs.service = careloop_domain::workflow::authorization::Service::Cs(CsId::Respite);
+    let err = app
+        .submit_authorization(&cm, cs, None, now)
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(&err), "service");
+
+    // The plan's audit log shows the refused attempts with the provider's organization.
+    let page = app
+        .audit_log(
+            &admin_of(PLAN, OrgKind::Plan),
+            AuditQuery {
+                member_id: Some(HPSM_MEMBER.into()),
+                limit: 100,
+                ..AuditQuery::default()
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    assert!(
+        page.items
+            .iter()
+            .any(|l| l.action == "submit-authorization-denied"
+                && l.org_id == PLAN
+                && l.actor_org_id.as_deref() == Some("org-ecm-a")),
+        "{:#?}",
+        page.items
+    );
+}
+
+/// Defect 2 (high): a plan could open an ECM enrollment for another plan's member and so give
+/// a provider access to it; a plan organization was accepted as the provider.
+pub async fn plan_cannot_give_another_plans_member_to_a_provider<S: Store>(store: S) {
+    let app = app(store);
+    two_plans(&app).await;
+    let now = ts(NOW);
+    let coord_al = alameda(vec![Role::PlanCareCoordinator]);
+    let open = |member: &str, provider: &str| OpenEcmEnrollment {
+        enrollment_id: format!("ecm-{member}-{provider}"),
+        member_id: member.into(),
+        provider_org_id: provider.into(),
+        plan_id: None,
+        county: None,
+    };
+    let err = app
+        .open_ecm_enrollment(&coord_al, open(HPSM_MEMBER, "org-ecm-al"), None, now)
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(&err), "member_id");
+    assert!(
+        !app.store()
+            .has_access("org-ecm-al", HPSM_MEMBER)
+            .await
+            .unwrap()
+    );
+    for (provider, why) in [
+        (PLAN, "a plan is not a provider"),
+        ("org-cs-al", "a CS provider is not an ECM provider"),
+        ("org-ecm-sm", "serves San Mateo, not Alameda"),
+        ("org-ecm-99", "no such organization"),
+    ] {
+        let err = app
+            .open_ecm_enrollment(&coord_al, open(ALAMEDA_MEMBER, provider), None, now)
+            .await
+            .unwrap_err();
+        assert_eq!(field_of(&err), "provider_org_id", "{why}: {err}");
+        assert!(
+            !app.store()
+                .has_access(provider, ALAMEDA_MEMBER)
+                .await
+                .unwrap()
+        );
+    }
+    let rec = app
+        .open_ecm_enrollment(&coord_al, open(ALAMEDA_MEMBER, "org-ecm-al"), None, now)
+        .await
+        .unwrap();
+    assert_eq!(rec.plan_id.as_deref(), Some("alameda-alliance"));
+    assert!(
+        app.store()
+            .has_access("org-ecm-al", ALAMEDA_MEMBER)
+            .await
+            .unwrap()
+    );
+}
+
+/// Defect 3: referrals for another plan's member, a provider that does not exist, a CS the plan
+/// does not offer in the county, and a referral "authorized" by any authorization id.
+pub async fn referral_references_are_resolved<S: Store>(store: S) {
+    let app = app(store);
+    two_plans(&app).await;
+    let now = ts(NOW);
+    let coord = coordinator();
+
+    // hpsm staff cannot refer Alameda's member; a referrer cannot name a member of another plan.
+    let err = app
+        .create_referral(&coord, referral("r-x", ALAMEDA_MEMBER), None, now)
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(&err), "member_id");
+    let err = app
+        .create_referral(
+            &referrer("cbo-1"),
+            referral("r-x", ALAMEDA_MEMBER),
+            None,
+            now,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(&err), "member_id");
+    let mut spoofed = referral("r-x", HPSM_MEMBER);
+    spoofed.referrer.id = Some("cbo-other".into());
+    let err = app
+        .create_referral(&referrer("cbo-1"), spoofed, None, now)
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(&err), "referrer.id");
+
+    // A sobering center is not an hpsm offering in San Mateo.
+    let mut sobering = referral("r-x", HPSM_MEMBER);
+    sobering.program = Program::Cs(CsId::SoberingCenters);
+    sobering.claimed_pof = None;
+    let err = app
+        .create_referral(&coord, sobering, None, now)
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(&err), "program", "{err}");
+    assert!(app.store().get("referral", "r-x").await.unwrap().is_none());
+
+    // Assignment only to an existing provider of the program's kind in the member's county.
+    app.create_referral(&coord, referral("r-1", HPSM_MEMBER), None, now)
+        .await
+        .unwrap();
+    // The review may cite only the member's current stored determination.
+    let review = |determination_id: Option<String>| ReviewReferralEligibility {
+        eligible: true,
+        determination_id,
+        expected_version: None,
+    };
+    let err = app
+        .review_referral_eligibility(&coord, "r-1", review(Some("det-1".into())), None, now)
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(&err), "determination_id", "{err}");
+    let current = app
+        .get_member(&coord, HPSM_MEMBER, now)
+        .await
+        .unwrap()
+        .state
+        .determination
+        .unwrap()
+        .determination
+        .determination_id;
+    let rec = app
+        .review_referral_eligibility(&coord, "r-1", review(Some(current.clone())), None, now)
+        .await
+        .unwrap();
+    assert_eq!(
+        rec.state.determination_id.as_deref(),
+        Some(current.as_str())
+    );
+    let assign = |org: &str| AssignReferral {
+        provider_org_id: org.into(),
+        expected_version: None,
+    };
+    for org in ["org-cs-99", "org-cs-sm", "org-ecm-al", PLAN] {
+        let err = app
+            .assign_referral(&coord, "r-1", assign(org), None, now)
+            .await
+            .unwrap_err();
+        assert_eq!(field_of(&err), "provider_org_id", "{org}: {err}");
+        assert!(!app.store().has_access(org, HPSM_MEMBER).await.unwrap());
+    }
+    app.assign_referral(&coord, "r-1", assign("org-ecm-a"), None, now)
+        .await
+        .unwrap();
+    app.accept_referral(
+        &provider("org-ecm-a"),
+        "r-1",
+        AcceptReferral {
+            expected_version: None,
+        },
+        None,
+        now,
+    )
+    .await
+    .unwrap();
+
+    // The authorization step must name a decided request of this member and program.
+    let step = |authorized: bool, id: Option<&str>| RecordReferralAuthorization {
+        authorized,
+        authorization_id: id.map(str::to_owned),
+        reason: (!authorized).then(|| "criteria not met".to_owned()),
+        expected_version: None,
+    };
+    let reviewer = reviewer();
+    for (authorized, id) in [(true, None), (true, Some("auth-missing"))] {
+        let err = app
+            .record_referral_authorization(&reviewer, "r-1", step(authorized, id), None, now)
+            .await
+            .unwrap_err();
+        assert_eq!(field_of(&err), "authorization_id", "{err}");
+    }
+    // Another member's denied request does not authorize this referral.
+    let other = "SYN-REF-002";
+    hpsm_member(&app, other).await;
+    give_member(&app, other, "org-ecm-a").await;
+    app.submit_authorization(
+        &provider("org-ecm-a"),
+        submission("req-other", other),
+        None,
+        now,
+    )
+    .await
+    .unwrap();
+    deny(&app, "req-other", now).await;
+    let err = app
+        .record_referral_authorization(&reviewer, "r-1", step(true, Some("req-other")), None, now)
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(&err), "authorization_id");
+    // The member's own request: pending is not an approval; once approved, it is.
+    app.submit_authorization(
+        &provider("org-ecm-a"),
+        submission("req-own", HPSM_MEMBER),
+        None,
+        now,
+    )
+    .await
+    .unwrap();
+    let err = app
+        .record_referral_authorization(&reviewer, "r-1", step(true, Some("req-own")), None, now)
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(&err), "authorization_id", "{err}");
+    approve(&app, "req-own", None, None, now).await.unwrap();
+    let rec = app
+        .record_referral_authorization(&reviewer, "r-1", step(true, Some("req-own")), None, now)
+        .await
+        .unwrap();
+    assert_eq!(rec.state.authorization_id.as_deref(), Some("req-own"));
+}
+
+async fn deny<S: Store>(app: &App<S>, id: &str, now: Timestamp) {
+    let input = DecideAuthorization {
+        decision: DecisionInput::Deny {
+            reason: "Population of Focus criteria not documented".into(),
+        },
+        notice_of_action: Some(Notice {
+            recipient: Recipient::Member,
+            purpose: NoticePurpose::NoticeOfAction,
+            channel: Channel::Mail,
+            content: "notice of action (synthetic)".into(),
+            sent_at: now,
+            actor: ActorId::new("u-reviewer"),
+        }),
+        expected_version: None,
+    };
+    app.decide_authorization(&reviewer(), id, input, None, now)
+        .await
+        .unwrap();
+}
+
+async fn approve<S: Store>(
+    app: &App<S>,
+    id: &str,
+    through: Option<&str>,
+    units: Option<u32>,
+    now: Timestamp,
+) -> Result<careloop_app::AuthorizationRecord, AppError> {
+    let input = DecideAuthorization {
+        decision: DecisionInput::Approve {
+            start: "2026-11-03".parse().unwrap(),
+            through: through.map(|t| t.parse().unwrap()),
+            units,
+        },
+        notice_of_action: None,
+        expected_version: None,
+    };
+    app.decide_authorization(&reviewer(), id, input, None, now)
+        .await
+}
+
+/// Defect 9: a refused attempt on another plan's record was stored under the caller's
+/// organization with no member id, so the owner never saw it; provider admins could not read
+/// their own organization's log.
+pub async fn refused_attempts_reach_the_owners_audit_log<S: Store>(store: S) {
+    let app = app(store);
+    two_plans(&app).await;
+    let now = ts(NOW);
+    give_member(&app, HPSM_MEMBER, "org-ecm-a").await;
+    app.submit_authorization(
+        &provider("org-ecm-a"),
+        submission("req-1", HPSM_MEMBER),
+        None,
+        now,
+    )
+    .await
+    .unwrap();
+    // Alameda's reviewer tries to read and to decide hpsm's request; its coordinator tries a
+    // decision its role does not permit.
+    let intruder = alameda(vec![Role::PlanUmReviewer]);
+    assert!(matches!(
+        app.get_authorization(&intruder, "req-1", now).await,
+        Err(AppError::NotFound { .. })
+    ));
+    assert!(matches!(
+        approve_as(&app, &intruder, "req-1", now).await,
+        Err(AppError::NotFound { .. })
+    ));
+    assert!(matches!(
+        approve_as(
+            &app,
+            &alameda(vec![Role::PlanCareCoordinator]),
+            "req-1",
+            now
+        )
+        .await,
+        Err(AppError::Forbidden { .. })
+    ));
+    let owner_log = app
+        .audit_log(
+            &admin_of(PLAN, OrgKind::Plan),
+            AuditQuery {
+                record_id: Some("req-1".into()),
+                limit: 100,
+                ..AuditQuery::default()
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    for action in [
+        "read-denied",
+        "decide-authorization-denied",
+        "decide-authorization-forbidden",
+    ] {
+        assert!(
+            owner_log.items.iter().any(|l| l.action == action
+                && l.org_id == PLAN
+                && l.member_id.as_deref() == Some(HPSM_MEMBER)
+                && l.actor_org_id.as_deref() == Some(ALAMEDA_PLAN)),
+            "{action} in the owner's log: {:#?}",
+            owner_log.items
+        );
+    }
+    // The intruder's own organization sees its users' attempts, but not the member.
+    let own_log = app
+        .audit_log(
+            &admin_of(ALAMEDA_PLAN, OrgKind::Plan),
+            AuditQuery {
+                record_id: Some("req-1".into()),
+                limit: 100,
+                ..AuditQuery::default()
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    assert!(!own_log.items.is_empty());
+    assert!(
+        own_log.items.iter().all(|l| l.member_id.is_none()),
+        "{own_log:#?}"
+    );
+    // A provider admin reads its own organization's log.
+    let provider_log = app
+        .audit_log(
+            &admin_of("org-ecm-a", OrgKind::EcmProvider),
+            AuditQuery {
+                limit: 100,
+                ..AuditQuery::default()
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    assert!(
+        provider_log
+            .items
+            .iter()
+            .any(|l| l.action == "submit-authorization" && l.org_id == "org-ecm-a"),
+        "{provider_log:#?}"
+    );
+    assert!(provider_log.items.iter().all(|l| l.org_id == "org-ecm-a"));
+}
+
+async fn approve_as<S: Store>(
+    app: &App<S>,
+    actor: &Actor,
+    id: &str,
+    now: Timestamp,
+) -> Result<careloop_app::AuthorizationRecord, AppError> {
+    let input = DecideAuthorization {
+        decision: DecisionInput::Approve {
+            start: "2026-11-03".parse().unwrap(),
+            through: None,
+            units: None,
+        },
+        notice_of_action: None,
+        expected_version: None,
+    };
+    app.decide_authorization(actor, id, input, None, now).await
+}
+
+/// Defect 12: a Community Support approval took the member's history from the request body.
+/// Now the history is the member's stored approved CS authorizations: after 300 respite hours
+/// approved this year, 48 more hours break the 336-hour calendar-year cap and are refused; 36
+/// hours fit.
+pub async fn cs_approval_counts_the_stored_history<S: Store>(store: S) {
+    let app = app(store);
+    two_plans(&app).await;
+    let now = ts(NOW);
+    let coord = coordinator();
+    let mut respite = referral("r-respite", HPSM_MEMBER);
+    respite.program = Program::Cs(CsId::Respite);
+    respite.claimed_pof = None;
+    app.create_referral(&coord, respite, None, now)
+        .await
+        .unwrap();
+    app.review_referral_eligibility(
+        &coord,
+        "r-respite",
+        ReviewReferralEligibility {
+            eligible: true,
+            determination_id: None,
+            expected_version: None,
+        },
+        None,
+        now,
+    )
+    .await
+    .unwrap();
+    app.assign_referral(
+        &coord,
+        "r-respite",
+        AssignReferral {
+            provider_org_id: "org-cs-sm".into(),
+            expected_version: None,
+        },
+        None,
+        now,
+    )
+    .await
+    .unwrap();
+    let cm = cs_provider("org-cs-sm");
+    let request = |id: &str, units: u32| SubmitAuthorization {
+        service: careloop_domain::workflow::authorization::Service::Cs(CsId::Respite),
+        requested: Requested {
+            start: Some("2026-11-03".parse().unwrap()),
+            through: Some("2026-11-30".parse().unwrap()),
+            units: Some(units),
+        },
+        ..submission(id, HPSM_MEMBER)
+    };
+    app.submit_authorization(&cm, request("resp-1", 300), None, now)
+        .await
+        .unwrap();
+    approve(&app, "resp-1", Some("2026-11-30"), Some(300), now)
+        .await
+        .unwrap();
+    app.submit_authorization(&cm, request("resp-2", 48), None, now)
+        .await
+        .unwrap();
+    let err = approve(&app, "resp-2", Some("2026-11-30"), Some(48), now)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("limit"), "{err}");
+    let rec = approve(&app, "resp-2", Some("2026-11-30"), Some(36), now)
+        .await
+        .unwrap();
+    let check = rec.state.decision.unwrap().limit_check.unwrap();
+    assert_eq!(check.outcome, "allowed", "{check:?}");
+}
+
+/// ECM enrollment and re-authorization name approved requests of the same member and service
+/// (an authorization id is a reference like any other, issue #12).
+pub async fn ecm_steps_name_approved_requests<S: Store>(store: S) {
+    use careloop_app::ecm::{EnrollEcm, ReauthorizeEcm};
+    use careloop_domain::workflow::authorization::Service;
+    let app = app(store);
+    two_plans(&app).await;
+    let now = ts(NOW);
+    give_member(&app, HPSM_MEMBER, "org-ecm-a").await;
+    let enrollment = format!("give-{HPSM_MEMBER}-org-ecm-a");
+    let cm = provider("org-ecm-a");
+    let enroll = |auth: &str| EnrollEcm {
+        start: "2026-11-03".parse().unwrap(),
+        authorization_id: auth.into(),
+        lead_care_manager: "lcm-1".into(),
+        expected_version: None,
+    };
+    // Another member's approved initial authorization.
+    let other = "SYN-REF-003";
+    hpsm_member(&app, other).await;
+    give_member(&app, other, "org-ecm-a").await;
+    app.submit_authorization(&cm, submission("init-other", other), None, now)
+        .await
+        .unwrap();
+    approve(&app, "init-other", None, None, now).await.unwrap();
+    app.submit_authorization(&cm, submission("init-own", HPSM_MEMBER), None, now)
+        .await
+        .unwrap();
+    for (auth, why) in [
+        ("auth-made-up", "no such request"),
+        ("init-other", "another member's"),
+        ("init-own", "not decided yet"),
+    ] {
+        let err = app
+            .enroll_ecm(&cm, &enrollment, enroll(auth), None, now)
+            .await
+            .unwrap_err();
+        assert_eq!(field_of(&err), "authorization_id", "{why}: {err}");
+    }
+    approve(&app, "init-own", None, None, now).await.unwrap();
+    let rec = app
+        .enroll_ecm(&cm, &enrollment, enroll("init-own"), None, now)
+        .await
+        .unwrap();
+    assert_eq!(rec.status, "enrolled");
+
+    let reauthorize = |auth: &str| ReauthorizeEcm {
+        start: "2027-11-03".parse().unwrap(),
+        authorization_id: auth.into(),
+        expected_version: None,
+    };
+    let err = app
+        .reauthorize_ecm(
+            &coordinator(),
+            &enrollment,
+            reauthorize("init-own"),
+            None,
+            now,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(&err), "authorization_id", "{err}");
+    let mut request = submission("reauth-own", HPSM_MEMBER);
+    request.service = Service::EcmReauthorization;
+    app.submit_authorization(&cm, request, None, now)
+        .await
+        .unwrap();
+    approve(&app, "reauth-own", None, None, now).await.unwrap();
+    let rec = app
+        .reauthorize_ecm(
+            &coordinator(),
+            &enrollment,
+            reauthorize("reauth-own"),
+            None,
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(rec.state.authorization_ids, ["init-own", "reauth-own"]);
+}
+
+/// A plan registers members of its own plan overlay in a county it serves: registering a
+/// member "of hpsm" as Alameda Alliance staff was accepted (found by the cross-organization
+/// suite).
+pub async fn plan_registers_only_its_own_members<S: Store>(store: S) {
+    let app = app(store);
+    world(&app).await;
+    let now = ts(NOW);
+    let coord_al = alameda(vec![Role::PlanCareCoordinator]);
+    let register = |plan: Option<&str>, county: Option<&str>| RegisterMember {
+        member_id: "SYN-REF-500".into(),
+        plan: plan.map(str::to_owned),
+        county: county.map(str::to_owned),
+        demographics: Default::default(),
+        cin: None,
+        facts: serde_json::from_value(ecm_facts("SYN-REF-500", None)).unwrap(),
+    };
+    for (plan, county, field) in [
+        (Some("hpsm"), Some("San Mateo"), "plan"),
+        (None, Some("San Mateo"), "county"),
+        (Some("alameda-alliance"), None, "county"),
+    ] {
+        let err = app
+            .register_member(&coord_al, register(plan, county), None, now)
+            .await
+            .unwrap_err();
+        assert_eq!(field_of(&err), field, "{plan:?} {county:?}: {err}");
+    }
+    let rec = app
+        .register_member(&coord_al, register(None, Some("Alameda")), None, now)
+        .await
+        .unwrap();
+    assert_eq!(rec.plan_id.as_deref(), Some("alameda-alliance"));
+    assert_eq!(rec.owners.owner_org_id, ALAMEDA_PLAN);
+}
