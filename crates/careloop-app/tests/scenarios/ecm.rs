@@ -89,7 +89,8 @@ pub fn enroll_input(start: &str, auth: &str) -> EnrollEcm {
 }
 
 /// Seeds the member, opens the enrollment for `provider_org` and enrolls from `start` (the
-/// organizations must exist: `world`).
+/// organizations must exist: `world`), naming the initial ECM request `<id>-auth` the provider
+/// submitted and the plan approved (issue #12).
 pub async fn enrolled<S: Store>(
     app: &App<S>,
     id: &str,
@@ -107,11 +108,21 @@ pub async fn enrolled<S: Store>(
     )
     .await
     .unwrap();
+    let auth = format!("{id}-auth");
+    decided_ecm_authorization(
+        app,
+        &auth,
+        member,
+        provider_org,
+        true,
+        ts("2026-11-19T17:00:00Z"),
+    )
+    .await;
     let rec = app
         .enroll_ecm(
             &provider(provider_org),
             id,
-            enroll_input(start, &format!("{id}-auth")),
+            enroll_input(start, &auth),
             None,
             ts("2026-11-20T17:00:00Z"),
         )
@@ -184,6 +195,17 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
     assert!(!rec.state.outreach[0].reached && rec.state.outreach[1].reached);
     assert_eq!(rec.state.outreach[1].mode, ContactMode::InPerson);
     assert_eq!(rec.state.outreach[1].actor.0, "u-cm-org-ecm-a");
+
+    // The enrollment names the initial ECM request the provider submitted and the plan approved.
+    decided_ecm_authorization(
+        &app,
+        "ecm-auth-1",
+        "mem-ecm-1",
+        "org-ecm-a",
+        true,
+        ts("2026-11-05T18:00:00Z"),
+    )
+    .await;
 
     let rec = app
         .enroll_ecm(
@@ -305,7 +327,18 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
     let services: Vec<CoreService> = rec.state.activities.iter().map(|a| a.service).collect();
     assert_eq!(services, CoreService::ALL);
 
-    // Re-authorization is the plan's decision: the provider may not, the plan reviewer may.
+    // Re-authorization is the plan's decision: the provider may not, the plan reviewer may; it
+    // names the approved re-authorization request.
+    decided_ecm_request(
+        &app,
+        "ecm-auth-2",
+        "mem-ecm-1",
+        "org-ecm-a",
+        Service::EcmReauthorization,
+        true,
+        ts("2027-10-25T17:00:00Z"),
+    )
+    .await;
     let reauth = ReauthorizeEcm {
         start: day("2027-11-16"),
         authorization_id: "ecm-auth-2".into(),
@@ -452,10 +485,20 @@ pub async fn ecm_enrollment_blocked_by_exclusion<S: Store>(store: S) {
         &coordinator(),
         open_input("ecm-h", "mem-hospice", "org-ecm-a"),
         None,
-        t0,
+        ts("2026-11-02T12:00:00Z"),
     )
     .await
     .unwrap();
+    // The request the enrollment names is approved: the exclusion is what refuses it.
+    decided_ecm_authorization(
+        &app,
+        "a-1",
+        "mem-hospice",
+        "org-ecm-a",
+        true,
+        ts("2026-11-02T13:00:00Z"),
+    )
+    .await;
     let err = app
         .enroll_ecm(&cm, "ecm-h", enroll_input("2026-11-16", "a-1"), None, t0)
         .await
@@ -795,6 +838,15 @@ pub async fn ecm_idempotent_retry_replays<S: Store>(store: S) {
         .await
         .unwrap();
     assert_eq!(first, again);
+    decided_ecm_authorization(
+        &app,
+        "auth-i",
+        "mem-i",
+        "org-ecm-a",
+        true,
+        ts("2026-11-02T18:00:00Z"),
+    )
+    .await;
 
     let enrolled = app
         .enroll_ecm(

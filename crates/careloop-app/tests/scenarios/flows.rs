@@ -174,12 +174,22 @@ pub async fn referral_flow_to_closure<S: Store>(store: S) {
     assert_eq!((rec.version, rec.status.as_str()), (1, "received"));
     assert_eq!(rec.owners.referrer_org_id.as_deref(), Some("cbo-1"));
 
+    // The review cites the member's current stored determination (issue #12).
+    let determination = app
+        .get_member(&coord, "mem-2", t(11))
+        .await
+        .unwrap()
+        .state
+        .determination
+        .unwrap()
+        .determination
+        .determination_id;
     app.review_referral_eligibility(
         &coord,
         "ref-1",
         ReviewReferralEligibility {
             eligible: true,
-            determination_id: Some("det-1".into()),
+            determination_id: Some(determination),
             expected_version: None,
         },
         None,

@@ -27,8 +27,8 @@ pub fn registration(member_id: &str, mut facts: MemberFacts) -> RegisterMember {
     facts.member_id = Some(member_id.into());
     RegisterMember {
         member_id: member_id.into(),
-        plan: Some("alameda-alliance".into()),
-        county: Some("Alameda".into()),
+        plan: Some("hpsm".into()),
+        county: Some("San Mateo".into()),
         demographics: Demographics {
             given_name: Some("Testa".into()),
             family_name: Some("Synthetic".into()),
@@ -59,6 +59,7 @@ fn actions(lines: &[careloop_store::AuditRecord]) -> Vec<(String, String)> {
 
 pub async fn member_register_read_and_new_facts_redetermine<S: Store>(store: S) {
     let app = app(store);
+    world(&app).await;
     // 05:30Z on Nov 23 is Nov 22 in Los Angeles.
     let t0 = ts("2026-11-23T05:30:00Z");
     let created = app
@@ -83,7 +84,7 @@ pub async fn member_register_read_and_new_facts_redetermine<S: Store>(store: S) 
     // The stored body carries the facts under `state.facts` (contract 1).
     let raw = app.store().get("member", MEMBER).await.unwrap().unwrap();
     assert_eq!(raw.body["state"]["facts"]["birth_date"], "1980-03-15");
-    assert_eq!(raw.body["state"]["plan"], "alameda-alliance");
+    assert_eq!(raw.body["state"]["plan"], "hpsm");
 
     // An audited read by a plan UM reviewer.
     let got = app
@@ -213,6 +214,7 @@ pub async fn member_register_read_and_new_facts_redetermine<S: Store>(store: S) 
 
 pub async fn member_roles_and_invalid_input_are_refused<S: Store>(store: S) {
     let app = app(store);
+    world(&app).await;
     let t0 = ts("2026-11-23T18:00:00Z");
     for actor in [reviewer(), provider("org-ecm-a"), referrer("org-ref-1")] {
         let err = app
@@ -485,6 +487,7 @@ pub async fn provider_sees_member_only_with_a_grant<S: Store>(store: S) {
 
 pub async fn member_list_pages_by_id_within_the_plan<S: Store>(store: S) {
     let app = app(store);
+    world(&app).await;
     let t0 = ts("2026-11-23T18:00:00Z");
     for id in ["SYN-M-3", "SYN-M-1", "SYN-M-5", "SYN-M-2", "SYN-M-4"] {
         app.register_member(
@@ -496,14 +499,13 @@ pub async fn member_list_pages_by_id_within_the_plan<S: Store>(store: S) {
         .await
         .unwrap();
     }
-    app.register_member(
-        &plan_admin("org-plan-other"),
-        registration("SYN-M-0", example_facts("pof-3-adult")),
-        None,
-        t0,
-    )
-    .await
-    .unwrap();
+    // Another plan's member (the Alameda plan registers its own).
+    let mut other = registration("SYN-M-0", example_facts("pof-3-adult"));
+    other.plan = Some("alameda-alliance".into());
+    other.county = Some("Alameda".into());
+    app.register_member(&plan_admin(ALAMEDA_PLAN), other, None, t0)
+        .await
+        .unwrap();
     let mut seen = Vec::new();
     let mut after = None;
     let mut pages = 0;

@@ -16,10 +16,12 @@ fn h(hours: i64) -> Timestamp {
         .unwrap()
 }
 
+/// Eligible, citing no determination (issue #12: a cited determination must be the member's
+/// current stored one).
 fn eligible() -> ReviewReferralEligibility {
     ReviewReferralEligibility {
         eligible: true,
-        determination_id: Some("det-1".into()),
+        determination_id: None,
         expected_version: None,
     }
 }
