@@ -3,7 +3,9 @@
 
 Starts `careloop serve` on a fresh SQLite file, sends a bounded stream of authorization requests
 (each with its own Idempotency-Key) from several client threads, kills the server with SIGKILL in
-the middle of the stream, restarts it, and then checks that:
+the middle of the stream, restarts it, and then checks that (the plan first registers the members
+and gives them to the provider by opening ECM enrollments, as issue #12 requires before a provider
+may request a member's authorization):
 
 1. every request that got a 2xx before the kill is stored exactly once, with the body the client
    saw (same id, same version);
@@ -35,6 +37,7 @@ import time
 
 PLAN_ORG = "plan-crash"
 PROVIDER_ORG = "ecm-crash"
+MEMBERS = 50
 
 
 def free_port() -> int:
@@ -80,9 +83,9 @@ def start_server(binary: str, database: str, port: int, log_path: str) -> subpro
     raise SystemExit(f"server not ready within 60 s; see {log_path}")
 
 
-def request_body(i: int) -> dict:
+def request_body(members: list[str], i: int) -> dict:
     return {
-        "member_id": f"crash-member-{i % 50:03d}",
+        "member_id": members[i % len(members)],
         "plan_org_id": PLAN_ORG,
         "plan": "hpsm",
         "county": "San Mateo",
@@ -91,18 +94,14 @@ def request_body(i: int) -> dict:
     }
 
 
-def post(port: int, token: str, key: str, body: dict) -> tuple[int, dict | None]:
+def post(
+    port: int, token: str, key: str | None, body: dict, path: str = "/api/v1/authorizations"
+) -> tuple[int, dict | None]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    conn.request(
-        "POST",
-        "/api/v1/authorizations",
-        body=json.dumps(body),
-        headers={
-            "Authorization": f"Bearer {token}",
-            "Content-Type": "application/json",
-            "Idempotency-Key": key,
-        },
-    )
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    if key is not None:
+        headers["Idempotency-Key"] = key
+    conn.request("POST", path, body=json.dumps(body), headers=headers)
     resp = conn.getresponse()
     raw = resp.read()
     try:
@@ -110,6 +109,53 @@ def post(port: int, token: str, key: str, body: dict) -> tuple[int, dict | None]
     except json.JSONDecodeError:
         parsed = None
     return resp.status, parsed
+
+
+def give_members(port: int, plan_token: str) -> list[str]:
+    """The plan's care coordinator registers MEMBERS synthetic members (hpsm, San Mateo) and
+    gives each to the provider by opening an ECM enrollment; the member ids (server-assigned)."""
+    members = []
+    for _ in range(MEMBERS):
+        status, body = post(
+            port,
+            plan_token,
+            None,
+            {"plan": "hpsm", "county": "San Mateo", "facts": {"birth_date": "1980-03-15"}},
+            "/api/v1/members",
+        )
+        if status != 201 or not body:
+            raise SystemExit(f"registering a member failed: {status} {body}")
+        members.append(body["id"])
+        status, body = post(
+            port,
+            plan_token,
+            None,
+            {"member_id": members[-1], "provider_org_id": PROVIDER_ORG},
+            "/api/v1/ecm-enrollments",
+        )
+        if status != 201:
+            raise SystemExit(f"opening an ECM enrollment failed: {status} {body}")
+    return members
+
+
+def create_token(binary: str, database: str, username: str, org: str, role: str) -> str:
+    run_cli(
+        binary,
+        ["user", "add", "--database", database, "--username", username, "--org", org,
+         "--role", role],
+        env={"CARELOOP_PASSWORD": "crash-test-password-1"},
+    )
+    token_out = run_cli(
+        binary,
+        ["token", "create", "--database", database, "--username", username, "--name", "crash"],
+    )
+    token = next(
+        (word for line in token_out.splitlines() for word in line.split() if word.startswith("cl_")),
+        None,
+    )
+    if token is None:
+        raise SystemExit(f"no token in `careloop token create` output:\n{token_out}")
+    return token
 
 
 def main() -> int:
@@ -144,25 +190,12 @@ def main() -> int:
         ["org", "add", "--database", database, "--id", PROVIDER_ORG, "--name", "Crash Test ECM",
          "--kind", "ecm-provider", "--county", "San Mateo"],
     )
-    run_cli(
-        binary,
-        ["user", "add", "--database", database, "--username", "crash-cm", "--org", PROVIDER_ORG,
-         "--role", "provider-care-manager"],
-        env={"CARELOOP_PASSWORD": "crash-test-password-1"},
-    )
-    token_out = run_cli(
-        binary,
-        ["token", "create", "--database", database, "--username", "crash-cm", "--name", "crash"],
-    )
-    token = next(
-        (word for line in token_out.splitlines() for word in line.split() if word.startswith("cl_")),
-        None,
-    )
-    if token is None:
-        raise SystemExit(f"no token in `careloop token create` output:\n{token_out}")
+    token = create_token(binary, database, "crash-cm", PROVIDER_ORG, "provider-care-manager")
+    plan_token = create_token(binary, database, "crash-coord", PLAN_ORG, "plan-care-coordinator")
 
     port = free_port()
     server = start_server(binary, database, port, log_path)
+    members = give_members(port, plan_token)
 
     # Phase 1: stream requests, SIGKILL the server once `kill_after` have been acknowledged.
     before: dict[str, tuple[int, dict | None]] = {}
@@ -181,7 +214,7 @@ def main() -> int:
                 return
             key = f"crash-{i:05d}"
             try:
-                status, body = post(port, token, key, request_body(i))
+                status, body = post(port, token, key, request_body(members, i))
             except OSError:
                 with lock:
                     failed_before.add(key)
@@ -214,7 +247,7 @@ def main() -> int:
     try:
         for i in range(args.requests):
             key = f"crash-{i:05d}"
-            after[key] = post(port, token, key, request_body(i))
+            after[key] = post(port, token, key, request_body(members, i))
     finally:
         server.send_signal(signal.SIGTERM)
         try:

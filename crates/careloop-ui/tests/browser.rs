@@ -86,12 +86,14 @@ async fn staff_ui_in_headless_chromium() {
         "My members",
         "Dashboard",
     ];
+    // Issue #12: provider admins read their organization's audit log.
     let provider_admin_nav = [
         "Home",
         "Our authorization requests",
         "Referrals",
         "My members",
         "Dashboard",
+        "Audit log",
         "Administration",
     ];
     let coordinator_nav = [

@@ -624,14 +624,20 @@ async fn referral_intake_preview_and_steps_go_through_the_app() {
 }
 
 /// Community Supports on the decision screen and member record: the limit check before deciding,
-/// approving a respite request through the form (the UI supplies the limit-check input), and the
-/// respite hours then counted as used for the next request and on the member record.
+/// approving a respite request through the form (the app builds the limit-check input from the
+/// stored authorizations), and the respite hours then counted as used for the next request and
+/// on the member record. The respite requests come from a CS provider the plan assigned a
+/// respite referral to (issue #12: only a CS provider given the member requests a CS).
 #[tokio::test]
 async fn cs_limit_status_approval_and_use_against_limits() {
     use careloop_app::authorization::SubmitAuthorization;
+    use careloop_app::referral::{AssignReferral, CreateReferral, ReviewReferralEligibility};
     use careloop_domain::CsId;
     use careloop_domain::clock::ClockKind;
+    use careloop_domain::workflow::Program;
     use careloop_domain::workflow::authorization::{Requested, Service};
+    use careloop_domain::workflow::referral::{ReferralSource, Referrer};
+    use careloop_store::Store;
 
     let demo = common::demo(60, true).await;
     let password = demo.summary.password.clone();
@@ -645,6 +651,89 @@ async fn cs_limit_status_approval_and_use_against_limits() {
     let plan_org = member.owners.owner_org_id.clone();
     let reviewer = demo.user(Role::PlanUmReviewer, Some(&plan_org));
     let reviewer_actor = demo.actor(&reviewer).await;
+
+    // The plan refers the member for respite (offered by every demo plan) and assigns the
+    // referral to a CS provider serving the member's county.
+    let county = member.county.clone().unwrap();
+    let mut cs_provider = None;
+    for login in demo
+        .summary
+        .logins
+        .iter()
+        .filter(|l| l.role == Role::ProviderCareManager)
+    {
+        let org = demo
+            .app()
+            .store()
+            .get("organization", &login.org_id)
+            .await
+            .unwrap()
+            .unwrap();
+        let serves = org.body["counties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c.as_str() == Some(county.as_str()));
+        if org.body["kind"] == "cs-provider" && serves {
+            cs_provider = Some((login.username.clone(), login.org_id.clone()));
+            break;
+        }
+    }
+    let (cs_user, cs_org) = cs_provider.expect("a demo CS provider serving the member's county");
+    let coordinator = demo
+        .actor(&demo.user(Role::PlanCareCoordinator, Some(&plan_org)))
+        .await;
+    demo.app()
+        .create_referral(
+            &coordinator,
+            CreateReferral {
+                referral_id: "ref-cs-respite".into(),
+                member_id: member_id.clone(),
+                plan_org_id: plan_org.clone(),
+                plan_id: member.plan_id.clone(),
+                county: member.county.clone(),
+                referrer: Referrer {
+                    source: ReferralSource::PlanIdentification,
+                    id: None,
+                    name: None,
+                    contact: None,
+                },
+                program: Program::Cs(CsId::Respite),
+                claimed_pof: None,
+            },
+            None,
+            demo.now,
+        )
+        .await
+        .unwrap();
+    demo.app()
+        .review_referral_eligibility(
+            &coordinator,
+            "ref-cs-respite",
+            ReviewReferralEligibility {
+                eligible: true,
+                determination_id: None,
+                expected_version: None,
+            },
+            None,
+            demo.now,
+        )
+        .await
+        .unwrap();
+    demo.app()
+        .assign_referral(
+            &coordinator,
+            "ref-cs-respite",
+            AssignReferral {
+                provider_org_id: cs_org,
+                expected_version: None,
+            },
+            None,
+            demo.now,
+        )
+        .await
+        .unwrap();
+    let cs_actor = demo.actor(&cs_user).await;
     let year = demo.now.to_zoned(jiff::tz::TimeZone::UTC).date().year();
     let day = |m: i8, d: i8| jiff::civil::date(year, m, d);
     let submit = |id: &str, start, through, hours| SubmitAuthorization {
@@ -667,7 +756,7 @@ async fn cs_limit_status_approval_and_use_against_limits() {
     ] {
         demo.app()
             .submit_authorization(
-                &provider_actor,
+                &cs_actor,
                 submit(id, start, through, hours),
                 Some(id),
                 demo.now,

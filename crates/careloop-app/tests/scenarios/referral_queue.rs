@@ -16,6 +16,8 @@ fn h(hours: i64) -> Timestamp {
         .unwrap()
 }
 
+/// Eligible, citing no determination (issue #12: a cited determination must be the member's
+/// current stored one).
 fn eligible() -> ReviewReferralEligibility {
     ReviewReferralEligibility {
         eligible: true,

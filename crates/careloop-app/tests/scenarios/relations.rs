@@ -50,8 +50,8 @@ pub fn alameda_referral(id: &str, member: &str) -> CreateReferral {
 }
 
 /// The ECM provider `provider_org` (which must already see the hpsm member `member_id`)
-/// submits the ECM authorization request `request_id` at `at`, and the plan's reviewer decides
-/// it an hour later: approved from that day when `approve`, else denied.
+/// submits the initial ECM authorization request `request_id` at `at`, and the plan's reviewer
+/// decides it an hour later: approved from that day when `approve`, else denied.
 pub async fn decided_ecm_authorization<S: Store>(
     app: &App<S>,
     request_id: &str,
@@ -60,9 +60,35 @@ pub async fn decided_ecm_authorization<S: Store>(
     approve: bool,
     at: Timestamp,
 ) {
+    decided_ecm_request(
+        app,
+        request_id,
+        member_id,
+        provider_org,
+        Service::EcmInitial,
+        approve,
+        at,
+    )
+    .await;
+}
+
+/// As [`decided_ecm_authorization`], for the ECM `service` (initial or re-authorization): the
+/// approved request an ECM enrollment or re-authorization names (issue #12).
+pub async fn decided_ecm_request<S: Store>(
+    app: &App<S>,
+    request_id: &str,
+    member_id: &str,
+    provider_org: &str,
+    service: Service,
+    approve: bool,
+    at: Timestamp,
+) {
     app.submit_authorization(
         &provider(provider_org),
-        submission(request_id, member_id),
+        SubmitAuthorization {
+            service,
+            ..submission(request_id, member_id)
+        },
         None,
         at,
     )
