@@ -241,10 +241,14 @@ pub(crate) fn expected_version(
     body: Option<i64>,
 ) -> Result<Option<i64>, Problem> {
     match (header, body) {
-        (Some(h), Some(b)) if h != b => Err(Problem::invalid(
-            "expected_version",
+        // One of the two is not the record's version: a failed precondition, like a stale one.
+        (Some(h), Some(b)) if h != b => Err(Problem::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            "Version conflict",
             format!("expected_version {b} disagrees with If-Match \"{h}\""),
-        )),
+        )
+        .with_field("expected_version")),
         (Some(h), _) => Ok(Some(h)),
         (None, b) => Ok(b),
     }

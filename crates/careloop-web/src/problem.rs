@@ -151,6 +151,18 @@ impl From<AppError> for Problem {
             StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let detail = e.to_string();
         match &e {
+            // The request is well formed, the record's state does not allow it: a conflict with
+            // the current state of the resource (RFC 9110 §15.5.10), not an invalid request.
+            AppError::Invalid {
+                field: "transition",
+                ..
+            } => Problem::new(
+                StatusCode::CONFLICT,
+                "invalid-transition",
+                "Illegal transition",
+                detail,
+            )
+            .with_field("transition"),
             AppError::Invalid { field, .. } => Problem::invalid(*field, detail),
             AppError::IdempotencyMismatch { .. } => Problem::new(
                 status,

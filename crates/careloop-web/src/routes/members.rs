@@ -50,6 +50,7 @@ pub struct RegisterMemberBody {
     #[serde(default)]
     pub cin: Option<String>,
     /// The eligibility facts (docs/schemas/member-facts.schema.json) without `member_id`.
+    #[schemars(extend("not" = { "required": ["member_id"] }))]
     pub facts: MemberFacts,
 }
 
