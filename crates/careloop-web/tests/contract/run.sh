@@ -86,9 +86,10 @@ for role in $roles; do
   echo
   echo "== schemathesis as $role"
   set +e
-  SCHEMATHESIS_HOOKS=$(basename "$hooks" .py) PYTHONPATH=$(dirname "$hooks") "$st" run "$base/api/openapi.json" \
+  # From the temp directory: schemathesis keeps a cache (.schemathesis/) in its working directory.
+  (cd "$work" && SCHEMATHESIS_HOOKS=$(basename "$hooks" .py) PYTHONPATH=$(dirname "$hooks") "$st" run "$base/api/openapi.json" \
     --header "Authorization: Bearer $token" \
-    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,positive_data_acceptance \
+    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,careloop_positive_data_acceptance \
     --phases examples,coverage,fuzzing,stateful \
     --max-examples "$examples" \
     --seed "$seed" \
@@ -98,10 +99,16 @@ for role in $roles; do
     --generation-database none \
     --no-color \
     --report junit --report-dir "$work/report-$role" \
-    >"$work/st-$role.log" 2>&1
+    >"$work/st-$role.log" 2>&1)
   rc=$?
   set -e
   line=$(grep -E '^=+ .*(passed|failed|failures|errors|warnings?).* in [0-9.]+s =+$' "$work/st-$role.log" | tail -1 | tr -d '=' | sed 's/^ *//; s/ *$//')
+  known=$(grep -c '^known refusal:' "$work/st-$role.log" || true)
+  if [ "$known" -gt 0 ]; then
+    echo "known refusals ($known, allowed by hooks.py KNOWN_REFUSALS):"
+    grep '^known refusal:' "$work/st-$role.log" | sed 's/^known refusal: //' | sort | uniq -c | sed 's/^/  /'
+  fi
+  line="$line; known refusals: $known"
   if [ "$rc" -ne 0 ]; then
     failed=$((failed + 1))
     sed -n '/^=* FAILURES =*$/,$p' "$work/st-$role.log" | head -400
