@@ -293,6 +293,7 @@ pub(crate) fn json_response<T: Serialize>(status: StatusCode, value: &T) -> Resp
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

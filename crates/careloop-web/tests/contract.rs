@@ -4,7 +4,7 @@
 //! check is schemathesis against the running demo (`crates/careloop-web/tests/contract/run.sh`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[allow(dead_code, unused_imports, unused_macros)]
+#[allow(unused_imports, unused_macros)]
 mod scenarios;
 
 use careloop_store::{AnyStore, SqliteStore, Store};
