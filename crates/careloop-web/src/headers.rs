@@ -135,6 +135,14 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for ProblemIo<T> {
 /// If `buf` is exactly a bodiless HTTP/1.x 4xx/5xx head (what hyper writes for a request it
 /// could not read), the same answer with a problem+json body.
 pub(crate) fn with_problem_body(buf: &[u8]) -> Option<Vec<u8>> {
+    // Cheap byte checks first: this runs on every write of every connection.
+    let status_class = buf.get(9).copied();
+    if !(buf.starts_with(b"HTTP/1.") && matches!(status_class, Some(b'4' | b'5')))
+        || !buf.ends_with(b"\r\n\r\n")
+        || buf.len() > 1024
+    {
+        return None;
+    }
     let head = std::str::from_utf8(buf).ok()?;
     let rest = head
         .strip_prefix("HTTP/1.1 ")
