@@ -51,9 +51,13 @@ def before_call(ctx, case, **kwargs):
 KNOWN_REFUSALS = [
     # Required text the domain refuses when empty or blank, and text lengths: the document does not
     # say minLength / maxLength / a non-blank pattern yet (item 7: a rule for every string field).
-    (re.compile(r"must not be empty|must be 1 to \d+ characters"), "item 7: text length and blank rules"),
+    (re.compile(r"must not be empty|is empty\b|must be 1 to \d+ characters"), "item 7: text length and blank rules"),
     # Codes from the policy pack's value sets and plan list (not enums in the document yet).
     (re.compile(r"is not in the value set|unknown plan "), "policy pack: value sets and plan ids"),
+    # References that must match the addressed record or the caller's organization: a body's
+    # facts.member_id that names another member, a referral for another plan (items 1-3: the lead's
+    # reference resolution decides how these are answered).
+    (re.compile(r" is for \S+, not \S+|for their own plan only"), "items 1-3: references checked against records"),
     # Dates checked against the stored record (item 5: dates that cannot be true).
     (re.compile(r" is before "), "item 5: dates ordered against the stored record"),
 ]
