@@ -16,6 +16,7 @@
 
 pub mod auth;
 mod extract;
+pub mod headers;
 mod ids;
 mod logging;
 pub mod metrics;
@@ -108,11 +109,14 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/api/openapi.json", get(openapi::openapi_json))
         .route("/api/docs", get(openapi::docs_page))
+        .route("/api/docs.js", get(openapi::docs_js))
+        .route("/api/docs.css", get(openapi::docs_css))
         .fallback(problem::no_route)
         .method_not_allowed_fallback(problem::method_not_allowed)
         .layer(
             ServiceBuilder::new()
                 .layer(from_fn_with_state(state.clone(), logging::observe))
+                .layer(from_fn(headers::security_headers))
                 .layer(from_fn(problem::problemify))
                 .layer(TimeoutLayer::with_status_code(
                     StatusCode::SERVICE_UNAVAILABLE,
@@ -148,7 +152,7 @@ pub async fn serve_listener(
 pub async fn serve_router(listener: tokio::net::TcpListener, app: Router) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "careloop API listening");
-    axum::serve(listener, app)
+    axum::serve(headers::ProblemListener(listener), app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     tracing::info!("careloop API stopped");

@@ -3,7 +3,7 @@
 //! `#/components/schemas`). Served at `/api/openapi.json`; `/api/docs` renders it.
 
 use axum::http::StatusCode;
-use axum::http::header::CONTENT_TYPE;
+use axum::http::header::{CONTENT_SECURITY_POLICY, CONTENT_TYPE};
 use axum::response::{Html, IntoResponse, Response};
 use schemars::Schema;
 use schemars::generate::{SchemaGenerator, SchemaSettings};
@@ -12,21 +12,147 @@ use serde_json::{Map, Value, json};
 use crate::extract::json_response;
 use crate::problem::Problem;
 use crate::routes;
+use crate::routes::authorizations::{DEFAULT_LIMIT, MAX_LIMIT};
+
+/// A queue cursor `<RFC 3339 UTC time>~<record id>` exactly as the server parses it (the days stop
+/// at 28 so that every value the pattern allows is a real date).
+pub(crate) const TIME_CURSOR_PATTERN: &str = "^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?Z~.+$";
+
+/// An `If-Match` value as the server reads it: a record version (at most 18 digits), quoted as an
+/// entity tag (`"3"`, optionally weak `W/"3"`) or bare (`3`).
+pub(crate) const IF_MATCH_PATTERN: &str = "^(W/)?(\"[0-9]{1,18}\"|[0-9]{1,18})$";
+
+/// An `Idempotency-Key`: visible ASCII (inner spaces allowed), 1 to 255 characters.
+pub(crate) const IDEMPOTENCY_KEY_PATTERN: &str = "^[!-~]([ -~]*[!-~])?$";
+pub(crate) const IDEMPOTENCY_KEY_MAX: usize = 255;
 
 /// One query-string parameter.
 pub(crate) struct QueryParam {
     name: &'static str,
-    ty: &'static str,
+    schema: Value,
     description: &'static str,
 }
 
 impl QueryParam {
     pub(crate) fn new(name: &'static str, ty: &'static str, description: &'static str) -> Self {
+        QueryParam::with_schema(name, json!({ "type": ty }), description)
+    }
+
+    pub(crate) fn with_schema(
+        name: &'static str,
+        schema: Value,
+        description: &'static str,
+    ) -> Self {
         QueryParam {
             name,
-            ty,
+            schema,
             description,
         }
+    }
+
+    /// `limit`: the page size (a whole number; `5.0` is read as 5).
+    pub(crate) fn limit() -> Self {
+        QueryParam::with_schema(
+            "limit",
+            json!({ "type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT }),
+            "page size, 1..=500 (default 50)",
+        )
+    }
+
+    /// `after`: a queue's `next` cursor (`<time>~<id>`).
+    pub(crate) fn time_cursor() -> Self {
+        QueryParam::with_schema(
+            "after",
+            json!({ "type": "string", "pattern": TIME_CURSOR_PATTERN }),
+            "the `next` cursor of the previous page",
+        )
+    }
+
+    /// A free-text filter: 1 to 200 characters, not only white space.
+    pub(crate) fn filter(name: &'static str, description: &'static str) -> Self {
+        QueryParam::with_schema(
+            name,
+            json!({ "type": "string", "minLength": 1, "maxLength": 200, "pattern": "\\S" }),
+            description,
+        )
+    }
+}
+
+/// Every error status the server may answer on an `/api/v1` operation (each a [`Problem`]):
+/// 400 malformed body or header, 401 no or bad token, 403 role, 404 unknown or hidden record,
+/// 409 version conflict, 413 body too large, 414 URI too long, 415 body not JSON, 422 invalid
+/// field or refused by a rule, 431 headers too large, 503 timeout or storage unavailable.
+const ERROR_STATUSES: &[&str] = &[
+    "400", "401", "403", "404", "409", "413", "414", "415", "422", "431", "503",
+];
+
+/// The range of each integer `format` schemars writes; the server's serde refuses values outside
+/// it, so the document says so (`minimum`/`maximum`) wherever the schema does not already.
+fn integer_range(format: &str) -> Option<(i128, i128)> {
+    Some(match format {
+        "int8" => (i8::MIN.into(), i8::MAX.into()),
+        "int16" => (i16::MIN.into(), i16::MAX.into()),
+        "int32" => (i32::MIN.into(), i32::MAX.into()),
+        "int64" => (i64::MIN.into(), i64::MAX.into()),
+        "uint8" => (0, u8::MAX.into()),
+        "uint16" => (0, u16::MAX.into()),
+        "uint32" => (0, u32::MAX.into()),
+        "uint64" => (0, u64::MAX.into()),
+        "uint" => (0, u64::MAX.into()),
+        "int" => (i64::MIN.into(), i64::MAX.into()),
+        _ => return None,
+    })
+}
+
+fn is_integer_schema(obj: &Map<String, Value>) -> bool {
+    match obj.get("type") {
+        Some(Value::String(t)) => t == "integer",
+        Some(Value::Array(ts)) => ts.iter().any(|t| t == "integer"),
+        _ => false,
+    }
+}
+
+/// Adds the `minimum`/`maximum` implied by each integer schema's `format`, everywhere in `value`.
+fn bound_integers(value: &mut Value) {
+    match value {
+        Value::Object(obj) => {
+            if is_integer_schema(obj)
+                && let Some((lo, hi)) = obj
+                    .get("format")
+                    .and_then(Value::as_str)
+                    .and_then(integer_range)
+            {
+                let tighter = |current: Option<&Value>, bound: i128, lower: bool| match current
+                    .and_then(Value::as_f64)
+                {
+                    Some(c) if (lower && c >= bound as f64) || (!lower && c <= bound as f64) => {
+                        None
+                    }
+                    _ => Some(bound),
+                };
+                if let Some(lo) = tighter(obj.get("minimum"), lo, true) {
+                    obj.insert("minimum".into(), json_int(lo));
+                }
+                if let Some(hi) = tighter(obj.get("maximum"), hi, false) {
+                    obj.insert("maximum".into(), json_int(hi));
+                }
+            }
+            for v in obj.values_mut() {
+                bound_integers(v);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(bound_integers),
+        _ => {}
+    }
+}
+
+fn json_int(v: i128) -> Value {
+    if let Ok(i) = i64::try_from(v) {
+        Value::from(i)
+    } else if let Ok(u) = u64::try_from(v) {
+        Value::from(u)
+    } else {
+        Value::Null
     }
 }
 
@@ -100,7 +226,7 @@ impl Op {
         for q in &self.query {
             params.push(json!({
                 "name": q.name, "in": "query", "required": false,
-                "description": q.description, "schema": { "type": q.ty }
+                "description": q.description, "schema": q.schema
             }));
         }
         if self.method == "post" {
@@ -131,14 +257,7 @@ impl Op {
                 "content": { "application/json": { "schema": self.response } }
             }),
         );
-        let errors: &[&str] = if self.method == "post" {
-            &[
-                "400", "401", "403", "404", "409", "413", "415", "422", "503",
-            ]
-        } else {
-            &["401", "403", "404", "422", "503"]
-        };
-        for code in errors {
+        for code in ERROR_STATUSES {
             responses.insert(
                 (*code).to_owned(),
                 json!({ "$ref": "#/components/responses/Problem" }),
@@ -234,7 +353,7 @@ pub fn document() -> Value {
         ops_endpoint("Prometheus metrics", "text/plain"),
     );
     let schemas = g.take_definitions(true);
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "info": {
@@ -258,12 +377,15 @@ pub fn document() -> Value {
                 "IdempotencyKey": {
                     "name": "Idempotency-Key", "in": "header", "required": false,
                     "description": "retrying with the same key returns the original status and body; the same key with another body is 422",
-                    "schema": { "type": "string", "maxLength": 255 }
+                    "schema": {
+                        "type": "string", "minLength": 1, "maxLength": IDEMPOTENCY_KEY_MAX,
+                        "pattern": IDEMPOTENCY_KEY_PATTERN
+                    }
                 },
                 "IfMatch": {
                     "name": "If-Match", "in": "header", "required": false,
-                    "description": "the record version the change expects, as an entity tag (\"3\"); 409 when it moved on",
-                    "schema": { "type": "string" }
+                    "description": "the record version the change expects, as an entity tag (\"3\", also W/\"3\" or 3); 409 when it moved on",
+                    "schema": { "type": "string", "pattern": IF_MATCH_PATTERN }
                 }
             },
             "responses": {
@@ -273,7 +395,9 @@ pub fn document() -> Value {
                 }
             }
         }
-    })
+    });
+    bound_integers(&mut doc);
+    doc
 }
 
 pub(crate) async fn openapi_json() -> Response {
@@ -281,11 +405,28 @@ pub(crate) async fn openapi_json() -> Response {
 }
 
 const DOCS_HTML: &str = include_str!("docs.html");
+const DOCS_JS: &str = include_str!("docs.js");
+const DOCS_CSS: &str = include_str!("docs.css");
+
+/// The docs page's Content-Security-Policy: its script and style are files of this origin (no
+/// inline code), it fetches only `/api/openapi.json`, and it cannot be framed.
+pub const DOCS_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 pub(crate) async fn docs_page() -> Response {
     (
-        [(CONTENT_TYPE, "text/html; charset=utf-8")],
+        [
+            (CONTENT_TYPE, "text/html; charset=utf-8"),
+            (CONTENT_SECURITY_POLICY, DOCS_CSP),
+        ],
         Html(DOCS_HTML),
     )
         .into_response()
+}
+
+pub(crate) async fn docs_js() -> Response {
+    ([(CONTENT_TYPE, "text/javascript; charset=utf-8")], DOCS_JS).into_response()
+}
+
+pub(crate) async fn docs_css() -> Response {
+    ([(CONTENT_TYPE, "text/css; charset=utf-8")], DOCS_CSS).into_response()
 }

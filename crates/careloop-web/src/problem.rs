@@ -36,7 +36,8 @@ pub struct Problem {
     /// The request field the problem is about, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Each field problem, when the problem is about fields of the request (absent otherwise).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub errors: Vec<FieldProblem>,
     /// Not sent in the body: the 401 challenge and the internal cause of a 5xx.
     #[serde(skip)]
@@ -150,6 +151,18 @@ impl From<AppError> for Problem {
             StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let detail = e.to_string();
         match &e {
+            // The request is well formed, the record's state does not allow it: a conflict with
+            // the current state of the resource (RFC 9110 §15.5.10), not an invalid request.
+            AppError::Invalid {
+                field: "transition",
+                ..
+            } => Problem::new(
+                StatusCode::CONFLICT,
+                "invalid-transition",
+                "Illegal transition",
+                detail,
+            )
+            .with_field("transition"),
             AppError::Invalid { field, .. } => Problem::invalid(*field, detail),
             AppError::IdempotencyMismatch { .. } => Problem::new(
                 status,
@@ -186,7 +199,7 @@ impl From<AppError> for Problem {
     }
 }
 
-fn status_slug(status: StatusCode) -> &'static str {
+pub(crate) fn status_slug(status: StatusCode) -> &'static str {
     match status.as_u16() {
         400 => "malformed-request",
         401 => "unauthenticated",
@@ -196,8 +209,10 @@ fn status_slug(status: StatusCode) -> &'static str {
         408 => "timeout",
         409 => "conflict",
         413 => "body-too-large",
+        414 => "uri-too-long",
         415 => "unsupported-media-type",
         422 => "invalid",
+        431 => "headers-too-large",
         503 => "unavailable",
         s if s >= 500 => "internal",
         _ => "error",

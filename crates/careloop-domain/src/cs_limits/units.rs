@@ -155,9 +155,11 @@ impl JsonSchema for Hours {
 
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
-            "description": "A number of hours, not negative, with at most two decimals (23.99).",
+            "description": "A number of hours, not negative, with at most two decimals (23.99), at most 10^13.",
             "type": "number",
-            "minimum": 0
+            "minimum": 0,
+            "maximum": 1e13,
+            "multipleOf": 0.01
         })
     }
 }

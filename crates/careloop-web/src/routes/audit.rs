@@ -32,9 +32,9 @@ struct AuditParams {
     record_id: Option<String>,
     #[serde(default)]
     actor: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::extract::whole_i64")]
     after_seq: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::extract::whole_u32")]
     limit: Option<u32>,
 }
 
@@ -89,7 +89,7 @@ pub(crate) fn routes() -> Router<AppState> {
 
 fn filter(field: &'static str, value: Option<String>) -> Result<Option<String>, Problem> {
     match value {
-        Some(v) if v.trim().is_empty() || v.len() > 200 => {
+        Some(v) if v.trim().is_empty() || v.chars().count() > 200 => {
             Err(Problem::invalid(field, "must be 1 to 200 characters"))
         }
         v => Ok(v),
@@ -142,12 +142,16 @@ pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
             g.subschema_for::<AuditLogResponse>(),
         )
         .query(vec![
-            QueryParam::new("member_id", "string", "only lines about this member"),
-            QueryParam::new("record_kind", "string", "e.g. referral, authorization"),
-            QueryParam::new("record_id", "string", "only lines about this record"),
-            QueryParam::new("actor", "string", "only lines written by this user"),
-            QueryParam::new("after_seq", "integer", "the `next_after_seq` of the previous page (default 0)"),
-            QueryParam::new("limit", "integer", "page size, 1..=500 (default 50)"),
+            QueryParam::filter("member_id", "only lines about this member"),
+            QueryParam::filter("record_kind", "e.g. referral, authorization"),
+            QueryParam::filter("record_id", "only lines about this record"),
+            QueryParam::filter("actor", "only lines written by this user"),
+            QueryParam::with_schema(
+                "after_seq",
+                serde_json::json!({ "type": "integer", "minimum": 0, "maximum": i64::MAX, "default": 0 }),
+                "the `next_after_seq` of the previous page (default 0)",
+            ),
+            QueryParam::limit(),
         ]),
     ]
 }

@@ -53,7 +53,7 @@ struct QueueParams {
     plan: Option<String>,
     #[serde(default)]
     county: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::extract::whole_u32")]
     limit: Option<u32>,
     #[serde(default)]
     after: Option<String>,
@@ -229,8 +229,8 @@ pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
         .query(vec![
             QueryParam::new("plan", "string", "plan policy overlay id, e.g. hpsm"),
             QueryParam::new("county", "string", "county name"),
-            QueryParam::new("limit", "integer", "page size, 1..=500 (default 50)"),
-            QueryParam::new("after", "string", "the `next` cursor of the previous page"),
+            QueryParam::limit(),
+            QueryParam::time_cursor(),
         ]),
         Op::get(
             "getEcmEnrollment",

@@ -50,6 +50,7 @@ pub struct RegisterMemberBody {
     #[serde(default)]
     pub cin: Option<String>,
     /// The eligibility facts (docs/schemas/member-facts.schema.json) without `member_id`.
+    #[schemars(extend("not" = { "required": ["member_id"] }))]
     pub facts: MemberFacts,
 }
 
@@ -57,7 +58,7 @@ pub struct RegisterMemberBody {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ListParams {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::extract::whole_u32")]
     limit: Option<u32>,
     #[serde(default)]
     after: Option<String>,
@@ -240,7 +241,7 @@ pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
             g.subschema_for::<MemberListResponse>(),
         )
         .query(vec![
-            QueryParam::new("limit", "integer", "page size, 1..=500 (default 50)"),
+            QueryParam::limit(),
             QueryParam::new("after", "string", "the `next` cursor of the previous page"),
         ]),
         Op::get(

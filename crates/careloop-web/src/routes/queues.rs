@@ -29,7 +29,7 @@ use crate::routes::authorizations::{DEFAULT_LIMIT, MAX_LIMIT};
 struct ReferralQueueParams {
     #[serde(default)]
     waiting_on: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::extract::whole_u32")]
     limit: Option<u32>,
     #[serde(default)]
     after: Option<String>,
@@ -115,13 +115,13 @@ pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
             g.subschema_for::<ReferralQueueResponse>(),
         )
         .query(vec![
-            QueryParam::new(
+            QueryParam::with_schema(
                 "waiting_on",
-                "string",
+                serde_json::json!({ "type": "string", "enum": ["plan", "provider"] }),
                 "plan or provider (plan staff; a provider always sees those waiting on it)",
             ),
-            QueryParam::new("limit", "integer", "page size, 1..=500 (default 50)"),
-            QueryParam::new("after", "string", "the `next` cursor of the previous page"),
+            QueryParam::limit(),
+            QueryParam::time_cursor(),
         ]),
     ]
 }

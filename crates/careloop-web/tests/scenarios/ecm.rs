@@ -546,7 +546,7 @@ pub async fn ecm_bad_input_is_named_and_changes_nothing(store: AnyStore) {
             json!({ "start": "2027-11-16", "authorization_id": "a-2" }),
         )
         .await;
-    assert_eq!(a.problem(422)["field"], "transition", "{}", a.text);
+    assert_eq!(a.problem(409)["field"], "transition", "{}", a.text);
 
     // Enroll, then the illegal second enrollment and dates out of order.
     api.set_now("2026-11-06T17:00:00Z");
@@ -568,7 +568,7 @@ pub async fn ecm_bad_input_is_named_and_changes_nothing(store: AnyStore) {
             enrollment("2026-11-20"),
         )
         .await;
-    assert_eq!(a.problem(422)["field"], "transition", "{}", a.text);
+    assert_eq!(a.problem(409)["field"], "transition", "{}", a.text);
     let a = api
         .post(
             &format!("{url}/assessments"),

@@ -173,8 +173,12 @@ pub async fn authorization_information_and_withdrawal_over_http(store: AnyStore)
             json!({ "decision": { "decision": "approve", "start": "2026-12-01" } }),
         )
         .await;
-    assert_eq!(decide.status.as_u16(), 422, "{}", decide.text);
+    assert_eq!(decide.status.as_u16(), 409, "{}", decide.text);
     assert_eq!(decide.body["field"], "transition", "{}", decide.text);
+    assert_eq!(
+        decide.body["type"],
+        "urn:careloop:problem:invalid-transition"
+    );
     assert_eq!(api.version(&url).await, version + 1, "nothing changed");
     let queue = api.get("/api/v1/authorizations", "t-reviewer").await;
     assert_eq!(queue.status, StatusCode::OK, "{}", queue.text);

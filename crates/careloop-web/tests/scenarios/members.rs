@@ -511,7 +511,7 @@ pub async fn member_bad_input_is_named_and_changes_nothing(store: AnyStore) {
         "{}",
         a.text
     );
-    // Stale version: 409; If-Match and body disagree: 422.
+    // Stale version: 409; If-Match and body disagree: 409 too.
     let a = api
         .call(
             "POST",
@@ -531,7 +531,7 @@ pub async fn member_bad_input_is_named_and_changes_nothing(store: AnyStore) {
             Some(&json!({ "facts": example_facts("pof-1a-adult", None), "expected_version": 2 })),
         )
         .await;
-    assert_eq!(a.problem(422)["field"], "expected_version");
+    assert_eq!(a.problem(409)["field"], "expected_version");
     // Unknown id on every route.
     let nope = format!("{MEMBERS}/no-such-member");
     api.get(&nope, "t-coord").await.problem(404);

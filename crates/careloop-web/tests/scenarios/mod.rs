@@ -191,6 +191,11 @@ impl Api {
         }
     }
 
+    /// The router (to serve it on a real socket).
+    pub fn router(&self) -> Router {
+        self.router.clone()
+    }
+
     pub fn set_now(&self, t: &str) {
         *self.now.lock().unwrap() = ts(t);
     }

@@ -341,11 +341,11 @@ pub async fn referral_extras_refuse_other_organizations_and_bad_input(store: Any
         )
         .await;
     assert_eq!(a.problem(422)["field"], "documentation");
-    // Services cannot start before the referred service is authorized.
+    // Services cannot start before the referred service is authorized: the referral's state.
     let a = api
         .post(&started, "t-prov-b", json!({ "started_on": "2026-11-05" }))
         .await;
-    assert!(a.problem(422)["field"].is_string(), "{}", a.text);
+    assert_eq!(a.problem(409)["field"], "transition", "{}", a.text);
     // Stale version.
     let a = api
         .call(

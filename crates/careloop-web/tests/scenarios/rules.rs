@@ -210,7 +210,7 @@ pub async fn bad_input_is_a_named_4xx_and_changes_nothing(store: AnyStore) {
             json!({ "resolution": { "outcome": "upheld", "reason": "x" } }),
         )
         .await;
-    assert_eq!(a.problem(422)["field"], "transition", "{}", a.text);
+    assert_eq!(a.problem(409)["field"], "transition", "{}", a.text);
     // Bad query parameter.
     api.get("/api/v1/authorizations?limit=0", "t-reviewer")
         .await
@@ -375,7 +375,7 @@ pub async fn stale_if_match_is_409(store: AnyStore) {
             Some(&json!({ "reason": "more time", "expected_version": 2 })),
         )
         .await;
-    assert_eq!(a.problem(422)["field"], "expected_version");
+    assert_eq!(a.problem(409)["field"], "expected_version");
     assert_eq!(api.version(&url).await, 1);
     let get = api.get(&url, "t-reviewer").await;
     assert_eq!(get.header("etag"), "\"1\"");
