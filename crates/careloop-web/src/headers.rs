@@ -137,10 +137,10 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for ProblemIo<T> {
 pub(crate) fn with_problem_body(buf: &[u8]) -> Option<Vec<u8>> {
     // Cheap byte checks first: this runs on every write of every connection.
     let status_class = buf.get(9).copied();
-    if !(buf.starts_with(b"HTTP/1.") && matches!(status_class, Some(b'4' | b'5')))
-        || !buf.ends_with(b"\r\n\r\n")
-        || buf.len() > 1024
-    {
+    let error_head = buf.starts_with(b"HTTP/1.")
+        && matches!(status_class, Some(b'4' | b'5'))
+        && buf.ends_with(b"\r\n\r\n");
+    if !error_head || buf.len() > 1024 {
         return None;
     }
     let head = std::str::from_utf8(buf).ok()?;
