@@ -297,6 +297,7 @@ impl<S: Store> App<S> {
         let idem = Idem::new(idempotency_key, action, id, &input)?;
         self.ecm_change(actor, action, id, input.expected_version, idem, now, |_| {
             EcmCommand::RecordOutreachAttempt {
+                at: now,
                 attempt: OutreachAttempt {
                     date: input.date,
                     channel: input.channel,
@@ -460,6 +461,7 @@ impl<S: Store> App<S> {
         let idem = Idem::new(idempotency_key, action, id, &input)?;
         self.ecm_change(actor, action, id, input.expected_version, idem, now, |_| {
             EcmCommand::RecordCoreServiceActivity {
+                at: now,
                 activity: CoreServiceActivity {
                     service: input.service,
                     date: input.date,

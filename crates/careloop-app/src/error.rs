@@ -80,6 +80,8 @@ fn workflow_field(e: &WorkflowError) -> &'static str {
         W::ExtensionAlreadyUsed | W::ExtensionAfterDue { .. } => "extension",
         W::InvalidPeriod { field, .. } => field,
         W::UnknownPlan { .. } => "plan",
+        W::Facts(_) => "facts",
+        W::InvalidText { field, .. } | W::ImpossibleDate { field, .. } => field,
         W::Explanation(_) | W::Clock(_) | W::Arithmetic(_) => "request",
     }
 }

@@ -9,6 +9,7 @@
 
 pub mod appeal;
 pub mod authorization;
+pub mod dates;
 pub mod ecm;
 mod error;
 pub mod member;

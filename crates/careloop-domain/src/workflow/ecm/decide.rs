@@ -5,7 +5,7 @@ use super::{
 };
 use crate::eligibility::Outcome;
 use crate::workflow::period::{EcmPeriodKind, ecm_period};
-use crate::workflow::{Ctx, WorkflowError, required};
+use crate::workflow::{Ctx, WorkflowError, dates, required};
 use jiff::Timestamp;
 use jiff::civil::Date;
 
@@ -54,13 +54,8 @@ pub fn decide(
                     id: state.enrollment_id.clone(),
                 });
             }
-            if let Some(id) = &plan
-                && ctx.pack.plan(id).is_none()
-            {
-                return Err(WorkflowError::UnknownPlan {
-                    plan: id.clone(),
-                    known: ctx.pack.plans.iter().map(|p| p.id.clone()).collect(),
-                });
+            if let Some(id) = &plan {
+                ctx.pack.known_plan(id)?;
             }
             Ok(vec![EcmEvent::Opened {
                 enrollment_id: required("enrollment_id", &enrollment_id)?,
@@ -71,12 +66,13 @@ pub fn decide(
                 actor,
             }])
         }
-        C::RecordOutreachAttempt { attempt } => {
+        C::RecordOutreachAttempt { at, attempt } => {
             expect(
                 state,
                 &[S::Outreach, S::Enrolled],
                 "record an outreach attempt on",
             )?;
+            dates::happened(ctx.pack, "date", attempt.date, at)?;
             Ok(vec![EcmEvent::OutreachAttemptRecorded { attempt }])
         }
         C::Enroll {
@@ -88,6 +84,7 @@ pub fn decide(
         } => {
             expect(state, &[S::Outreach], "enroll")?;
             not_before_open(state, "enrolled at", at)?;
+            dates::scheduled(ctx.pack, "start", start, at)?;
             let authorization_id = required("authorization_id", &authorization_id)?;
             let lead_care_manager = required("lead_care_manager", &lead_care_manager)?;
             let exclusion_check = check_exclusions(start, ctx)?;
@@ -132,6 +129,10 @@ pub fn decide(
         } => {
             expect(state, &[S::Enrolled], "record an assessment on")?;
             required("assessment_id", &assessment.assessment_id)?;
+            dates::happened(ctx.pack, "started", assessment.started, at)?;
+            if let Some(done) = assessment.completed {
+                dates::happened(ctx.pack, "completed", done, at)?;
+            }
             if let Some(done) = assessment.completed
                 && done < assessment.started
             {
@@ -148,12 +149,14 @@ pub fn decide(
         }
         C::RecordCarePlanGoal { at, goal, actor } => {
             expect(state, &[S::Enrolled], "record a care plan goal on")?;
+            dates::happened(ctx.pack, "revised_on", goal.revised_on, at)?;
             required("goal_id", &goal.goal_id)?;
             required("goal description", &goal.description)?;
             Ok(vec![EcmEvent::CarePlanGoalRecorded { at, goal, actor }])
         }
-        C::RecordCoreServiceActivity { activity } => {
+        C::RecordCoreServiceActivity { at, activity } => {
             expect(state, &[S::Enrolled], "record a core service activity on")?;
+            dates::happened(ctx.pack, "date", activity.date, at)?;
             required("activity description", &activity.description)?;
             Ok(vec![EcmEvent::CoreServiceActivityRecorded { activity }])
         }
@@ -165,6 +168,7 @@ pub fn decide(
         } => {
             expect(state, &[S::Enrolled], "re-authorize")?;
             let authorization_id = required("authorization_id", &authorization_id)?;
+            dates::scheduled(ctx.pack, "start", start, at)?;
             if let Some(last) = state.periods.last()
                 && start <= last.start
             {
@@ -206,6 +210,16 @@ pub fn decide(
                     message: format!("discontinuation {on} is before enrollment {enrolled}"),
                 });
             }
+            // An enrollment cannot end before it was opened, nor be ended far ahead (issue #12).
+            if let Some(opened) = state.opened_at {
+                dates::not_before(
+                    "on",
+                    on,
+                    "the opening date",
+                    dates::today(ctx.pack, opened)?,
+                )?;
+            }
+            dates::scheduled(ctx.pack, "on", on, at)?;
             let reason = reason.trim().to_string();
             let Some(entry) = ctx.pack.workflow.discontinuation_reason(&reason) else {
                 return Err(WorkflowError::UnknownReason {

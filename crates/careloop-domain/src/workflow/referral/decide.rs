@@ -5,7 +5,7 @@ use super::{
     Closure, NoticeAgreement, ReferralCommand, ReferralEvent, ReferralState, ReferralStatus,
 };
 use crate::workflow::notice::Recipient;
-use crate::workflow::{Ctx, WorkflowError, required};
+use crate::workflow::{Ctx, WorkflowError, dates, required};
 use jiff::Timestamp;
 
 const SUBJECT: &str = "a referral";
@@ -171,6 +171,8 @@ pub fn decide(
                 return Err(illegal("start services on", state));
             }
             not_before_receipt(state, "services started at", at)?;
+            // The provider reports services that started: not a date ahead (issue #12).
+            dates::happened(ctx.pack, "started_on", started_on, at)?;
             Ok(vec![ReferralEvent::ServicesStarted {
                 at,
                 started_on,
@@ -206,6 +208,17 @@ pub fn decide(
                 return Err(WorkflowError::ServicesNotStarted {
                     status: status.label().to_string(),
                 });
+            }
+            // ... and not before the day they started (CALAIM.md §6.4 [37]; issue #12).
+            if reason == "services-received"
+                && let Some(started) = state.services_started_on
+            {
+                dates::not_before(
+                    "closed at",
+                    dates::today(ctx.pack, at)?,
+                    "services started on",
+                    started,
+                )?;
             }
             let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
             Ok(vec![ReferralEvent::Closed {
