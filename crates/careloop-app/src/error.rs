@@ -80,7 +80,14 @@ fn workflow_field(e: &WorkflowError) -> &'static str {
         W::ExtensionAlreadyUsed | W::ExtensionAfterDue { .. } => "extension",
         W::InvalidPeriod { field, .. } => field,
         W::UnknownPlan { .. } => "plan",
-        W::Facts(_) => "facts",
+        W::Facts(e) => match e.top_field() {
+            "birth_date" => "facts.birth_date",
+            "member_id" => "facts.member_id",
+            "enrollments" => "facts.enrollments",
+            "indicators" => "facts.indicators",
+            "utilization" => "facts.utilization",
+            _ => "facts",
+        },
         W::InvalidText { field, .. } | W::ImpossibleDate { field, .. } => field,
         W::Explanation(_) | W::Clock(_) | W::Arithmetic(_) => "request",
     }

@@ -52,7 +52,7 @@ pub enum TextError {
     },
     #[error("must not start with '.'")]
     LeadingDot,
-    #[error("has {len} items; at most {max} are allowed")]
+    #[error("has {len} or more items; at most {max} are allowed")]
     TooManyItems { len: usize, max: usize },
 }
 
@@ -132,6 +132,64 @@ pub fn check_items(len: usize, max: usize) -> Result<(), TextError> {
         Err(TextError::TooManyItems { len, max })
     } else {
         Ok(())
+    }
+}
+
+/// Deserializes a list of at most `MAX` items (for `#[serde(deserialize_with)]`); a longer one is
+/// refused while the request is parsed, naming the field.
+pub fn at_most<'de, D, T, const MAX: usize>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct Bounded<T, const MAX: usize>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>, const MAX: usize> serde::de::Visitor<'de> for Bounded<T, MAX> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "a list of at most {MAX} items")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut items = Vec::new();
+            while let Some(item) = seq.next_element()? {
+                if items.len() == MAX {
+                    return Err(serde::de::Error::custom(TextError::TooManyItems {
+                        len: MAX + 1,
+                        max: MAX,
+                    }));
+                }
+                items.push(item);
+            }
+            Ok(items)
+        }
+    }
+    deserializer.deserialize_seq(Bounded::<T, MAX>(std::marker::PhantomData))
+}
+
+/// `#[serde(deserialize_with)]` functions that apply the rules to fields kept as `String` or
+/// `Option<String>` (pair each with `#[schemars(with = "Id")]` / `with = "Option<Id>"` so the
+/// schema states the limits): the value is refused while the request is parsed, with the field
+/// path, exactly as the newtype would refuse it.
+pub mod de {
+    use super::{Id, Line, Text};
+    use serde::{Deserialize, Deserializer};
+
+    pub fn id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        Id::deserialize(d).map(String::from)
+    }
+    pub fn opt_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Option::<Id>::deserialize(d).map(|v| v.map(String::from))
+    }
+    pub fn line<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        Line::deserialize(d).map(String::from)
+    }
+    pub fn opt_line<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Option::<Line>::deserialize(d).map(|v| v.map(String::from))
+    }
+    pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        Text::deserialize(d).map(String::from)
+    }
+    pub fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Option::<Text>::deserialize(d).map(|v| v.map(String::from))
     }
 }
 

@@ -32,9 +32,9 @@ fn register(facts: MemberFacts, at: &str) -> C {
         plan: Some("alameda-alliance".into()),
         county: Some("Alameda".into()),
         demographics: Demographics {
-            given_name: Some("Testa".into()),
-            family_name: Some("Synthetic".into()),
-            preferred_language: Some("es".into()),
+            given_name: "Testa".parse().ok(),
+            family_name: "Synthetic".parse().ok(),
+            preferred_language: "es".parse().ok(),
             ..Demographics::default()
         },
         cin: Some("SYN00000001A".into()),
@@ -310,7 +310,7 @@ fn transitions_need_a_registered_member_and_register_once() -> Result<(), Workfl
         &state,
         C::UpdateDemographics {
             demographics: Demographics {
-                phone: Some("555-0100".into()),
+                phone: "555-0100".parse().ok(),
                 ..Demographics::default()
             },
             at: ts("2026-11-24T18:00:00Z"),

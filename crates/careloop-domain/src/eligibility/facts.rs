@@ -18,11 +18,20 @@ pub struct MemberFacts {
     /// Date of birth; without it every age-dependent rule is undetermined.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub birth_date: Option<Date>,
-    /// Managed care enrollment history. An empty list means enrollment is unknown.
-    #[serde(default)]
+    /// Managed care enrollment history. An empty list means enrollment is unknown. At most
+    /// 1,000 spans.
+    #[serde(
+        default,
+        deserialize_with = "crate::text::at_most::<_, _, MAX_ENROLLMENTS>"
+    )]
+    #[schemars(length(max = 1000))]
     pub enrollments: Vec<EnrollmentSpan>,
-    /// Dated clinical, social and program facts.
-    #[serde(default)]
+    /// Dated clinical, social and program facts. At most 10,000.
+    #[serde(
+        default,
+        deserialize_with = "crate::text::at_most::<_, _, MAX_INDICATORS>"
+    )]
+    #[schemars(length(max = 10000))]
     pub indicators: Vec<Indicator>,
     /// Claims/encounter history; absent means utilization is unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -456,7 +465,9 @@ pub struct Utilization {
     /// Last day the history is complete for (absent: unknown).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_through: Option<Date>,
-    #[serde(default)]
+    /// At most 10,000.
+    #[serde(default, deserialize_with = "crate::text::at_most::<_, _, MAX_EVENTS>")]
+    #[schemars(length(max = 10000))]
     pub events: Vec<UtilizationEvent>,
 }
 
@@ -546,6 +557,22 @@ pub enum FactsError {
 }
 
 impl FactsError {
+    /// The top-level field the problem is in, without the index: `birth_date`, `member_id`,
+    /// `enrollments`, `indicators` or `utilization` (for an error field that must be static).
+    pub fn top_field(&self) -> &'static str {
+        let field = self.field();
+        [
+            "birth_date",
+            "member_id",
+            "enrollments",
+            "indicators",
+            "utilization",
+        ]
+        .into_iter()
+        .find(|top| field.starts_with(top))
+        .unwrap_or("facts")
+    }
+
     /// The field the problem is in, e.g. `enrollments[2].end`.
     pub fn field(&self) -> &str {
         match self {

@@ -10,7 +10,7 @@ use crate::cs_limits::Outcome as LimitOutcome;
 use crate::workflow::appeal::{self, AppealResolution, AppealStatus};
 use crate::workflow::notice::{Notice, NoticePurpose, Recipient};
 use crate::workflow::period::{AuthorizationPeriod, EcmPeriodKind, ecm_period};
-use crate::workflow::{ActorId, Ctx, WorkflowError, required};
+use crate::workflow::{ActorId, Ctx, WorkflowError, required, required_id};
 use jiff::Timestamp;
 use jiff::civil::Date;
 
@@ -49,8 +49,8 @@ pub fn decide(
                     id: state.request_id.clone(),
                 });
             }
-            let request_id = required("request_id", &request_id)?;
-            let member_id = required("member_id", &member_id)?;
+            let request_id = required_id("request_id", &request_id)?;
+            let member_id = required_id("member_id", &member_id)?;
             if let (Some(start), Some(through)) = (requested.start, requested.through) {
                 AuthorizationPeriod::requested(start, through)?;
             }
@@ -187,7 +187,7 @@ pub fn decide(
             if !adverse || state.appeal.is_some() {
                 return Err(illegal("appeal", state));
             }
-            let appeal_id = required("appeal_id", &appeal_id)?;
+            let appeal_id = required_id("appeal_id", &appeal_id)?;
             if let Some(decision) = &state.decision
                 && received_at < decision.decided_at
             {

@@ -4,8 +4,9 @@ use super::{
     Discontinuation, EcmCommand, EcmEnrollmentState, EcmEvent, EnrollmentStatus, ExclusionCheck,
 };
 use crate::eligibility::Outcome;
+use crate::text::{check_line, check_text};
 use crate::workflow::period::{EcmPeriodKind, ecm_period};
-use crate::workflow::{Ctx, WorkflowError, dates, required};
+use crate::workflow::{Ctx, WorkflowError, dates, optional_rule, required, required_id, text_rule};
 use jiff::Timestamp;
 use jiff::civil::Date;
 
@@ -58,10 +59,10 @@ pub fn decide(
                 ctx.pack.known_plan(id)?;
             }
             Ok(vec![EcmEvent::Opened {
-                enrollment_id: required("enrollment_id", &enrollment_id)?,
-                member_id: required("member_id", &member_id)?,
+                enrollment_id: required_id("enrollment_id", &enrollment_id)?,
+                member_id: required_id("member_id", &member_id)?,
                 plan,
-                provider_id: required("provider_id", &provider_id)?,
+                provider_id: required_id("provider_id", &provider_id)?,
                 at,
                 actor,
             }])
@@ -85,8 +86,8 @@ pub fn decide(
             expect(state, &[S::Outreach], "enroll")?;
             not_before_open(state, "enrolled at", at)?;
             dates::scheduled(ctx.pack, "start", start, at)?;
-            let authorization_id = required("authorization_id", &authorization_id)?;
-            let lead_care_manager = required("lead_care_manager", &lead_care_manager)?;
+            let authorization_id = required_id("authorization_id", &authorization_id)?;
+            let lead_care_manager = required_id("lead_care_manager", &lead_care_manager)?;
             let exclusion_check = check_exclusions(start, ctx)?;
             let period = ecm_period(
                 ctx.pack,
@@ -112,14 +113,15 @@ pub fn decide(
             expect(state, &[S::Enrolled], "assign a lead care manager to")?;
             Ok(vec![EcmEvent::LeadCareManagerAssigned {
                 at,
-                person_id: required("person_id", &person_id)?,
+                person_id: required_id("person_id", &person_id)?,
                 actor,
             }])
         }
         C::AddCareTeamMember { at, member, actor } => {
             expect(state, &[S::Enrolled], "add a care team member to")?;
-            required("care team person_id", &member.person_id)?;
+            required_id("care team person_id", &member.person_id)?;
             required("care team role", &member.role)?;
+            text_rule("care team role", member.role.trim(), check_line)?;
             Ok(vec![EcmEvent::CareTeamMemberAdded { at, member, actor }])
         }
         C::RecordAssessment {
@@ -128,7 +130,7 @@ pub fn decide(
             actor,
         } => {
             expect(state, &[S::Enrolled], "record an assessment on")?;
-            required("assessment_id", &assessment.assessment_id)?;
+            required_id("assessment_id", &assessment.assessment_id)?;
             dates::happened(ctx.pack, "started", assessment.started, at)?;
             if let Some(done) = assessment.completed {
                 dates::happened(ctx.pack, "completed", done, at)?;
@@ -150,7 +152,7 @@ pub fn decide(
         C::RecordCarePlanGoal { at, goal, actor } => {
             expect(state, &[S::Enrolled], "record a care plan goal on")?;
             dates::happened(ctx.pack, "revised_on", goal.revised_on, at)?;
-            required("goal_id", &goal.goal_id)?;
+            required_id("goal_id", &goal.goal_id)?;
             required("goal description", &goal.description)?;
             Ok(vec![EcmEvent::CarePlanGoalRecorded { at, goal, actor }])
         }
@@ -167,7 +169,7 @@ pub fn decide(
             actor,
         } => {
             expect(state, &[S::Enrolled], "re-authorize")?;
-            let authorization_id = required("authorization_id", &authorization_id)?;
+            let authorization_id = required_id("authorization_id", &authorization_id)?;
             dates::scheduled(ctx.pack, "start", start, at)?;
             if let Some(last) = state.periods.last()
                 && start <= last.start
@@ -221,6 +223,7 @@ pub fn decide(
             }
             dates::scheduled(ctx.pack, "on", on, at)?;
             let reason = reason.trim().to_string();
+            optional_rule("note", note.as_deref(), check_text)?;
             let Some(entry) = ctx.pack.workflow.discontinuation_reason(&reason) else {
                 return Err(WorkflowError::UnknownReason {
                     field: "discontinuation reason",

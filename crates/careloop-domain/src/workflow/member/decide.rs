@@ -3,8 +3,9 @@
 
 use super::{MemberCommand, MemberEvent, MemberState, MemberStatus};
 use crate::eligibility::{Determination, MemberFacts, determine};
+use crate::text::{check_id, check_line};
 use crate::workflow::appeal::local_date;
-use crate::workflow::{Ctx, WorkflowError, required};
+use crate::workflow::{Ctx, WorkflowError, optional_rule, required, required_id};
 use jiff::Timestamp;
 
 const SUBJECT: &str = "a member";
@@ -46,12 +47,14 @@ pub fn decide(
                     id: state.member_id.clone(),
                 });
             }
-            let member_id = required("member_id", &member_id)?;
+            let member_id = required_id("member_id", &member_id)?;
             if let Some(id) = &plan {
                 ctx.pack.known_plan(id)?;
             }
             let county = optional("county", county)?;
+            optional_rule("county", county.as_deref(), check_line)?;
             let cin = optional("cin", cin)?;
+            optional_rule("cin", cin.as_deref(), check_id)?;
             check_facts(&member_id, &facts, at, ctx)?;
             let determination = determine_on(&facts, at, ctx)?;
             Ok(vec![MemberEvent::Registered {
