@@ -603,3 +603,57 @@ fn services_cannot_start_in_the_future_nor_be_received_before_they_start() {
         other => unreachable!("expected a refusal, got {other:?}"),
     }
 }
+
+/// Issue #12 defect 7: the domain refuses ids and texts past their rule whoever calls it (API,
+/// UI, CLI), naming the field.
+#[test]
+fn ids_and_texts_past_their_rule_are_refused_by_the_domain() {
+    let with = |edit: &dyn Fn(&mut C)| {
+        let mut c = receive();
+        edit(&mut c);
+        run(vec![c])
+    };
+    let cases: Vec<(Box<dyn Fn(&mut C)>, &str)> = vec![
+        (
+            Box::new(|c| {
+                if let C::Receive { member_id, .. } = c {
+                    *member_id = "../../etc/passwd".into();
+                }
+            }),
+            "member_id",
+        ),
+        (
+            Box::new(|c| {
+                if let C::Receive { referral_id, .. } = c {
+                    *referral_id = "R".repeat(900_000);
+                }
+            }),
+            "referral_id",
+        ),
+        (
+            Box::new(|c| {
+                if let C::Receive { referrer, .. } = c {
+                    referrer.name = Some("CBO\u{1b}[2J".into());
+                }
+            }),
+            "referrer.name",
+        ),
+    ];
+    for (edit, field) in cases {
+        match with(&*edit) {
+            Err(WorkflowError::InvalidText { field: f, .. }) => assert_eq!(f, field),
+            other => unreachable!("{field}: expected a refusal, got {other:?}"),
+        }
+    }
+    let mut path = vec![receive(), review(false)];
+    path.push(C::Close {
+        at: ts("2026-11-12T17:00:00Z"),
+        reason: "not-eligible".into(),
+        note: Some("note\u{0}".into()),
+        actor: actor(),
+    });
+    assert!(matches!(
+        run(path),
+        Err(WorkflowError::InvalidText { field: "note", .. })
+    ));
+}
