@@ -613,7 +613,8 @@ fn ids_and_texts_past_their_rule_are_refused_by_the_domain() {
         edit(&mut c);
         run(vec![c])
     };
-    let cases: Vec<(Box<dyn Fn(&mut C)>, &str)> = vec![
+    type Edit = Box<dyn Fn(&mut C)>;
+    let cases: Vec<(Edit, &str)> = vec![
         (
             Box::new(|c| {
                 if let C::Receive { member_id, .. } = c {
