@@ -392,6 +392,7 @@ pub(crate) async fn member_page(
             ecm,
             cs_use: crate::cs_use::use_lines(
                 &m.id,
+                m.plan_id.as_deref(),
                 &records.authorizations,
                 state.now().to_zoned(tz.clone()).date(),
                 app.pack(),

@@ -54,6 +54,10 @@ pub fn decide(
             if let (Some(start), Some(through)) = (requested.start, requested.through) {
                 AuthorizationPeriod::requested(start, through)?;
             }
+            // A requested start may be scheduled, at most 90 days ahead (issue #12).
+            if let Some(start) = requested.start {
+                crate::workflow::dates::scheduled(ctx.pack, "requested.start", start, received_at)?;
+            }
             let request = ClockRequest {
                 plan: plan.clone(),
                 kind,
@@ -227,6 +231,12 @@ fn decide_request(
     let service = state
         .service
         .ok_or(WorkflowError::MissingFact { fact: "service" })?;
+    // An approved period may start ahead, at most 90 days after the decision (issue #12).
+    if let DecisionInput::Approve { start, .. } | DecisionInput::ApproveAsModified { start, .. } =
+        &decision
+    {
+        crate::workflow::dates::scheduled(ctx.pack, "decision.start", *start, at)?;
+    }
     let (outcome, reason, period, units) = match decision {
         DecisionInput::Approve {
             start,
