@@ -29,14 +29,22 @@ const KIND: &str = AuthorizationAggregate::KIND;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubmitAuthorization {
+    #[serde(deserialize_with = "careloop_domain::text::de::id")]
+    #[schemars(with = "careloop_domain::text::Id")]
     pub request_id: String,
+    #[serde(deserialize_with = "careloop_domain::text::de::id")]
+    #[schemars(with = "careloop_domain::text::Id")]
     pub member_id: String,
     /// The plan organization that decides (owns) the request.
+    #[serde(deserialize_with = "careloop_domain::text::de::id")]
+    #[schemars(with = "careloop_domain::text::Id")]
     pub plan_org_id: String,
     /// The plan's policy overlay id (e.g. "hpsm"), for its clock rules.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
+    #[schemars(with = "Option<careloop_domain::text::Id>")]
     pub plan: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_line")]
+    #[schemars(with = "Option<careloop_domain::text::Line>")]
     pub county: Option<String>,
     pub service: Service,
     pub kind: ClockKind,
@@ -48,6 +56,8 @@ pub struct SubmitAuthorization {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PendAuthorization {
+    #[serde(deserialize_with = "careloop_domain::text::de::text")]
+    #[schemars(with = "careloop_domain::text::Text")]
     pub information_needed: String,
     #[serde(default)]
     pub expected_version: Option<i64>,
@@ -57,6 +67,8 @@ pub struct PendAuthorization {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExtendAuthorization {
+    #[serde(deserialize_with = "careloop_domain::text::de::text")]
+    #[schemars(with = "careloop_domain::text::Text")]
     pub reason: String,
     #[serde(default)]
     pub expected_version: Option<i64>,
@@ -75,6 +87,8 @@ pub struct ReceiveAuthorizationInformation {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WithdrawAuthorization {
+    #[serde(deserialize_with = "careloop_domain::text::de::text")]
+    #[schemars(with = "careloop_domain::text::Text")]
     pub reason: String,
     #[serde(default)]
     pub expected_version: Option<i64>,
@@ -104,6 +118,8 @@ pub struct DecideAuthorization {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FileAppeal {
+    #[serde(deserialize_with = "careloop_domain::text::de::id")]
+    #[schemars(with = "careloop_domain::text::Id")]
     pub appeal_id: String,
     #[serde(default)]
     pub expected_version: Option<i64>,

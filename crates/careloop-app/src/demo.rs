@@ -765,15 +765,19 @@ pub async fn load_demo<S: Store>(
         let given = rng.pick(&GIVEN)?;
         let family = rng.pick(&FAMILY)?;
         let place = rng.pick(&PLACES)?;
+        let line = |s: String| {
+            careloop_domain::text::Line::new(s)
+                .map_err(|e| AppError::invalid("demographics", e.to_string()))
+        };
         let demographics = Demographics {
-            given_name: Some((*given).to_owned()),
-            family_name: Some(format!("{family}-Synthetic")),
+            given_name: Some(line((*given).to_owned())?),
+            family_name: Some(line(format!("{family}-Synthetic"))?),
             sex: None,
-            preferred_language: Some((*rng.pick(&LANGUAGES)?).to_owned()),
-            phone: Some(format!("555-01{:02}", rng.range(0, 99))),
+            preferred_language: Some(line((*rng.pick(&LANGUAGES)?).to_owned())?),
+            phone: Some(line(format!("555-01{:02}", rng.range(0, 99)))?),
             address_lines: vec![
-                format!("{} {place} Example Way", rng.range(100, 9999)),
-                format!("Demo City ({} County), CA 00000", member.county),
+                line(format!("{} {place} Example Way", rng.range(100, 9999)))?,
+                line(format!("Demo City ({} County), CA 00000", member.county))?,
             ],
         };
         let registered_at = loader.hours_ago(rng.range(24 * 30, 24 * 60))?;

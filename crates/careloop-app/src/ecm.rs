@@ -40,14 +40,22 @@ const KIND: &str = EcmAggregate::KIND;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpenEcmEnrollment {
+    #[serde(deserialize_with = "careloop_domain::text::de::id")]
+    #[schemars(with = "careloop_domain::text::Id")]
     pub enrollment_id: String,
+    #[serde(deserialize_with = "careloop_domain::text::de::id")]
+    #[schemars(with = "careloop_domain::text::Id")]
     pub member_id: String,
     /// The ECM provider organization; it is granted access to the member (`assigned`).
+    #[serde(deserialize_with = "careloop_domain::text::de::id")]
+    #[schemars(with = "careloop_domain::text::Id")]
     pub provider_org_id: String,
     /// The plan's policy overlay id (e.g. "hpsm"), for its authorization period lengths.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
+    #[schemars(with = "Option<careloop_domain::text::Id>")]
     pub plan_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_line")]
+    #[schemars(with = "Option<careloop_domain::text::Line>")]
     pub county: Option<String>,
 }
 
@@ -72,8 +80,12 @@ pub struct RecordOutreachAttempt {
 #[serde(deny_unknown_fields)]
 pub struct EnrollEcm {
     pub start: Date,
+    #[serde(deserialize_with = "careloop_domain::text::de::id")]
+    #[schemars(with = "careloop_domain::text::Id")]
     pub authorization_id: String,
     /// The Lead Care Manager (a person id at the provider).
+    #[serde(deserialize_with = "careloop_domain::text::de::id")]
+    #[schemars(with = "careloop_domain::text::Id")]
     pub lead_care_manager: String,
     #[serde(default)]
     pub expected_version: Option<i64>,
@@ -83,6 +95,8 @@ pub struct EnrollEcm {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssignLeadCareManager {
+    #[serde(deserialize_with = "careloop_domain::text::de::id")]
+    #[schemars(with = "careloop_domain::text::Id")]
     pub person_id: String,
     #[serde(default)]
     pub expected_version: Option<i64>,
@@ -91,8 +105,12 @@ pub struct AssignLeadCareManager {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddCareTeamMember {
+    #[serde(deserialize_with = "careloop_domain::text::de::id")]
+    #[schemars(with = "careloop_domain::text::Id")]
     pub person_id: String,
     /// e.g. "pcp", "behavioral-health", "chw", "housing-navigator".
+    #[serde(deserialize_with = "careloop_domain::text::de::line")]
+    #[schemars(with = "careloop_domain::text::Line")]
     pub role: String,
     #[serde(default)]
     pub expected_version: Option<i64>,
@@ -102,6 +120,8 @@ pub struct AddCareTeamMember {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecordAssessment {
+    #[serde(deserialize_with = "careloop_domain::text::de::id")]
+    #[schemars(with = "careloop_domain::text::Id")]
     pub assessment_id: String,
     pub started: Date,
     #[serde(default)]
@@ -114,7 +134,11 @@ pub struct RecordAssessment {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecordCarePlanGoal {
+    #[serde(deserialize_with = "careloop_domain::text::de::id")]
+    #[schemars(with = "careloop_domain::text::Id")]
     pub goal_id: String,
+    #[serde(deserialize_with = "careloop_domain::text::de::text")]
+    #[schemars(with = "careloop_domain::text::Text")]
     pub description: String,
     pub status: GoalStatus,
     pub revised_on: Date,
@@ -128,6 +152,8 @@ pub struct RecordCarePlanGoal {
 pub struct RecordCoreServiceActivity {
     pub service: CoreService,
     pub date: Date,
+    #[serde(deserialize_with = "careloop_domain::text::de::text")]
+    #[schemars(with = "careloop_domain::text::Text")]
     pub description: String,
     #[serde(default)]
     pub expected_version: Option<i64>,
@@ -139,6 +165,8 @@ pub struct RecordCoreServiceActivity {
 #[serde(deny_unknown_fields)]
 pub struct ReauthorizeEcm {
     pub start: Date,
+    #[serde(deserialize_with = "careloop_domain::text::de::id")]
+    #[schemars(with = "careloop_domain::text::Id")]
     pub authorization_id: String,
     #[serde(default)]
     pub expected_version: Option<i64>,
@@ -149,8 +177,11 @@ pub struct ReauthorizeEcm {
 #[serde(deny_unknown_fields)]
 pub struct DiscontinueEcm {
     pub on: Date,
+    #[serde(deserialize_with = "careloop_domain::text::de::text")]
+    #[schemars(with = "careloop_domain::text::Text")]
     pub reason: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_text")]
+    #[schemars(with = "Option<careloop_domain::text::Text>")]
     pub note: Option<String>,
     #[serde(default)]
     pub expected_version: Option<i64>,
@@ -354,6 +385,7 @@ impl<S: Store> App<S> {
         let idem = Idem::new(idempotency_key, action, id, &input)?;
         self.ecm_change(actor, action, id, input.expected_version, idem, now, |_| {
             EcmCommand::RecordOutreachAttempt {
+                at: now,
                 attempt: OutreachAttempt {
                     date: input.date,
                     channel: input.channel,
@@ -523,6 +555,7 @@ impl<S: Store> App<S> {
         let idem = Idem::new(idempotency_key, action, id, &input)?;
         self.ecm_change(actor, action, id, input.expected_version, idem, now, |_| {
             EcmCommand::RecordCoreServiceActivity {
+                at: now,
                 activity: CoreServiceActivity {
                     service: input.service,
                     date: input.date,

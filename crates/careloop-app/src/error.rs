@@ -83,6 +83,15 @@ fn workflow_field(e: &WorkflowError) -> &'static str {
         W::CountyNotServed { .. } => "county",
         W::NotOffered { .. } => "program",
         W::ReferenceMismatch { field, .. } => field,
+        W::Facts(e) => match e.top_field() {
+            "birth_date" => "facts.birth_date",
+            "member_id" => "facts.member_id",
+            "enrollments" => "facts.enrollments",
+            "indicators" => "facts.indicators",
+            "utilization" => "facts.utilization",
+            _ => "facts",
+        },
+        W::InvalidText { field, .. } | W::ImpossibleDate { field, .. } => field,
         W::Explanation(_) | W::Clock(_) | W::Arithmetic(_) => "request",
     }
 }

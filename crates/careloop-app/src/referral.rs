@@ -32,17 +32,26 @@ const KIND: &str = ReferralAggregate::KIND;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateReferral {
+    #[serde(deserialize_with = "careloop_domain::text::de::id")]
+    #[schemars(with = "careloop_domain::text::Id")]
     pub referral_id: String,
+    #[serde(deserialize_with = "careloop_domain::text::de::id")]
+    #[schemars(with = "careloop_domain::text::Id")]
     pub member_id: String,
     /// The plan organization that owns the referral.
+    #[serde(deserialize_with = "careloop_domain::text::de::id")]
+    #[schemars(with = "careloop_domain::text::Id")]
     pub plan_org_id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
+    #[schemars(with = "Option<careloop_domain::text::Id>")]
     pub plan_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_line")]
+    #[schemars(with = "Option<careloop_domain::text::Line>")]
     pub county: Option<String>,
     pub referrer: Referrer,
     pub program: Program,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
+    #[schemars(with = "Option<careloop_domain::text::Id>")]
     pub claimed_pof: Option<String>,
 }
 
@@ -50,7 +59,8 @@ pub struct CreateReferral {
 #[serde(deny_unknown_fields)]
 pub struct ReviewReferralEligibility {
     pub eligible: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
+    #[schemars(with = "Option<careloop_domain::text::Id>")]
     pub determination_id: Option<String>,
     #[serde(default)]
     pub expected_version: Option<i64>,
@@ -60,6 +70,8 @@ pub struct ReviewReferralEligibility {
 #[serde(deny_unknown_fields)]
 pub struct AssignReferral {
     /// The ECM or CS provider organization.
+    #[serde(deserialize_with = "careloop_domain::text::de::id")]
+    #[schemars(with = "careloop_domain::text::Id")]
     pub provider_org_id: String,
     #[serde(default)]
     pub expected_version: Option<i64>,
@@ -75,6 +87,8 @@ pub struct AcceptReferral {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeclineReferral {
+    #[serde(deserialize_with = "careloop_domain::text::de::text")]
+    #[schemars(with = "careloop_domain::text::Text")]
     pub reason: String,
     #[serde(default)]
     pub expected_version: Option<i64>,
@@ -84,8 +98,11 @@ pub struct DeclineReferral {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CloseReferral {
+    #[serde(deserialize_with = "careloop_domain::text::de::text")]
+    #[schemars(with = "careloop_domain::text::Text")]
     pub reason: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_text")]
+    #[schemars(with = "Option<careloop_domain::text::Text>")]
     pub note: Option<String>,
     #[serde(default)]
     pub expected_version: Option<i64>,
@@ -381,9 +398,11 @@ impl<S: Store> App<S> {
 #[serde(deny_unknown_fields)]
 pub struct RecordReferralAuthorization {
     pub authorized: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
+    #[schemars(with = "Option<careloop_domain::text::Id>")]
     pub authorization_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_text")]
+    #[schemars(with = "Option<careloop_domain::text::Text>")]
     pub reason: Option<String>,
     #[serde(default)]
     pub expected_version: Option<i64>,
@@ -405,6 +424,8 @@ pub struct RecordReferralNotice {
     pub recipient: Recipient,
     pub purpose: NoticePurpose,
     pub channel: Channel,
+    #[serde(deserialize_with = "careloop_domain::text::de::text")]
+    #[schemars(with = "careloop_domain::text::Text")]
     pub content: String,
     /// When it was sent; `now` when absent.
     #[serde(default)]
@@ -418,6 +439,8 @@ pub struct RecordReferralNotice {
 #[serde(deny_unknown_fields)]
 pub struct RecordReferralNoticeAgreement {
     pub channel: Channel,
+    #[serde(deserialize_with = "careloop_domain::text::de::text")]
+    #[schemars(with = "careloop_domain::text::Text")]
     pub documentation: String,
     #[serde(default)]
     pub expected_version: Option<i64>,

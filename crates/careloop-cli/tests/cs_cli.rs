@@ -126,3 +126,35 @@ fn bad_file_names_file_and_field() -> TestResult {
         .stderr(predicate::str::contains("no-such-file.json"));
     Ok(())
 }
+
+/// Issue #12 defect 6: a proposed plan that is not in the policy pack is refused, naming the
+/// known plans (it used to answer "allowed" as if the plan were valid).
+#[test]
+fn unknown_proposed_plan_is_refused_naming_the_known_plans() -> TestResult {
+    let unknown = temp_file(
+        "unknown-plan.json",
+        r#"{ "proposed": { "cs": "respite", "plan": "no-such-plan", "start": "2026-04-01", "end": "2026-04-30", "hours": 3 } }"#,
+    )?;
+    careloop()?
+        .args(["cs", "check"])
+        .arg(&unknown)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains("proposed.plan"))
+        .stderr(predicate::str::contains("unknown plan \"no-such-plan\""))
+        .stderr(predicate::str::contains("hpsm"))
+        .stderr(predicate::str::contains("alameda-alliance"));
+    // History from a plan outside the pack still counts (lifetime counters are cross-plan).
+    let cross_plan = temp_file(
+        "cross-plan.json",
+        r#"{ "history": [ { "id": "a", "cs": "respite", "kind": "authorization", "plan": "la-care", "start": "2026-01-01", "end": "2026-01-31", "hours": 3 } ],
+             "proposed": { "cs": "respite", "plan": "hpsm", "start": "2026-04-01", "end": "2026-04-30", "hours": 3 } }"#,
+    )?;
+    careloop()?
+        .args(["cs", "check"])
+        .arg(&cross_plan)
+        .assert()
+        .success();
+    Ok(())
+}

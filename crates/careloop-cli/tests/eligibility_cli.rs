@@ -104,3 +104,61 @@ fn bad_as_of_is_rejected() {
         .failure()
         .stderr(predicate::str::contains("--as-of"));
 }
+
+/// Writes `text` to a fresh file in a per-test directory.
+fn facts_file(name: &str, text: &str) -> Result<PathBuf, Box<dyn std::error::Error>> {
+    let dir = std::env::temp_dir().join(format!("careloop-elig-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join(name);
+    std::fs::write(&path, text)?;
+    Ok(path)
+}
+
+/// Issue #12 defect 6: an enrollment in a plan that is not in the policy pack is refused,
+/// naming the known plans (it used to answer CS eligible as if the plan were valid).
+#[test]
+fn unknown_plan_is_refused_naming_the_known_plans() -> Result<(), Box<dyn std::error::Error>> {
+    let path = facts_file(
+        "unknown-plan.json",
+        r#"{"member_id": "SYN-9", "birth_date": "1980-01-01",
+            "enrollments": [{"plan": "no-such-plan", "line_of_business": "medi-cal", "start": "2025-01-01"}],
+            "indicators": [{"kind": "found-intoxicated", "start": "2026-11-01"}]}"#,
+    )?;
+    careloop()
+        .args(["eligibility", "check"])
+        .arg(&path)
+        .args(["--as-of", "2026-11-22", "--json"])
+        .assert()
+        .failure()
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains("enrollments[0].plan"))
+        .stderr(predicate::str::contains("unknown plan \"no-such-plan\""))
+        .stderr(predicate::str::contains("hpsm"))
+        .stderr(predicate::str::contains("alameda-alliance"));
+    Ok(())
+}
+
+/// Issue #12 defect 5: a birth date after the as-of date (age -3) and a span that ends before
+/// it starts are refused naming the field.
+#[test]
+fn facts_that_cannot_be_true_are_refused() -> Result<(), Box<dyn std::error::Error>> {
+    let path = facts_file(
+        "future-birth.json",
+        r#"{"member_id": "SYN-9", "birth_date": "2029-06-01",
+            "enrollments": [{"plan": "hpsm", "line_of_business": "medi-cal", "start": "2025-01-01", "end": "2024-01-01"}]}"#,
+    )?;
+    careloop()
+        .args(["eligibility", "check"])
+        .arg(&path)
+        .args(["--as-of", "2026-11-22"])
+        .assert()
+        .failure()
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains(
+            "birth_date 2029-06-01 is after the as-of date 2026-11-22",
+        ))
+        .stderr(predicate::str::contains(
+            "enrollments[0].end: ends 2024-01-01, before it starts 2025-01-01",
+        ));
+    Ok(())
+}

@@ -21,6 +21,7 @@ pub mod cs_limits;
 pub mod dates;
 pub mod eligibility;
 pub mod policy;
+pub mod text;
 pub mod workflow;
 
 pub use cite::Cited;

@@ -571,3 +571,50 @@ fn due_time_comes_from_the_clock_engine_with_its_explanation() {
     let ext = extended.extension.clone();
     assert!(ext.is_some_and(|e| Some(e.previous_due) != extended.due.as_ref().map(|d| d.due)));
 }
+
+/// Issue #12 defect 5: a requested or approved start more than 90 days after the command's
+/// California date (a 2027 typed for 2026) is refused naming the field.
+#[test]
+fn starts_far_ahead_are_refused() {
+    let pack = pack();
+    let ctx = Ctx::new(&pack);
+    let mut far = receive(
+        Service::EcmInitial,
+        ClockKind::NonUrgentPreService,
+        Some("hpsm"),
+        "2026-11-02T17:00:00Z",
+    );
+    if let C::Receive { requested, .. } = &mut far {
+        requested.start = Some(jiff::civil::date(2027, 11, 2));
+    }
+    match step(&AuthorizationState::default(), far, &ctx) {
+        Err(WorkflowError::ImpossibleDate { field, .. }) => assert_eq!(field, "requested.start"),
+        other => unreachable!("expected a refusal, got {other:?}"),
+    }
+    let Ok((state, _)) = step(
+        &AuthorizationState::default(),
+        receive(
+            Service::EcmInitial,
+            ClockKind::NonUrgentPreService,
+            Some("hpsm"),
+            "2026-11-02T17:00:00Z",
+        ),
+        &ctx,
+    ) else {
+        unreachable!("received");
+    };
+    let approve = C::Decide {
+        at: ts("2026-11-03T17:00:00Z"),
+        decision: DecisionInput::Approve {
+            start: jiff::civil::date(2027, 11, 3),
+            through: None,
+            units: None,
+        },
+        notice_of_action: None,
+        actor: actor(),
+    };
+    match step(&state, approve, &ctx) {
+        Err(WorkflowError::ImpossibleDate { field, .. }) => assert_eq!(field, "decision.start"),
+        other => unreachable!("expected a refusal, got {other:?}"),
+    }
+}

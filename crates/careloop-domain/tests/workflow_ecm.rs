@@ -30,6 +30,7 @@ fn open() -> C {
 }
 fn outreach(reached: bool) -> C {
     C::RecordOutreachAttempt {
+        at: ts("2026-11-05T18:00:00Z"),
         attempt: OutreachAttempt {
             date: date(2026, 11, 5),
             channel: Channel::Phone,
@@ -51,6 +52,7 @@ fn enroll() -> C {
 }
 fn activity(service: CoreService) -> C {
     C::RecordCoreServiceActivity {
+        at: ts("2026-12-01T18:00:00Z"),
         activity: CoreServiceActivity {
             service,
             date: date(2026, 12, 1),
@@ -332,5 +334,105 @@ fn each_of_the_seven_core_services_records_activities() {
             state.activities.iter().any(|a| a.service == service),
             "{service:?}"
         );
+    }
+}
+
+/// Issue #12 defect 5: dates that cannot be true are refused naming the field. What happened
+/// (an outreach attempt, an activity) cannot be after the command's California date; what is
+/// scheduled (enrollment start, re-authorization start, discontinuation) may be at most 90 days
+/// ahead; an enrollment cannot be discontinued before it was opened.
+#[test]
+fn dates_that_cannot_be_true_are_refused() {
+    let attempt_on = |day: Date| C::RecordOutreachAttempt {
+        at: ts("2026-11-05T18:00:00Z"),
+        attempt: OutreachAttempt {
+            date: day,
+            channel: Channel::Phone,
+            mode: ContactMode::Telephonic,
+            staff: StaffType::NonClinical,
+            reached: false,
+            actor: actor(),
+        },
+    };
+    let enroll_from = |start: Date| C::Enroll {
+        at: ts("2026-11-22T18:00:00Z"),
+        start,
+        authorization_id: "REQ-1".into(),
+        lead_care_manager: "LCM-7".into(),
+        actor: actor(),
+    };
+    let discontinue_on = |on: Date| C::Discontinue {
+        at: ts("2026-11-10T18:00:00Z"),
+        on,
+        reason: "member-declined".into(),
+        note: None,
+        actor: actor(),
+    };
+    let far = date(2027, 2, 21); // 91 days after 2026-11-22
+    let cases: Vec<(Vec<C>, &str, Date)> = vec![
+        (
+            vec![open(), attempt_on(date(2027, 11, 5))],
+            "date",
+            date(2027, 11, 5),
+        ),
+        (
+            vec![open(), attempt_on(date(2026, 11, 6))],
+            "date",
+            date(2026, 11, 6),
+        ),
+        (
+            vec![open(), enroll(), activity_on(date(2026, 12, 2))],
+            "date",
+            date(2026, 12, 2),
+        ),
+        (vec![open(), outreach(true), enroll_from(far)], "start", far),
+        (
+            vec![open(), enroll(), reauthorize(date(2028, 3, 1))],
+            "start",
+            date(2028, 3, 1),
+        ),
+        (
+            vec![open(), discontinue_on(date(2026, 10, 1))],
+            "on",
+            date(2026, 10, 1),
+        ),
+        (
+            vec![open(), discontinue_on(date(2027, 3, 1))],
+            "on",
+            date(2027, 3, 1),
+        ),
+    ];
+    for (path, field, day) in cases {
+        match run(path) {
+            Err(e @ WorkflowError::ImpossibleDate { .. }) => {
+                let WorkflowError::ImpossibleDate {
+                    field: f, date: d, ..
+                } = &e
+                else {
+                    unreachable!();
+                };
+                assert_eq!((*f, *d), (field, day), "{e}");
+            }
+            other => unreachable!("{field} {day}: expected a refusal, got {other:?}"),
+        }
+    }
+    // Within the tolerance: an attempt today, an enrollment start 90 days ahead.
+    let ninety = date(2027, 2, 20);
+    let state = run_with(
+        vec![open(), attempt_on(date(2026, 11, 5)), enroll_from(ninety)],
+        &determination(&hpsm_member(), ninety),
+    );
+    assert!(state.is_ok(), "{state:?}");
+}
+
+fn activity_on(day: Date) -> C {
+    C::RecordCoreServiceActivity {
+        at: ts("2026-12-01T18:00:00Z"),
+        activity: CoreServiceActivity {
+            service: CoreService::HealthPromotion,
+            date: day,
+            description: "synthetic activity".into(),
+            actor: actor(),
+        },
     }
 }

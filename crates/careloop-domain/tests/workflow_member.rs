@@ -32,9 +32,9 @@ fn register(facts: MemberFacts, at: &str) -> C {
         plan: Some("alameda-alliance".into()),
         county: Some("Alameda".into()),
         demographics: Demographics {
-            given_name: Some("Testa".into()),
-            family_name: Some("Synthetic".into()),
-            preferred_language: Some("es".into()),
+            given_name: "Testa".parse().ok(),
+            family_name: "Synthetic".parse().ok(),
+            preferred_language: "es".parse().ok(),
             ..Demographics::default()
         },
         cin: Some("SYN00000001A".into()),
@@ -265,6 +265,9 @@ fn invalid_input_is_refused_naming_the_field() -> Result<(), WorkflowError> {
             Err(WorkflowError::EmptyField { field: f }) => assert_eq!(f, field),
             Err(WorkflowError::FactMismatch { fact, .. }) => assert_eq!(fact, field),
             Err(WorkflowError::InvalidPeriod { field: f, .. }) => assert_eq!(f, field),
+            Err(WorkflowError::Facts(e)) => {
+                assert!(format!("facts.{}", e.field()).starts_with(field), "{e}")
+            }
             Err(WorkflowError::UnknownPlan { plan, .. }) => {
                 assert_eq!((field, plan.as_str()), ("plan", "no-such-plan"))
             }
@@ -307,7 +310,7 @@ fn transitions_need_a_registered_member_and_register_once() -> Result<(), Workfl
         &state,
         C::UpdateDemographics {
             demographics: Demographics {
-                phone: Some("555-0100".into()),
+                phone: "555-0100".parse().ok(),
                 ..Demographics::default()
             },
             at: ts("2026-11-24T18:00:00Z"),
@@ -347,4 +350,68 @@ fn state_and_events_round_trip_as_json() -> Result<(), Box<dyn std::error::Error
     let back: MemberState = serde_json::from_value(json)?;
     assert_eq!(back, state);
     Ok(())
+}
+
+/// Issue #12 defects 5–7: facts that cannot be true on the registration's local date are
+/// refused naming the field: a birth date after it (2999-01-01), an enrollment span in a plan
+/// the pack does not know, a span that ends before it starts, an id that is a path.
+#[test]
+fn facts_that_cannot_be_true_are_refused_naming_the_field() {
+    let mut future_birth = example("pof-1a-adult");
+    future_birth.birth_date = Some(date(2999, 1, 1));
+    // Born the day after the local registration date (Nov 22 in Los Angeles).
+    let mut born_tomorrow = example("pof-1a-adult");
+    born_tomorrow.birth_date = Some(date(2026, 11, 23));
+    let mut unknown_plan = example("pof-1a-adult");
+    for span in &mut unknown_plan.enrollments {
+        span.plan = "hpms".into();
+    }
+    let mut path_id = example("pof-1a-adult");
+    path_id.member_id = None;
+    for ind in &mut path_id.indicators {
+        ind.id = Some("../../etc/passwd".into());
+    }
+    let mut esc_detail = example("pof-1a-adult");
+    for ind in &mut esc_detail.indicators {
+        ind.detail = Some("synthetic\u{1b}[2J".into());
+    }
+    let cases: Vec<(MemberFacts, &str, &str)> = vec![
+        (
+            future_birth,
+            "birth_date",
+            "2999-01-01 is after the as-of date 2026-11-22",
+        ),
+        (
+            born_tomorrow,
+            "birth_date",
+            "2026-11-23 is after the as-of date 2026-11-22",
+        ),
+        (unknown_plan, "enrollments[0].plan", "known plans: "),
+        (path_id, "indicators[0].id", "'/'"),
+        (esc_detail, "indicators[0].detail", "U+001B"),
+    ];
+    for (facts, field, words) in cases {
+        match run(
+            &MemberState::default(),
+            register(facts, "2026-11-23T05:30:00Z"),
+        ) {
+            Err(WorkflowError::Facts(e)) => {
+                assert_eq!(e.field(), field);
+                let message = WorkflowError::Facts(e).to_string();
+                assert!(message.starts_with(&format!("facts.{field}")), "{message}");
+                assert!(message.contains(words), "{message}");
+            }
+            other => unreachable!("{field}: expected a refusal, got {other:?}"),
+        }
+    }
+    // The same facts with a birth date on the registration day are accepted.
+    let mut born_today = example("pof-1a-adult");
+    born_today.birth_date = Some(date(2026, 11, 22));
+    assert!(
+        run(
+            &MemberState::default(),
+            register(born_today, "2026-11-23T05:30:00Z")
+        )
+        .is_ok()
+    );
 }

@@ -531,3 +531,130 @@ fn closure_records_reason_citation_and_status_closed_from() {
             .any(|d| d.purpose == NoticePurpose::LoopClosure && !d.satisfied)
     );
 }
+
+/// Issue #12 defect 5: services started a week after the report's day (California) are refused
+/// naming `started_on`, and a loop cannot close as services received before services started.
+/// "Today" is the command's fixed time, never the wall clock.
+#[test]
+fn services_cannot_start_in_the_future_nor_be_received_before_they_start() {
+    let base = || {
+        vec![
+            receive(),
+            review(true),
+            assign(),
+            accept(),
+            authorize(true, None),
+        ]
+    };
+    let future = C::StartServices {
+        at: ts("2026-11-10T17:00:00Z"),
+        started_on: date(2026, 11, 17),
+        actor: actor(),
+    };
+    let mut path = base();
+    path.push(future);
+    match run(path) {
+        Err(WorkflowError::ImpossibleDate { field, date: d, .. }) => {
+            assert_eq!((field, d), ("started_on", date(2026, 11, 17)))
+        }
+        other => unreachable!("expected a refusal, got {other:?}"),
+    }
+    // 2026-11-11T07:00Z is still Nov 10 in California: "today" is the California date.
+    let evening = C::StartServices {
+        at: ts("2026-11-11T07:00:00Z"),
+        started_on: date(2026, 11, 11),
+        actor: actor(),
+    };
+    let mut path = base();
+    path.push(evening);
+    assert!(matches!(
+        run(path),
+        Err(WorkflowError::ImpossibleDate {
+            field: "started_on",
+            ..
+        })
+    ));
+    // Same day is fine.
+    let mut path = base();
+    path.push(start());
+    assert!(run(path).is_ok());
+
+    // A stored services-started date later than the close (as the old rule let in) refuses
+    // closing as services received before that day.
+    let mut path = base();
+    path.push(start());
+    let Ok(mut state) = run(path) else {
+        unreachable!("services started");
+    };
+    state.services_started_on = Some(date(2026, 11, 17));
+    let pack = pack();
+    match referral::decide(&state, close("services-received"), &Ctx::new(&pack)) {
+        Err(
+            e @ WorkflowError::ImpossibleDate {
+                field: "closed at", ..
+            },
+        ) => {
+            assert!(
+                e.to_string()
+                    .contains("before services started on 2026-11-17"),
+                "{e}"
+            )
+        }
+        other => unreachable!("expected a refusal, got {other:?}"),
+    }
+}
+
+/// Issue #12 defect 7: the domain refuses ids and texts past their rule whoever calls it (API,
+/// UI, CLI), naming the field.
+#[test]
+fn ids_and_texts_past_their_rule_are_refused_by_the_domain() {
+    let with = |edit: &dyn Fn(&mut C)| {
+        let mut c = receive();
+        edit(&mut c);
+        run(vec![c])
+    };
+    type Edit = Box<dyn Fn(&mut C)>;
+    let cases: Vec<(Edit, &str)> = vec![
+        (
+            Box::new(|c| {
+                if let C::Receive { member_id, .. } = c {
+                    *member_id = "../../etc/passwd".into();
+                }
+            }),
+            "member_id",
+        ),
+        (
+            Box::new(|c| {
+                if let C::Receive { referral_id, .. } = c {
+                    *referral_id = "R".repeat(900_000);
+                }
+            }),
+            "referral_id",
+        ),
+        (
+            Box::new(|c| {
+                if let C::Receive { referrer, .. } = c {
+                    referrer.name = Some("CBO\u{1b}[2J".into());
+                }
+            }),
+            "referrer.name",
+        ),
+    ];
+    for (edit, field) in cases {
+        match with(&*edit) {
+            Err(WorkflowError::InvalidText { field: f, .. }) => assert_eq!(f, field),
+            other => unreachable!("{field}: expected a refusal, got {other:?}"),
+        }
+    }
+    let mut path = vec![receive(), review(false)];
+    path.push(C::Close {
+        at: ts("2026-11-12T17:00:00Z"),
+        reason: "not-eligible".into(),
+        note: Some("note\u{0}".into()),
+        actor: actor(),
+    });
+    assert!(matches!(
+        run(path),
+        Err(WorkflowError::InvalidText { field: "note", .. })
+    ));
+}

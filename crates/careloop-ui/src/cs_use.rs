@@ -61,20 +61,29 @@ pub(crate) fn rule_lines(d: &LimitDecision) -> Vec<RuleLine> {
 
 /// "210 of 336 hours used (2026-01-01 through 2026-12-31)" lines for the member record: for each
 /// Community Support the member has approved authorizations of, the counting rules' use against
-/// their limits, from the domain's check of a zero-quantity proposal on `today`.
+/// their limits, from the domain's check of a zero-quantity proposal on `today` under the
+/// member's plan (`plan`; when absent or unknown, the plan of an authorization in the history:
+/// the check refuses a proposal under a plan the pack does not know, issue #12).
 pub(crate) fn use_lines(
     member_id: &str,
+    plan: Option<&str>,
     records: &[AuthorizationRecord],
     today: Date,
     pack: &careloop_domain::policy::PolicyPack,
 ) -> Vec<String> {
     let history = history(records, "");
+    let plan = plan
+        .into_iter()
+        .chain(history.iter().map(|h| h.plan.as_str()))
+        .find(|p| pack.plan(p).is_some())
+        .unwrap_or_default()
+        .to_owned();
     let mut services: Vec<CsId> = history.iter().map(|h| h.cs).collect();
     services.sort();
     services.dedup();
     let mut lines = Vec::new();
     for cs in services {
-        let mut probe = input(member_id, cs, "", today, today, None, history.clone());
+        let mut probe = input(member_id, cs, &plan, today, today, None, history.clone());
         probe.proposed.hours = Some(Hours::whole(0));
         probe.proposed.amount_cents = Some(Cents(0));
         let decision = careloop_domain::cs_limits::check(&probe, pack);

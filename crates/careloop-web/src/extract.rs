@@ -292,6 +292,34 @@ pub(crate) fn json_response<T: Serialize>(status: StatusCode, value: &T) -> Resp
     }
 }
 
+/// The record id in the path (`/authorizations/{id}` and the like). An id that breaks the id
+/// rule (1..=100 characters of `A-Z a-z 0-9 . _ : -`, not starting with `.`;
+/// `careloop_domain::text::check_id`) cannot name a record, so it is answered 404 Not Found,
+/// exactly as an id that names no record the caller may see (no existence leak, and no
+/// 900 kB or `../` id reaches the use case, the audit log or a query).
+pub(crate) struct RecordId(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for RecordId {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        let not_found = || {
+            Problem::new(
+                StatusCode::NOT_FOUND,
+                "not-found",
+                "Not found",
+                "no record has this id (ids are 1 to 100 characters of A-Z, a-z, 0-9, '.', '_', ':' and '-')",
+            )
+        };
+        let axum::extract::Path(id) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| not_found())?;
+        careloop_domain::text::check_id(&id).map_err(|_| not_found())?;
+        Ok(RecordId(id))
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {

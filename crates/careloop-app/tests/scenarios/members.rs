@@ -32,9 +32,9 @@ pub fn registration(member_id: &str, mut facts: MemberFacts) -> RegisterMember {
         plan: Some("hpsm".into()),
         county: Some("San Mateo".into()),
         demographics: Demographics {
-            given_name: Some("Testa".into()),
-            family_name: Some("Synthetic".into()),
-            preferred_language: Some("es".into()),
+            given_name: Some("Testa".parse().unwrap()),
+            family_name: Some("Synthetic".parse().unwrap()),
+            preferred_language: Some("es".parse().unwrap()),
             ..Demographics::default()
         },
         cin: Some("SYN00000001A".into()),
@@ -171,7 +171,7 @@ pub async fn member_register_read_and_new_facts_redetermine<S: Store>(store: S) 
             MEMBER,
             UpdateMemberDemographics {
                 demographics: Demographics {
-                    phone: Some("555-0100".into()),
+                    phone: Some("555-0100".parse().unwrap()),
                     ..Demographics::default()
                 },
                 expected_version: Some(2),

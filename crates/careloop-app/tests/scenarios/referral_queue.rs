@@ -111,7 +111,8 @@ pub async fn referral_extras_authorize_start_services_and_notices<S: Store>(stor
 
     // Only the assigned provider starts services; another provider does not even see it.
     let started = StartReferralServices {
-        started_on: "2026-11-05".parse().unwrap(),
+        // The day of the report (h(5) is 2026-11-02 in California): not a date ahead.
+        started_on: "2026-11-02".parse().unwrap(),
         expected_version: Some(rec.version),
     };
     let err = app
@@ -131,7 +132,7 @@ pub async fn referral_extras_authorize_start_services_and_notices<S: Store>(stor
     assert_eq!(rec.status, "services-started");
     assert_eq!(
         rec.state.services_started_on,
-        Some("2026-11-05".parse().unwrap())
+        Some("2026-11-02".parse().unwrap())
     );
 
     // A fax to the referrer does not meet the electronic rule until both sides agree to fax.

@@ -39,7 +39,7 @@ pub fn run(args: Args, pack: &PolicyPack, out: &mut dyn Write) -> anyhow::Result
 }
 
 fn run_check(args: CheckArgs, pack: &PolicyPack, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
-    let input = read_input(&args.file)?;
+    let input = read_input(&args.file, pack)?;
     let decision = cs_limits::check(&input, pack);
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &decision)?;
@@ -50,13 +50,14 @@ fn run_check(args: CheckArgs, pack: &PolicyPack, out: &mut dyn Write) -> anyhow:
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads and checks the input file; errors name the file and the field.
-fn read_input(path: &PathBuf) -> anyhow::Result<CsLimitInput> {
+/// Reads and checks the input file; errors name the file and the field. A proposed plan that is
+/// not in the policy pack is an error naming the known plans (exit status non-zero).
+fn read_input(path: &PathBuf, pack: &PolicyPack) -> anyhow::Result<CsLimitInput> {
     let shown = path.display();
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {shown}"))?;
     let input: CsLimitInput =
         serde_json::from_str(&text).with_context(|| format!("{shown}: not a valid CS history"))?;
-    let problems = input.problems();
+    let problems = input.problems(pack);
     if !problems.is_empty() {
         let list = problems
             .iter()

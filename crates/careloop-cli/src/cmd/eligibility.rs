@@ -38,6 +38,18 @@ pub fn run(args: Args, pack: &PolicyPack, out: &mut dyn Write) -> anyhow::Result
     match args.command {
         Command::Check(check) => {
             let facts = read_facts(&check.file)?;
+            // Facts that cannot be true on the as-of date (a birth date after it, a span that
+            // ends before it starts), an unknown plan, or a string past its rule: an error
+            // naming the file and each field, never an answer (issue #12).
+            let problems = facts.problems(check.as_of, pack);
+            if !problems.is_empty() {
+                let list = problems
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                anyhow::bail!("{}: {list}", check.file.display());
+            }
             let det = determine(&facts, check.as_of, pack);
             if check.json {
                 serde_json::to_writer_pretty(&mut *out, &det)?;

@@ -159,12 +159,27 @@ pub enum InputError {
     },
     #[error("{field}: history id {id:?} is used twice")]
     DuplicateHistoryId { field: String, id: String },
+    /// The plan asked to authorize is not in the policy pack (history items may name any
+    /// Medi-Cal plan: lifetime counters are cross-plan, CALAIM.md §3.3 [20]).
+    #[error("{field}: {source}")]
+    UnknownPlan {
+        field: String,
+        source: crate::policy::UnknownPlan,
+    },
 }
 
 impl CsLimitInput {
-    /// Problems that make the input unusable, each naming its field (e.g. "history[2].end").
-    pub fn problems(&self) -> Vec<InputError> {
+    /// Problems that make the input unusable, each naming its field (e.g. "history[2].end"):
+    /// a span that ends before it starts, a history id used twice, and a proposed plan that is
+    /// not in `pack` (the limits and offerings of an unknown plan cannot be known; issue #12).
+    pub fn problems(&self, pack: &crate::policy::PolicyPack) -> Vec<InputError> {
         let mut problems = Vec::new();
+        if let Err(source) = pack.known_plan(&self.proposed.plan) {
+            problems.push(InputError::UnknownPlan {
+                field: "proposed.plan".to_string(),
+                source,
+            });
+        }
         if self.proposed.end < self.proposed.start {
             problems.push(InputError::EndBeforeStart {
                 field: "proposed.end".to_string(),

@@ -32,13 +32,13 @@ use rules::{lifetime, respite, room_and_board, stays, unconfirmed};
 /// [`CsLimitInput::problems`]) is `undetermined`, naming them.
 pub fn check(input: &CsLimitInput, pack: &PolicyPack) -> LimitDecision {
     let cs = input.proposed.cs;
-    let problems = input.problems();
+    let problems = input.problems(pack);
     let rules = if problems.is_empty() {
         rules_for(input, pack)
     } else {
         let mut trace = RuleTrace::new(
             "input-usable",
-            "Every span ends on or after its start; history ids are unique",
+            "Every span ends on or after its start; history ids are unique; the proposed plan is known",
             Outcome::Undetermined,
             Citation::new("docs/community-supports-limits.md, Input"),
             format!(

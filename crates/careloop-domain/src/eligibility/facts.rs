@@ -18,11 +18,20 @@ pub struct MemberFacts {
     /// Date of birth; without it every age-dependent rule is undetermined.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub birth_date: Option<Date>,
-    /// Managed care enrollment history. An empty list means enrollment is unknown.
-    #[serde(default)]
+    /// Managed care enrollment history. An empty list means enrollment is unknown. At most
+    /// 1,000 spans.
+    #[serde(
+        default,
+        deserialize_with = "crate::text::at_most::<_, _, MAX_ENROLLMENTS>"
+    )]
+    #[schemars(length(max = 1000))]
     pub enrollments: Vec<EnrollmentSpan>,
-    /// Dated clinical, social and program facts.
-    #[serde(default)]
+    /// Dated clinical, social and program facts. At most 10,000.
+    #[serde(
+        default,
+        deserialize_with = "crate::text::at_most::<_, _, MAX_INDICATORS>"
+    )]
+    #[schemars(length(max = 10000))]
     pub indicators: Vec<Indicator>,
     /// Claims/encounter history; absent means utilization is unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -456,7 +465,9 @@ pub struct Utilization {
     /// Last day the history is complete for (absent: unknown).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_through: Option<Date>,
-    #[serde(default)]
+    /// At most 10,000.
+    #[serde(default, deserialize_with = "crate::text::at_most::<_, _, MAX_EVENTS>")]
+    #[schemars(length(max = 10000))]
     pub events: Vec<UtilizationEvent>,
 }
 
@@ -496,6 +507,251 @@ pub struct UtilizationEvent {
     /// Related to a substance use disorder (POF 3 adult).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sud_related: Option<bool>,
+}
+
+/// Most enrollment spans in one member's facts (a span per plan change: decades of history fit).
+pub const MAX_ENROLLMENTS: usize = 1_000;
+/// Most indicators in one member's facts.
+pub const MAX_INDICATORS: usize = 10_000;
+/// Most utilization events in one member's facts (years of ED visits and stays).
+pub const MAX_EVENTS: usize = 10_000;
+/// Oldest plausible age, in years: a birth date further back than this before the as-of date
+/// cannot be true (the oldest verified human lived 122 years).
+pub const MAX_AGE_YEARS: i16 = 130;
+
+/// A member facts file that cannot be true or cannot be used, naming the field (issue #12,
+/// defects 5, 6 and 7). Each is refused before a determination is made: an age of −3 or an
+/// enrollment in an unknown plan would otherwise be answered as if it were a fact.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FactsError {
+    /// A birth date after the as-of date: the member would be a negative age.
+    #[error(
+        "birth_date {birth_date} is after the as-of date {as_of}: a member cannot be born after the day eligibility is determined on"
+    )]
+    BirthDateAfterAsOf { birth_date: Date, as_of: Date },
+    /// A birth date more than [`MAX_AGE_YEARS`] before the as-of date.
+    #[error(
+        "birth_date {birth_date} is more than {MAX_AGE_YEARS} years before the as-of date {as_of}"
+    )]
+    BirthDateTooEarly { birth_date: Date, as_of: Date },
+    /// A span whose last day is before its first.
+    #[error("{field}: ends {end}, before it starts {start}")]
+    EndBeforeStart {
+        field: String,
+        start: Date,
+        end: Date,
+    },
+    /// An enrollment span in a plan the policy pack does not know: the plan's rules (its
+    /// excluded lines of business, its CS rule) cannot be applied.
+    #[error("{field}: {source}")]
+    UnknownPlan {
+        field: String,
+        source: crate::policy::UnknownPlan,
+    },
+    /// A string or a list that breaks its length or character rule ([`crate::text`]).
+    #[error("{field} {source}")]
+    Text {
+        field: String,
+        source: crate::text::TextError,
+    },
+}
+
+impl FactsError {
+    /// The top-level field the problem is in, without the index: `birth_date`, `member_id`,
+    /// `enrollments`, `indicators` or `utilization` (for an error field that must be static).
+    pub fn top_field(&self) -> &'static str {
+        let field = self.field();
+        [
+            "birth_date",
+            "member_id",
+            "enrollments",
+            "indicators",
+            "utilization",
+        ]
+        .into_iter()
+        .find(|top| field.starts_with(top))
+        .unwrap_or("facts")
+    }
+
+    /// The field the problem is in, e.g. `enrollments[2].end`.
+    pub fn field(&self) -> &str {
+        match self {
+            FactsError::BirthDateAfterAsOf { .. } | FactsError::BirthDateTooEarly { .. } => {
+                "birth_date"
+            }
+            FactsError::EndBeforeStart { field, .. }
+            | FactsError::UnknownPlan { field, .. }
+            | FactsError::Text { field, .. } => field,
+        }
+    }
+}
+
+fn text_problem(
+    problems: &mut Vec<FactsError>,
+    field: impl FnOnce() -> String,
+    result: Result<(), crate::text::TextError>,
+) {
+    if let Err(source) = result {
+        problems.push(FactsError::Text {
+            field: field(),
+            source,
+        });
+    }
+}
+
+fn span_problem(
+    problems: &mut Vec<FactsError>,
+    field: impl FnOnce() -> String,
+    start: Date,
+    end: Option<Date>,
+) {
+    if let Some(end) = end
+        && end < start
+    {
+        problems.push(FactsError::EndBeforeStart {
+            field: field(),
+            start,
+            end,
+        });
+    }
+}
+
+impl MemberFacts {
+    /// Every problem that makes these facts untrue or unusable on `as_of` under `pack`, each
+    /// naming its field: a birth date after `as_of` (or more than 130 years before it); a span
+    /// (enrollment, indicator, utilization data period) that ends before it starts; an
+    /// enrollment in a plan the pack does not know; a string or list past its rule
+    /// (`member_id`, `plan`, ids: [`crate::text::check_id`]; county, line of business, state,
+    /// detail: [`crate::text::check_line`]; at most [`MAX_ENROLLMENTS`], [`MAX_INDICATORS`],
+    /// [`MAX_EVENTS`]). Future indicator dates are allowed: a scheduled release from
+    /// incarceration is dated ahead (see [`Indicator::start`]).
+    pub fn problems(&self, as_of: Date, pack: &crate::policy::PolicyPack) -> Vec<FactsError> {
+        use crate::text::{check_id, check_items, check_line};
+        let mut problems = Vec::new();
+        if let Some(id) = &self.member_id {
+            text_problem(&mut problems, || "member_id".into(), check_id(id));
+        }
+        if let Some(birth) = self.birth_date {
+            if birth > as_of {
+                problems.push(FactsError::BirthDateAfterAsOf {
+                    birth_date: birth,
+                    as_of,
+                });
+            } else if as_of
+                .checked_sub(jiff::Span::new().years(MAX_AGE_YEARS))
+                .is_ok_and(|oldest| birth < oldest)
+            {
+                problems.push(FactsError::BirthDateTooEarly {
+                    birth_date: birth,
+                    as_of,
+                });
+            }
+        }
+        text_problem(
+            &mut problems,
+            || "enrollments".into(),
+            check_items(self.enrollments.len(), MAX_ENROLLMENTS),
+        );
+        for (i, span) in self.enrollments.iter().enumerate().take(MAX_ENROLLMENTS) {
+            match check_id(&span.plan) {
+                Err(source) => problems.push(FactsError::Text {
+                    field: format!("enrollments[{i}].plan"),
+                    source,
+                }),
+                Ok(()) => {
+                    if let Err(source) = pack.known_plan(&span.plan) {
+                        problems.push(FactsError::UnknownPlan {
+                            field: format!("enrollments[{i}].plan"),
+                            source,
+                        });
+                    }
+                }
+            }
+            if let Some(county) = &span.county {
+                text_problem(
+                    &mut problems,
+                    || format!("enrollments[{i}].county"),
+                    check_line(county),
+                );
+            }
+            text_problem(
+                &mut problems,
+                || format!("enrollments[{i}].line_of_business"),
+                check_line(&span.line_of_business),
+            );
+            span_problem(
+                &mut problems,
+                || format!("enrollments[{i}].end"),
+                span.start,
+                span.end,
+            );
+        }
+        text_problem(
+            &mut problems,
+            || "indicators".into(),
+            check_items(self.indicators.len(), MAX_INDICATORS),
+        );
+        for (i, ind) in self.indicators.iter().enumerate().take(MAX_INDICATORS) {
+            if let Some(id) = &ind.id {
+                text_problem(
+                    &mut problems,
+                    || format!("indicators[{i}].id"),
+                    check_id(id),
+                );
+            }
+            if let Some(detail) = &ind.detail {
+                text_problem(
+                    &mut problems,
+                    || format!("indicators[{i}].detail"),
+                    check_line(detail),
+                );
+            }
+            if let Some(state) = &ind.state {
+                text_problem(
+                    &mut problems,
+                    || format!("indicators[{i}].state"),
+                    check_line(state),
+                );
+            }
+            span_problem(
+                &mut problems,
+                || format!("indicators[{i}].end"),
+                ind.start,
+                ind.end,
+            );
+        }
+        if let Some(u) = &self.utilization {
+            if let (Some(from), Some(through)) = (u.data_from, u.data_through) {
+                span_problem(
+                    &mut problems,
+                    || "utilization.data_through".into(),
+                    from,
+                    Some(through),
+                );
+            }
+            text_problem(
+                &mut problems,
+                || "utilization.events".into(),
+                check_items(u.events.len(), MAX_EVENTS),
+            );
+            for (i, e) in u.events.iter().enumerate().take(MAX_EVENTS) {
+                text_problem(
+                    &mut problems,
+                    || format!("utilization.events[{i}].id"),
+                    check_id(&e.id),
+                );
+            }
+        }
+        problems
+    }
+
+    /// The first of [`MemberFacts::problems`], if any.
+    pub fn check(&self, as_of: Date, pack: &crate::policy::PolicyPack) -> Result<(), FactsError> {
+        match self.problems(as_of, pack).into_iter().next() {
+            Some(problem) => Err(problem),
+            None => Ok(()),
+        }
+    }
 }
 
 #[cfg(test)]

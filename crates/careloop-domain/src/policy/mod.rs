@@ -155,11 +155,52 @@ impl PolicyPack {
     pub fn plan(&self, id: &str) -> Option<&PlanOverlay> {
         self.plans.iter().find(|p| p.id == id)
     }
+
+    /// A plan overlay by id, or [`UnknownPlan`] naming the known plan ids. Rules that depend on
+    /// the plan (the ECM line-of-business exclusion, the HPSM "ECM-eligible implies CS" rule,
+    /// period lengths, the plan that is asked to authorize a CS) answer wrongly for a plan id
+    /// the pack does not know (a misspelled "hpms" silently skips HPSM's D-SNP exclusion), so
+    /// every place that takes a plan id from input looks it up here and refuses an unknown one
+    /// (issue #12, defect 6).
+    pub fn known_plan(&self, id: &str) -> Result<&PlanOverlay, UnknownPlan> {
+        self.plan(id).ok_or_else(|| UnknownPlan {
+            plan: id.to_string(),
+            known: self.plan_ids(),
+        })
+    }
+
+    /// The ids of the plans in this pack, in pack order.
+    pub fn plan_ids(&self) -> Vec<String> {
+        self.plans.iter().map(|p| p.id.clone()).collect()
+    }
+}
+
+/// A plan id that is not in the policy pack.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown plan \"{plan}\"; known plans: {}", .known.join(", "))]
+pub struct UnknownPlan {
+    pub plan: String,
+    pub known: Vec<String>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn known_plan_refuses_an_unknown_id_naming_the_known_ones() {
+        let Ok(pack) = PolicyPack::embedded() else {
+            unreachable!("embedded pack");
+        };
+        assert!(pack.known_plan("hpsm").is_ok());
+        let Err(e) = pack.known_plan("hpms") else {
+            unreachable!("hpms is not a plan");
+        };
+        assert_eq!(e.plan, "hpms");
+        assert!(e.known.contains(&"hpsm".to_string()));
+        assert!(e.to_string().contains("known plans: "), "{e}");
+        assert!(e.to_string().contains("alameda-alliance"), "{e}");
+    }
 
     #[test]
     fn embedded_pack_loads() {

@@ -102,12 +102,39 @@ pub enum WorkflowError {
         field: &'static str,
         problem: String,
     },
+    /// Member facts that cannot be true or used, naming the field ([`crate::eligibility::FactsError`]).
+    #[error("facts.{0}")]
+    Facts(#[from] crate::eligibility::FactsError),
+    /// A string or list that breaks its length or character rule ([`crate::text`]).
+    #[error("{field} {problem}")]
+    InvalidText {
+        field: &'static str,
+        problem: crate::text::TextError,
+    },
+    /// A date that cannot be true: later than `latest` (the California date of the command,
+    /// plus the documented tolerance where scheduling ahead is legitimate) or earlier than a
+    /// date it must follow (docs/workflows.md, "Dates").
+    #[error("{field} {date} {rule}")]
+    ImpossibleDate {
+        field: &'static str,
+        date: jiff::civil::Date,
+        rule: String,
+    },
     #[error("the decision explanation could not be recorded: {0}")]
     Explanation(String),
     #[error("decision clock: {0}")]
     Clock(#[from] crate::clock::ClockError),
     #[error("date arithmetic failed: {0}")]
     Arithmetic(String),
+}
+
+impl From<crate::policy::UnknownPlan> for WorkflowError {
+    fn from(e: crate::policy::UnknownPlan) -> Self {
+        WorkflowError::UnknownPlan {
+            plan: e.plan,
+            known: e.known,
+        }
+    }
 }
 
 impl From<jiff::Error> for WorkflowError {

@@ -10,6 +10,7 @@
 pub mod appeal;
 pub mod authorization;
 pub mod coverage;
+pub mod dates;
 pub mod ecm;
 mod error;
 pub mod member;
@@ -85,12 +86,44 @@ pub enum Program {
     Cs(crate::CsId),
 }
 
-/// A required free-text field, trimmed; an empty one is refused naming the field.
+/// A required free-text field, trimmed; an empty one is refused naming the field, and so is one
+/// past the text rule (at most 10,000 characters, no control characters but newline, carriage
+/// return and tab; [`crate::text::check_text`]).
 pub(crate) fn required(field: &'static str, value: &str) -> Result<String, WorkflowError> {
     let v = value.trim();
     if v.is_empty() {
         Err(WorkflowError::EmptyField { field })
     } else {
+        text_rule(field, v, crate::text::check_text)?;
         Ok(v.to_string())
     }
+}
+
+/// A required id, trimmed; refused naming the field when empty or past the id rule (1..=100
+/// characters of `A-Z a-z 0-9 . _ : -`, not starting with `.`; [`crate::text::check_id`]).
+pub(crate) fn required_id(field: &'static str, value: &str) -> Result<String, WorkflowError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(WorkflowError::EmptyField { field });
+    }
+    text_rule(field, v, crate::text::check_id)?;
+    Ok(v.to_string())
+}
+
+/// `value` checked by `rule` (one of the [`crate::text`] checks), the error naming `field`.
+pub(crate) fn text_rule(
+    field: &'static str,
+    value: &str,
+    rule: fn(&str) -> Result<(), crate::text::TextError>,
+) -> Result<(), WorkflowError> {
+    rule(value).map_err(|problem| WorkflowError::InvalidText { field, problem })
+}
+
+/// An optional value checked by `rule` when present.
+pub(crate) fn optional_rule(
+    field: &'static str,
+    value: Option<&str>,
+    rule: fn(&str) -> Result<(), crate::text::TextError>,
+) -> Result<(), WorkflowError> {
+    value.map_or(Ok(()), |v| text_rule(field, v, rule))
 }

@@ -62,10 +62,7 @@ pub fn ecm_period(
 ) -> Result<AuthorizationPeriod, WorkflowError> {
     let overlay = match plan {
         None => None,
-        Some(id) => Some(pack.plan(id).ok_or_else(|| WorkflowError::UnknownPlan {
-            plan: id.to_string(),
-            known: pack.plans.iter().map(|p| p.id.clone()).collect(),
-        })?),
+        Some(id) => Some(pack.known_plan(id)?),
     };
     let cited = match kind {
         EcmPeriodKind::Initial => overlay

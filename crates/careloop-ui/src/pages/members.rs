@@ -374,9 +374,13 @@ pub(crate) async fn member_page(
                 .birth_date
                 .map(|b| b.to_string())
                 .unwrap_or_default(),
-            sex: d.sex.clone().unwrap_or_default(),
-            language: d.preferred_language.clone().unwrap_or_default(),
-            phone: d.phone.clone().unwrap_or_default(),
+            sex: d.sex.as_deref().unwrap_or_default().to_owned(),
+            language: d
+                .preferred_language
+                .as_deref()
+                .unwrap_or_default()
+                .to_owned(),
+            phone: d.phone.as_deref().unwrap_or_default().to_owned(),
             address: d.address_lines.join(", "),
             plan: plan_name(app.pack(), m.plan_id.as_deref()),
             county: m.county.clone().unwrap_or_default(),
@@ -388,6 +392,7 @@ pub(crate) async fn member_page(
             ecm,
             cs_use: crate::cs_use::use_lines(
                 &m.id,
+                m.plan_id.as_deref(),
                 &records.authorizations,
                 state.now().to_zoned(tz.clone()).date(),
                 app.pack(),

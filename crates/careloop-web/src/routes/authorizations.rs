@@ -2,7 +2,7 @@
 
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Extension, Path, Query, State};
+use axum::extract::{Extension, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::extract::{
-    ApiJson, IdempotencyKey, IfMatch, expected_version, json_response, record_response,
+    ApiJson, IdempotencyKey, IfMatch, RecordId, expected_version, json_response, record_response,
 };
 use crate::ids::record_id;
 use crate::openapi::{Op, QueryParam};
@@ -33,13 +33,19 @@ const BASE: &str = "/api/v1/authorizations";
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubmitAuthorizationBody {
+    #[serde(deserialize_with = "careloop_domain::text::de::id")]
+    #[schemars(with = "careloop_domain::text::Id")]
     pub member_id: String,
     /// The plan organization that decides (owns) the request.
+    #[serde(deserialize_with = "careloop_domain::text::de::id")]
+    #[schemars(with = "careloop_domain::text::Id")]
     pub plan_org_id: String,
     /// The plan's policy overlay id (e.g. "hpsm"), for its clock rules.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
+    #[schemars(with = "Option<careloop_domain::text::Id>")]
     pub plan: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_line")]
+    #[schemars(with = "Option<careloop_domain::text::Line>")]
     pub county: Option<String>,
     pub service: Service,
     pub kind: ClockKind,
@@ -130,7 +136,7 @@ async fn submit(
 async fn read(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId,
 ) -> Result<Response, Problem> {
     let record = st.app.get_authorization(&actor, &id, st.now()).await?;
     Ok(ok(&record))
@@ -195,7 +201,7 @@ async fn queue(
 async fn pend(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId,
     IfMatch(if_match): IfMatch,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(mut body): ApiJson<PendAuthorization>,
@@ -211,7 +217,7 @@ async fn pend(
 async fn information_received(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId,
     IfMatch(if_match): IfMatch,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(mut body): ApiJson<ReceiveAuthorizationInformation>,
@@ -227,7 +233,7 @@ async fn information_received(
 async fn withdraw(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId,
     IfMatch(if_match): IfMatch,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(mut body): ApiJson<WithdrawAuthorization>,
@@ -243,7 +249,7 @@ async fn withdraw(
 async fn notice(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId,
     IfMatch(if_match): IfMatch,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(mut body): ApiJson<RecordAuthorizationNotice>,
@@ -259,7 +265,7 @@ async fn notice(
 async fn extend(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId,
     IfMatch(if_match): IfMatch,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(mut body): ApiJson<ExtendAuthorization>,
@@ -275,7 +281,7 @@ async fn extend(
 async fn decide(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId,
     IfMatch(if_match): IfMatch,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(mut body): ApiJson<DecideAuthorization>,
@@ -291,7 +297,7 @@ async fn decide(
 async fn appeal(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId,
     IfMatch(if_match): IfMatch,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(mut body): ApiJson<FileAppeal>,
@@ -307,7 +313,7 @@ async fn appeal(
 async fn resolve(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId,
     IfMatch(if_match): IfMatch,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(mut body): ApiJson<ResolveAppeal>,

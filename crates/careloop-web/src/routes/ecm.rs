@@ -5,7 +5,7 @@
 
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Extension, Path, Query, State};
+use axum::extract::{Extension, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::extract::{
-    ApiJson, IdempotencyKey, IfMatch, expected_version, json_response, record_response,
+    ApiJson, IdempotencyKey, IfMatch, RecordId, expected_version, json_response, record_response,
 };
 use crate::ids::record_id;
 use crate::openapi::{Op, QueryParam};
@@ -35,13 +35,19 @@ const BASE: &str = "/api/v1/ecm-enrollments";
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpenEcmEnrollmentBody {
+    #[serde(deserialize_with = "careloop_domain::text::de::id")]
+    #[schemars(with = "careloop_domain::text::Id")]
     pub member_id: String,
     /// The ECM provider organization; it is granted access to the member.
+    #[serde(deserialize_with = "careloop_domain::text::de::id")]
+    #[schemars(with = "careloop_domain::text::Id")]
     pub provider_org_id: String,
     /// The plan's policy overlay id (e.g. "hpsm"), for its authorization period lengths.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
+    #[schemars(with = "Option<careloop_domain::text::Id>")]
     pub plan_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_line")]
+    #[schemars(with = "Option<careloop_domain::text::Line>")]
     pub county: Option<String>,
 }
 
@@ -122,7 +128,7 @@ async fn open(
 async fn read(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId,
 ) -> Result<Response, Problem> {
     let record = st.app.get_ecm_enrollment(&actor, &id, st.now()).await?;
     Ok(ok(&record))
@@ -173,7 +179,7 @@ macro_rules! change_route {
         async fn $name(
             State(st): State<AppState>,
             Extension(actor): Extension<Actor>,
-            Path(id): Path<String>,
+            RecordId(id): RecordId,
             IfMatch(if_match): IfMatch,
             IdempotencyKey(key): IdempotencyKey,
             ApiJson(mut body): ApiJson<$body>,

@@ -9,7 +9,7 @@
 
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Extension, Path, Query, State};
+use axum::extract::{Extension, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::extract::{
-    ApiJson, IdempotencyKey, IfMatch, expected_version, json_response, record_response,
+    ApiJson, IdempotencyKey, IfMatch, RecordId, expected_version, json_response, record_response,
 };
 use crate::ids::record_id;
 use crate::openapi::{Op, QueryParam};
@@ -40,14 +40,17 @@ const BASE: &str = "/api/v1/members";
 #[serde(deny_unknown_fields)]
 pub struct RegisterMemberBody {
     /// The plan's policy overlay id (e.g. "hpsm").
-    #[serde(default)]
+    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
+    #[schemars(with = "Option<careloop_domain::text::Id>")]
     pub plan: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_line")]
+    #[schemars(with = "Option<careloop_domain::text::Line>")]
     pub county: Option<String>,
     #[serde(default)]
     pub demographics: Demographics,
     /// Synthetic client index number (the plan's own identifier for the member).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
+    #[schemars(with = "Option<careloop_domain::text::Id>")]
     pub cin: Option<String>,
     /// The eligibility facts (docs/schemas/member-facts.schema.json) without `member_id`.
     #[schemars(extend("not" = { "required": ["member_id"] }))]
@@ -154,7 +157,7 @@ async fn list(
 async fn read(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId,
 ) -> Result<Response, Problem> {
     let record = st.app.get_member(&actor, &id, st.now()).await?;
     Ok(ok(&record))
@@ -163,7 +166,7 @@ async fn read(
 async fn demographics(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId,
     IfMatch(if_match): IfMatch,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(mut body): ApiJson<UpdateMemberDemographics>,
@@ -179,7 +182,7 @@ async fn demographics(
 async fn facts(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId,
     IfMatch(if_match): IfMatch,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(mut body): ApiJson<RecordMemberFacts>,
@@ -195,7 +198,7 @@ async fn facts(
 async fn recompute(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId,
     IfMatch(if_match): IfMatch,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(mut body): ApiJson<RecomputeMemberEligibility>,
@@ -211,7 +214,7 @@ async fn recompute(
 async fn eligibility(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId,
 ) -> Result<Response, Problem> {
     let why = st.app.member_eligibility(&actor, &id, st.now()).await?;
     Ok(json_response(StatusCode::OK, &why))

@@ -2,7 +2,7 @@
 //! closure.
 
 use axum::Router;
-use axum::extract::{Extension, Path, State};
+use axum::extract::{Extension, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -18,7 +18,9 @@ use schemars::generate::SchemaGenerator;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::extract::{ApiJson, IdempotencyKey, IfMatch, expected_version, record_response};
+use crate::extract::{
+    ApiJson, IdempotencyKey, IfMatch, RecordId, expected_version, record_response,
+};
 use crate::ids::record_id;
 use crate::openapi::Op;
 use crate::problem::Problem;
@@ -29,16 +31,23 @@ const BASE: &str = "/api/v1/referrals";
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateReferralBody {
+    #[serde(deserialize_with = "careloop_domain::text::de::id")]
+    #[schemars(with = "careloop_domain::text::Id")]
     pub member_id: String,
     /// The plan organization that owns the referral.
+    #[serde(deserialize_with = "careloop_domain::text::de::id")]
+    #[schemars(with = "careloop_domain::text::Id")]
     pub plan_org_id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
+    #[schemars(with = "Option<careloop_domain::text::Id>")]
     pub plan_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_line")]
+    #[schemars(with = "Option<careloop_domain::text::Line>")]
     pub county: Option<String>,
     pub referrer: Referrer,
     pub program: Program,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
+    #[schemars(with = "Option<careloop_domain::text::Id>")]
     pub claimed_pof: Option<String>,
 }
 
@@ -84,7 +93,7 @@ async fn create(
 async fn read(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId,
 ) -> Result<Response, Problem> {
     let record = st.app.get_referral(&actor, &id, st.now()).await?;
     Ok(ok(&record))
@@ -93,7 +102,7 @@ async fn read(
 async fn review(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId,
     IfMatch(if_match): IfMatch,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(mut body): ApiJson<ReviewReferralEligibility>,
@@ -109,7 +118,7 @@ async fn review(
 async fn assign(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId,
     IfMatch(if_match): IfMatch,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(mut body): ApiJson<AssignReferral>,
@@ -125,7 +134,7 @@ async fn assign(
 async fn accept(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId,
     IfMatch(if_match): IfMatch,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(mut body): ApiJson<AcceptReferral>,
@@ -141,7 +150,7 @@ async fn accept(
 async fn decline(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId,
     IfMatch(if_match): IfMatch,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(mut body): ApiJson<DeclineReferral>,
@@ -157,7 +166,7 @@ async fn decline(
 async fn close(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId,
     IfMatch(if_match): IfMatch,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(mut body): ApiJson<CloseReferral>,
@@ -246,7 +255,7 @@ pub(crate) fn extra_routes() -> Router<AppState> {
 async fn authorize(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId,
     IfMatch(if_match): IfMatch,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(mut body): ApiJson<RecordReferralAuthorization>,
@@ -262,7 +271,7 @@ async fn authorize(
 async fn services_started(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId,
     IfMatch(if_match): IfMatch,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(mut body): ApiJson<StartReferralServices>,
@@ -278,7 +287,7 @@ async fn services_started(
 async fn notice(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId,
     IfMatch(if_match): IfMatch,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(mut body): ApiJson<RecordReferralNotice>,
@@ -294,7 +303,7 @@ async fn notice(
 async fn notice_agreement(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<String>,
+    RecordId(id): RecordId,
     IfMatch(if_match): IfMatch,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(mut body): ApiJson<RecordReferralNoticeAgreement>,

@@ -573,7 +573,7 @@ pub async fn ecm_bad_input_is_named_and_changes_nothing(store: AnyStore) {
         .post(
             &format!("{url}/assessments"),
             "t-prov-a",
-            json!({ "assessment_id": "a-1", "started": "2026-11-20", "completed": "2026-11-17" }),
+            json!({ "assessment_id": "a-1", "started": "2026-11-05", "completed": "2026-11-04" }),
         )
         .await;
     assert_eq!(
@@ -623,7 +623,7 @@ pub async fn ecm_idempotent_change_retry(store: AnyStore) {
     world(&api).await;
     let (url, _) = opened(&api, false).await;
     let key = [("idempotency-key", "outreach-1")];
-    let body = outreach("2026-11-03", false);
+    let body = outreach("2026-11-02", false);
     let path = format!("{url}/outreach-attempts");
     let r1 = api
         .call("POST", &path, Some("t-prov-a"), &key, Some(&body))
@@ -646,7 +646,7 @@ pub async fn ecm_idempotent_change_retry(store: AnyStore) {
             &path,
             Some("t-prov-a"),
             &key,
-            Some(&outreach("2026-11-03", true)),
+            Some(&outreach("2026-11-02", true)),
         )
         .await;
     assert_eq!(r3.problem(422)["field"], "Idempotency-Key");

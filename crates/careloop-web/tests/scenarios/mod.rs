@@ -21,6 +21,7 @@ use tower::ServiceExt;
 mod ecm;
 mod flows;
 mod identity;
+mod limits;
 mod members;
 mod referral_extras;
 mod rules;
@@ -29,6 +30,7 @@ mod world;
 pub use ecm::*;
 pub use flows::*;
 pub use identity::*;
+pub use limits::*;
 pub use members::*;
 pub use referral_extras::*;
 pub use rules::*;
@@ -303,6 +305,7 @@ macro_rules! api_scenarios {
             bad_input_is_a_named_4xx_and_changes_nothing,
             idempotent_retry_replays_and_mismatch_is_422,
             stale_if_match_is_409,
+            text_and_id_limits_are_refused_at_the_edge,
             // api2
             users_created_over_the_api_sign_in_and_can_be_disabled,
             user_routes_refuse_other_organizations_and_bad_input,

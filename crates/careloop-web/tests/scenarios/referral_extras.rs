@@ -150,12 +150,12 @@ pub async fn referral_closed_loop_over_http_with_the_work_queue(store: AnyStore)
         .post(
             &format!("{url}/services-started"),
             "t-prov-b",
-            json!({ "started_on": "2026-11-05" }),
+            json!({ "started_on": "2026-11-03" }),
         )
         .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
     assert_eq!(a.body["status"], "services-started");
-    assert_eq!(a.body["state"]["services_started_on"], "2026-11-05");
+    assert_eq!(a.body["state"]["services_started_on"], "2026-11-03");
 
     // Notices: the member by mail, the referrer by fax (not electronic).
     let a = api

@@ -10,7 +10,7 @@ use crate::cs_limits::Outcome as LimitOutcome;
 use crate::workflow::appeal::{self, AppealResolution, AppealStatus};
 use crate::workflow::notice::{Notice, NoticePurpose, Recipient};
 use crate::workflow::period::{AuthorizationPeriod, EcmPeriodKind, ecm_period};
-use crate::workflow::{ActorId, Ctx, WorkflowError, required};
+use crate::workflow::{ActorId, Ctx, WorkflowError, required, required_id};
 use jiff::Timestamp;
 use jiff::civil::Date;
 
@@ -49,10 +49,14 @@ pub fn decide(
                     id: state.request_id.clone(),
                 });
             }
-            let request_id = required("request_id", &request_id)?;
-            let member_id = required("member_id", &member_id)?;
+            let request_id = required_id("request_id", &request_id)?;
+            let member_id = required_id("member_id", &member_id)?;
             if let (Some(start), Some(through)) = (requested.start, requested.through) {
                 AuthorizationPeriod::requested(start, through)?;
+            }
+            // A requested start may be scheduled, at most 90 days ahead (issue #12).
+            if let Some(start) = requested.start {
+                crate::workflow::dates::scheduled(ctx.pack, "requested.start", start, received_at)?;
             }
             let request = ClockRequest {
                 plan: plan.clone(),
@@ -187,7 +191,7 @@ pub fn decide(
             if !adverse || state.appeal.is_some() {
                 return Err(illegal("appeal", state));
             }
-            let appeal_id = required("appeal_id", &appeal_id)?;
+            let appeal_id = required_id("appeal_id", &appeal_id)?;
             if let Some(decision) = &state.decision
                 && received_at < decision.decided_at
             {
@@ -227,6 +231,12 @@ fn decide_request(
     let service = state
         .service
         .ok_or(WorkflowError::MissingFact { fact: "service" })?;
+    // An approved period may start ahead, at most 90 days after the decision (issue #12).
+    if let DecisionInput::Approve { start, .. } | DecisionInput::ApproveAsModified { start, .. } =
+        &decision
+    {
+        crate::workflow::dates::scheduled(ctx.pack, "decision.start", *start, at)?;
+    }
     let (outcome, reason, period, units) = match decision {
         DecisionInput::Approve {
             start,

@@ -4,8 +4,9 @@ use super::{
     Discontinuation, EcmCommand, EcmEnrollmentState, EcmEvent, EnrollmentStatus, ExclusionCheck,
 };
 use crate::eligibility::Outcome;
+use crate::text::{check_line, check_text};
 use crate::workflow::period::{EcmPeriodKind, ecm_period};
-use crate::workflow::{Ctx, WorkflowError, required};
+use crate::workflow::{Ctx, WorkflowError, dates, optional_rule, required, required_id, text_rule};
 use jiff::Timestamp;
 use jiff::civil::Date;
 
@@ -54,29 +55,25 @@ pub fn decide(
                     id: state.enrollment_id.clone(),
                 });
             }
-            if let Some(id) = &plan
-                && ctx.pack.plan(id).is_none()
-            {
-                return Err(WorkflowError::UnknownPlan {
-                    plan: id.clone(),
-                    known: ctx.pack.plans.iter().map(|p| p.id.clone()).collect(),
-                });
+            if let Some(id) = &plan {
+                ctx.pack.known_plan(id)?;
             }
             Ok(vec![EcmEvent::Opened {
-                enrollment_id: required("enrollment_id", &enrollment_id)?,
-                member_id: required("member_id", &member_id)?,
+                enrollment_id: required_id("enrollment_id", &enrollment_id)?,
+                member_id: required_id("member_id", &member_id)?,
                 plan,
-                provider_id: required("provider_id", &provider_id)?,
+                provider_id: required_id("provider_id", &provider_id)?,
                 at,
                 actor,
             }])
         }
-        C::RecordOutreachAttempt { attempt } => {
+        C::RecordOutreachAttempt { at, attempt } => {
             expect(
                 state,
                 &[S::Outreach, S::Enrolled],
                 "record an outreach attempt on",
             )?;
+            dates::happened(ctx.pack, "date", attempt.date, at)?;
             Ok(vec![EcmEvent::OutreachAttemptRecorded { attempt }])
         }
         C::Enroll {
@@ -88,8 +85,9 @@ pub fn decide(
         } => {
             expect(state, &[S::Outreach], "enroll")?;
             not_before_open(state, "enrolled at", at)?;
-            let authorization_id = required("authorization_id", &authorization_id)?;
-            let lead_care_manager = required("lead_care_manager", &lead_care_manager)?;
+            dates::scheduled(ctx.pack, "start", start, at)?;
+            let authorization_id = required_id("authorization_id", &authorization_id)?;
+            let lead_care_manager = required_id("lead_care_manager", &lead_care_manager)?;
             let exclusion_check = check_exclusions(start, ctx)?;
             let period = ecm_period(
                 ctx.pack,
@@ -115,14 +113,15 @@ pub fn decide(
             expect(state, &[S::Enrolled], "assign a lead care manager to")?;
             Ok(vec![EcmEvent::LeadCareManagerAssigned {
                 at,
-                person_id: required("person_id", &person_id)?,
+                person_id: required_id("person_id", &person_id)?,
                 actor,
             }])
         }
         C::AddCareTeamMember { at, member, actor } => {
             expect(state, &[S::Enrolled], "add a care team member to")?;
-            required("care team person_id", &member.person_id)?;
+            required_id("care team person_id", &member.person_id)?;
             required("care team role", &member.role)?;
+            text_rule("care team role", member.role.trim(), check_line)?;
             Ok(vec![EcmEvent::CareTeamMemberAdded { at, member, actor }])
         }
         C::RecordAssessment {
@@ -131,7 +130,11 @@ pub fn decide(
             actor,
         } => {
             expect(state, &[S::Enrolled], "record an assessment on")?;
-            required("assessment_id", &assessment.assessment_id)?;
+            required_id("assessment_id", &assessment.assessment_id)?;
+            dates::happened(ctx.pack, "started", assessment.started, at)?;
+            if let Some(done) = assessment.completed {
+                dates::happened(ctx.pack, "completed", done, at)?;
+            }
             if let Some(done) = assessment.completed
                 && done < assessment.started
             {
@@ -148,12 +151,14 @@ pub fn decide(
         }
         C::RecordCarePlanGoal { at, goal, actor } => {
             expect(state, &[S::Enrolled], "record a care plan goal on")?;
-            required("goal_id", &goal.goal_id)?;
+            dates::happened(ctx.pack, "revised_on", goal.revised_on, at)?;
+            required_id("goal_id", &goal.goal_id)?;
             required("goal description", &goal.description)?;
             Ok(vec![EcmEvent::CarePlanGoalRecorded { at, goal, actor }])
         }
-        C::RecordCoreServiceActivity { activity } => {
+        C::RecordCoreServiceActivity { at, activity } => {
             expect(state, &[S::Enrolled], "record a core service activity on")?;
+            dates::happened(ctx.pack, "date", activity.date, at)?;
             required("activity description", &activity.description)?;
             Ok(vec![EcmEvent::CoreServiceActivityRecorded { activity }])
         }
@@ -164,7 +169,8 @@ pub fn decide(
             actor,
         } => {
             expect(state, &[S::Enrolled], "re-authorize")?;
-            let authorization_id = required("authorization_id", &authorization_id)?;
+            let authorization_id = required_id("authorization_id", &authorization_id)?;
+            dates::scheduled(ctx.pack, "start", start, at)?;
             if let Some(last) = state.periods.last()
                 && start <= last.start
             {
@@ -206,7 +212,18 @@ pub fn decide(
                     message: format!("discontinuation {on} is before enrollment {enrolled}"),
                 });
             }
+            // An enrollment cannot end before it was opened, nor be ended far ahead (issue #12).
+            if let Some(opened) = state.opened_at {
+                dates::not_before(
+                    "on",
+                    on,
+                    "the opening date",
+                    dates::today(ctx.pack, opened)?,
+                )?;
+            }
+            dates::scheduled(ctx.pack, "on", on, at)?;
             let reason = reason.trim().to_string();
+            optional_rule("note", note.as_deref(), check_text)?;
             let Some(entry) = ctx.pack.workflow.discontinuation_reason(&reason) else {
                 return Err(WorkflowError::UnknownReason {
                     field: "discontinuation reason",

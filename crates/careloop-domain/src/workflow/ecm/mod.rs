@@ -231,6 +231,8 @@ pub enum EcmCommand {
         actor: ActorId,
     },
     RecordOutreachAttempt {
+        /// When it is recorded: the attempt's date must not be after this day (California).
+        at: Timestamp,
         attempt: OutreachAttempt,
     },
     /// Enroll from `start`, under the initial authorization `authorization_id`. Needs the
@@ -263,6 +265,8 @@ pub enum EcmCommand {
         actor: ActorId,
     },
     RecordCoreServiceActivity {
+        /// When it is recorded: the activity's date must not be after this day (California).
+        at: Timestamp,
         activity: CoreServiceActivity,
     },
     /// A re-authorization starting `start` (6 months, CALAIM.md §2.6 [4]).

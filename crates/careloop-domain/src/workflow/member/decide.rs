@@ -3,8 +3,9 @@
 
 use super::{MemberCommand, MemberEvent, MemberState, MemberStatus};
 use crate::eligibility::{Determination, MemberFacts, determine};
+use crate::text::{check_id, check_line};
 use crate::workflow::appeal::local_date;
-use crate::workflow::{Ctx, WorkflowError, required};
+use crate::workflow::{Ctx, WorkflowError, optional_rule, required, required_id};
 use jiff::Timestamp;
 
 const SUBJECT: &str = "a member";
@@ -46,18 +47,15 @@ pub fn decide(
                     id: state.member_id.clone(),
                 });
             }
-            let member_id = required("member_id", &member_id)?;
-            if let Some(id) = &plan
-                && ctx.pack.plan(id).is_none()
-            {
-                return Err(WorkflowError::UnknownPlan {
-                    plan: id.clone(),
-                    known: ctx.pack.plans.iter().map(|p| p.id.clone()).collect(),
-                });
+            let member_id = required_id("member_id", &member_id)?;
+            if let Some(id) = &plan {
+                ctx.pack.known_plan(id)?;
             }
             let county = optional("county", county)?;
+            optional_rule("county", county.as_deref(), check_line)?;
             let cin = optional("cin", cin)?;
-            check_facts(&member_id, &facts)?;
+            optional_rule("cin", cin.as_deref(), check_id)?;
+            check_facts(&member_id, &facts, at, ctx)?;
             let determination = determine_on(&facts, at, ctx)?;
             Ok(vec![MemberEvent::Registered {
                 member_id,
@@ -87,7 +85,7 @@ pub fn decide(
         C::RecordFacts { facts, at, actor } => {
             registered(state, "record facts for")?;
             not_before_registration(state, at)?;
-            check_facts(&state.member_id, &facts)?;
+            check_facts(&state.member_id, &facts, at, ctx)?;
             let determination = determine_on(&facts, at, ctx)?;
             Ok(vec![MemberEvent::FactsRecorded {
                 facts,
@@ -161,8 +159,16 @@ fn optional(field: &'static str, value: Option<String>) -> Result<Option<String>
     value.map(|v| required(field, &v)).transpose()
 }
 
-/// The facts must be about this member and their spans must not end before they start.
-fn check_facts(member_id: &str, facts: &MemberFacts) -> Result<(), WorkflowError> {
+/// The facts must be about this member and must be true on `at`'s local date: no birth date
+/// after it (birth_date 2999-01-01 would be answered with a negative age), no span that ends
+/// before it starts, only plans the pack knows, strings and lists within their rules
+/// ([`MemberFacts::problems`], issue #12).
+fn check_facts(
+    member_id: &str,
+    facts: &MemberFacts,
+    at: Timestamp,
+    ctx: &Ctx<'_>,
+) -> Result<(), WorkflowError> {
     if let Some(id) = &facts.member_id
         && id.trim() != member_id
     {
@@ -175,41 +181,8 @@ fn check_facts(member_id: &str, facts: &MemberFacts) -> Result<(), WorkflowError
     for span in &facts.enrollments {
         required("facts.enrollments.plan", &span.plan)?;
         required("facts.enrollments.line_of_business", &span.line_of_business)?;
-        if let Some(end) = span.end
-            && end < span.start
-        {
-            return Err(WorkflowError::InvalidPeriod {
-                field: "facts.enrollments",
-                message: format!(
-                    "the {} span ends {end}, before it starts {}",
-                    span.plan, span.start
-                ),
-            });
-        }
     }
-    for indicator in &facts.indicators {
-        if let Some(end) = indicator.end
-            && end < indicator.start
-        {
-            return Err(WorkflowError::InvalidPeriod {
-                field: "facts.indicators",
-                message: format!(
-                    "the {} indicator ends {end}, before it starts {}",
-                    indicator.kind.name(),
-                    indicator.start
-                ),
-            });
-        }
-    }
-    if let Some(u) = &facts.utilization
-        && let (Some(from), Some(through)) = (u.data_from, u.data_through)
-        && through < from
-    {
-        return Err(WorkflowError::InvalidPeriod {
-            field: "facts.utilization",
-            message: format!("data_through {through} is before data_from {from}"),
-        });
-    }
+    facts.check(local_date(ctx.pack, at)?, ctx.pack)?;
     Ok(())
 }
 

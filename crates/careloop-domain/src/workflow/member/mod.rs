@@ -14,6 +14,7 @@ pub use decide::{decide, same_result};
 
 use super::ActorId;
 use crate::eligibility::{Determination, MemberFacts};
+use crate::text::Line;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use schemars::JsonSchema;
@@ -21,24 +22,35 @@ use serde::{Deserialize, Serialize};
 
 /// Contact data (synthetic only in examples and tests; never logged). The birth date and
 /// enrollment are facts ([`MemberFacts::birth_date`], [`MemberFacts::enrollments`]), not here.
+/// Every field is a [`Line`] (1..=500 characters, no control characters) and there are at most
+/// [`MAX_ADDRESS_LINES`] address lines, so a bad value is refused when the request is parsed
+/// (issue #12: 50,000 address lines were stored as given).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Demographics {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub given_name: Option<String>,
+    pub given_name: Option<Line>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub family_name: Option<String>,
+    pub family_name: Option<Line>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sex: Option<String>,
+    pub sex: Option<Line>,
     /// e.g. "en", "es", "zh-Hant".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preferred_language: Option<String>,
+    pub preferred_language: Option<Line>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// Street address, one line each (city, state and ZIP included as lines).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub address_lines: Vec<String>,
+    pub phone: Option<Line>,
+    /// Street address, one line each (city, state and ZIP included as lines); at most 10.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::text::at_most::<_, _, MAX_ADDRESS_LINES>"
+    )]
+    #[schemars(length(max = 10))]
+    pub address_lines: Vec<Line>,
 }
+
+/// Most address lines in [`Demographics`].
+pub const MAX_ADDRESS_LINES: usize = 10;
 
 /// Whether the member is enrolled, by the facts on the stored determination's as-of date.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]

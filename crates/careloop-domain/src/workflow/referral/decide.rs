@@ -4,8 +4,9 @@ use super::duties::{clr_applicability, meets_electronic_rule};
 use super::{
     Closure, NoticeAgreement, ReferralCommand, ReferralEvent, ReferralState, ReferralStatus,
 };
+use crate::text::{check_id, check_line, check_text};
 use crate::workflow::notice::Recipient;
-use crate::workflow::{Ctx, WorkflowError, required};
+use crate::workflow::{Ctx, WorkflowError, dates, optional_rule, required, required_id};
 use jiff::Timestamp;
 
 const SUBJECT: &str = "a referral";
@@ -43,8 +44,11 @@ pub fn decide(
                     id: state.referral_id.clone(),
                 });
             }
-            let referral_id = required("referral_id", &referral_id)?;
-            let member_id = required("member_id", &member_id)?;
+            let referral_id = required_id("referral_id", &referral_id)?;
+            let member_id = required_id("member_id", &member_id)?;
+            optional_rule("referrer.id", referrer.id.as_deref(), check_id)?;
+            optional_rule("referrer.name", referrer.name.as_deref(), check_line)?;
+            optional_rule("referrer.contact", referrer.contact.as_deref(), check_line)?;
             let claimed_pof = match claimed_pof {
                 Some(pof) => {
                     let pof = required("claimed_pof", &pof)?;
@@ -84,6 +88,7 @@ pub fn decide(
                 return Err(illegal("review eligibility of", state));
             }
             not_before_receipt(state, "reviewed at", at)?;
+            optional_rule("determination_id", determination_id.as_deref(), check_id)?;
             Ok(vec![ReferralEvent::EligibilityReviewed {
                 at,
                 eligible,
@@ -100,7 +105,7 @@ pub fn decide(
                 return Err(illegal("assign a provider to", state));
             }
             not_before_receipt(state, "assigned at", at)?;
-            let provider_id = required("provider_id", &provider_id)?;
+            let provider_id = required_id("provider_id", &provider_id)?;
             Ok(vec![ReferralEvent::ProviderAssigned {
                 at,
                 provider_id,
@@ -145,6 +150,7 @@ pub fn decide(
                 ));
             }
             not_before_receipt(state, "authorization recorded at", at)?;
+            optional_rule("authorization_id", authorization_id.as_deref(), check_id)?;
             if authorized {
                 Ok(vec![ReferralEvent::Authorized {
                     at,
@@ -171,6 +177,8 @@ pub fn decide(
                 return Err(illegal("start services on", state));
             }
             not_before_receipt(state, "services started at", at)?;
+            // The provider reports services that started: not a date ahead (issue #12).
+            dates::happened(ctx.pack, "started_on", started_on, at)?;
             Ok(vec![ReferralEvent::ServicesStarted {
                 at,
                 started_on,
@@ -207,7 +215,19 @@ pub fn decide(
                     status: status.label().to_string(),
                 });
             }
+            // ... and not before the day they started (CALAIM.md §6.4 [37]; issue #12).
+            if reason == "services-received"
+                && let Some(started) = state.services_started_on
+            {
+                dates::not_before(
+                    "closed at",
+                    dates::today(ctx.pack, at)?,
+                    "services started on",
+                    started,
+                )?;
+            }
             let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+            optional_rule("note", note.as_deref(), check_text)?;
             Ok(vec![ReferralEvent::Closed {
                 closure: Closure {
                     citation: entry.citation(),

@@ -50,12 +50,27 @@ impl ReferralSource {
 pub struct Referrer {
     pub source: ReferralSource,
     /// Organization or NPI id, when there is one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::text::de::opt_id"
+    )]
+    #[schemars(with = "Option<crate::text::Id>")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::text::de::opt_line"
+    )]
+    #[schemars(with = "Option<crate::text::Line>")]
     pub name: Option<String>,
     /// Electronic address (email, portal account, endpoint) for CLR notices.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::text::de::opt_line"
+    )]
+    #[schemars(with = "Option<crate::text::Line>")]
     pub contact: Option<String>,
 }
 
