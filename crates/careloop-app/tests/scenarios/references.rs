@@ -658,30 +658,34 @@ pub async fn ecm_steps_name_approved_requests<S: Store>(store: S) {
         authorization_id: auth.into(),
         expected_version: None,
     };
+    // A year later, two weeks before the re-authorization starts.
+    let later = ts("2027-10-20T17:00:00Z");
     let err = app
         .reauthorize_ecm(
             &coordinator(),
             &enrollment,
             reauthorize("init-own"),
             None,
-            now,
+            later,
         )
         .await
         .unwrap_err();
     assert_eq!(field_of(&err), "authorization_id", "{err}");
     let mut request = submission("reauth-own", HPSM_MEMBER);
     request.service = Service::EcmReauthorization;
-    app.submit_authorization(&cm, request, None, now)
+    app.submit_authorization(&cm, request, None, later)
         .await
         .unwrap();
-    approve(&app, "reauth-own", None, None, now).await.unwrap();
+    approve(&app, "reauth-own", None, None, later)
+        .await
+        .unwrap();
     let rec = app
         .reauthorize_ecm(
             &coordinator(),
             &enrollment,
             reauthorize("reauth-own"),
             None,
-            now,
+            later,
         )
         .await
         .unwrap();

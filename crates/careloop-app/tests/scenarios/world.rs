@@ -114,7 +114,14 @@ pub async fn approved_ecm_request<S: Store>(
     service: Service,
     start: &str,
 ) {
-    let now = ts("2026-11-02T18:00:00Z");
+    // Requested and approved the day before the period starts (a scheduled start may be at
+    // most 90 days ahead, docs/workflows.md "Dates").
+    let day_before = start
+        .parse::<jiff::civil::Date>()
+        .unwrap()
+        .yesterday()
+        .unwrap();
+    let now = ts(&format!("{day_before}T18:00:00Z"));
     let mut request = submission(id, member_id);
     request.service = service;
     app.submit_authorization(&provider(provider_org), request, None, now)
