@@ -3,6 +3,7 @@
 //! requests at risk or overdue (`workflow::queue`).
 
 use careloop_domain::clock::ClockKind;
+use careloop_domain::cs_limits::ExceptionClaim;
 use careloop_domain::workflow::appeal::AppealResolution;
 use careloop_domain::workflow::authorization::{
     AuthorizationCommand, AuthorizationState, DecisionInput, Requested, Service,
@@ -110,6 +111,11 @@ pub struct DecideAuthorization {
     pub decision: DecisionInput,
     #[serde(default)]
     pub notice_of_action: Option<Notice>,
+    /// Approving a Community Support past a cap: the exception the reviewer documents (CALAIM.md
+    /// §3.2, e.g. respite past 336 hours when caregiver support changed). The history the cap
+    /// counts comes from careloop's records, never from the request.
+    #[serde(default)]
+    pub cs_limit_exception: Option<ExceptionClaim>,
     #[serde(default)]
     pub expected_version: Option<i64>,
 }
@@ -414,7 +420,9 @@ impl<S: Store> App<S> {
             async |record| {
                 // A Community Support approval is checked against the member's stored CS
                 // history across all plans, never a history the request supplies (issue #12).
-                let cs_limit_input = self.cs_limit_input(record, &input.decision).await?;
+                let cs_limit_input = self
+                    .cs_limit_input(record, &input.decision, input.cs_limit_exception.as_ref())
+                    .await?;
                 Ok(Transition {
                     command: AuthorizationCommand::Decide {
                         at: now,

@@ -18,8 +18,8 @@ use crate::error::AppError;
 use crate::record::{Aggregate, AuthorizationAggregate};
 use careloop_domain::CsId;
 use careloop_domain::cs_limits::{
-    Cents, CsLimitInput, HistoryItem, HistoryKind, HistoryStatus, Hours, LimitDecision, Proposal,
-    check,
+    Cents, CsLimitInput, ExceptionClaim, HistoryItem, HistoryKind, HistoryStatus, Hours,
+    LimitDecision, Proposal, check,
 };
 use careloop_domain::workflow::authorization::{DecisionInput, DecisionOutcome, Service};
 use careloop_store::{MemberKindQuery, Store};
@@ -45,7 +45,7 @@ impl<S: Store> App<S> {
             through: Some(through),
             units,
         };
-        let Some(input) = self.cs_limit_input(request, &decision).await? else {
+        let Some(input) = self.cs_limit_input(request, &decision, None).await? else {
             return Ok(None);
         };
         let checked = check(&input, self.pack());
@@ -61,6 +61,7 @@ impl<S: Store> App<S> {
         &self,
         record: &AuthorizationRecord,
         decision: &DecisionInput,
+        exception: Option<&ExceptionClaim>,
     ) -> Result<Option<CsLimitInput>, AppError> {
         let Some(Service::Cs(cs)) = record.state.service else {
             return Ok(None);
@@ -93,7 +94,7 @@ impl<S: Store> App<S> {
             .into_iter()
             .map(AuthorizationRecord::from_stored)
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Some(input(
+        let mut checked = input(
             &record.member_id,
             cs,
             record.plan_id.as_deref().unwrap_or_default(),
@@ -101,7 +102,9 @@ impl<S: Store> App<S> {
             through,
             units.or(record.state.requested.units),
             history(&all, &record.id),
-        )))
+        );
+        checked.proposed.exception = exception.cloned();
+        Ok(Some(checked))
     }
 }
 

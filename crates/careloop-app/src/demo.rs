@@ -1213,6 +1213,7 @@ async fn referred_service_authorization<S: Store>(
         reviewer,
         &id,
         DecideAuthorization {
+            cs_limit_exception: None,
             decision,
             notice_of_action,
             expected_version: None,
@@ -1345,6 +1346,7 @@ async fn authorization<S: Store>(
                 reviewer,
                 &id,
                 DecideAuthorization {
+                    cs_limit_exception: None,
                     decision: DecisionInput::Approve {
                         start,
                         through: None,
@@ -1367,6 +1369,7 @@ async fn authorization<S: Store>(
                 reviewer,
                 &id,
                 DecideAuthorization {
+                    cs_limit_exception: None,
                     decision: DecisionInput::ApproveAsModified {
                         start,
                         through,
@@ -1391,6 +1394,7 @@ async fn authorization<S: Store>(
                 reviewer,
                 &id,
                 DecideAuthorization {
+                    cs_limit_exception: None,
                     decision: DecisionInput::Deny {
                         reason: "Population of Focus criteria not documented".into(),
                     },
@@ -1570,6 +1574,7 @@ async fn ecm<S: Store>(
         &m.plan.reviewer,
         &auth_id,
         DecideAuthorization {
+            cs_limit_exception: None,
             decision: DecisionInput::Approve {
                 start,
                 through: None,

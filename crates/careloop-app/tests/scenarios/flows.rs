@@ -48,6 +48,7 @@ pub async fn authorization_flow_submit_pend_deny_appeal_overturn<S: Store>(store
             &rev,
             "auth-1",
             DecideAuthorization {
+                cs_limit_exception: None,
                 decision: DecisionInput::Deny {
                     reason: "POF 1a criteria not documented".into(),
                 },

@@ -378,6 +378,7 @@ pub async fn referral_references_are_resolved<S: Store>(store: S) {
 
 async fn deny<S: Store>(app: &App<S>, id: &str, now: Timestamp) {
     let input = DecideAuthorization {
+        cs_limit_exception: None,
         decision: DecisionInput::Deny {
             reason: "Population of Focus criteria not documented".into(),
         },
@@ -404,6 +405,7 @@ async fn approve<S: Store>(
     now: Timestamp,
 ) -> Result<careloop_app::AuthorizationRecord, AppError> {
     let input = DecideAuthorization {
+        cs_limit_exception: None,
         decision: DecisionInput::Approve {
             start: "2026-11-03".parse().unwrap(),
             through: through.map(|t| t.parse().unwrap()),
@@ -526,6 +528,7 @@ async fn approve_as<S: Store>(
     now: Timestamp,
 ) -> Result<careloop_app::AuthorizationRecord, AppError> {
     let input = DecideAuthorization {
+        cs_limit_exception: None,
         decision: DecisionInput::Approve {
             start: "2026-11-03".parse().unwrap(),
             through: None,
@@ -605,6 +608,36 @@ pub async fn cs_approval_counts_the_stored_history<S: Store>(store: S) {
         .unwrap();
     let check = rec.state.decision.unwrap().limit_check.unwrap();
     assert_eq!(check.outcome, "allowed", "{check:?}");
+
+    // Past the cap only with a documented exception the reviewer records (CALAIM.md §3.2 #7).
+    app.submit_authorization(&cm, request("resp-3", 24), None, now)
+        .await
+        .unwrap();
+    let over = |exception| DecideAuthorization {
+        decision: DecisionInput::Approve {
+            start: "2026-11-03".parse().unwrap(),
+            through: Some("2026-11-30".parse().unwrap()),
+            units: Some(24),
+        },
+        notice_of_action: None,
+        cs_limit_exception: exception,
+        expected_version: None,
+    };
+    let err = app
+        .decide_authorization(&reviewer(), "resp-3", over(None), None, now)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("limit"), "{err}");
+    let claim = careloop_domain::cs_limits::ExceptionClaim {
+        kind: careloop_domain::cs_limits::ExceptionKind::CaregiverSupportChanged,
+        documentation: "caregiver hospitalized; documented in the care plan".into(),
+    };
+    let rec = app
+        .decide_authorization(&reviewer(), "resp-3", over(Some(claim)), None, now)
+        .await
+        .unwrap();
+    let check = rec.state.decision.unwrap().limit_check.unwrap();
+    assert!(check.outcome.contains("exception"), "{check:?}");
 }
 
 /// ECM enrollment and re-authorization name approved requests of the same member and service

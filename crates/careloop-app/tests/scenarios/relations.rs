@@ -113,6 +113,7 @@ pub async fn decided_ecm_request<S: Store>(
             &reviewer(),
             request_id,
             DecideAuthorization {
+                cs_limit_exception: None,
                 decision,
                 notice_of_action: None,
                 expected_version: None,

@@ -146,6 +146,7 @@ pub async fn illegal_transition_is_invalid_and_changes_nothing<S: Store>(store: 
             &reviewer(),
             "auth-t",
             DecideAuthorization {
+                cs_limit_exception: None,
                 decision: DecisionInput::Deny { reason: " ".into() },
                 notice_of_action: None,
                 expected_version: None,

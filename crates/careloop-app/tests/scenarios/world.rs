@@ -128,6 +128,7 @@ pub async fn approved_ecm_request<S: Store>(
         .await
         .unwrap();
     let approve = careloop_app::authorization::DecideAuthorization {
+        cs_limit_exception: None,
         decision: DecisionInput::Approve {
             start: start.parse().unwrap(),
             through: None,

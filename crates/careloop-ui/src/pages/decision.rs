@@ -691,6 +691,7 @@ pub(crate) async fn decide(
     // Approving a Community Support carries the limit-check input (the app refuses without it),
     // built as the screen showed it, on the period being approved.
     let input = DecideAuthorization {
+        cs_limit_exception: None,
         decision,
         notice_of_action,
         expected_version: f.version,

@@ -171,6 +171,7 @@ pub async fn approved_ecm(
         .to_zoned(jiff::tz::TimeZone::get("America/Los_Angeles").unwrap())
         .date();
     let approve = DecideAuthorization {
+        cs_limit_exception: None,
         decision: DecisionInput::Approve {
             start: today,
             through: None,
