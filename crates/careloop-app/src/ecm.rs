@@ -25,11 +25,8 @@ use serde::{Deserialize, Serialize};
 use crate::access::{Action, RecordOwners};
 use crate::actor::Actor;
 use crate::app::{App, Idem, NewRecord, Transition, list_scope};
-use crate::authorization::AuthorizationRecord;
 use crate::error::AppError;
-use crate::record::{
-    Aggregate, AuthorizationAggregate, ECM_TIME_ZONE, EcmAggregate, EcmStep, Record,
-};
+use crate::record::{Aggregate, ECM_TIME_ZONE, EcmAggregate, EcmStep, Record};
 
 /// A stored ECM enrollment.
 pub type EcmEnrollmentRecord = Record<EcmEnrollmentState>;
@@ -262,23 +259,9 @@ impl<S: Store> App<S> {
         authorization_id: &str,
         service: Service,
     ) -> Result<(), AppError> {
-        let not_found = || {
-            AppError::invalid(
-                "authorization_id",
-                format!("no authorization request {authorization_id} of this plan"),
-            )
-        };
-        let Some(stored) = self
-            .store()
-            .get(AuthorizationAggregate::KIND, authorization_id)
-            .await?
-        else {
-            return Err(not_found());
-        };
-        let request = AuthorizationRecord::from_stored(stored)?;
-        if request.owners.owner_org_id != enrollment.owners.owner_org_id {
-            return Err(not_found());
-        }
+        let request = self
+            .plan_authorization(&enrollment.owners.owner_org_id, authorization_id)
+            .await?;
         check_ecm_authorization(&enrollment.state, &request.state, service)?;
         Ok(())
     }

@@ -16,12 +16,9 @@ use serde::{Deserialize, Serialize};
 use crate::access::{Action, RecordOwners};
 use crate::actor::{Actor, OrgKind};
 use crate::app::{App, Idem, NewRecord, Transition};
-use crate::authorization::AuthorizationRecord;
 use crate::error::AppError;
 use crate::member::MemberRecord;
-use crate::record::{
-    Aggregate, AuthorizationAggregate, MemberAggregate, Record, ReferralAggregate,
-};
+use crate::record::{Aggregate, MemberAggregate, Record, ReferralAggregate};
 
 /// A stored referral.
 pub type ReferralRecord = Record<ReferralState>;
@@ -562,23 +559,9 @@ impl<S: Store> App<S> {
             }
             return Ok(());
         };
-        let not_found = || {
-            AppError::invalid(
-                "authorization_id",
-                format!("no authorization request {auth_id} of this plan"),
-            )
-        };
-        let Some(stored) = self
-            .store()
-            .get(AuthorizationAggregate::KIND, auth_id)
-            .await?
-        else {
-            return Err(not_found());
-        };
-        let request = AuthorizationRecord::from_stored(stored)?;
-        if request.owners.owner_org_id != referral.owners.owner_org_id {
-            return Err(not_found());
-        }
+        let request = self
+            .plan_authorization(&referral.owners.owner_org_id, auth_id)
+            .await?;
         check_authorization_link(&referral.state, &request.state, input.authorized)?;
         Ok(())
     }

@@ -21,10 +21,11 @@ use jiff::tz::TimeZone;
 use crate::access::{self, Action};
 use crate::actor::{Actor, OrgKind};
 use crate::app::App;
+use crate::authorization::AuthorizationRecord;
 use crate::error::AppError;
 use crate::identity::{ORGANIZATION_KIND, Organization};
 use crate::member::MemberRecord;
-use crate::record::{Aggregate, MemberAggregate};
+use crate::record::{Aggregate, AuthorizationAggregate, MemberAggregate};
 
 /// Where a command's record belongs, from the member record it is about.
 #[derive(Clone, Debug)]
@@ -196,6 +197,34 @@ impl<S: Store> App<S> {
             return Err(refuse());
         }
         MemberScope::of(&member)
+    }
+
+    /// The authorization request `authorization_id` of plan organization `plan_org_id` (a
+    /// command names it as `authorization_id`); another plan's request and a missing one get the
+    /// same answer.
+    pub(crate) async fn plan_authorization(
+        &self,
+        plan_org_id: &str,
+        authorization_id: &str,
+    ) -> Result<AuthorizationRecord, AppError> {
+        let not_found = || {
+            AppError::invalid(
+                "authorization_id",
+                format!("no authorization request {authorization_id} of this plan"),
+            )
+        };
+        let Some(stored) = self
+            .store()
+            .get(AuthorizationAggregate::KIND, authorization_id)
+            .await?
+        else {
+            return Err(not_found());
+        };
+        let request = AuthorizationRecord::from_stored(stored)?;
+        if request.owners.owner_org_id != plan_org_id {
+            return Err(not_found());
+        }
+        Ok(request)
     }
 
     /// An organization a command names as `field`, which must exist and be of one of `kinds`.
