@@ -65,6 +65,9 @@ pub struct Case {
     /// Organizations for which this call is not an attack (e.g. any referring entity may refer
     /// a plan's member to that plan: "no wrong door", CALAIM.md §2.5).
     pub also_rightful: &'static [&'static str],
+    /// The scenario clock for this case's calls, when it is not the world's (e.g. a
+    /// re-authorization, which may be scheduled at most 90 days ahead).
+    pub at: Option<&'static str>,
 }
 
 fn get(template: &'static str, path: String, target: Target) -> Case {
@@ -77,6 +80,7 @@ fn get(template: &'static str, path: String, target: Target) -> Case {
         target,
         rightful: None,
         also_rightful: &[],
+        at: None,
     }
 }
 
@@ -90,12 +94,19 @@ fn post(template: &'static str, path: String, body: Value, target: Target) -> Ca
         target,
         rightful: None,
         also_rightful: &[],
+        at: None,
     }
 }
 
 impl Case {
     fn label(mut self, label: &'static str) -> Self {
         self.label = label;
+        self
+    }
+
+    /// The calls of this case are made at `at` (the clock returns to the world's after).
+    fn at(mut self, at: &'static str) -> Self {
+        self.at = Some(at);
         self
     }
 
@@ -631,7 +642,11 @@ pub fn all(w: &World) -> Vec<Case> {
         ),
     ];
     for (template, step, attack, rightful, org, role) in ecm_steps {
-        let case = post(template, format!("{e1}/{step}"), attack, t_e1.clone());
+        let mut case = post(template, format!("{e1}/{step}"), attack, t_e1.clone());
+        if step == "reauthorizations" {
+            // Two weeks before the next period (scheduled dates are at most 90 days ahead).
+            case = case.at("2027-11-06T17:00:00Z");
+        }
         c.push(if rightful.is_null() {
             case.ok(org, role, 200)
         } else {

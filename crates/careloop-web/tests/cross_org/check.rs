@@ -249,6 +249,16 @@ impl<'a> Run<'a> {
 
     /// Runs one case: every attacker, then the rightful call.
     pub async fn case(&mut self, case: &Case) {
+        if let Some(at) = case.at {
+            self.api.set_now(at);
+        }
+        self.case_at_clock(case).await;
+        if case.at.is_some() {
+            self.api.set_now(super::world::NOW);
+        }
+    }
+
+    async fn case_at_clock(&mut self, case: &Case) {
         let w = self.w;
         self.attack_wrote = false;
         for attacker in w.attackers() {

@@ -335,7 +335,7 @@ pub async fn build(api: &Api) -> World {
         api,
         &format!("/api/v1/authorizations/{}/decision", w.auth3),
         &reviewer,
-        json!({ "decision": { "decision": "approve", "start": "2027-11-20" } }),
+        json!({ "decision": { "decision": "approve", "start": "2026-11-20" } }),
         200,
     )
     .await;

@@ -13,7 +13,7 @@ fn field_of(a: &Answer) -> String {
 }
 
 pub async fn text_and_id_limits_are_refused_at_the_edge(store: AnyStore) {
-    let api = Api::new(store);
+    let api = Api::with_world(store).await;
     let cases: Vec<(&str, Value, &str)> = vec![
         ("member_id", json!("S".repeat(900_000)), "at most 100"),
         ("member_id", json!("../../etc/passwd"), "'/'"),
