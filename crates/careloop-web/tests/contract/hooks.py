@@ -58,8 +58,29 @@ KNOWN_REFUSALS = [
     # facts.member_id that names another member, a referral for another plan (items 1-3: the lead's
     # reference resolution decides how these are answered).
     (re.compile(r" is for \S+, not \S+|for their own plan only"), "items 1-3: references checked against records"),
+    # References resolved against the records before the domain decides (items 1-3,
+    # crates/careloop-app/src/resolve.rs): a member, organization, authorization request or
+    # determination the request names that does not exist, is not the caller's to act on, or
+    # disagrees with the member record; a provider of the wrong kind or county.
+    (re.compile(
+        r"that this organization may act on|no member \S+ in plan organization"
+        r"|the member belongs to plan organization|the member's (plan|county) is"
+        r"|the member record names no|no organization \S+ \(expected|is of kind \S+, not"
+        r"|provider \S+ does not serve|cannot request this service|refers as itself"
+        r"|names the approved authorization request|no authorization request \S+ of this plan"
+        r"|is about another member|is for another service|the referral step records"
+        r"|is not for (the initial ECM authorization|an ECM re-authorization)|, not approved"
+        r"|not the member's current eligibility determination|has no stored eligibility determination"
+        r"|names no policy overlay|registers members of plan|the member's county is required"
+    ), "items 1-3: references resolved against the records"),
+    # Coverage: the member's plan must serve the county and offer the Community Support that day
+    # (policy pack offerings, effective-dated).
+    (re.compile(r"does not serve \S|does not offer the Community Support"), "items 1-3: plan coverage from the policy pack"),
     # Dates checked against the stored record (item 5: dates that cannot be true).
     (re.compile(r" is before "), "item 5: dates ordered against the stored record"),
+    # Dates against the command's California date (item 5): past events not after today,
+    # scheduled dates at most 90 days ahead.
+    (re.compile(r"is after today \S+ \(California\)|days after today \S+ \(California\)"), "item 5: dates against today"),
 ]
 
 
