@@ -52,6 +52,17 @@ KNOWN_REFUSALS = [
     # Required text the domain refuses when empty or blank, and text lengths: the document does not
     # say minLength / maxLength / a non-blank pattern yet (item 7: a rule for every string field).
     (re.compile(r"must not be empty|is empty\b|must be 1 to \d+ characters"), "item 7: text length and blank rules"),
+    # The character rules of ids, lines and texts (crates/careloop-domain/src/text.rs): the
+    # document's patterns use character classes the generator does not honor, so it sends
+    # control characters the server refuses (item 7); a user needs at least one role.
+    (re.compile(
+        r"a text has no control characters|a line has no control characters"
+        r"|must not contain control characters|ids use only|at least one role is needed"
+    ), "item 7: character rules of ids, lines and texts"),
+    # Rules that depend on other fields or on stored state: an adverse decision needs its notice
+    # of action (CALAIM.md §4.4), an organization keeps one enabled admin.
+    (re.compile(r"needs a notice of action to the member|is the only enabled admin of organization"),
+     "rules across fields or stored state"),
     # Codes from the policy pack's value sets and plan list (not enums in the document yet).
     (re.compile(r"is not in the value set|unknown plan "), "policy pack: value sets and plan ids"),
     # References that must match the addressed record or the caller's organization: a body's
