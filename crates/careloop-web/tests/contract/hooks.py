@@ -51,7 +51,7 @@ def before_call(ctx, case, **kwargs):
 KNOWN_REFUSALS = [
     # Required text the domain refuses when empty or blank, and text lengths: the document does not
     # say minLength / maxLength / a non-blank pattern yet (item 7: a rule for every string field).
-    (re.compile(r"must not be empty|is empty\b|must be 1 to \d+ characters"), "item 7: text length and blank rules"),
+    (re.compile(r"must not be empty|is empty\b|must be \d+ to \d+ characters"), "item 7: text length and blank rules"),
     # The character rules of ids, lines and texts (crates/careloop-domain/src/text.rs): the
     # document's patterns use character classes the generator does not honor, so it sends
     # control characters the server refuses (item 7); a user needs at least one role.
@@ -60,8 +60,12 @@ KNOWN_REFUSALS = [
         r"|must not contain control characters|ids use only|at least one role is needed"
     ), "item 7: character rules of ids, lines and texts"),
     # Rules that depend on other fields or on stored state: an adverse decision needs its notice
-    # of action (CALAIM.md §4.4), an organization keeps one enabled admin.
-    (re.compile(r"needs a notice of action to the member|is the only enabled admin of organization"),
+    # of action (CALAIM.md §4.4), an organization keeps one enabled admin, an extension is taken
+    # before the request's due time (CALAIM.md §4.1).
+    (re.compile(
+        r"needs a notice of action to the member|is the only enabled admin of organization"
+        r"|an extension must be taken before the due time"
+    ),
      "rules across fields or stored state"),
     # Codes from the policy pack's value sets and plan list (not enums in the document yet).
     (re.compile(r"is not in the value set|unknown plan "), "policy pack: value sets and plan ids"),
