@@ -61,10 +61,11 @@ KNOWN_REFUSALS = [
     ), "item 7: character rules of ids, lines and texts"),
     # Rules that depend on other fields or on stored state: an adverse decision needs its notice
     # of action (CALAIM.md §4.4), an organization keeps one enabled admin, an extension is taken
-    # before the request's due time (CALAIM.md §4.1).
+    # before the request's due time (CALAIM.md §4.1), a user's roles belong to its organization's
+    # kind.
     (re.compile(
         r"needs a notice of action to the member|is the only enabled admin of organization"
-        r"|an extension must be taken before the due time"
+        r"|an extension must be taken before the due time|does not exist in a \w+ organization"
     ),
      "rules across fields or stored state"),
     # Codes from the policy pack's value sets and plan list (not enums in the document yet).
