@@ -232,6 +232,30 @@ fn to_json<T: Serialize>(field: &'static str, value: &T) -> Result<serde_json::V
     serde_json::to_value(value).map_err(|e| AppError::invalid(field, e.to_string()))
 }
 
+/// The write of an identity record (organization, user, API token): identity records carry no
+/// member, due time or county.
+fn identity_write(
+    kind: &str,
+    id: &str,
+    expected_version: i64,
+    org_id: &str,
+    status: &str,
+    body: serde_json::Value,
+) -> AggregateWrite {
+    AggregateWrite {
+        kind: kind.to_owned(),
+        id: id.to_owned(),
+        expected_version,
+        org_id: org_id.to_owned(),
+        member_id: None,
+        status: status.to_owned(),
+        due_at: None,
+        plan_id: None,
+        county: None,
+        body,
+    }
+}
+
 /// One identity change: the record, its event and its audit line, committed together.
 struct Change {
     writer: String,
@@ -338,18 +362,15 @@ impl<S: Store> App<S> {
                 format!("organization {} already exists with other content", org.id),
             ));
         }
-        let write = AggregateWrite {
-            kind: ORGANIZATION_KIND.to_owned(),
-            id: org.id.clone(),
-            expected_version: 0,
-            org_id: org.id.clone(),
-            member_id: None,
-            status: "active".to_owned(),
-            due_at: None,
-            plan_id: org.plan.clone(),
-            county: None,
-            body: to_json("organization", &org)?,
-        };
+        let mut write = identity_write(
+            ORGANIZATION_KIND,
+            &org.id,
+            0,
+            &org.id,
+            "active",
+            to_json("organization", &org)?,
+        );
+        write.plan_id = org.plan.clone();
         let change = Change {
             writer: SYSTEM_ACTOR.to_owned(),
             audit_org: org.id.clone(),

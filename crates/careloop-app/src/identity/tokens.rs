@@ -87,18 +87,14 @@ fn revocation(
     now: Timestamp,
 ) -> Result<(Change, TokenInfo), AppError> {
     info.revoked_at = Some(now);
-    let write = AggregateWrite {
-        kind: TOKEN_KIND.to_owned(),
-        id: info.id.clone(),
-        expected_version: stored.version,
-        org_id: stored.org_id.clone(),
-        member_id: None,
-        status: "revoked".to_owned(),
-        due_at: None,
-        plan_id: None,
-        county: None,
-        body: to_json("token", &info)?,
-    };
+    let write = identity_write(
+        TOKEN_KIND,
+        &info.id,
+        stored.version,
+        &stored.org_id,
+        "revoked",
+        to_json("token", &info)?,
+    );
     let change = Change {
         writer: writer.to_owned(),
         audit_org: audit_org.to_owned(),
@@ -250,18 +246,14 @@ impl<S: Store> App<S> {
             expires_at,
             revoked_at: None,
         };
-        let write = AggregateWrite {
-            kind: TOKEN_KIND.to_owned(),
-            id: info.id.clone(),
-            expected_version: 0,
-            org_id: user.org_id.clone(),
-            member_id: None,
-            status: "active".to_owned(),
-            due_at: None,
-            plan_id: None,
-            county: None,
-            body: to_json("token", &info)?,
-        };
+        let write = identity_write(
+            TOKEN_KIND,
+            &info.id,
+            0,
+            &user.org_id,
+            "active",
+            to_json("token", &info)?,
+        );
         let change = Change {
             writer: writer.to_owned(),
             audit_org: audit_org.to_owned(),

@@ -177,18 +177,14 @@ impl<S: Store> App<S> {
             }),
             None => None,
         };
-        let write = AggregateWrite {
-            kind: USER_KIND.to_owned(),
-            id: user.username.clone(),
-            expected_version: 0,
-            org_id: user.org_id.clone(),
-            member_id: None,
-            status: "active".to_owned(),
-            due_at: None,
-            plan_id: None,
-            county: None,
-            body: to_json("user", &user)?,
-        };
+        let write = identity_write(
+            USER_KIND,
+            &user.username,
+            0,
+            &user.org_id,
+            "active",
+            to_json("user", &user)?,
+        );
         let change = Change {
             writer: writer.to_owned(),
             audit_org: actor.map_or_else(|| org.id.clone(), |a| a.org_id.clone()),
@@ -270,18 +266,14 @@ impl<S: Store> App<S> {
         let was_disabled = user.disabled;
         user.disabled = disabled;
         let view = user.view();
-        let write = AggregateWrite {
-            kind: USER_KIND.to_owned(),
-            id: user.username.clone(),
-            expected_version: version,
-            org_id: user.org_id.clone(),
-            member_id: None,
-            status: if disabled { "disabled" } else { "active" }.to_owned(),
-            due_at: None,
-            plan_id: None,
-            county: None,
-            body: to_json("user", &user)?,
-        };
+        let write = identity_write(
+            USER_KIND,
+            &user.username,
+            version,
+            &user.org_id,
+            if disabled { "disabled" } else { "active" },
+            to_json("user", &user)?,
+        );
         let (action_name, event_type) = if disabled {
             ("disable-user", "user-disabled")
         } else {
