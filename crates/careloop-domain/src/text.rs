@@ -7,8 +7,9 @@
 //! | kind   | length (characters) | characters                                                  |
 //! |--------|---------------------|-------------------------------------------------------------|
 //! | [`Id`]   | 1..=100           | `A-Z a-z 0-9 . _ : -`; not starting with `.`                |
-//! | [`Line`] | 1..=500           | any printable character; no control character (no newline) |
+//! | [`Line`] | 1..=500           | any printable character; no control character (no newline); not blank |
 //! | [`Text`] | 0..=10,000        | any printable character, plus newline, carriage return, tab |
+//! | [`RequiredText`] | 1..=10,000 | as [`Text`]; not blank (a reason, a request for information) |
 //!
 //! Ids name records, organizations, plans, users and codes: the id alphabet keeps them safe in
 //! URLs, file names and logs (no `/`, no `..` path traversal, no spaces, no control characters)
@@ -19,7 +20,8 @@
 //!
 //! Each type (de)serializes as a plain JSON string (`serde(try_from = "String")`), so a bad value
 //! is refused while the request is parsed, with the field path (the API answers 422), and its
-//! JSON Schema states `minLength`, `maxLength` and, for ids, `pattern`. The `check_*` functions
+//! JSON Schema states `minLength`, `maxLength` and a `pattern` that says the same character and
+//! blank rules (so a client, or a test generator, can build only valid values). The `check_*` functions
 //! apply the same rules to a `&str`, for fields stored as `String` (facts, domain commands).
 //! Lists are bounded too (see [`check_items`] and the `MAX_*` constants where they are used).
 
@@ -36,12 +38,23 @@ pub const LINE_MAX: usize = 500;
 pub const TEXT_MAX: usize = 10_000;
 /// The id pattern, as stated in the JSON Schema.
 pub const ID_PATTERN: &str = "^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$";
+/// The line pattern: no control character (Unicode category Cc: U+0000–U+001F, U+007F–U+009F)
+/// and at least one character that is not white space.
+pub const LINE_PATTERN: &str =
+    r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$";
+/// The text pattern: no control character but tab, newline and carriage return.
+pub const TEXT_PATTERN: &str = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$";
+/// The required-text pattern: the text pattern, with at least one character that is not white
+/// space.
+pub const REQUIRED_TEXT_PATTERN: &str = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$";
 
 /// Why a string breaks its rule.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum TextError {
     #[error("must not be empty")]
     Empty,
+    #[error("must not be blank (only white space)")]
+    Blank,
     #[error("is {len} characters long; at most {max} are allowed")]
     TooLong { len: usize, max: usize },
     #[error("contains {found} at character {at}; {allowed}")]
@@ -105,14 +118,23 @@ pub fn check_id(s: &str) -> Result<(), TextError> {
     Ok(())
 }
 
-/// The [`Line`] rule: 1..=500 characters, no control character.
+/// The [`Line`] rule: 1..=500 characters, no control character, not only white space.
 pub fn check_line(s: &str) -> Result<(), TextError> {
     check_len(s, 1, LINE_MAX)?;
     check_chars(
         s,
         |c| !c.is_control(),
         "a line has no control characters (no newline, tab, NUL or ESC)",
-    )
+    )?;
+    check_not_blank(s)
+}
+
+fn check_not_blank(s: &str) -> Result<(), TextError> {
+    if s.trim().is_empty() {
+        Err(TextError::Blank)
+    } else {
+        Ok(())
+    }
 }
 
 /// The [`Text`] rule: at most 10,000 characters, no control character but newline, carriage
@@ -124,6 +146,13 @@ pub fn check_text(s: &str) -> Result<(), TextError> {
         |c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'),
         "a text has no control characters but newline, carriage return and tab",
     )
+}
+
+/// The [`RequiredText`] rule: the [`Text`] rule, at least one character, not only white space.
+pub fn check_required_text(s: &str) -> Result<(), TextError> {
+    check_len(s, 1, TEXT_MAX)?;
+    check_text(s)?;
+    check_not_blank(s)
 }
 
 /// At most `max` items in a list.
@@ -170,7 +199,7 @@ where
 /// schema states the limits): the value is refused while the request is parsed, with the field
 /// path, exactly as the newtype would refuse it.
 pub mod de {
-    use super::{Id, Line, Text};
+    use super::{Id, Line, RequiredText, Text};
     use serde::{Deserialize, Deserializer};
 
     pub fn id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
@@ -190,6 +219,9 @@ pub mod de {
     }
     pub fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
         Option::<Text>::deserialize(d).map(|v| v.map(String::from))
+    }
+    pub fn required_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        RequiredText::deserialize(d).map(String::from)
     }
 }
 
@@ -347,7 +379,7 @@ text_type!(
     check_line,
     1,
     LINE_MAX,
-    None
+    Some(LINE_PATTERN)
 );
 
 text_type!(
@@ -357,7 +389,18 @@ text_type!(
     check_text,
     0,
     TEXT_MAX,
-    None
+    Some(TEXT_PATTERN)
+);
+
+text_type!(
+    /// Free text that must say something (a denial reason, the information a reviewer needs):
+    /// 1..=10,000 characters, not only white space; no control characters but newline, carriage
+    /// return and tab.
+    RequiredText,
+    check_required_text,
+    1,
+    TEXT_MAX,
+    Some(REQUIRED_TEXT_PATTERN)
 );
 
 #[cfg(test)]
@@ -421,6 +464,18 @@ mod tests {
         assert!(check_line("a\nb").is_err());
         assert!(check_line("a\u{1b}[2J").is_err());
         assert!(check_line("").is_err());
+        assert_eq!(
+            check_line(" \t"),
+            Err(TextError::BadCharacter {
+                found: "U+0009".into(),
+                at: 2,
+                allowed: "a line has no control characters (no newline, tab, NUL or ESC)"
+            })
+        );
+        assert_eq!(check_line("  \u{3000}"), Err(TextError::Blank));
+        assert_eq!(check_required_text("\n \n"), Err(TextError::Blank));
+        assert_eq!(check_required_text(""), Err(TextError::Empty));
+        assert_eq!(check_required_text("see\nnote"), Ok(()));
         assert!(check_line(&"x".repeat(LINE_MAX + 1)).is_err());
         assert_eq!(check_text(""), Ok(()));
         assert_eq!(check_text("line 1\r\nline 2\tend"), Ok(()));
@@ -456,6 +511,69 @@ mod tests {
         let bad: Result<Body, _> =
             serde_json::from_str(r#"{"id":"a","lines":["a\u0000"],"note":""}"#);
         assert!(bad.is_err());
+    }
+
+    /// The JSON Schema each type states accepts exactly the values its check accepts, so a
+    /// client (or schemathesis) that follows the document builds only values the server takes.
+    #[test]
+    fn stated_patterns_agree_with_the_checks() {
+        let samples = [
+            "a",
+            " a ",
+            "",
+            " ",
+            "\t",
+            "\u{a0}\u{3000}",
+            "x\ny",
+            "x\r\n\ty",
+            "\ny",
+            "nul\u{0}",
+            "esc\u{1b}[2J",
+            "del\u{7f}",
+            "c1\u{85}",
+            "c1\u{9f}x",
+            "\u{a0}x",
+            "José Núñez 李",
+            "\u{2028}",
+            "tab\tin",
+            "SYN-000321",
+            "../x",
+            "😀",
+            "\u{200b}",
+        ];
+        let types: [(&str, serde_json::Value, fn(&str) -> Result<(), TextError>); 4] = [
+            (
+                "Id",
+                serde_json::to_value(schemars::schema_for!(Id)).unwrap_or_default(),
+                check_id,
+            ),
+            (
+                "Line",
+                serde_json::to_value(schemars::schema_for!(Line)).unwrap_or_default(),
+                check_line,
+            ),
+            (
+                "Text",
+                serde_json::to_value(schemars::schema_for!(Text)).unwrap_or_default(),
+                check_text,
+            ),
+            (
+                "RequiredText",
+                serde_json::to_value(schemars::schema_for!(RequiredText)).unwrap_or_default(),
+                check_required_text,
+            ),
+        ];
+        for (name, schema, check) in types {
+            let validator =
+                jsonschema::validator_for(&schema).unwrap_or_else(|e| unreachable!("{name}: {e}"));
+            for s in samples {
+                assert_eq!(
+                    validator.is_valid(&serde_json::Value::from(s)),
+                    check(s).is_ok(),
+                    "{name} {s:?}"
+                );
+            }
+        }
     }
 
     #[test]
