@@ -57,8 +57,8 @@ pub struct SubmitAuthorization {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PendAuthorization {
-    #[serde(deserialize_with = "careloop_domain::text::de::text")]
-    #[schemars(with = "careloop_domain::text::Text")]
+    #[serde(deserialize_with = "careloop_domain::text::de::required_text")]
+    #[schemars(with = "careloop_domain::text::RequiredText")]
     pub information_needed: String,
     #[serde(default)]
     pub expected_version: Option<i64>,
@@ -68,8 +68,8 @@ pub struct PendAuthorization {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExtendAuthorization {
-    #[serde(deserialize_with = "careloop_domain::text::de::text")]
-    #[schemars(with = "careloop_domain::text::Text")]
+    #[serde(deserialize_with = "careloop_domain::text::de::required_text")]
+    #[schemars(with = "careloop_domain::text::RequiredText")]
     pub reason: String,
     #[serde(default)]
     pub expected_version: Option<i64>,
@@ -88,8 +88,8 @@ pub struct ReceiveAuthorizationInformation {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WithdrawAuthorization {
-    #[serde(deserialize_with = "careloop_domain::text::de::text")]
-    #[schemars(with = "careloop_domain::text::Text")]
+    #[serde(deserialize_with = "careloop_domain::text::de::required_text")]
+    #[schemars(with = "careloop_domain::text::RequiredText")]
     pub reason: String,
     #[serde(default)]
     pub expected_version: Option<i64>,
@@ -105,8 +105,31 @@ pub struct RecordAuthorizationNotice {
 }
 
 /// The reviewer's decision; an adverse one needs the notice of action (CALAIM.md §4.4 [43]).
+/// The schema states that rule too (`if` the decision is adverse, `then` a notice of action to
+/// the member is required), so a client building from the document sends it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(extend(
+    "if" = {
+        "properties": {
+            "decision": {
+                "properties": { "decision": { "enum": ["approve-as-modified", "deny"] } },
+                "required": ["decision"]
+            }
+        },
+        "required": ["decision"]
+    },
+    "then" = {
+        "properties": {
+            "notice_of_action": {
+                "type": "object",
+                "properties": { "recipient": { "const": "member" } },
+                "required": ["recipient"]
+            }
+        },
+        "required": ["notice_of_action"]
+    }
+))]
 pub struct DecideAuthorization {
     pub decision: DecisionInput,
     #[serde(default)]

@@ -134,8 +134,8 @@ pub struct RecordCarePlanGoal {
     #[serde(deserialize_with = "careloop_domain::text::de::id")]
     #[schemars(with = "careloop_domain::text::Id")]
     pub goal_id: String,
-    #[serde(deserialize_with = "careloop_domain::text::de::text")]
-    #[schemars(with = "careloop_domain::text::Text")]
+    #[serde(deserialize_with = "careloop_domain::text::de::required_text")]
+    #[schemars(with = "careloop_domain::text::RequiredText")]
     pub description: String,
     pub status: GoalStatus,
     pub revised_on: Date,
@@ -149,8 +149,8 @@ pub struct RecordCarePlanGoal {
 pub struct RecordCoreServiceActivity {
     pub service: CoreService,
     pub date: Date,
-    #[serde(deserialize_with = "careloop_domain::text::de::text")]
-    #[schemars(with = "careloop_domain::text::Text")]
+    #[serde(deserialize_with = "careloop_domain::text::de::required_text")]
+    #[schemars(with = "careloop_domain::text::RequiredText")]
     pub description: String,
     #[serde(default)]
     pub expected_version: Option<i64>,

@@ -84,8 +84,8 @@ pub struct AcceptReferral {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeclineReferral {
-    #[serde(deserialize_with = "careloop_domain::text::de::text")]
-    #[schemars(with = "careloop_domain::text::Text")]
+    #[serde(deserialize_with = "careloop_domain::text::de::required_text")]
+    #[schemars(with = "careloop_domain::text::RequiredText")]
     pub reason: String,
     #[serde(default)]
     pub expected_version: Option<i64>,
@@ -421,8 +421,8 @@ pub struct RecordReferralNotice {
     pub recipient: Recipient,
     pub purpose: NoticePurpose,
     pub channel: Channel,
-    #[serde(deserialize_with = "careloop_domain::text::de::text")]
-    #[schemars(with = "careloop_domain::text::Text")]
+    #[serde(deserialize_with = "careloop_domain::text::de::required_text")]
+    #[schemars(with = "careloop_domain::text::RequiredText")]
     pub content: String,
     /// When it was sent; `now` when absent.
     #[serde(default)]
@@ -436,8 +436,8 @@ pub struct RecordReferralNotice {
 #[serde(deny_unknown_fields)]
 pub struct RecordReferralNoticeAgreement {
     pub channel: Channel,
-    #[serde(deserialize_with = "careloop_domain::text::de::text")]
-    #[schemars(with = "careloop_domain::text::Text")]
+    #[serde(deserialize_with = "careloop_domain::text::de::required_text")]
+    #[schemars(with = "careloop_domain::text::RequiredText")]
     pub documentation: String,
     #[serde(default)]
     pub expected_version: Option<i64>,

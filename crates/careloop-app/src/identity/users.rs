@@ -123,12 +123,11 @@ impl<S: Store> App<S> {
         if input.roles.is_empty() {
             return Err(AppError::invalid("roles", "at least one role is needed"));
         }
-        if input
-            .display_name
-            .as_deref()
-            .is_some_and(|d| d.trim().is_empty())
-        {
-            return Err(AppError::invalid("display_name", "must not be empty"));
+        if let Some(name) = input.display_name.as_deref() {
+            // A display name is one line (careloop_domain::text::check_line): not blank, no
+            // control characters, at most 500 characters.
+            careloop_domain::text::check_line(name)
+                .map_err(|e| AppError::invalid("display_name", e.to_string()))?;
         }
         check_password(&input.username, &input.password)?;
         let org = self

@@ -40,7 +40,11 @@ impl AppealStatus {
 #[serde(tag = "outcome", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum AppealResolution {
     /// The adverse decision stands, with the reason.
-    Upheld { reason: String },
+    Upheld {
+        #[serde(deserialize_with = "crate::text::de::required_text")]
+        #[schemars(with = "crate::text::RequiredText")]
+        reason: String,
+    },
     /// The decision is reversed and the service authorized for `start` (ECM: the period follows
     /// the ECM rule; CS: through `through`) with `units`.
     Overturned {

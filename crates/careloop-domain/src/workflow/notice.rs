@@ -103,8 +103,8 @@ pub struct Notice {
     pub purpose: NoticePurpose,
     pub channel: Channel,
     /// The text sent (or a summary with the template id).
-    #[serde(deserialize_with = "crate::text::de::text")]
-    #[schemars(with = "crate::text::Text")]
+    #[serde(deserialize_with = "crate::text::de::required_text")]
+    #[schemars(with = "crate::text::RequiredText")]
     pub content: String,
     pub sent_at: Timestamp,
     pub actor: ActorId,

@@ -33,10 +33,12 @@ const BASE: &str = "/api/v1/tokens";
 #[serde(deny_unknown_fields)]
 pub struct CreateTokenBody {
     /// What the token is for, 1..=200 characters, e.g. "intake-portal".
+    #[schemars(extend("minLength" = 1, "maxLength" = 200, "pattern" = careloop_domain::text::LINE_PATTERN))]
     pub name: String,
     /// Whose token: the caller (the default), or — for a plan or provider admin — a user of
     /// the caller's organization.
     #[serde(default)]
+    #[schemars(extend("minLength" = 1, "maxLength" = 100, "pattern" = r"^[^\s\x00-\x1F\x7F-\x9F]+$"))]
     pub username: Option<String>,
     /// Lifetime in days, 1..=366 (default 90).
     #[serde(default)]

@@ -130,10 +130,16 @@ pub enum DecisionInput {
         through: Date,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         units: Option<u32>,
+        #[serde(deserialize_with = "crate::text::de::required_text")]
+        #[schemars(with = "crate::text::RequiredText")]
         reason: String,
     },
     /// Denied with a specific reason (CMS-0057-F, CALAIM.md §4.3 [46][47]).
-    Deny { reason: String },
+    Deny {
+        #[serde(deserialize_with = "crate::text::de::required_text")]
+        #[schemars(with = "crate::text::RequiredText")]
+        reason: String,
+    },
 }
 
 /// The outcome of a decision.
