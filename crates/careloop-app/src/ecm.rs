@@ -49,7 +49,7 @@ pub struct OpenEcmEnrollment {
     pub provider_org_id: String,
     /// The plan's policy overlay id (e.g. "hpsm"), for its authorization period lengths.
     #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
-    #[schemars(with = "Option<careloop_domain::text::Id>")]
+    #[schemars(with = "Option<careloop_domain::codes::PlanId>")]
     pub plan_id: Option<String>,
     #[serde(default, deserialize_with = "careloop_domain::text::de::opt_line")]
     #[schemars(with = "Option<careloop_domain::text::Line>")]
@@ -175,7 +175,7 @@ pub struct ReauthorizeEcm {
 pub struct DiscontinueEcm {
     pub on: Date,
     #[serde(deserialize_with = "careloop_domain::text::de::text")]
-    #[schemars(with = "careloop_domain::text::Text")]
+    #[schemars(with = "careloop_domain::codes::DiscontinuationReason")]
     pub reason: String,
     #[serde(default, deserialize_with = "careloop_domain::text::de::opt_text")]
     #[schemars(with = "Option<careloop_domain::text::Text>")]

@@ -40,7 +40,7 @@ pub struct CreateReferral {
     #[schemars(with = "careloop_domain::text::Id")]
     pub plan_org_id: String,
     #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
-    #[schemars(with = "Option<careloop_domain::text::Id>")]
+    #[schemars(with = "Option<careloop_domain::codes::PlanId>")]
     pub plan_id: Option<String>,
     #[serde(default, deserialize_with = "careloop_domain::text::de::opt_line")]
     #[schemars(with = "Option<careloop_domain::text::Line>")]
@@ -96,7 +96,7 @@ pub struct DeclineReferral {
 #[serde(deny_unknown_fields)]
 pub struct CloseReferral {
     #[serde(deserialize_with = "careloop_domain::text::de::text")]
-    #[schemars(with = "careloop_domain::text::Text")]
+    #[schemars(with = "careloop_domain::codes::ClosureReason")]
     pub reason: String,
     #[serde(default, deserialize_with = "careloop_domain::text::de::opt_text")]
     #[schemars(with = "Option<careloop_domain::text::Text>")]

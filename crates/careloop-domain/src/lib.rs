@@ -16,6 +16,7 @@
 
 pub mod cite;
 pub mod clock;
+pub mod codes;
 pub mod cs;
 pub mod cs_limits;
 pub mod dates;

@@ -193,6 +193,10 @@ pub fn token_id(token: &str) -> String {
     sha256_hex(token.as_bytes())
 }
 
+/// The rule [`check_id`] applies to usernames and organization ids, as a JSON Schema pattern
+/// (with `minLength` 1 and `maxLength` 100): no white space, no control character.
+pub const IDENTITY_ID_PATTERN: &str = r"^[^\s\x00-\x1F\x7F-\x9F]+$";
+
 /// An id-like value: 1..=100 characters, no whitespace or control characters.
 fn check_id(field: &'static str, value: &str) -> Result<(), AppError> {
     if value.is_empty() || value.chars().count() > 100 {

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 pub struct MemberFacts {
     /// Synthetic member id (never a real CIN in examples or tests).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::text::Id>")]
     pub member_id: Option<String>,
     /// Date of birth; without it every age-dependent rule is undetermined.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -43,10 +44,13 @@ pub struct MemberFacts {
 #[serde(deny_unknown_fields)]
 pub struct EnrollmentSpan {
     /// Plan id as used by the policy pack, e.g. "hpsm", "alameda-alliance".
+    #[schemars(with = "crate::codes::PlanId")]
     pub plan: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::text::Line>")]
     pub county: Option<String>,
     /// "medi-cal", "d-snp", or another line of business named by the plan.
+    #[schemars(with = "crate::text::Line")]
     pub line_of_business: String,
     pub start: Date,
     /// Last day enrolled (inclusive); open when absent.
@@ -88,8 +92,10 @@ pub struct Indicator {
     pub end: Option<Date>,
     /// Source record id (assessment, claim, referral) shown as evidence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::text::Id>")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::text::Line>")]
     pub detail: Option<String>,
     /// `homelessness` only: which of the six CALAIM.md §2.3 conditions applies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -102,6 +108,7 @@ pub struct Indicator {
     pub facility: Option<CorrectionalFacility>,
     /// `foster-care` only: the state that provided foster care ("CA" or another state code).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::text::Line>")]
     pub state: Option<String>,
 }
 
@@ -491,6 +498,7 @@ pub enum EventKind {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UtilizationEvent {
+    #[schemars(with = "crate::text::Id")]
     pub id: String,
     pub kind: EventKind,
     /// Visit date, or admission date of a stay.

@@ -42,7 +42,7 @@ pub struct SubmitAuthorizationBody {
     pub plan_org_id: String,
     /// The plan's policy overlay id (e.g. "hpsm"), for its clock rules.
     #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
-    #[schemars(with = "Option<careloop_domain::text::Id>")]
+    #[schemars(with = "Option<careloop_domain::codes::PlanId>")]
     pub plan: Option<String>,
     #[serde(default, deserialize_with = "careloop_domain::text::de::opt_line")]
     #[schemars(with = "Option<careloop_domain::text::Line>")]

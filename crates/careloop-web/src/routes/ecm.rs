@@ -44,7 +44,7 @@ pub struct OpenEcmEnrollmentBody {
     pub provider_org_id: String,
     /// The plan's policy overlay id (e.g. "hpsm"), for its authorization period lengths.
     #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
-    #[schemars(with = "Option<careloop_domain::text::Id>")]
+    #[schemars(with = "Option<careloop_domain::codes::PlanId>")]
     pub plan_id: Option<String>,
     #[serde(default, deserialize_with = "careloop_domain::text::de::opt_line")]
     #[schemars(with = "Option<careloop_domain::text::Line>")]

@@ -41,7 +41,7 @@ const BASE: &str = "/api/v1/members";
 pub struct RegisterMemberBody {
     /// The plan's policy overlay id (e.g. "hpsm").
     #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
-    #[schemars(with = "Option<careloop_domain::text::Id>")]
+    #[schemars(with = "Option<careloop_domain::codes::PlanId>")]
     pub plan: Option<String>,
     #[serde(default, deserialize_with = "careloop_domain::text::de::opt_line")]
     #[schemars(with = "Option<careloop_domain::text::Line>")]

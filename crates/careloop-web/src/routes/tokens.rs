@@ -38,7 +38,7 @@ pub struct CreateTokenBody {
     /// Whose token: the caller (the default), or — for a plan or provider admin — a user of
     /// the caller's organization.
     #[serde(default)]
-    #[schemars(extend("minLength" = 1, "maxLength" = 100, "pattern" = r"^[^\s\x00-\x1F\x7F-\x9F]+$"))]
+    #[schemars(extend("minLength" = 1, "maxLength" = 100, "pattern" = careloop_app::identity::IDENTITY_ID_PATTERN))]
     pub username: Option<String>,
     /// Lifetime in days, 1..=366 (default 90).
     #[serde(default)]
@@ -155,9 +155,14 @@ pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
             "identity",
             g.subschema_for::<TokenList>(),
         )
-        .query(vec![QueryParam::new(
+        .query(vec![QueryParam::with_schema(
             "username",
-            "string",
+            serde_json::json!({
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 100,
+                "pattern": careloop_app::identity::IDENTITY_ID_PATTERN,
+            }),
             "only this user's tokens (another user's: admins only)",
         )]),
         Op::post(

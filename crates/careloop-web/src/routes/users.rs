@@ -27,14 +27,14 @@ const BASE: &str = "/api/v1/users";
 #[serde(deny_unknown_fields)]
 pub struct CreateUserBody {
     /// 1..=100 characters, no spaces; the user's id.
-    #[schemars(extend("minLength" = 1, "maxLength" = 100, "pattern" = r"^[^\s\x00-\x1F\x7F-\x9F]+$"))]
+    #[schemars(extend("minLength" = 1, "maxLength" = 100, "pattern" = careloop_app::identity::IDENTITY_ID_PATTERN))]
     pub username: String,
     #[serde(default)]
     #[schemars(with = "Option<careloop_domain::text::Line>")]
     pub display_name: Option<String>,
     /// The caller's own organization (the default); another organization is 403.
     #[serde(default)]
-    #[schemars(extend("minLength" = 1, "maxLength" = 100, "pattern" = r"^[^\s\x00-\x1F\x7F-\x9F]+$"))]
+    #[schemars(extend("minLength" = 1, "maxLength" = 100, "pattern" = careloop_app::identity::IDENTITY_ID_PATTERN))]
     pub org_id: Option<String>,
     /// At least one; each must fit the organization kind.
     #[schemars(extend("minItems" = 1))]

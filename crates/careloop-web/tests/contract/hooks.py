@@ -59,8 +59,10 @@ KNOWN_REFUSALS = [
         r"|an extension must be taken before the due time|does not exist in a \w+ organization"
     ),
      "rules on stored state"),
-    # Codes from the policy pack's value sets and plan list (not enums in the document yet).
-    (re.compile(r"is not in the value set|unknown plan "), "policy pack: value sets and plan ids"),
+    # Password rules a schema cannot state: not the username or containing it (another field,
+    # case-insensitive), not on the shipped list of common passwords (a deny list).
+    (re.compile(r"must not (be|contain) the username|is on the list of common passwords"),
+     "password: username and common-password rules"),
     # References that must match the addressed record or the caller's organization: a body's
     # facts.member_id that names another member, a referral for another plan (items 1-3: the lead's
     # reference resolution decides how these are answered).
