@@ -1,4 +1,14 @@
 //! `careloop`: the command-line program.
+#![forbid(unsafe_code)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::todo,
+    clippy::unimplemented
+)]
+
 use anyhow::Context;
 use careloop_domain::PolicyPack;
 use clap::{Parser, Subcommand};

@@ -30,10 +30,11 @@ impl Code {
                 }
                 continue;
             }
-            if !b.is_ascii_alphanumeric() || len == 7 {
-                return None;
+            // More than 7 letters and digits: no free byte left, not a code.
+            match bytes.get_mut(len) {
+                Some(slot) if b.is_ascii_alphanumeric() => *slot = b.to_ascii_uppercase(),
+                _ => return None,
             }
-            bytes[len] = b.to_ascii_uppercase();
             len += 1;
         }
         if len < 3 || !bytes[0].is_ascii_uppercase() || !bytes[1].is_ascii_digit() {
@@ -46,7 +47,7 @@ impl Code {
     }
 
     pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes[..usize::from(self.len)]
+        self.bytes.get(..usize::from(self.len)).unwrap_or_default()
     }
 
     pub fn as_str(&self) -> &str {
@@ -193,6 +194,7 @@ impl AvoidableList {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::class::*;
     use super::*;

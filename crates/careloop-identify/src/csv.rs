@@ -55,7 +55,7 @@ pub fn split(line: &[u8], out: &mut Vec<(usize, usize)>) -> Result<(), SplitErro
             let start = pos + 1;
             let mut i = start;
             loop {
-                match memchr::memchr(b'"', &line[i..]) {
+                match memchr::memchr(b'"', line.get(i..).unwrap_or_default()) {
                     None => return Err(SplitError::Unterminated),
                     Some(q) => {
                         let q = i + q;
@@ -75,7 +75,7 @@ pub fn split(line: &[u8], out: &mut Vec<(usize, usize)>) -> Result<(), SplitErro
                 Some(_) => return Err(SplitError::AfterQuote),
             }
         } else {
-            match memchr::memchr(b',', &line[pos..]) {
+            match memchr::memchr(b',', line.get(pos..).unwrap_or_default()) {
                 None => {
                     out.push((pos, line.len()));
                     return Ok(());
@@ -129,8 +129,11 @@ pub fn split_upto(
         let word = match line.get(base..base + 8).map(<[u8; 8]>::try_from) {
             Some(Ok(w)) => w,
             _ => {
+                // The last, short word: the remaining bytes, then zeros.
                 let mut w = [0u8; 8];
-                w[..n - base].copy_from_slice(&line[base..]);
+                for (to, from) in w.iter_mut().zip(line.get(base..).unwrap_or_default()) {
+                    *to = *from;
+                }
                 w
             }
         };
@@ -148,11 +151,21 @@ pub fn split_upto(
     }
     // Field `need` (or the last field of a shorter line) runs to the next comma; the commas
     // after it are only counted.
-    let rest = &line[start..];
+    let rest = line.get(start..).unwrap_or_default();
     let end = memchr::memchr(b',', rest).map_or(n, |c| start + c);
     out.push((start, end));
     let commas = out.len() - 1 + rest.iter().filter(|&&b| b == b',').count();
     Ok(commas + 1)
+}
+
+/// Field `i` of a line split into `fields` (byte ranges), trimmed of ASCII white space; empty
+/// when the line has no field `i` (callers check the field count first).
+pub fn trimmed_field<'a>(line: &'a [u8], fields: &[(usize, usize)], i: usize) -> &'a [u8] {
+    fields
+        .get(i)
+        .and_then(|&(s, e)| line.get(s..e))
+        .unwrap_or_default()
+        .trim_ascii()
 }
 
 /// A field's text with doubled quotes undone, lossily decoded as UTF-8.
@@ -179,7 +192,11 @@ impl Header {
         Ok(Header {
             names: ranges
                 .iter()
-                .map(|&(s, e)| unquote(&line[s..e]).trim().to_ascii_lowercase())
+                .map(|&(s, e)| {
+                    unquote(line.get(s..e).unwrap_or_default())
+                        .trim()
+                        .to_ascii_lowercase()
+                })
                 .collect(),
         })
     }
@@ -294,21 +311,23 @@ where
     let mut buf = vec![0u8; BLOCK];
     let mut filled = 0;
     let header_end = loop {
-        if let Some(nl) = memchr::memchr(b'\n', &buf[..filled]) {
+        let read = buf.get(..filled).unwrap_or_default();
+        if let Some(nl) = memchr::memchr(b'\n', read) {
             break nl;
         }
         if filled == buf.len() {
             buf.resize(buf.len() * 2, 0);
         }
-        let n = file.read(&mut buf[filled..]).map_err(io)?;
+        let n = file
+            .read(buf.get_mut(filled..).unwrap_or_default())
+            .map_err(io)?;
         if n == 0 {
             break filled;
         }
         filled += n;
     };
-    let header_line = buf[..header_end]
-        .strip_suffix(b"\r")
-        .unwrap_or(&buf[..header_end]);
+    let header_line = buf.get(..header_end).unwrap_or_default();
+    let header_line = header_line.strip_suffix(b"\r").unwrap_or(header_line);
     if header_line.is_empty() {
         return Err(IdentifyError::EmptyFile {
             file: path.display().to_string(),
@@ -353,13 +372,13 @@ where
                             *n += 1;
                         };
                         for nl in memchr::memchr_iter(b'\n', data) {
-                            one(&data[start..nl], &mut n);
+                            one(data.get(start..nl).unwrap_or_default(), &mut n);
                             start = nl + 1;
                         }
                         // The block ends with '\n' except possibly at end of file: the empty
                         // piece after the final '\n' is not a line.
                         if start < data.len() || n == 0 {
-                            one(&data[start..], &mut n);
+                            one(data.get(start..).unwrap_or_default(), &mut n);
                         }
                         local.push((block.seq, n));
                         let _ = back_tx.try_send(block.data);
@@ -370,7 +389,9 @@ where
                             if c.len() <= i {
                                 c.resize(i + 1, 0);
                             }
-                            c[i] = n;
+                            if let Some(count) = c.get_mut(i) {
+                                *count = n;
+                            }
                         }
                     }
                     state
@@ -425,7 +446,7 @@ fn feed(
         while !eof && data.len() < target {
             let start = data.len();
             data.resize(target, 0);
-            let n = file.read(&mut data[start..])?;
+            let n = file.read(data.get_mut(start..).unwrap_or_default())?;
             data.truncate(start + n);
             progress.advance(n as u64);
             if n == 0 {
@@ -437,7 +458,7 @@ fn feed(
             // line end (a line longer than the block) keeps growing.
             match memchr::memrchr(b'\n', &data) {
                 Some(nl) => {
-                    carry.extend_from_slice(&data[nl + 1..]);
+                    carry.extend_from_slice(data.get(nl + 1..).unwrap_or_default());
                     data.truncate(nl + 1);
                 }
                 None => {
@@ -458,6 +479,7 @@ fn feed(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

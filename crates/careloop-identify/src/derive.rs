@@ -6,7 +6,7 @@
 //! result does not depend on how the file was split across threads.
 
 use crate::codes::{AvoidableList, Code, class, classify};
-use crate::csv::{Header, LineRef, split_upto, unquote};
+use crate::csv::{Header, LineRef, split_upto, trimmed_field, unquote};
 use crate::day::{self, Day};
 use crate::eligibility::Members;
 use crate::{IdentifyError, PendingError};
@@ -139,20 +139,18 @@ pub struct PersonAcc {
 
 impl PersonAcc {
     fn ed_day(&mut self, day: Day, claim: &[u8]) -> &mut EdDay {
-        let i = match self.ed.iter().position(|e| e.day == day) {
-            Some(i) => i,
-            None => {
-                self.ed.push(EdDay {
-                    day,
-                    non_listed: false,
-                    missing_dx: false,
-                    sud: false,
-                    claim: unquote(claim).into_boxed_str(),
-                });
-                self.ed.len() - 1
-            }
+        // In bounds: `i` is a position just found in `self.ed`.
+        #[allow(clippy::indexing_slicing)]
+        let e = match self.ed.iter().position(|e| e.day == day) {
+            Some(i) => &mut self.ed[i],
+            None => self.ed.push_mut(EdDay {
+                day,
+                non_listed: false,
+                missing_dx: false,
+                sud: false,
+                claim: unquote(claim).into_boxed_str(),
+            }),
         };
-        let e = &mut self.ed[i];
         if claim < e.claim.as_bytes() {
             e.claim = unquote(claim).into_boxed_str();
         }
@@ -160,26 +158,24 @@ impl PersonAcc {
     }
 
     fn stay(&mut self, kind: StayKind, day: Day, claim: &[u8]) -> &mut Stay {
-        let i = match self
+        // In bounds: `i` is a position just found in `self.stays`.
+        #[allow(clippy::indexing_slicing)]
+        let s = match self
             .stays
             .iter()
             .position(|s| s.kind == kind && s.day == day)
         {
-            Some(i) => i,
-            None => {
-                self.stays.push(Stay {
-                    kind,
-                    day,
-                    unplanned_yes: false,
-                    unplanned_no: false,
-                    end: None,
-                    sud: false,
-                    claim: unquote(claim).into_boxed_str(),
-                });
-                self.stays.len() - 1
-            }
+            Some(i) => &mut self.stays[i],
+            None => self.stays.push_mut(Stay {
+                kind,
+                day,
+                unplanned_yes: false,
+                unplanned_no: false,
+                end: None,
+                sud: false,
+                claim: unquote(claim).into_boxed_str(),
+            }),
         };
-        let s = &mut self.stays[i];
         if claim < s.claim.as_bytes() {
             s.claim = unquote(claim).into_boxed_str();
         }
@@ -389,16 +385,23 @@ impl ClaimsWorker {
     }
 
     fn acc(&mut self, p: u32) -> &mut PersonAcc {
-        let s = self.slot[p as usize];
-        let s = if s == u32::MAX {
-            self.accs.push((p, PersonAcc::default()));
-            let s = (self.accs.len() - 1) as u32;
-            self.slot[p as usize] = s;
-            s
-        } else {
-            s
-        };
-        &mut self.accs[s as usize].1
+        let i = p as usize;
+        if self.slot.len() <= i {
+            self.slot.resize(i + 1, u32::MAX);
+        }
+        match self.slot.get(i).copied() {
+            // In bounds: a slot other than u32::MAX is only ever set (below) to the index of the
+            // entry pushed onto `accs`, and `accs` never shrinks.
+            #[allow(clippy::indexing_slicing)]
+            Some(s) if s != u32::MAX => &mut self.accs[s as usize].1,
+            _ => {
+                let s = self.accs.len() as u32;
+                if let Some(slot) = self.slot.get_mut(i) {
+                    *slot = s;
+                }
+                &mut self.accs.push_mut((p, PersonAcc::default())).1
+            }
+        }
     }
 
     /// Parse and derive one claim line; a bad line becomes an error row.
@@ -440,10 +443,7 @@ impl ClaimsWorker {
                 format!("wrong column count: {} fields, header has {}", total, c.n),
             ));
         }
-        let f = |i: usize| -> &[u8] {
-            let (s, e) = fields[i];
-            line[s..e].trim_ascii()
-        };
+        let f = |i: usize| trimmed_field(line, fields, i);
         let person = f(c.person);
         let err =
             |kind: &'static str, reason: String| PendingError::new(at, Some(person), kind, reason);
@@ -601,9 +601,9 @@ impl ClaimsWorker {
         }
         if any_bits != 0 {
             for &(code, bits, rank) in codes.iter() {
-                for (k, group) in class::CONDITIONS.iter().enumerate() {
+                for (first, group) in acc.conditions.iter_mut().zip(class::CONDITIONS.iter()) {
                     if bits & group != 0 {
-                        Seen::offer_first(&mut acc.conditions[k], service, claim, code);
+                        Seen::offer_first(first, service, claim, code);
                     }
                 }
                 if bits & class::HOMELESS != 0 {

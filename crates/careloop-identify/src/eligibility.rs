@@ -4,7 +4,7 @@
 //! enrollment spans (plan, county, line of business) with their merged periods for claims
 //! coverage. Columns the derivations do not use are not required.
 
-use crate::csv::{Header, LineRef, Progress, par_lines, unquote};
+use crate::csv::{Header, LineRef, Progress, par_lines, trimmed_field, unquote};
 use crate::day::{self, Day};
 use crate::fxhash::FxHashMap;
 use crate::{IdentifyError, InputFile, PendingError, RowError};
@@ -41,6 +41,16 @@ pub struct Members {
     pub rows: u64,
 }
 
+/// Person `p`'s part of `items`, which holds each person's entries in turn; `at[p]` is where
+/// person `p`'s start and `at[p + 1]` where they end. Empty for a person not in the table.
+fn person_part<'a, T>(items: &'a [T], at: &[u32], p: u32) -> &'a [T] {
+    let i = p as usize;
+    match (at.get(i), at.get(i + 1)) {
+        (Some(&start), Some(&end)) => items.get(start as usize..end as usize).unwrap_or_default(),
+        _ => &[],
+    }
+}
+
 impl Members {
     pub fn len(&self) -> usize {
         self.ids.len()
@@ -56,14 +66,12 @@ impl Members {
     }
 
     pub fn spans(&self, p: u32) -> &[Span] {
-        let i = p as usize;
-        &self.spans[self.span_at[i] as usize..self.span_at[i + 1] as usize]
+        person_part(&self.spans, &self.span_at, p)
     }
 
     /// Merged enrollment periods (any plan), sorted.
     pub fn merged(&self, p: u32) -> &[(Day, Day)] {
-        let i = p as usize;
-        &self.merged[self.merged_at[i] as usize..self.merged_at[i + 1] as usize]
+        person_part(&self.merged, &self.merged_at, p)
     }
 
     /// True when some enrollment span includes `day`.
@@ -244,10 +252,7 @@ fn parse_fields(
             ),
         ));
     }
-    let f = |i: usize| -> &[u8] {
-        let (s, e) = fields[i];
-        line[s..e].trim_ascii()
-    };
+    let f = |i: usize| trimmed_field(line, fields, i);
     let person = f(c.person);
     if person.is_empty() {
         return Err(bad(None, "missing person_id", "missing person_id".into()));
@@ -350,8 +355,8 @@ fn build(rows: Vec<Row>) -> Members {
             next
         });
         let i = p as usize;
-        if m.birth[i].is_none() {
-            m.birth[i] = row.birth;
+        if let Some(birth @ None) = m.birth.get_mut(i) {
+            *birth = row.birth;
         }
         if let Some((plan, county, lob, start, end)) = row.span {
             let span = Span {
@@ -361,7 +366,9 @@ fn build(rows: Vec<Row>) -> Members {
                 start,
                 end,
             };
-            per_person[i].push(span);
+            if let Some(spans) = per_person.get_mut(i) {
+                spans.push(span);
+            }
         }
     }
     m.span_at.push(0);

@@ -27,7 +27,9 @@ impl Hasher for FxHasher {
         let rest = chunks.remainder();
         if !rest.is_empty() {
             let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
+            for (to, from) in w.iter_mut().zip(rest) {
+                *to = *from;
+            }
             self.add(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
         }
     }

@@ -4,7 +4,7 @@
 //! carry its condition (`homelessness:<condition>`) and a release its facility
 //! (`release-from-incarceration:<prison|jail|youth-correctional-facility>`).
 
-use crate::csv::{Header, LineRef, Progress, par_lines, unquote};
+use crate::csv::{Header, LineRef, Progress, par_lines, trimmed_field, unquote};
 use crate::day::{self, Day};
 use crate::eligibility::Members;
 use crate::{IdentifyError, InputFile, PendingError, RowError};
@@ -171,14 +171,8 @@ fn parse(
             ),
         ));
     }
-    let f = |i: usize| -> String {
-        let (s, e) = fields[i];
-        unquote(line[s..e].trim_ascii())
-    };
-    let person_raw = {
-        let (s, e) = fields[c.person];
-        line[s..e].trim_ascii()
-    };
+    let f = |i: usize| -> String { unquote(trimmed_field(line, fields, i)) };
+    let person_raw = trimmed_field(line, fields, c.person);
     let err =
         |kind: &'static str, reason: String| PendingError::new(at, Some(person_raw), kind, reason);
     if person_raw.is_empty() {

@@ -9,6 +9,16 @@
 //! eligibility engine's ([`determine_ecm`](careloop_domain::eligibility::determine_ecm), the
 //! ECM part of `careloop eligibility check`): no POF rule is re-implemented here.
 
+#![forbid(unsafe_code)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::todo,
+    clippy::unimplemented
+)]
+
 pub mod codes;
 pub mod csv;
 pub mod day;

@@ -499,7 +499,8 @@ fn decide_chunk(
     let mut rows = String::new();
     let mut facts_text = String::new();
     let mut tally = Tally::default();
-    for i in range {
+    let (skip, take) = (range.start, range.len());
+    for (i, person_id) in members.ids.iter().enumerate().skip(skip).take(take) {
         let p = i as u32;
         let mut buf = None;
         let acc = merged_acc(workers, p, &mut buf);
@@ -517,13 +518,13 @@ fn decide_chunk(
         let plan = span.map(|s| members.text(s.plan)).unwrap_or("");
         let mut counts = [[0u64; 2]; 10];
         let mut met = Vec::new();
-        for (k, pop) in det.populations.iter().enumerate().take(10) {
+        for (pop, [met_count, undetermined]) in det.populations.iter().zip(counts.iter_mut()) {
             match pop.status {
                 Outcome::Met => {
-                    counts[k][0] += 1;
+                    *met_count += 1;
                     met.push(pop.code.as_str());
                 }
-                Outcome::Undetermined => counts[k][1] += 1,
+                Outcome::Undetermined => *undetermined += 1,
                 Outcome::NotMet => {}
             }
         }
@@ -543,11 +544,12 @@ fn decide_chunk(
             continue;
         }
         tally.rows += 1;
-        tally.ecm[match det.ecm_eligible {
-            Some(true) => 0,
-            Some(false) => 1,
-            None => 2,
-        }] += 1;
+        let [eligible, not_eligible, undetermined] = &mut tally.ecm;
+        *match det.ecm_eligible {
+            Some(true) => eligible,
+            Some(false) => not_eligible,
+            None => undetermined,
+        } += 1;
         let exclusions: Vec<&str> = det
             .exclusions
             .iter()
@@ -558,7 +560,7 @@ fn decide_chunk(
         let id = determination_id(&facts, cfg.as_of, pack);
         rows.push_str(&format!(
             "{},{},{},{},{},{},{},{},{},{}\n",
-            field(&members.ids[i]),
+            field(person_id),
             field(county),
             field(plan),
             met.join(";"),

@@ -1,5 +1,5 @@
-//! The storage port. careloop-app's use cases depend on this trait only; it moves to
-//! careloop-app when that crate exists.
+//! The storage port. careloop-app's use cases (`App<S: Store>`) depend on this trait only, never
+//! on an adapter; careloop-web and careloop-ui reach storage only through those use cases.
 
 use std::future::Future;
 
@@ -11,6 +11,19 @@ use crate::query::{
 use crate::records::{AuditRecord, CommitReceipt, StoredAggregate, StoredEvent, StoredResponse};
 
 /// Durable storage of aggregates, events, member access, idempotency records and the audit log.
+///
+/// What the port promises today:
+/// - **One write path.** [`Store::commit`] is the only way to change anything: a [`WriteBatch`]
+///   (new aggregate states with their expected versions, events, access grants, audit lines and
+///   optionally the request's Idempotency-Key record) is applied in ONE durable transaction, or
+///   not at all. A stale `expected_version` is a conflict; a key already used for the same request
+///   replays the stored response ([`CommitReceipt`]). Concurrent commits may be grouped into one
+///   transaction (group commit) with exactly the outcome each would have had alone.
+/// - **Reads see committed state only**: one aggregate ([`Store::get`]), keyset-paged work queue
+///   and lists in an organization's scope, a member's records, an aggregate's events, the event
+///   log in commit-safe order ([`Store::events_since`]), audit lines, access grants.
+/// - **Durable on return**: SQLite with `synchronous=FULL`, PostgreSQL with its default durable
+///   settings (docs/storage.md, "The write path contract").
 ///
 /// Implemented by [`crate::SqliteStore`], [`crate::PostgresStore`] and [`crate::AnyStore`]; the
 /// conformance suite (tests/conformance) holds every implementation to the same behaviour.

@@ -94,6 +94,13 @@ impl PostgresStore {
     }
 }
 
+// Each method below binds one shared operation (`ops::*`, written once in ops.rs for both
+// engines) to this adapter's own pools. The two adapters' impls look alike because each line is
+// that one call; what differs is real and per engine: the pools (SQLite: one writer connection
+// and a read pool; PostgreSQL: a writer pool and a read pool), the transaction start (SQLite
+// `BEGIN IMMEDIATE` takes the write lock up front; PostgreSQL `BEGIN`), the queue's SQL dialect
+// and the event-log SQL (`EVENT_LOG`: seq order vs (xid, seq) with the snapshot bound). Folding
+// the impls into one would take a macro that generates the trait impl, which only hides this.
 impl Store for PostgresStore {
     async fn migrate(&self) -> Result<(), StoreError> {
         // sqlx takes an advisory lock, so concurrent starts migrate once.

@@ -37,7 +37,7 @@ pub const COUNTIES: &[(&str, u32)] = &[
 /// Policy-pack plan ids (crates/careloop-domain/policy/plans/*.toml) and the county each serves
 /// on the default as_of. Members in any other county get one of these ids as well (round
 /// robin): the pack has no plan for them, and identify rejects a `plan` that is not a pack id.
-pub const PACK_PLANS: &[(&str, &str)] = &[
+pub const PACK_PLANS: [(&str, &str); 3] = [
     ("Alameda", "alameda-alliance"),
     ("San Mateo", "hpsm"),
     ("Sacramento", "aetna-better-health-ca"),
@@ -48,8 +48,17 @@ pub fn plan_for(county: &str, k: u64) -> &'static str {
     PACK_PLANS
         .iter()
         .find(|(c, _)| *c == county)
-        .map(|(_, p)| *p)
-        .unwrap_or(PACK_PLANS[(k % PACK_PLANS.len() as u64) as usize].1)
+        .map_or_else(|| spread_plan(k), |(_, p)| *p)
+}
+
+/// The pack plan for a county without one: the three pack plans in turn.
+fn spread_plan(k: u64) -> &'static str {
+    let [(_, first), (_, second), (_, third)] = PACK_PLANS;
+    match k % 3 {
+        0 => first,
+        1 => second,
+        _ => third,
+    }
 }
 
 /// Ambulatory-care-sensitive / non-emergent ED primary diagnoses (match
@@ -147,3 +156,6 @@ pub const RACE: &[(&str, u32)] = &[
     ("other", 30),
     ("unknown", 18),
 ];
+
+// The weighted tables are drawn from by index (member.rs `draw`): neither may be empty.
+const _: () = assert!(!COUNTIES.is_empty() && !RACE.is_empty());

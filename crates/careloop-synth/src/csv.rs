@@ -27,6 +27,16 @@ pub enum Defect {
 /// Impossible dates used for [`Defect::BadDate`], chosen per row.
 pub const BAD_DATES: [&str; 3] = ["2026-02-30", "2026-13-01", "11/31/2026"];
 
+/// The `n`th bad date, taking the three of [`BAD_DATES`] in turn.
+pub fn bad_date(n: usize) -> &'static str {
+    let [first, second, third] = BAD_DATES;
+    match n % 3 {
+        0 => first,
+        1 => second,
+        _ => third,
+    }
+}
+
 /// How diagnosis codes are spelled on a claim (the spec accepts a dot and lower case).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DxStyle {
@@ -82,17 +92,18 @@ fn cents(out: &mut Vec<u8>, c: u64) {
 }
 
 pub fn push_u64(out: &mut Vec<u8>, mut v: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
+    // Digits least significant first (u64::MAX has 20), then appended in reading order.
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    for d in &mut digits {
+        *d = b'0' + (v % 10) as u8;
+        len += 1;
         v /= 10;
         if v == 0 {
             break;
         }
     }
-    out.extend_from_slice(&buf[i..]);
+    out.extend(digits.iter().take(len).rev());
 }
 
 fn commas(out: &mut Vec<u8>, n: usize) {
@@ -120,12 +131,14 @@ fn npi(out: &mut Vec<u8>, n: u32) {
 fn dx_code(out: &mut Vec<u8>, code: &str, style: DxStyle) {
     match style {
         DxStyle::Plain => out.extend_from_slice(code.as_bytes()),
-        DxStyle::Dotted if code.len() > 3 => {
-            out.extend_from_slice(&code.as_bytes()[..3]);
-            out.push(b'.');
-            out.extend_from_slice(&code.as_bytes()[3..]);
-        }
-        DxStyle::Dotted => out.extend_from_slice(code.as_bytes()),
+        DxStyle::Dotted => match code.as_bytes().split_at_checked(3) {
+            Some((category, rest)) if !rest.is_empty() => {
+                out.extend_from_slice(category);
+                out.push(b'.');
+                out.extend_from_slice(rest);
+            }
+            _ => out.extend_from_slice(code.as_bytes()),
+        },
         DxStyle::Lower => out.extend(code.bytes().map(|b| b.to_ascii_lowercase())),
     }
 }
@@ -134,7 +147,7 @@ fn dx_code(out: &mut Vec<u8>, code: &str, style: DxStyle) {
 /// `data_source,file_name,file_date,ingest_datetime` text.
 pub fn write_claim_line(out: &mut Vec<u8>, c: &Claim<'_>, l: &Line<'_>, tail: &[u8]) {
     let bad = match l.defect {
-        Some(Defect::BadDate) => Some(BAD_DATES[(l.number as usize) % BAD_DATES.len()]),
+        Some(Defect::BadDate) => Some(bad_date(l.number as usize)),
         _ => None,
     };
     let person = if l.defect == Some(Defect::MissingPerson) {

@@ -7,6 +7,16 @@
 //! number), and blocks of members generated on worker threads are written in order, so the
 //! same members, seed and as_of give byte-identical files whatever the thread count.
 
+#![forbid(unsafe_code)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::todo,
+    clippy::unimplemented
+)]
+
 mod claims;
 pub mod codes;
 mod csv;
@@ -149,14 +159,15 @@ struct Block {
 /// Which deliberately bad rows member `i` carries (README "Injected errors"): one bad claim
 /// line per 500 members, one bad eligibility row and one bad indicator row per 2,000.
 fn defects(i: u64) -> (Option<Defect>, Option<Defect>, Option<Defect>) {
-    const KINDS: [Defect; 3] = [
-        Defect::BadDate,
-        Defect::MissingPerson,
-        Defect::UnknownCodeSystem,
-    ];
-    let claim = (i % 500 == 3).then(|| KINDS[(i / 500 % 3) as usize]);
-    let elig = (i % 2000 == 1001).then(|| KINDS[(i / 2000 % 2) as usize]);
-    let ind = (i % 2000 == 1501).then(|| KINDS[(i / 2000 % 3) as usize]);
+    // Kind k of: a bad date, a missing person id, an unknown code system.
+    let kind = |k: u64| match k {
+        0 => Defect::BadDate,
+        1 => Defect::MissingPerson,
+        _ => Defect::UnknownCodeSystem,
+    };
+    let claim = (i % 500 == 3).then(|| kind(i / 500 % 3));
+    let elig = (i % 2000 == 1001).then(|| kind(i / 2000 % 2));
+    let ind = (i % 2000 == 1501).then(|| kind(i / 2000 % 3));
     (claim, elig, ind)
 }
 

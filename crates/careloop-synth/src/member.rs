@@ -73,8 +73,7 @@ pub fn generate(rng: &mut Rng, index: u64, as_of: Day) -> Member {
     let birth = date::years_back(birthday_this_year, age);
     // 0.1% have no birth date on file (the engine then evaluates both variants).
     let birth = if rng.chance(0.001) { None } else { Some(birth) };
-    let weights: Vec<u32> = COUNTIES.iter().map(|(_, w)| *w).collect();
-    let county = COUNTIES[rng.weighted(&weights)].0;
+    let county = draw(rng, COUNTIES);
     let plan = codes::plan_for(county, index);
     let dual = age >= 65 && rng.chance(0.6);
     let lob = if dual && rng.chance(0.15) {
@@ -82,8 +81,7 @@ pub fn generate(rng: &mut Rng, index: u64, as_of: Day) -> Member {
     } else {
         Lob::MediCal
     };
-    let race_w: Vec<u32> = RACE.iter().map(|(_, w)| *w).collect();
-    let race = RACE[rng.weighted(&race_w)].0;
+    let race = draw(rng, RACE);
     let hispanic = rng.chance(0.5);
     let spans = spans(rng, as_of, birth.unwrap_or(as_of - 365 * age));
     let adult = age >= 21;
@@ -216,6 +214,17 @@ pub fn generate(rng: &mut Rng, index: u64, as_of: Day) -> Member {
     }
 }
 
+/// A name from a weighted table ([`COUNTIES`], [`RACE`]), drawn with the table's weights.
+fn draw(rng: &mut Rng, table: &'static [(&'static str, u32)]) -> &'static str {
+    let weights: Vec<u32> = table.iter().map(|(_, w)| *w).collect();
+    let i = rng.weighted(&weights);
+    // In bounds: `weighted` returns an index of `weights`, which has one weight per table row,
+    // and the tables are non-empty (asserted at compile time in codes.rs).
+    #[allow(clippy::indexing_slicing)]
+    let (name, _) = table[i];
+    name
+}
+
 /// Enrollment spans: most members continuously enrolled; some churn (a gap in the last
 /// year), some split at the plan-year boundary (adjacent spans), some disenrolled before as_of.
 fn spans(rng: &mut Rng, as_of: Day, birth: Day) -> Vec<Span> {
@@ -284,11 +293,13 @@ pub fn write_eligibility(
     let mut rows = 0;
     let mut spans: Vec<(Span, Option<crate::csv::Defect>)> =
         m.spans.iter().map(|s| (*s, None)).collect();
-    if duplicate_first {
-        spans.push((m.spans[0], None));
-    }
-    if let Some(d) = bad {
-        spans.push((m.spans[0], Some(d)));
+    if let Some(first) = m.spans.first() {
+        if duplicate_first {
+            spans.push((*first, None));
+        }
+        if let Some(d) = bad {
+            spans.push((*first, Some(d)));
+        }
     }
     for (span, defect) in spans {
         let person = if defect == Some(crate::csv::Defect::MissingPerson) {
@@ -309,7 +320,7 @@ pub fn write_eligibility(
         }
         out.extend_from_slice(b",,0,");
         if defect == Some(crate::csv::Defect::BadDate) {
-            out.extend_from_slice(crate::csv::BAD_DATES[rows as usize % 3].as_bytes());
+            out.extend_from_slice(crate::csv::bad_date(rows as usize).as_bytes());
         } else {
             date::push(out, span.start);
         }

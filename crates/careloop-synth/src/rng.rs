@@ -50,6 +50,9 @@ impl Rng {
     }
 
     /// One element of a non-empty slice.
+    // In bounds for a non-empty slice: below(n) = (x * n) >> 64 < n since x < 2^64. Callers
+    // pass non-empty constant code tables (codes.rs; the literal lists in claims/indicators.rs).
+    #[allow(clippy::indexing_slicing)]
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len() as u64) as usize]
     }
