@@ -52,8 +52,9 @@ pub struct RegisterMemberBody {
     #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
     #[schemars(with = "Option<careloop_domain::text::Id>")]
     pub cin: Option<String>,
-    /// The eligibility facts (docs/schemas/member-facts.schema.json) without `member_id`.
-    #[schemars(extend("not" = { "required": ["member_id"] }))]
+    /// The eligibility facts (docs/schemas/member-facts.schema.json) without `member_id` (absent
+    /// or null: the server assigns it).
+    #[schemars(extend("properties" = { "member_id": { "type": "null" } }))]
     pub facts: MemberFacts,
 }
 
