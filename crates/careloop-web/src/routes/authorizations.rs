@@ -14,7 +14,6 @@ use careloop_app::authorization::{
 use careloop_app::{Actor, AuthorizationRecord};
 use careloop_domain::clock::ClockKind;
 use careloop_domain::workflow::authorization::{Requested, Service};
-use careloop_store::QueueCursor;
 use schemars::JsonSchema;
 use schemars::generate::SchemaGenerator;
 use serde::{Deserialize, Serialize};
@@ -25,6 +24,7 @@ use crate::extract::{
 };
 use crate::ids::record_id;
 use crate::openapi::{Op, QueryParam};
+use crate::paging::{self, decode_cursor, encode_cursor};
 use crate::problem::Problem;
 
 const BASE: &str = "/api/v1/authorizations";
@@ -77,9 +77,6 @@ pub struct AuthorizationQueueResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
 }
-
-pub(crate) const DEFAULT_LIMIT: u32 = 50;
-pub(crate) const MAX_LIMIT: u32 = 500;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -142,47 +139,15 @@ async fn read(
     Ok(ok(&record))
 }
 
-fn flag(field: &str, value: Option<&str>) -> Result<bool, Problem> {
-    match value.map(str::trim) {
-        None | Some("false" | "0") => Ok(false),
-        Some("" | "true" | "1") => Ok(true),
-        Some(_) => Err(Problem::invalid(field, "expected true or false")),
-    }
-}
-
-/// `after` is `<due_at>~<id>` as returned in `next`.
-pub(crate) fn encode_cursor(c: &QueueCursor) -> String {
-    format!("{}~{}", c.due_at, c.id)
-}
-
-pub(crate) fn decode_cursor(s: &str) -> Result<QueueCursor, Problem> {
-    let bad = || Problem::invalid("after", "not a cursor returned as `next` by this queue");
-    let (due, id) = s.split_once('~').ok_or_else(bad)?;
-    let due_at = due.parse().map_err(|_| bad())?;
-    if id.is_empty() {
-        return Err(bad());
-    }
-    Ok(QueueCursor {
-        due_at,
-        id: id.to_owned(),
-    })
-}
-
 async fn queue(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
     params: Result<Query<QueueParams>, QueryRejection>,
 ) -> Result<Response, Problem> {
     let Query(p) = params.map_err(|e| Problem::invalid("query", e.body_text()))?;
-    let limit = p.limit.unwrap_or(DEFAULT_LIMIT);
-    if limit == 0 || limit > MAX_LIMIT {
-        return Err(Problem::invalid(
-            "limit",
-            format!("must be between 1 and {MAX_LIMIT}"),
-        ));
-    }
+    let limit = paging::limit(p.limit)?;
     let query = AuthorizationQueueQuery {
-        at_risk_only: flag("at_risk_only", p.at_risk_only.as_deref())?,
+        at_risk_only: paging::flag("at_risk_only", p.at_risk_only.as_deref())?,
         plan_id: p.plan,
         county: p.county,
         limit,
@@ -416,22 +381,4 @@ pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
             g.subschema_for::<ResolveAppeal>(),
         ),
     ]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursors_round_trip_and_garbage_is_refused() {
-        let c = QueueCursor {
-            due_at: "2026-11-02T17:00:00Z".parse().unwrap_or_default(),
-            id: "a~b".into(),
-        };
-        let back = decode_cursor(&encode_cursor(&c)).ok();
-        assert_eq!(back, Some(c));
-        for bad in ["", "x~y", "2026-11-02T17:00:00Z~", "no-tilde"] {
-            assert!(decode_cursor(bad).is_err(), "{bad}");
-        }
-    }
 }

@@ -26,8 +26,8 @@ use crate::extract::{
 };
 use crate::ids::record_id;
 use crate::openapi::{Op, QueryParam};
+use crate::paging::{self, decode_cursor, encode_cursor};
 use crate::problem::Problem;
-use crate::routes::authorizations::{DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cursor};
 
 const BASE: &str = "/api/v1/ecm-enrollments";
 
@@ -140,13 +140,7 @@ async fn queue(
     params: Result<Query<QueueParams>, QueryRejection>,
 ) -> Result<Response, Problem> {
     let Query(p) = params.map_err(|e| Problem::invalid("query", e.body_text()))?;
-    let limit = p.limit.unwrap_or(DEFAULT_LIMIT);
-    if limit == 0 || limit > MAX_LIMIT {
-        return Err(Problem::invalid(
-            "limit",
-            format!("must be between 1 and {MAX_LIMIT}"),
-        ));
-    }
+    let limit = paging::limit(p.limit)?;
     let query = EcmReauthorizationQueueQuery {
         plan_id: p.plan,
         county: p.county,

@@ -30,8 +30,8 @@ use crate::extract::{
 };
 use crate::ids::record_id;
 use crate::openapi::{Op, QueryParam};
+use crate::paging;
 use crate::problem::Problem;
-use crate::routes::authorizations::{DEFAULT_LIMIT, MAX_LIMIT};
 
 const BASE: &str = "/api/v1/members";
 
@@ -127,13 +127,7 @@ async fn list(
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Response, Problem> {
     let Query(p) = params.map_err(|e| Problem::invalid("query", e.body_text()))?;
-    let limit = p.limit.unwrap_or(DEFAULT_LIMIT);
-    if limit == 0 || limit > MAX_LIMIT {
-        return Err(Problem::invalid(
-            "limit",
-            format!("must be between 1 and {MAX_LIMIT}"),
-        ));
-    }
+    let limit = paging::limit(p.limit)?;
     let page = st
         .app
         .list_members(

@@ -8,7 +8,8 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use careloop_app::referral::{
     AcceptReferral, AssignReferral, CloseReferral, CreateReferral, DeclineReferral,
-    ReviewReferralEligibility,
+    RecordReferralAuthorization, RecordReferralNotice, RecordReferralNoticeAgreement,
+    ReviewReferralEligibility, StartReferralServices,
 };
 use careloop_app::{Actor, ReferralRecord};
 use careloop_domain::workflow::Program;
@@ -60,6 +61,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/referrals/{id}/acceptance", post(accept))
         .route("/referrals/{id}/declination", post(decline))
         .route("/referrals/{id}/closure", post(close))
+        .route("/referrals/{id}/authorization", post(authorize))
+        .route("/referrals/{id}/services-started", post(services_started))
+        .route("/referrals/{id}/notices", post(notice))
+        .route("/referrals/{id}/notice-agreement", post(notice_agreement))
 }
 
 fn ok(record: &ReferralRecord) -> Response {
@@ -232,24 +237,31 @@ pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
             "Close the loop with a closure reason",
             g.subschema_for::<CloseReferral>(),
         ),
+        change(
+            "recordReferralAuthorization",
+            "/api/v1/referrals/{id}/authorization",
+            "Record the authorization decision on the referred service (plan); not authorized needs the reason",
+            g.subschema_for::<RecordReferralAuthorization>(),
+        ),
+        change(
+            "startReferralServices",
+            "/api/v1/referrals/{id}/services-started",
+            "The assigned provider reports services started",
+            g.subschema_for::<StartReferralServices>(),
+        ),
+        change(
+            "recordReferralNotice",
+            "/api/v1/referrals/{id}/notices",
+            "Record a notice sent to the member, the referrer or the provider (the sender is the signed-in user)",
+            g.subschema_for::<RecordReferralNotice>(),
+        ),
+        change(
+            "recordReferralNoticeAgreement",
+            "/api/v1/referrals/{id}/notice-agreement",
+            "Record that both sides agreed referrer notices may use a non-electronic channel",
+            g.subschema_for::<RecordReferralNoticeAgreement>(),
+        ),
     ]
-}
-
-// ---- api2 (issue #3 §2, §3): referral extras — authorization decision on the referred service,
-// services started, notices, notice agreement. Registered by `crate::router` and
-// `crate::openapi::document` next to `routes()` / `operations()`.
-
-use careloop_app::referral::{
-    RecordReferralAuthorization, RecordReferralNotice, RecordReferralNoticeAgreement,
-    StartReferralServices,
-};
-
-pub(crate) fn extra_routes() -> Router<AppState> {
-    Router::new()
-        .route("/referrals/{id}/authorization", post(authorize))
-        .route("/referrals/{id}/services-started", post(services_started))
-        .route("/referrals/{id}/notices", post(notice))
-        .route("/referrals/{id}/notice-agreement", post(notice_agreement))
 }
 
 async fn authorize(
@@ -314,38 +326,4 @@ async fn notice_agreement(
         .record_referral_notice_agreement(&actor, &id, body, key.as_deref(), st.now())
         .await?;
     Ok(ok(&record))
-}
-
-/// The OpenAPI operations of the referral extras.
-pub(crate) fn extra_operations(g: &mut SchemaGenerator) -> Vec<Op> {
-    let record = g.subschema_for::<ReferralRecord>();
-    let change = |id: &'static str, path: &'static str, summary: &'static str, request| {
-        Op::post(id, path, summary, "referrals", request, record.clone())
-    };
-    vec![
-        change(
-            "recordReferralAuthorization",
-            "/api/v1/referrals/{id}/authorization",
-            "Record the authorization decision on the referred service (plan); not authorized needs the reason",
-            g.subschema_for::<RecordReferralAuthorization>(),
-        ),
-        change(
-            "startReferralServices",
-            "/api/v1/referrals/{id}/services-started",
-            "The assigned provider reports services started",
-            g.subschema_for::<StartReferralServices>(),
-        ),
-        change(
-            "recordReferralNotice",
-            "/api/v1/referrals/{id}/notices",
-            "Record a notice sent to the member, the referrer or the provider (the sender is the signed-in user)",
-            g.subschema_for::<RecordReferralNotice>(),
-        ),
-        change(
-            "recordReferralNoticeAgreement",
-            "/api/v1/referrals/{id}/notice-agreement",
-            "Record that both sides agreed referrer notices may use a non-electronic channel",
-            g.subschema_for::<RecordReferralNoticeAgreement>(),
-        ),
-    ]
 }
