@@ -30,11 +30,11 @@ pub struct App<S: Store> {
 /// A transition to store: the command, the facts it needs and the access it grants. Grants
 /// follow relationships the plan creates (referral assignment, ECM enrollment), never a
 /// request's own fields (issue #12).
-pub(crate) struct Transition<A: Aggregate> {
-    pub command: A::Command,
+pub struct Transition<A: Aggregate> {
+    pub(crate) command: A::Command,
     /// Built by the app from the member's stored records (never from the request).
-    pub cs_limit_input: Option<CsLimitInput>,
-    pub grants: Vec<AccessGrant>,
+    pub(crate) cs_limit_input: Option<CsLimitInput>,
+    pub(crate) grants: Vec<AccessGrant>,
 }
 
 /// Which records a listing shows the actor's organization: a plan its own records, a provider

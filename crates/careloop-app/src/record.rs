@@ -13,7 +13,7 @@ use crate::access::RecordOwners;
 use crate::error::AppError;
 
 /// One workflow aggregate as the app stores it.
-pub(crate) trait Aggregate {
+pub trait Aggregate {
     /// The store's `kind` column.
     const KIND: &'static str;
     type State: Serialize + DeserializeOwned + Default + Clone + Send + Sync;
@@ -44,7 +44,7 @@ pub(crate) fn kebab<T: Serialize>(value: &T) -> String {
     }
 }
 
-pub(crate) struct AuthorizationAggregate;
+pub struct AuthorizationAggregate;
 
 impl Aggregate for AuthorizationAggregate {
     const KIND: &'static str = "authorization";
@@ -77,7 +77,7 @@ impl Aggregate for AuthorizationAggregate {
     }
 }
 
-pub(crate) struct ReferralAggregate;
+pub struct ReferralAggregate;
 
 impl Aggregate for ReferralAggregate {
     const KIND: &'static str = "referral";
@@ -107,9 +107,9 @@ impl Aggregate for ReferralAggregate {
 
 /// An ECM enrollment command with the facts it needs: `Enroll` needs the member's eligibility
 /// determination as of the enrollment start date (the exclusion check).
-pub(crate) struct EcmStep {
-    pub command: ecm::EcmCommand,
-    pub determination: Option<Box<Determination>>,
+pub struct EcmStep {
+    pub(crate) command: ecm::EcmCommand,
+    pub(crate) determination: Option<Box<Determination>>,
 }
 
 impl From<ecm::EcmCommand> for EcmStep {
@@ -124,7 +124,7 @@ impl From<ecm::EcmCommand> for EcmStep {
 /// The time zone ECM dates are in (California).
 pub(crate) const ECM_TIME_ZONE: &str = "America/Los_Angeles";
 
-pub(crate) struct EcmAggregate;
+pub struct EcmAggregate;
 
 impl Aggregate for EcmAggregate {
     const KIND: &'static str = "ecm-enrollment";
@@ -159,7 +159,7 @@ impl Aggregate for EcmAggregate {
 }
 
 /// A member: contact data, eligibility facts and the stored determination (no due time).
-pub(crate) struct MemberAggregate;
+pub struct MemberAggregate;
 
 impl Aggregate for MemberAggregate {
     const KIND: &'static str = "member";
