@@ -17,8 +17,8 @@ pub trait Aggregate {
     /// The store's `kind` column.
     const KIND: &'static str;
     type State: Serialize + DeserializeOwned + Default + Clone + Send + Sync;
-    type Command;
-    type Event: Serialize;
+    type Command: Send;
+    type Event: Serialize + Send + Sync;
     fn decide(
         state: &Self::State,
         command: Self::Command,

@@ -19,13 +19,12 @@ use schemars::generate::SchemaGenerator;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::extract::{
-    ApiJson, IdempotencyKey, IfMatch, RecordId, expected_version, json_response, record_response,
-};
+use crate::extract::{ApiJson, IdempotencyKey, RecordId, json_response, record_response};
 use crate::ids::record_id;
 use crate::openapi::{Op, QueryParam};
 use crate::paging::{self, decode_cursor, encode_cursor};
 use crate::problem::Problem;
+use crate::routes::change::ChangeRoute;
 
 const BASE: &str = "/api/v1/authorizations";
 
@@ -79,20 +78,10 @@ pub struct AuthorizationQueueResponse {
 }
 
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+    let routes = Router::new()
         .route("/authorizations", post(submit).get(queue))
-        .route("/authorizations/{id}", get(read))
-        .route("/authorizations/{id}/pend", post(pend))
-        .route("/authorizations/{id}/extend", post(extend))
-        .route(
-            "/authorizations/{id}/information-received",
-            post(information_received),
-        )
-        .route("/authorizations/{id}/withdrawal", post(withdraw))
-        .route("/authorizations/{id}/notices", post(notice))
-        .route("/authorizations/{id}/decision", post(decide))
-        .route("/authorizations/{id}/appeals", post(appeal))
-        .route("/authorizations/{id}/appeals/resolution", post(resolve))
+        .route("/authorizations/{id}", get(read));
+    ChangeRoute::route_all(routes, &changes())
 }
 
 fn location(id: &str) -> Option<String> {
@@ -163,141 +152,56 @@ async fn queue(
     ))
 }
 
-async fn pend(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-    IfMatch(if_match): IfMatch,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(mut body): ApiJson<PendAuthorization>,
-) -> Result<Response, Problem> {
-    body.expected_version = expected_version(if_match, body.expected_version)?;
-    let record = st
-        .app
-        .pend_authorization(&actor, &id, body, key.as_deref(), st.now())
-        .await?;
-    Ok(ok(&record))
-}
-
-async fn information_received(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-    IfMatch(if_match): IfMatch,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(mut body): ApiJson<ReceiveAuthorizationInformation>,
-) -> Result<Response, Problem> {
-    body.expected_version = expected_version(if_match, body.expected_version)?;
-    let record = st
-        .app
-        .receive_authorization_information(&actor, &id, body, key.as_deref(), st.now())
-        .await?;
-    Ok(ok(&record))
-}
-
-async fn withdraw(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-    IfMatch(if_match): IfMatch,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(mut body): ApiJson<WithdrawAuthorization>,
-) -> Result<Response, Problem> {
-    body.expected_version = expected_version(if_match, body.expected_version)?;
-    let record = st
-        .app
-        .withdraw_authorization(&actor, &id, body, key.as_deref(), st.now())
-        .await?;
-    Ok(ok(&record))
-}
-
-async fn notice(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-    IfMatch(if_match): IfMatch,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(mut body): ApiJson<RecordAuthorizationNotice>,
-) -> Result<Response, Problem> {
-    body.expected_version = expected_version(if_match, body.expected_version)?;
-    let record = st
-        .app
-        .record_authorization_notice(&actor, &id, body, key.as_deref(), st.now())
-        .await?;
-    Ok(ok(&record))
-}
-
-async fn extend(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-    IfMatch(if_match): IfMatch,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(mut body): ApiJson<ExtendAuthorization>,
-) -> Result<Response, Problem> {
-    body.expected_version = expected_version(if_match, body.expected_version)?;
-    let record = st
-        .app
-        .extend_authorization(&actor, &id, body, key.as_deref(), st.now())
-        .await?;
-    Ok(ok(&record))
-}
-
-async fn decide(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-    IfMatch(if_match): IfMatch,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(mut body): ApiJson<DecideAuthorization>,
-) -> Result<Response, Problem> {
-    body.expected_version = expected_version(if_match, body.expected_version)?;
-    let record = st
-        .app
-        .decide_authorization(&actor, &id, body, key.as_deref(), st.now())
-        .await?;
-    Ok(ok(&record))
-}
-
-async fn appeal(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-    IfMatch(if_match): IfMatch,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(mut body): ApiJson<FileAppeal>,
-) -> Result<Response, Problem> {
-    body.expected_version = expected_version(if_match, body.expected_version)?;
-    let record = st
-        .app
-        .file_appeal(&actor, &id, body, key.as_deref(), st.now())
-        .await?;
-    Ok(ok(&record))
-}
-
-async fn resolve(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-    IfMatch(if_match): IfMatch,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(mut body): ApiJson<ResolveAppeal>,
-) -> Result<Response, Problem> {
-    body.expected_version = expected_version(if_match, body.expected_version)?;
-    let record = st
-        .app
-        .resolve_appeal(&actor, &id, body, key.as_deref(), st.now())
-        .await?;
-    Ok(ok(&record))
+/// The changes on a record of this resource, one line each (`routes::change`).
+fn changes() -> [ChangeRoute; 8] {
+    [
+        ChangeRoute::post::<PendAuthorization>(
+            "pendAuthorization",
+            "/api/v1/authorizations/{id}/pend",
+            "Pend a non-urgent pre-service request for information",
+        ),
+        ChangeRoute::post::<ExtendAuthorization>(
+            "extendAuthorization",
+            "/api/v1/authorizations/{id}/extend",
+            "Take the one extension, with its reason",
+        ),
+        ChangeRoute::post::<ReceiveAuthorizationInformation>(
+            "receiveAuthorizationInformation",
+            "/api/v1/authorizations/{id}/information-received",
+            "The pended-for information arrived: the decision clock restarts",
+        ),
+        ChangeRoute::post::<WithdrawAuthorization>(
+            "withdrawAuthorization",
+            "/api/v1/authorizations/{id}/withdrawal",
+            "Withdraw an open request, with the reason",
+        ),
+        ChangeRoute::post::<RecordAuthorizationNotice>(
+            "recordAuthorizationNotice",
+            "/api/v1/authorizations/{id}/notices",
+            "Record a notice sent about the request (channel, recipient, content)",
+        ),
+        ChangeRoute::post::<DecideAuthorization>(
+            "decideAuthorization",
+            "/api/v1/authorizations/{id}/decision",
+            "Approve, modify or deny; an adverse decision needs the notice of action",
+        ),
+        ChangeRoute::post::<FileAppeal>(
+            "fileAppeal",
+            "/api/v1/authorizations/{id}/appeals",
+            "File the member's appeal of the decision",
+        ),
+        ChangeRoute::post::<ResolveAppeal>(
+            "resolveAppeal",
+            "/api/v1/authorizations/{id}/appeals/resolution",
+            "Resolve the appeal: upheld or overturned",
+        ),
+    ]
 }
 
 /// The OpenAPI operations of this module.
 pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
     let record = g.subschema_for::<AuthorizationRecord>();
-    let change = |id: &'static str, path: &'static str, summary: &'static str, request| {
-        Op::post(id, path, summary, "authorizations", request, record.clone())
-    };
-    vec![
+    let mut ops = vec![
         Op::post(
             "submitAuthorization",
             BASE,
@@ -332,53 +236,12 @@ pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
             "authorizations",
             record.clone(),
         ),
-        change(
-            "pendAuthorization",
-            "/api/v1/authorizations/{id}/pend",
-            "Pend a non-urgent pre-service request for information",
-            g.subschema_for::<PendAuthorization>(),
-        ),
-        change(
-            "extendAuthorization",
-            "/api/v1/authorizations/{id}/extend",
-            "Take the one extension, with its reason",
-            g.subschema_for::<ExtendAuthorization>(),
-        ),
-        change(
-            "receiveAuthorizationInformation",
-            "/api/v1/authorizations/{id}/information-received",
-            "The pended-for information arrived: the decision clock restarts",
-            g.subschema_for::<ReceiveAuthorizationInformation>(),
-        ),
-        change(
-            "withdrawAuthorization",
-            "/api/v1/authorizations/{id}/withdrawal",
-            "Withdraw an open request, with the reason",
-            g.subschema_for::<WithdrawAuthorization>(),
-        ),
-        change(
-            "recordAuthorizationNotice",
-            "/api/v1/authorizations/{id}/notices",
-            "Record a notice sent about the request (channel, recipient, content)",
-            g.subschema_for::<RecordAuthorizationNotice>(),
-        ),
-        change(
-            "decideAuthorization",
-            "/api/v1/authorizations/{id}/decision",
-            "Approve, modify or deny; an adverse decision needs the notice of action",
-            g.subschema_for::<DecideAuthorization>(),
-        ),
-        change(
-            "fileAppeal",
-            "/api/v1/authorizations/{id}/appeals",
-            "File the member's appeal of the decision",
-            g.subschema_for::<FileAppeal>(),
-        ),
-        change(
-            "resolveAppeal",
-            "/api/v1/authorizations/{id}/appeals/resolution",
-            "Resolve the appeal: upheld or overturned",
-            g.subschema_for::<ResolveAppeal>(),
-        ),
-    ]
+    ];
+    ops.extend(ChangeRoute::operations(
+        &changes(),
+        g,
+        "authorizations",
+        &record,
+    ));
+    ops
 }
