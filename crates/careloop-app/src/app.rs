@@ -30,11 +30,11 @@ pub struct App<S: Store> {
 /// A transition to store: the command, the facts it needs and the access it grants. Grants
 /// follow relationships the plan creates (referral assignment, ECM enrollment), never a
 /// request's own fields (issue #12).
-pub(crate) struct Transition<A: Aggregate> {
-    pub command: A::Command,
+pub struct Transition<A: Aggregate> {
+    pub(crate) command: A::Command,
     /// Built by the app from the member's stored records (never from the request).
-    pub cs_limit_input: Option<CsLimitInput>,
-    pub grants: Vec<AccessGrant>,
+    pub(crate) cs_limit_input: Option<CsLimitInput>,
+    pub(crate) grants: Vec<AccessGrant>,
 }
 
 /// Which records a listing shows the actor's organization: a plan its own records, a provider
@@ -426,22 +426,23 @@ impl<S: Store> App<S> {
         if let Some(input) = transition.cs_limit_input.as_ref() {
             ctx = ctx.with_cs_limit_input(input);
         }
-        let events = A::decide(&prior.state, transition.command, &ctx)?;
+        let events = (A::DECIDE)(&prior.state, transition.command, &ctx)?;
         let Some(first) = events.first() else {
             return Ok(prior);
         };
         let event_type = kebab(first);
         let state = events
             .iter()
-            .fold(prior.state.clone(), |s, e| A::apply(s, e));
+            .fold(prior.state.clone(), |s, e| (A::APPLY)(s, e));
+        let columns = A::columns(&state);
         let record = Record {
             kind: prior.kind,
             id: prior.id,
             version: prior.version.saturating_add(1),
             owners: prior.owners,
-            member_id: A::member_id(&state).to_owned(),
-            status: A::status(&state),
-            due_at: A::due_at(&state),
+            member_id: columns.member_id,
+            status: columns.status,
+            due_at: columns.due_at,
             plan_id: prior.plan_id,
             county: prior.county,
             state,

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::access::{Action, RecordOwners};
 use crate::actor::{Actor, OrgKind};
 use crate::app::{App, Idem, NewRecord, Transition, list_scope};
+use crate::command::{Change, On};
 use crate::error::AppError;
 use crate::record::{Aggregate, AuthorizationAggregate, Record};
 
@@ -195,15 +196,139 @@ pub struct AuthorizationQueuePage {
     pub next: Option<QueueCursor>,
 }
 
-fn actor_id(actor: &Actor) -> ActorId {
-    ActorId::new(actor.user_id.clone())
+type Changed = Result<Transition<AuthorizationAggregate>, AppError>;
+
+impl Change for PendAuthorization {
+    type Aggregate = AuthorizationAggregate;
+    const ACTION: Action = Action::PendAuthorization;
+    fn expected_version(&mut self) -> &mut Option<i64> {
+        &mut self.expected_version
+    }
+    async fn transition<S: Store>(self, on: On<'_, S, AuthorizationAggregate>) -> Changed {
+        Ok(Transition::of(AuthorizationCommand::PendForInformation {
+            at: on.now,
+            information_needed: self.information_needed,
+            actor: on.by(),
+        }))
+    }
 }
 
-fn simple(command: AuthorizationCommand) -> Transition<AuthorizationAggregate> {
-    Transition {
-        command,
-        cs_limit_input: None,
-        grants: Vec::new(),
+impl Change for ExtendAuthorization {
+    type Aggregate = AuthorizationAggregate;
+    const ACTION: Action = Action::ExtendAuthorization;
+    fn expected_version(&mut self) -> &mut Option<i64> {
+        &mut self.expected_version
+    }
+    async fn transition<S: Store>(self, on: On<'_, S, AuthorizationAggregate>) -> Changed {
+        let (at, actor) = (on.now, on.by());
+        let reason = self.reason;
+        Ok(Transition::of(AuthorizationCommand::Extend {
+            at,
+            reason,
+            actor,
+        }))
+    }
+}
+
+impl Change for ReceiveAuthorizationInformation {
+    type Aggregate = AuthorizationAggregate;
+    const ACTION: Action = Action::ReceiveAuthorizationInformation;
+    fn expected_version(&mut self) -> &mut Option<i64> {
+        &mut self.expected_version
+    }
+    async fn transition<S: Store>(self, on: On<'_, S, AuthorizationAggregate>) -> Changed {
+        let (at, actor) = (on.now, on.by());
+        Ok(Transition::of(AuthorizationCommand::ReceiveInformation {
+            at,
+            actor,
+        }))
+    }
+}
+
+impl Change for WithdrawAuthorization {
+    type Aggregate = AuthorizationAggregate;
+    const ACTION: Action = Action::WithdrawAuthorization;
+    fn expected_version(&mut self) -> &mut Option<i64> {
+        &mut self.expected_version
+    }
+    async fn transition<S: Store>(self, on: On<'_, S, AuthorizationAggregate>) -> Changed {
+        let (at, reason, actor) = (on.now, self.reason, on.by());
+        Ok(Transition::of(AuthorizationCommand::Withdraw {
+            at,
+            reason,
+            actor,
+        }))
+    }
+}
+
+impl Change for RecordAuthorizationNotice {
+    type Aggregate = AuthorizationAggregate;
+    const ACTION: Action = Action::RecordAuthorizationNotice;
+    fn expected_version(&mut self) -> &mut Option<i64> {
+        &mut self.expected_version
+    }
+    async fn transition<S: Store>(self, _: On<'_, S, AuthorizationAggregate>) -> Changed {
+        let notice = self.notice;
+        Ok(Transition::of(AuthorizationCommand::RecordNotice {
+            notice,
+        }))
+    }
+}
+
+impl Change for DecideAuthorization {
+    type Aggregate = AuthorizationAggregate;
+    const ACTION: Action = Action::DecideAuthorization;
+    fn expected_version(&mut self) -> &mut Option<i64> {
+        &mut self.expected_version
+    }
+    async fn transition<S: Store>(self, on: On<'_, S, AuthorizationAggregate>) -> Changed {
+        // A Community Support approval is checked against the member's stored CS history
+        // across all plans, never a history the request supplies (issue #12).
+        let cs_limit_input = on
+            .app
+            .cs_limit_input(on.record, &self.decision, self.cs_limit_exception.as_ref())
+            .await?;
+        Ok(Transition {
+            command: AuthorizationCommand::Decide {
+                at: on.now,
+                decision: self.decision,
+                notice_of_action: self.notice_of_action,
+                actor: on.by(),
+            },
+            cs_limit_input,
+            grants: Vec::new(),
+        })
+    }
+}
+
+impl Change for FileAppeal {
+    type Aggregate = AuthorizationAggregate;
+    const ACTION: Action = Action::FileAppeal;
+    fn expected_version(&mut self) -> &mut Option<i64> {
+        &mut self.expected_version
+    }
+    async fn transition<S: Store>(self, on: On<'_, S, AuthorizationAggregate>) -> Changed {
+        Ok(Transition::of(AuthorizationCommand::FileAppeal {
+            appeal_id: self.appeal_id,
+            received_at: on.now,
+            actor: on.by(),
+        }))
+    }
+}
+
+impl Change for ResolveAppeal {
+    type Aggregate = AuthorizationAggregate;
+    const ACTION: Action = Action::ResolveAppeal;
+    fn expected_version(&mut self) -> &mut Option<i64> {
+        &mut self.expected_version
+    }
+    async fn transition<S: Store>(self, on: On<'_, S, AuthorizationAggregate>) -> Changed {
+        Ok(Transition::of(AuthorizationCommand::ResolveAppeal {
+            at: on.now,
+            resolution: self.resolution,
+            notice: self.notice,
+            actor: on.by(),
+        }))
     }
 }
 
@@ -268,7 +393,7 @@ impl<S: Store> App<S> {
             plan_id: Some(scope.plan.clone()),
             county: Some(scope.county.clone()),
         };
-        let transition = simple(AuthorizationCommand::Receive {
+        let transition = Transition::of(AuthorizationCommand::Receive {
             request_id: input.request_id.clone(),
             member_id: scope.member_id.clone(),
             plan: Some(scope.plan.clone()),
@@ -276,12 +401,13 @@ impl<S: Store> App<S> {
             kind: input.kind,
             received_at: now,
             requested: input.requested.clone(),
-            actor: actor_id(actor),
+            actor: ActorId::new(actor.user_id.clone()),
         });
         self.create::<AuthorizationAggregate>(actor, action, new, transition, idem, now)
             .await
     }
 
+    /// Pends a non-urgent pre-service request for information.
     pub async fn pend_authorization(
         &self,
         actor: &Actor,
@@ -290,26 +416,11 @@ impl<S: Store> App<S> {
         idempotency_key: Option<&str>,
         now: Timestamp,
     ) -> Result<AuthorizationRecord, AppError> {
-        let action = Action::PendAuthorization;
-        let idem = Idem::new(idempotency_key, action, id, &input)?;
-        self.change::<AuthorizationAggregate>(
-            actor,
-            action,
-            id,
-            input.expected_version,
-            idem,
-            now,
-            async |_| {
-                Ok(simple(AuthorizationCommand::PendForInformation {
-                    at: now,
-                    information_needed: input.information_needed.clone(),
-                    actor: actor_id(actor),
-                }))
-            },
-        )
-        .await
+        self.run_change(actor, id, input, idempotency_key, now)
+            .await
     }
 
+    /// Takes the one deferral/extension, with its reason.
     pub async fn extend_authorization(
         &self,
         actor: &Actor,
@@ -318,24 +429,8 @@ impl<S: Store> App<S> {
         idempotency_key: Option<&str>,
         now: Timestamp,
     ) -> Result<AuthorizationRecord, AppError> {
-        let action = Action::ExtendAuthorization;
-        let idem = Idem::new(idempotency_key, action, id, &input)?;
-        self.change::<AuthorizationAggregate>(
-            actor,
-            action,
-            id,
-            input.expected_version,
-            idem,
-            now,
-            async |_| {
-                Ok(simple(AuthorizationCommand::Extend {
-                    at: now,
-                    reason: input.reason.clone(),
-                    actor: actor_id(actor),
-                }))
-            },
-        )
-        .await
+        self.run_change(actor, id, input, idempotency_key, now)
+            .await
     }
 
     /// The pended-for information arrived (plan UM reviewer or the provider's care manager).
@@ -347,23 +442,8 @@ impl<S: Store> App<S> {
         idempotency_key: Option<&str>,
         now: Timestamp,
     ) -> Result<AuthorizationRecord, AppError> {
-        let action = Action::ReceiveAuthorizationInformation;
-        let idem = Idem::new(idempotency_key, action, id, &input)?;
-        self.change::<AuthorizationAggregate>(
-            actor,
-            action,
-            id,
-            input.expected_version,
-            idem,
-            now,
-            async |_| {
-                Ok(simple(AuthorizationCommand::ReceiveInformation {
-                    at: now,
-                    actor: actor_id(actor),
-                }))
-            },
-        )
-        .await
+        self.run_change(actor, id, input, idempotency_key, now)
+            .await
     }
 
     /// Withdraws an open request (the provider's care manager, or the plan UM reviewer on the
@@ -376,24 +456,8 @@ impl<S: Store> App<S> {
         idempotency_key: Option<&str>,
         now: Timestamp,
     ) -> Result<AuthorizationRecord, AppError> {
-        let action = Action::WithdrawAuthorization;
-        let idem = Idem::new(idempotency_key, action, id, &input)?;
-        self.change::<AuthorizationAggregate>(
-            actor,
-            action,
-            id,
-            input.expected_version,
-            idem,
-            now,
-            async |_| {
-                Ok(simple(AuthorizationCommand::Withdraw {
-                    at: now,
-                    reason: input.reason.clone(),
-                    actor: actor_id(actor),
-                }))
-            },
-        )
-        .await
+        self.run_change(actor, id, input, idempotency_key, now)
+            .await
     }
 
     /// Records a notice sent about the request (plan UM reviewer or care coordinator).
@@ -405,24 +469,12 @@ impl<S: Store> App<S> {
         idempotency_key: Option<&str>,
         now: Timestamp,
     ) -> Result<AuthorizationRecord, AppError> {
-        let action = Action::RecordAuthorizationNotice;
-        let idem = Idem::new(idempotency_key, action, id, &input)?;
-        self.change::<AuthorizationAggregate>(
-            actor,
-            action,
-            id,
-            input.expected_version,
-            idem,
-            now,
-            async |_| {
-                Ok(simple(AuthorizationCommand::RecordNotice {
-                    notice: input.notice.clone(),
-                }))
-            },
-        )
-        .await
+        self.run_change(actor, id, input, idempotency_key, now)
+            .await
     }
 
+    /// Records the reviewer's decision (a CS approval is checked against the member's stored CS
+    /// history).
     pub async fn decide_authorization(
         &self,
         actor: &Actor,
@@ -431,36 +483,11 @@ impl<S: Store> App<S> {
         idempotency_key: Option<&str>,
         now: Timestamp,
     ) -> Result<AuthorizationRecord, AppError> {
-        let action = Action::DecideAuthorization;
-        let idem = Idem::new(idempotency_key, action, id, &input)?;
-        self.change::<AuthorizationAggregate>(
-            actor,
-            action,
-            id,
-            input.expected_version,
-            idem,
-            now,
-            async |record| {
-                // A Community Support approval is checked against the member's stored CS
-                // history across all plans, never a history the request supplies (issue #12).
-                let cs_limit_input = self
-                    .cs_limit_input(record, &input.decision, input.cs_limit_exception.as_ref())
-                    .await?;
-                Ok(Transition {
-                    command: AuthorizationCommand::Decide {
-                        at: now,
-                        decision: input.decision.clone(),
-                        notice_of_action: input.notice_of_action.clone(),
-                        actor: actor_id(actor),
-                    },
-                    cs_limit_input,
-                    grants: Vec::new(),
-                })
-            },
-        )
-        .await
+        self.run_change(actor, id, input, idempotency_key, now)
+            .await
     }
 
+    /// Files the member's appeal, received at `now`.
     pub async fn file_appeal(
         &self,
         actor: &Actor,
@@ -469,26 +496,11 @@ impl<S: Store> App<S> {
         idempotency_key: Option<&str>,
         now: Timestamp,
     ) -> Result<AuthorizationRecord, AppError> {
-        let action = Action::FileAppeal;
-        let idem = Idem::new(idempotency_key, action, id, &input)?;
-        self.change::<AuthorizationAggregate>(
-            actor,
-            action,
-            id,
-            input.expected_version,
-            idem,
-            now,
-            async |_| {
-                Ok(simple(AuthorizationCommand::FileAppeal {
-                    appeal_id: input.appeal_id.clone(),
-                    received_at: now,
-                    actor: actor_id(actor),
-                }))
-            },
-        )
-        .await
+        self.run_change(actor, id, input, idempotency_key, now)
+            .await
     }
 
+    /// Resolves the appeal: upheld with a reason, or overturned.
     pub async fn resolve_appeal(
         &self,
         actor: &Actor,
@@ -497,25 +509,8 @@ impl<S: Store> App<S> {
         idempotency_key: Option<&str>,
         now: Timestamp,
     ) -> Result<AuthorizationRecord, AppError> {
-        let action = Action::ResolveAppeal;
-        let idem = Idem::new(idempotency_key, action, id, &input)?;
-        self.change::<AuthorizationAggregate>(
-            actor,
-            action,
-            id,
-            input.expected_version,
-            idem,
-            now,
-            async |_| {
-                Ok(simple(AuthorizationCommand::ResolveAppeal {
-                    at: now,
-                    resolution: input.resolution.clone(),
-                    notice: input.notice.clone(),
-                    actor: actor_id(actor),
-                }))
-            },
-        )
-        .await
+        self.run_change(actor, id, input, idempotency_key, now)
+            .await
     }
 
     /// An audited read; NotFound for a request the actor's organization may not see.

@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::access::{Action, RecordOwners};
 use crate::actor::Actor;
 use crate::app::{App, Idem, NewRecord, Transition, list_scope};
+use crate::command::{Change, On};
 use crate::error::AppError;
 use crate::record::{Aggregate, ECM_TIME_ZONE, EcmAggregate, EcmStep, Record};
 
@@ -211,18 +212,6 @@ pub struct EcmReauthorizationPage {
     pub next: Option<QueueCursor>,
 }
 
-fn actor_id(actor: &Actor) -> ActorId {
-    ActorId::new(actor.user_id.clone())
-}
-
-fn simple(command: EcmCommand) -> Transition<EcmAggregate> {
-    Transition {
-        command: command.into(),
-        cs_limit_input: None,
-        grants: Vec::new(),
-    }
-}
-
 /// A provider acts on an enrollment only when it is the enrollment's ECM provider (another
 /// provider with a grant for the member may read it, not change it).
 fn assigned_provider(
@@ -236,6 +225,211 @@ fn assigned_provider(
         });
     }
     Ok(())
+}
+
+type Changed = Result<Transition<EcmAggregate>, AppError>;
+
+impl Change for RecordOutreachAttempt {
+    type Aggregate = EcmAggregate;
+    const ACTION: Action = Action::RecordEcmOutreachAttempt;
+    fn expected_version(&mut self) -> &mut Option<i64> {
+        &mut self.expected_version
+    }
+    async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
+        assigned_provider(on.actor, on.record, Self::ACTION)?;
+        let attempt = OutreachAttempt {
+            date: self.date,
+            channel: self.channel,
+            mode: self.mode,
+            staff: self.staff,
+            reached: self.reached,
+            actor: on.by(),
+        };
+        let at = on.now;
+        Ok(Transition::of(EcmCommand::RecordOutreachAttempt {
+            at,
+            attempt,
+        }))
+    }
+}
+
+impl Change for EnrollEcm {
+    type Aggregate = EcmAggregate;
+    const ACTION: Action = Action::EnrollEcm;
+    fn expected_version(&mut self) -> &mut Option<i64> {
+        &mut self.expected_version
+    }
+    async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
+        let r = on.record;
+        assigned_provider(on.actor, r, Self::ACTION)?;
+        // Only a prospective enrollee needs the facts and the initial authorization; otherwise
+        // the domain refuses the transition.
+        let determination = if r.state.status == EnrollmentStatus::Outreach {
+            on.app
+                .check_ecm_authorization(r, &self.authorization_id, Service::EcmInitial)
+                .await?;
+            let facts = on.app.ecm_member_facts(&r.member_id).await?;
+            Some(Box::new(determine(&facts, self.start, on.app.pack())))
+        } else {
+            None
+        };
+        let command = EcmCommand::Enroll {
+            at: on.now,
+            start: self.start,
+            authorization_id: self.authorization_id,
+            lead_care_manager: self.lead_care_manager,
+            actor: on.by(),
+        };
+        Ok(Transition::of(EcmStep {
+            command,
+            determination,
+        }))
+    }
+}
+
+impl Change for AssignLeadCareManager {
+    type Aggregate = EcmAggregate;
+    const ACTION: Action = Action::AssignEcmLeadCareManager;
+    fn expected_version(&mut self) -> &mut Option<i64> {
+        &mut self.expected_version
+    }
+    async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
+        assigned_provider(on.actor, on.record, Self::ACTION)?;
+        let (at, person_id, actor) = (on.now, self.person_id, on.by());
+        Ok(Transition::of(EcmCommand::AssignLeadCareManager {
+            at,
+            person_id,
+            actor,
+        }))
+    }
+}
+
+impl Change for AddCareTeamMember {
+    type Aggregate = EcmAggregate;
+    const ACTION: Action = Action::AddEcmCareTeamMember;
+    fn expected_version(&mut self) -> &mut Option<i64> {
+        &mut self.expected_version
+    }
+    async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
+        assigned_provider(on.actor, on.record, Self::ACTION)?;
+        let member = CareTeamMember {
+            person_id: self.person_id,
+            role: self.role,
+        };
+        let (at, actor) = (on.now, on.by());
+        Ok(Transition::of(EcmCommand::AddCareTeamMember {
+            at,
+            member,
+            actor,
+        }))
+    }
+}
+
+impl Change for RecordAssessment {
+    type Aggregate = EcmAggregate;
+    const ACTION: Action = Action::RecordEcmAssessment;
+    fn expected_version(&mut self) -> &mut Option<i64> {
+        &mut self.expected_version
+    }
+    async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
+        assigned_provider(on.actor, on.record, Self::ACTION)?;
+        let assessment = Assessment {
+            assessment_id: self.assessment_id,
+            started: self.started,
+            completed: self.completed,
+        };
+        let (at, actor) = (on.now, on.by());
+        Ok(Transition::of(EcmCommand::RecordAssessment {
+            at,
+            assessment,
+            actor,
+        }))
+    }
+}
+
+impl Change for RecordCarePlanGoal {
+    type Aggregate = EcmAggregate;
+    const ACTION: Action = Action::RecordEcmCarePlanGoal;
+    fn expected_version(&mut self) -> &mut Option<i64> {
+        &mut self.expected_version
+    }
+    async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
+        assigned_provider(on.actor, on.record, Self::ACTION)?;
+        let goal = CarePlanGoal {
+            goal_id: self.goal_id,
+            description: self.description,
+            status: self.status,
+            revised_on: self.revised_on,
+        };
+        let (at, actor) = (on.now, on.by());
+        Ok(Transition::of(EcmCommand::RecordCarePlanGoal {
+            at,
+            goal,
+            actor,
+        }))
+    }
+}
+
+impl Change for RecordCoreServiceActivity {
+    type Aggregate = EcmAggregate;
+    const ACTION: Action = Action::RecordEcmCoreServiceActivity;
+    fn expected_version(&mut self) -> &mut Option<i64> {
+        &mut self.expected_version
+    }
+    async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
+        assigned_provider(on.actor, on.record, Self::ACTION)?;
+        let activity = CoreServiceActivity {
+            service: self.service,
+            date: self.date,
+            description: self.description,
+            actor: on.by(),
+        };
+        let at = on.now;
+        Ok(Transition::of(EcmCommand::RecordCoreServiceActivity {
+            at,
+            activity,
+        }))
+    }
+}
+
+impl Change for ReauthorizeEcm {
+    type Aggregate = EcmAggregate;
+    const ACTION: Action = Action::ReauthorizeEcm;
+    fn expected_version(&mut self) -> &mut Option<i64> {
+        &mut self.expected_version
+    }
+    async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
+        if on.record.state.status == EnrollmentStatus::Enrolled {
+            let service = Service::EcmReauthorization;
+            on.app
+                .check_ecm_authorization(on.record, &self.authorization_id, service)
+                .await?;
+        }
+        Ok(Transition::of(EcmCommand::Reauthorize {
+            at: on.now,
+            start: self.start,
+            authorization_id: self.authorization_id,
+            actor: on.by(),
+        }))
+    }
+}
+
+impl Change for DiscontinueEcm {
+    type Aggregate = EcmAggregate;
+    const ACTION: Action = Action::DiscontinueEcm;
+    fn expected_version(&mut self) -> &mut Option<i64> {
+        &mut self.expected_version
+    }
+    async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
+        assigned_provider(on.actor, on.record, Self::ACTION)?;
+        Ok(Transition::of(EcmCommand::Discontinue {
+            at: on.now,
+            on: self.on,
+            reason: self.reason,
+            note: self.note,
+            actor: on.by(),
+        }))
+    }
 }
 
 impl<S: Store> App<S> {
@@ -323,7 +517,7 @@ impl<S: Store> App<S> {
                 plan: Some(scope.plan.clone()),
                 provider_id: provider.id.clone(),
                 at: now,
-                actor: actor_id(actor),
+                actor: ActorId::new(actor.user_id.clone()),
             }
             .into(),
             cs_limit_input: None,
@@ -337,25 +531,7 @@ impl<S: Store> App<S> {
             .await
     }
 
-    /// Applies one command built from the loaded record; providers must be the enrollment's.
-    #[allow(clippy::too_many_arguments)]
-    async fn ecm_change(
-        &self,
-        actor: &Actor,
-        action: Action,
-        id: &str,
-        expected_version: Option<i64>,
-        idem: Option<Idem>,
-        now: Timestamp,
-        command: impl FnOnce(&EcmEnrollmentRecord) -> EcmCommand,
-    ) -> Result<EcmEnrollmentRecord, AppError> {
-        self.change::<EcmAggregate>(actor, action, id, expected_version, idem, now, async |r| {
-            assigned_provider(actor, r, action)?;
-            Ok(simple(command(r)))
-        })
-        .await
-    }
-
+    /// Records one outreach attempt (the enrollment's provider).
     pub async fn record_outreach_attempt(
         &self,
         actor: &Actor,
@@ -364,22 +540,8 @@ impl<S: Store> App<S> {
         idempotency_key: Option<&str>,
         now: Timestamp,
     ) -> Result<EcmEnrollmentRecord, AppError> {
-        let action = Action::RecordEcmOutreachAttempt;
-        let idem = Idem::new(idempotency_key, action, id, &input)?;
-        self.ecm_change(actor, action, id, input.expected_version, idem, now, |_| {
-            EcmCommand::RecordOutreachAttempt {
-                at: now,
-                attempt: OutreachAttempt {
-                    date: input.date,
-                    channel: input.channel,
-                    mode: input.mode,
-                    staff: input.staff,
-                    reached: input.reached,
-                    actor: actor_id(actor),
-                },
-            }
-        })
-        .await
+        self.run_change(actor, id, input, idempotency_key, now)
+            .await
     }
 
     /// Enrolls the member. The exclusions (hospice, PACE, CCM, CCT, 1915(c) waiver, plan
@@ -394,46 +556,11 @@ impl<S: Store> App<S> {
         idempotency_key: Option<&str>,
         now: Timestamp,
     ) -> Result<EcmEnrollmentRecord, AppError> {
-        let action = Action::EnrollEcm;
-        let idem = Idem::new(idempotency_key, action, id, &input)?;
-        self.change::<EcmAggregate>(
-            actor,
-            action,
-            id,
-            input.expected_version,
-            idem,
-            now,
-            async |r| {
-                assigned_provider(actor, r, action)?;
-                // Only a prospective enrollee needs the facts and the initial authorization;
-                // otherwise the domain refuses the transition.
-                let determination = if r.state.status == EnrollmentStatus::Outreach {
-                    self.check_ecm_authorization(r, &input.authorization_id, Service::EcmInitial)
-                        .await?;
-                    let facts = self.ecm_member_facts(&r.member_id).await?;
-                    Some(Box::new(determine(&facts, input.start, self.pack())))
-                } else {
-                    None
-                };
-                Ok(Transition {
-                    command: EcmStep {
-                        command: EcmCommand::Enroll {
-                            at: now,
-                            start: input.start,
-                            authorization_id: input.authorization_id.clone(),
-                            lead_care_manager: input.lead_care_manager.clone(),
-                            actor: actor_id(actor),
-                        },
-                        determination,
-                    },
-                    cs_limit_input: None,
-                    grants: Vec::new(),
-                })
-            },
-        )
-        .await
+        self.run_change(actor, id, input, idempotency_key, now)
+            .await
     }
 
+    /// Names a (new) Lead Care Manager.
     pub async fn assign_lead_care_manager(
         &self,
         actor: &Actor,
@@ -442,18 +569,11 @@ impl<S: Store> App<S> {
         idempotency_key: Option<&str>,
         now: Timestamp,
     ) -> Result<EcmEnrollmentRecord, AppError> {
-        let action = Action::AssignEcmLeadCareManager;
-        let idem = Idem::new(idempotency_key, action, id, &input)?;
-        self.ecm_change(actor, action, id, input.expected_version, idem, now, |_| {
-            EcmCommand::AssignLeadCareManager {
-                at: now,
-                person_id: input.person_id.clone(),
-                actor: actor_id(actor),
-            }
-        })
-        .await
+        self.run_change(actor, id, input, idempotency_key, now)
+            .await
     }
 
+    /// Adds a care team member.
     pub async fn add_care_team_member(
         &self,
         actor: &Actor,
@@ -462,21 +582,11 @@ impl<S: Store> App<S> {
         idempotency_key: Option<&str>,
         now: Timestamp,
     ) -> Result<EcmEnrollmentRecord, AppError> {
-        let action = Action::AddEcmCareTeamMember;
-        let idem = Idem::new(idempotency_key, action, id, &input)?;
-        self.ecm_change(actor, action, id, input.expected_version, idem, now, |_| {
-            EcmCommand::AddCareTeamMember {
-                at: now,
-                member: CareTeamMember {
-                    person_id: input.person_id.clone(),
-                    role: input.role.clone(),
-                },
-                actor: actor_id(actor),
-            }
-        })
-        .await
+        self.run_change(actor, id, input, idempotency_key, now)
+            .await
     }
 
+    /// Records (or revises) a comprehensive assessment.
     pub async fn record_assessment(
         &self,
         actor: &Actor,
@@ -485,22 +595,11 @@ impl<S: Store> App<S> {
         idempotency_key: Option<&str>,
         now: Timestamp,
     ) -> Result<EcmEnrollmentRecord, AppError> {
-        let action = Action::RecordEcmAssessment;
-        let idem = Idem::new(idempotency_key, action, id, &input)?;
-        self.ecm_change(actor, action, id, input.expected_version, idem, now, |_| {
-            EcmCommand::RecordAssessment {
-                at: now,
-                assessment: Assessment {
-                    assessment_id: input.assessment_id.clone(),
-                    started: input.started,
-                    completed: input.completed,
-                },
-                actor: actor_id(actor),
-            }
-        })
-        .await
+        self.run_change(actor, id, input, idempotency_key, now)
+            .await
     }
 
+    /// Records (or revises) a care plan goal.
     pub async fn record_care_plan_goal(
         &self,
         actor: &Actor,
@@ -509,23 +608,11 @@ impl<S: Store> App<S> {
         idempotency_key: Option<&str>,
         now: Timestamp,
     ) -> Result<EcmEnrollmentRecord, AppError> {
-        let action = Action::RecordEcmCarePlanGoal;
-        let idem = Idem::new(idempotency_key, action, id, &input)?;
-        self.ecm_change(actor, action, id, input.expected_version, idem, now, |_| {
-            EcmCommand::RecordCarePlanGoal {
-                at: now,
-                goal: CarePlanGoal {
-                    goal_id: input.goal_id.clone(),
-                    description: input.description.clone(),
-                    status: input.status,
-                    revised_on: input.revised_on,
-                },
-                actor: actor_id(actor),
-            }
-        })
-        .await
+        self.run_change(actor, id, input, idempotency_key, now)
+            .await
     }
 
+    /// Records an activity under one of the seven core services.
     pub async fn record_core_service_activity(
         &self,
         actor: &Actor,
@@ -534,20 +621,8 @@ impl<S: Store> App<S> {
         idempotency_key: Option<&str>,
         now: Timestamp,
     ) -> Result<EcmEnrollmentRecord, AppError> {
-        let action = Action::RecordEcmCoreServiceActivity;
-        let idem = Idem::new(idempotency_key, action, id, &input)?;
-        self.ecm_change(actor, action, id, input.expected_version, idem, now, |_| {
-            EcmCommand::RecordCoreServiceActivity {
-                at: now,
-                activity: CoreServiceActivity {
-                    service: input.service,
-                    date: input.date,
-                    description: input.description.clone(),
-                    actor: actor_id(actor),
-                },
-            }
-        })
-        .await
+        self.run_change(actor, id, input, idempotency_key, now)
+            .await
     }
 
     /// The plan's re-authorization (plan UM reviewer or care coordinator).
@@ -559,33 +634,8 @@ impl<S: Store> App<S> {
         idempotency_key: Option<&str>,
         now: Timestamp,
     ) -> Result<EcmEnrollmentRecord, AppError> {
-        let action = Action::ReauthorizeEcm;
-        let idem = Idem::new(idempotency_key, action, id, &input)?;
-        self.change::<EcmAggregate>(
-            actor,
-            action,
-            id,
-            input.expected_version,
-            idem,
-            now,
-            async |r| {
-                if r.state.status == EnrollmentStatus::Enrolled {
-                    self.check_ecm_authorization(
-                        r,
-                        &input.authorization_id,
-                        Service::EcmReauthorization,
-                    )
-                    .await?;
-                }
-                Ok(simple(EcmCommand::Reauthorize {
-                    at: now,
-                    start: input.start,
-                    authorization_id: input.authorization_id.clone(),
-                    actor: actor_id(actor),
-                }))
-            },
-        )
-        .await
+        self.run_change(actor, id, input, idempotency_key, now)
+            .await
     }
 
     /// The provider's care manager or the plan's care coordinator stops ECM, with a reason.
@@ -597,18 +647,8 @@ impl<S: Store> App<S> {
         idempotency_key: Option<&str>,
         now: Timestamp,
     ) -> Result<EcmEnrollmentRecord, AppError> {
-        let action = Action::DiscontinueEcm;
-        let idem = Idem::new(idempotency_key, action, id, &input)?;
-        self.ecm_change(actor, action, id, input.expected_version, idem, now, |_| {
-            EcmCommand::Discontinue {
-                at: now,
-                on: input.on,
-                reason: input.reason.clone(),
-                note: input.note.clone(),
-                actor: actor_id(actor),
-            }
-        })
-        .await
+        self.run_change(actor, id, input, idempotency_key, now)
+            .await
     }
 
     /// An audited read; NotFound for an enrollment the actor's organization may not see.

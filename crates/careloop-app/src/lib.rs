@@ -20,6 +20,7 @@ mod actor;
 mod app;
 pub mod audit;
 pub mod authorization;
+mod command;
 pub mod cs_use;
 pub mod dashboard;
 pub mod demo;
@@ -36,9 +37,10 @@ mod token_cache;
 
 pub use access::{Action, RecordOwners};
 pub use actor::{Actor, OrgKind, Role};
-pub use app::App;
+pub use app::{App, Transition};
 pub use audit::{AuditPage, AuditQuery};
 pub use authorization::AuthorizationRecord;
+pub use command::{Change, On};
 pub use ecm::EcmEnrollmentRecord;
 pub use error::AppError;
 pub use identity::{

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::access::{Action, RecordOwners};
 use crate::actor::{Actor, OrgKind};
 use crate::app::{App, Idem, NewRecord, Transition, list_scope};
+use crate::command::{Change, On};
 use crate::error::AppError;
 use crate::record::{Aggregate, MemberAggregate, Record};
 
@@ -109,15 +110,59 @@ pub struct MemberEligibility {
     pub stored: StoredDetermination,
 }
 
-fn actor_id(actor: &Actor) -> ActorId {
-    ActorId::new(actor.user_id.clone())
+type Changed = Result<Transition<MemberAggregate>, AppError>;
+
+impl Change for UpdateMemberDemographics {
+    type Aggregate = MemberAggregate;
+    const ACTION: Action = Action::UpdateMember;
+    fn expected_version(&mut self) -> &mut Option<i64> {
+        &mut self.expected_version
+    }
+    async fn transition<S: Store>(self, on: On<'_, S, MemberAggregate>) -> Changed {
+        let (demographics, at, actor) = (self.demographics, on.now, on.by());
+        Ok(Transition::of(MemberCommand::UpdateDemographics {
+            demographics,
+            at,
+            actor,
+        }))
+    }
 }
 
-fn transition(command: MemberCommand) -> Transition<MemberAggregate> {
-    Transition {
-        command,
-        cs_limit_input: None,
-        grants: Vec::new(),
+impl Change for RecordMemberFacts {
+    type Aggregate = MemberAggregate;
+    const ACTION: Action = Action::RecordMemberFacts;
+    fn expected_version(&mut self) -> &mut Option<i64> {
+        &mut self.expected_version
+    }
+    async fn transition<S: Store>(self, on: On<'_, S, MemberAggregate>) -> Changed {
+        let (facts, at, actor) = (self.facts, on.now, on.by());
+        Ok(Transition::of(MemberCommand::RecordFacts {
+            facts,
+            at,
+            actor,
+        }))
+    }
+}
+
+impl Change for RecomputeMemberEligibility {
+    type Aggregate = MemberAggregate;
+    const ACTION: Action = Action::RecomputeMemberEligibility;
+    /// An unchanged result writes no event; the access is audited all the same.
+    const AUDIT_UNCHANGED: bool = true;
+    fn expected_version(&mut self) -> &mut Option<i64> {
+        &mut self.expected_version
+    }
+    async fn transition<S: Store>(self, on: On<'_, S, MemberAggregate>) -> Changed {
+        let as_of = match self.as_of {
+            Some(d) => d,
+            None => on.app.california_date(on.now)?,
+        };
+        let (at, actor) = (on.now, on.by());
+        Ok(Transition::of(MemberCommand::Recompute {
+            as_of,
+            at,
+            actor,
+        }))
     }
 }
 
@@ -191,12 +236,13 @@ impl<S: Store> App<S> {
             cin: input.cin,
             facts: input.facts,
             at: now,
-            actor: actor_id(actor),
+            actor: ActorId::new(actor.user_id.clone()),
         };
-        self.create::<MemberAggregate>(actor, action, new, transition(command), idem, now)
+        self.create::<MemberAggregate>(actor, action, new, Transition::of(command), idem, now)
             .await
     }
 
+    /// Replaces the member's contact data.
     pub async fn update_member_demographics(
         &self,
         actor: &Actor,
@@ -205,24 +251,8 @@ impl<S: Store> App<S> {
         idempotency_key: Option<&str>,
         now: Timestamp,
     ) -> Result<MemberRecord, AppError> {
-        let action = Action::UpdateMember;
-        let idem = Idem::new(idempotency_key, action, member_id, &input)?;
-        self.change::<MemberAggregate>(
-            actor,
-            action,
-            member_id,
-            input.expected_version,
-            idem,
-            now,
-            async |_| {
-                Ok(transition(MemberCommand::UpdateDemographics {
-                    demographics: input.demographics.clone(),
-                    at: now,
-                    actor: actor_id(actor),
-                }))
-            },
-        )
-        .await
+        self.run_change(actor, member_id, input, idempotency_key, now)
+            .await
     }
 
     /// Replaces the facts; the new determination (as of `now`'s local date) is stored with them.
@@ -234,24 +264,8 @@ impl<S: Store> App<S> {
         idempotency_key: Option<&str>,
         now: Timestamp,
     ) -> Result<MemberRecord, AppError> {
-        let action = Action::RecordMemberFacts;
-        let idem = Idem::new(idempotency_key, action, member_id, &input)?;
-        self.change::<MemberAggregate>(
-            actor,
-            action,
-            member_id,
-            input.expected_version,
-            idem,
-            now,
-            async |_| {
-                Ok(transition(MemberCommand::RecordFacts {
-                    facts: input.facts.clone(),
-                    at: now,
-                    actor: actor_id(actor),
-                }))
-            },
-        )
-        .await
+        self.run_change(actor, member_id, input, idempotency_key, now)
+            .await
     }
 
     /// Re-runs the engine on the stored facts. A changed result is stored (one event); an
@@ -264,43 +278,8 @@ impl<S: Store> App<S> {
         idempotency_key: Option<&str>,
         now: Timestamp,
     ) -> Result<MemberRecord, AppError> {
-        let action = Action::RecomputeMemberEligibility;
-        let as_of = match input.as_of {
-            Some(d) => d,
-            None => self.california_date(now)?,
-        };
-        let idem = Idem::new(idempotency_key, action, member_id, &input)?;
-        let mut loaded_version = None;
-        let record = self
-            .change::<MemberAggregate>(
-                actor,
-                action,
-                member_id,
-                input.expected_version,
-                idem,
-                now,
-                async |record| {
-                    loaded_version = Some(record.version);
-                    Ok(transition(MemberCommand::Recompute {
-                        as_of,
-                        at: now,
-                        actor: actor_id(actor),
-                    }))
-                },
-            )
-            .await?;
-        if loaded_version == Some(record.version) {
-            // Nothing was written, so the write path wrote no audit line: record the access.
-            let line = AuditEntry {
-                org_id: actor.org_id.clone(),
-                action: action.as_str().to_owned(),
-                record_kind: KIND.to_owned(),
-                record_id: record.id.clone(),
-                member_id: Some(record.member_id.clone()),
-            };
-            self.audit(actor, vec![line], now).await?;
-        }
-        Ok(record)
+        self.run_change(actor, member_id, input, idempotency_key, now)
+            .await
     }
 
     /// An audited read; NotFound for a member the actor's organization may not see (a provider

@@ -12,23 +12,47 @@ use serde::{Deserialize, Serialize};
 use crate::access::RecordOwners;
 use crate::error::AppError;
 
-/// One workflow aggregate as the app stores it.
-pub(crate) trait Aggregate {
+/// One workflow aggregate as the app stores it: the domain's `decide`/`apply` for it and the
+/// projection columns the store indexes. Adding an aggregate is one impl of this trait.
+pub trait Aggregate {
     /// The store's `kind` column.
     const KIND: &'static str;
     type State: Serialize + DeserializeOwned + Default + Clone + Send + Sync;
-    type Command;
-    type Event: Serialize;
-    fn decide(
-        state: &Self::State,
-        command: Self::Command,
-        ctx: &Ctx<'_>,
-    ) -> Result<Vec<Self::Event>, WorkflowError>;
-    fn apply(state: Self::State, event: &Self::Event) -> Self::State;
-    fn member_id(state: &Self::State) -> &str;
-    fn status(state: &Self::State) -> String;
+    type Command: Send;
+    type Event: Serialize + Send + Sync;
+    /// The domain's `decide` (`workflow::<aggregate>::decide`).
+    const DECIDE: Decide<Self>;
+    /// The domain's `apply` (`workflow::<aggregate>::apply`).
+    const APPLY: fn(Self::State, &Self::Event) -> Self::State;
+    /// The projection columns of a state.
+    fn columns(state: &Self::State) -> Columns;
+}
+
+/// The domain decision of aggregate `A`: its events for a command, or the refusal.
+pub type Decide<A> = fn(
+    &<A as Aggregate>::State,
+    <A as Aggregate>::Command,
+    &Ctx<'_>,
+) -> Result<Vec<<A as Aggregate>::Event>, WorkflowError>;
+
+/// The columns the store indexes next to the JSON body (`aggregates.member_id`, `status`,
+/// `due_at`).
+pub struct Columns {
+    pub member_id: String,
+    /// The kebab-case status.
+    pub status: String,
     /// When the next action is due; `None` keeps the record off the work queue.
-    fn due_at(state: &Self::State) -> Option<Timestamp>;
+    pub due_at: Option<Timestamp>,
+}
+
+impl Columns {
+    fn of<T: Serialize>(member_id: &str, status: &T, due_at: Option<Timestamp>) -> Self {
+        Columns {
+            member_id: member_id.to_owned(),
+            status: kebab(status),
+            due_at,
+        }
+    }
 }
 
 /// The kebab-case text of a serde enum value (statuses, event types).
@@ -44,72 +68,45 @@ pub(crate) fn kebab<T: Serialize>(value: &T) -> String {
     }
 }
 
-pub(crate) struct AuthorizationAggregate;
+pub struct AuthorizationAggregate;
 
 impl Aggregate for AuthorizationAggregate {
     const KIND: &'static str = "authorization";
     type State = authorization::AuthorizationState;
     type Command = authorization::AuthorizationCommand;
     type Event = authorization::AuthorizationEvent;
-    fn decide(
-        state: &Self::State,
-        command: Self::Command,
-        ctx: &Ctx<'_>,
-    ) -> Result<Vec<Self::Event>, WorkflowError> {
-        authorization::decide(state, command, ctx)
-    }
-    fn apply(state: Self::State, event: &Self::Event) -> Self::State {
-        authorization::apply(state, event)
-    }
-    fn member_id(state: &Self::State) -> &str {
-        &state.member_id
-    }
-    fn status(state: &Self::State) -> String {
-        kebab(&state.status)
-    }
+    const DECIDE: Decide<Self> = authorization::decide;
+    const APPLY: fn(Self::State, &Self::Event) -> Self::State = authorization::apply;
     /// Open requests are on the queue until their decision due time (CALAIM.md §4.1 [40]).
-    fn due_at(state: &Self::State) -> Option<Timestamp> {
-        if state.status.is_open() {
+    fn columns(state: &Self::State) -> Columns {
+        let due_at = if state.status.is_open() {
             state.due.as_ref().map(|d| d.due)
         } else {
             None
-        }
+        };
+        Columns::of(&state.member_id, &state.status, due_at)
     }
 }
 
-pub(crate) struct ReferralAggregate;
+pub struct ReferralAggregate;
 
 impl Aggregate for ReferralAggregate {
     const KIND: &'static str = "referral";
     type State = referral::ReferralState;
     type Command = referral::ReferralCommand;
     type Event = referral::ReferralEvent;
-    fn decide(
-        state: &Self::State,
-        command: Self::Command,
-        ctx: &Ctx<'_>,
-    ) -> Result<Vec<Self::Event>, WorkflowError> {
-        referral::decide(state, command, ctx)
-    }
-    fn apply(state: Self::State, event: &Self::Event) -> Self::State {
-        referral::apply(state, event)
-    }
-    fn member_id(state: &Self::State) -> &str {
-        &state.member_id
-    }
-    fn status(state: &Self::State) -> String {
-        kebab(&state.status)
-    }
-    fn due_at(_: &Self::State) -> Option<Timestamp> {
-        None
+    const DECIDE: Decide<Self> = referral::decide;
+    const APPLY: fn(Self::State, &Self::Event) -> Self::State = referral::apply;
+    fn columns(state: &Self::State) -> Columns {
+        Columns::of(&state.member_id, &state.status, None)
     }
 }
 
 /// An ECM enrollment command with the facts it needs: `Enroll` needs the member's eligibility
 /// determination as of the enrollment start date (the exclusion check).
-pub(crate) struct EcmStep {
-    pub command: ecm::EcmCommand,
-    pub determination: Option<Box<Determination>>,
+pub struct EcmStep {
+    pub(crate) command: ecm::EcmCommand,
+    pub(crate) determination: Option<Box<Determination>>,
 }
 
 impl From<ecm::EcmCommand> for EcmStep {
@@ -124,66 +121,42 @@ impl From<ecm::EcmCommand> for EcmStep {
 /// The time zone ECM dates are in (California).
 pub(crate) const ECM_TIME_ZONE: &str = "America/Los_Angeles";
 
-pub(crate) struct EcmAggregate;
+pub struct EcmAggregate;
 
 impl Aggregate for EcmAggregate {
     const KIND: &'static str = "ecm-enrollment";
     type State = ecm::EcmEnrollmentState;
     type Command = EcmStep;
     type Event = ecm::EcmEvent;
-    fn decide(
-        state: &Self::State,
-        step: Self::Command,
-        ctx: &Ctx<'_>,
-    ) -> Result<Vec<Self::Event>, WorkflowError> {
-        match step.determination.as_deref() {
-            Some(det) => ecm::decide(state, step.command, &ctx.with_determination(det)),
-            None => ecm::decide(state, step.command, ctx),
-        }
-    }
-    fn apply(state: Self::State, event: &Self::Event) -> Self::State {
-        ecm::apply(state, event)
-    }
-    fn member_id(state: &Self::State) -> &str {
-        &state.member_id
-    }
-    fn status(state: &Self::State) -> String {
-        kebab(&state.status)
-    }
+    const DECIDE: Decide<Self> = |state, step, ctx| match step.determination.as_deref() {
+        Some(det) => ecm::decide(state, step.command, &ctx.with_determination(det)),
+        None => ecm::decide(state, step.command, ctx),
+    };
+    const APPLY: fn(Self::State, &Self::Event) -> Self::State = ecm::apply;
     /// While enrolled: the start of the re-authorization due date (the current period's last
     /// day) in California, so the store queue lists re-authorizations due (CALAIM.md §2.6 [4]).
-    fn due_at(state: &Self::State) -> Option<Timestamp> {
-        let due = state.reauthorization_due()?;
-        due.in_tz(ECM_TIME_ZONE).ok().map(|z| z.timestamp())
+    fn columns(state: &Self::State) -> Columns {
+        let due_at = state
+            .reauthorization_due()
+            .and_then(|due| due.in_tz(ECM_TIME_ZONE).ok())
+            .map(|z| z.timestamp());
+        Columns::of(&state.member_id, &state.status, due_at)
     }
 }
 
 /// A member: contact data, eligibility facts and the stored determination (no due time).
-pub(crate) struct MemberAggregate;
+pub struct MemberAggregate;
 
 impl Aggregate for MemberAggregate {
     const KIND: &'static str = "member";
     type State = member::MemberState;
     type Command = member::MemberCommand;
     type Event = member::MemberEvent;
-    fn decide(
-        state: &Self::State,
-        command: Self::Command,
-        ctx: &Ctx<'_>,
-    ) -> Result<Vec<Self::Event>, WorkflowError> {
-        member::decide(state, command, ctx)
-    }
-    fn apply(state: Self::State, event: &Self::Event) -> Self::State {
-        member::apply(state, event)
-    }
-    fn member_id(state: &Self::State) -> &str {
-        &state.member_id
-    }
-    fn status(state: &Self::State) -> String {
-        kebab(&state.status)
-    }
-    fn due_at(_: &Self::State) -> Option<Timestamp> {
-        None
+    const DECIDE: Decide<Self> = member::decide;
+    const APPLY: fn(Self::State, &Self::Event) -> Self::State = member::apply;
+    /// Members have no due time.
+    fn columns(state: &Self::State) -> Columns {
+        Columns::of(&state.member_id, &state.status, None)
     }
 }
 

@@ -22,6 +22,7 @@ mod logging;
 pub mod metrics;
 pub mod openapi;
 mod ops;
+mod paging;
 pub mod problem;
 mod routes;
 
@@ -92,8 +93,6 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(routes::authorizations::routes())
         .merge(routes::referrals::routes())
-        // api2
-        .merge(routes::referrals::extra_routes())
         .merge(routes::queues::routes())
         .merge(routes::audit::routes())
         .merge(routes::organizations::routes())

@@ -10,9 +10,9 @@ use schemars::generate::{SchemaGenerator, SchemaSettings};
 use serde_json::{Map, Value, json};
 
 use crate::extract::json_response;
+use crate::paging::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::problem::Problem;
 use crate::routes;
-use crate::routes::authorizations::{DEFAULT_LIMIT, MAX_LIMIT};
 
 /// A queue cursor `<RFC 3339 UTC time>~<record id>` exactly as the server parses it (the days stop
 /// at 28 so that every value the pattern allows is a real date).
@@ -320,8 +320,6 @@ pub fn document() -> Value {
     let mut g: SchemaGenerator = settings.into_generator();
     let mut ops = routes::authorizations::operations(&mut g);
     ops.extend(routes::referrals::operations(&mut g));
-    // api2: referral extras, work queues, audit log, organizations and users.
-    ops.extend(routes::referrals::extra_operations(&mut g));
     ops.extend(routes::queues::operations(&mut g));
     ops.extend(routes::audit::operations(&mut g));
     ops.extend(routes::organizations::operations(&mut g));

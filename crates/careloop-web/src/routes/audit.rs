@@ -17,8 +17,8 @@ use serde::{Deserialize, Serialize};
 use crate::AppState;
 use crate::extract::json_response;
 use crate::openapi::{Op, QueryParam};
+use crate::paging;
 use crate::problem::Problem;
-use crate::routes::authorizations::{DEFAULT_LIMIT, MAX_LIMIT};
 
 /// The audit log's query string.
 #[derive(Debug, Deserialize)]
@@ -102,13 +102,7 @@ async fn audit_log(
     params: Result<Query<AuditParams>, QueryRejection>,
 ) -> Result<Response, Problem> {
     let Query(p) = params.map_err(|e| Problem::invalid("query", e.body_text()))?;
-    let limit = p.limit.unwrap_or(DEFAULT_LIMIT);
-    if limit == 0 || limit > MAX_LIMIT {
-        return Err(Problem::invalid(
-            "limit",
-            format!("must be between 1 and {MAX_LIMIT}"),
-        ));
-    }
+    let limit = paging::limit(p.limit)?;
     let after_seq = p.after_seq.unwrap_or(0);
     if after_seq < 0 {
         return Err(Problem::invalid("after_seq", "must not be negative"));

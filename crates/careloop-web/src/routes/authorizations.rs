@@ -14,18 +14,17 @@ use careloop_app::authorization::{
 use careloop_app::{Actor, AuthorizationRecord};
 use careloop_domain::clock::ClockKind;
 use careloop_domain::workflow::authorization::{Requested, Service};
-use careloop_store::QueueCursor;
 use schemars::JsonSchema;
 use schemars::generate::SchemaGenerator;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::extract::{
-    ApiJson, IdempotencyKey, IfMatch, RecordId, expected_version, json_response, record_response,
-};
+use crate::extract::{ApiJson, IdempotencyKey, RecordId, json_response, record_response};
 use crate::ids::record_id;
 use crate::openapi::{Op, QueryParam};
+use crate::paging::{self, decode_cursor, encode_cursor};
 use crate::problem::Problem;
+use crate::routes::change::ChangeRoute;
 
 const BASE: &str = "/api/v1/authorizations";
 
@@ -78,24 +77,11 @@ pub struct AuthorizationQueueResponse {
     pub next: Option<String>,
 }
 
-pub(crate) const DEFAULT_LIMIT: u32 = 50;
-pub(crate) const MAX_LIMIT: u32 = 500;
-
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+    let routes = Router::new()
         .route("/authorizations", post(submit).get(queue))
-        .route("/authorizations/{id}", get(read))
-        .route("/authorizations/{id}/pend", post(pend))
-        .route("/authorizations/{id}/extend", post(extend))
-        .route(
-            "/authorizations/{id}/information-received",
-            post(information_received),
-        )
-        .route("/authorizations/{id}/withdrawal", post(withdraw))
-        .route("/authorizations/{id}/notices", post(notice))
-        .route("/authorizations/{id}/decision", post(decide))
-        .route("/authorizations/{id}/appeals", post(appeal))
-        .route("/authorizations/{id}/appeals/resolution", post(resolve))
+        .route("/authorizations/{id}", get(read));
+    ChangeRoute::route_all(routes, &changes())
 }
 
 fn location(id: &str) -> Option<String> {
@@ -142,47 +128,15 @@ async fn read(
     Ok(ok(&record))
 }
 
-fn flag(field: &str, value: Option<&str>) -> Result<bool, Problem> {
-    match value.map(str::trim) {
-        None | Some("false" | "0") => Ok(false),
-        Some("" | "true" | "1") => Ok(true),
-        Some(_) => Err(Problem::invalid(field, "expected true or false")),
-    }
-}
-
-/// `after` is `<due_at>~<id>` as returned in `next`.
-pub(crate) fn encode_cursor(c: &QueueCursor) -> String {
-    format!("{}~{}", c.due_at, c.id)
-}
-
-pub(crate) fn decode_cursor(s: &str) -> Result<QueueCursor, Problem> {
-    let bad = || Problem::invalid("after", "not a cursor returned as `next` by this queue");
-    let (due, id) = s.split_once('~').ok_or_else(bad)?;
-    let due_at = due.parse().map_err(|_| bad())?;
-    if id.is_empty() {
-        return Err(bad());
-    }
-    Ok(QueueCursor {
-        due_at,
-        id: id.to_owned(),
-    })
-}
-
 async fn queue(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
     params: Result<Query<QueueParams>, QueryRejection>,
 ) -> Result<Response, Problem> {
     let Query(p) = params.map_err(|e| Problem::invalid("query", e.body_text()))?;
-    let limit = p.limit.unwrap_or(DEFAULT_LIMIT);
-    if limit == 0 || limit > MAX_LIMIT {
-        return Err(Problem::invalid(
-            "limit",
-            format!("must be between 1 and {MAX_LIMIT}"),
-        ));
-    }
+    let limit = paging::limit(p.limit)?;
     let query = AuthorizationQueueQuery {
-        at_risk_only: flag("at_risk_only", p.at_risk_only.as_deref())?,
+        at_risk_only: paging::flag("at_risk_only", p.at_risk_only.as_deref())?,
         plan_id: p.plan,
         county: p.county,
         limit,
@@ -198,141 +152,56 @@ async fn queue(
     ))
 }
 
-async fn pend(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-    IfMatch(if_match): IfMatch,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(mut body): ApiJson<PendAuthorization>,
-) -> Result<Response, Problem> {
-    body.expected_version = expected_version(if_match, body.expected_version)?;
-    let record = st
-        .app
-        .pend_authorization(&actor, &id, body, key.as_deref(), st.now())
-        .await?;
-    Ok(ok(&record))
-}
-
-async fn information_received(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-    IfMatch(if_match): IfMatch,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(mut body): ApiJson<ReceiveAuthorizationInformation>,
-) -> Result<Response, Problem> {
-    body.expected_version = expected_version(if_match, body.expected_version)?;
-    let record = st
-        .app
-        .receive_authorization_information(&actor, &id, body, key.as_deref(), st.now())
-        .await?;
-    Ok(ok(&record))
-}
-
-async fn withdraw(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-    IfMatch(if_match): IfMatch,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(mut body): ApiJson<WithdrawAuthorization>,
-) -> Result<Response, Problem> {
-    body.expected_version = expected_version(if_match, body.expected_version)?;
-    let record = st
-        .app
-        .withdraw_authorization(&actor, &id, body, key.as_deref(), st.now())
-        .await?;
-    Ok(ok(&record))
-}
-
-async fn notice(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-    IfMatch(if_match): IfMatch,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(mut body): ApiJson<RecordAuthorizationNotice>,
-) -> Result<Response, Problem> {
-    body.expected_version = expected_version(if_match, body.expected_version)?;
-    let record = st
-        .app
-        .record_authorization_notice(&actor, &id, body, key.as_deref(), st.now())
-        .await?;
-    Ok(ok(&record))
-}
-
-async fn extend(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-    IfMatch(if_match): IfMatch,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(mut body): ApiJson<ExtendAuthorization>,
-) -> Result<Response, Problem> {
-    body.expected_version = expected_version(if_match, body.expected_version)?;
-    let record = st
-        .app
-        .extend_authorization(&actor, &id, body, key.as_deref(), st.now())
-        .await?;
-    Ok(ok(&record))
-}
-
-async fn decide(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-    IfMatch(if_match): IfMatch,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(mut body): ApiJson<DecideAuthorization>,
-) -> Result<Response, Problem> {
-    body.expected_version = expected_version(if_match, body.expected_version)?;
-    let record = st
-        .app
-        .decide_authorization(&actor, &id, body, key.as_deref(), st.now())
-        .await?;
-    Ok(ok(&record))
-}
-
-async fn appeal(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-    IfMatch(if_match): IfMatch,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(mut body): ApiJson<FileAppeal>,
-) -> Result<Response, Problem> {
-    body.expected_version = expected_version(if_match, body.expected_version)?;
-    let record = st
-        .app
-        .file_appeal(&actor, &id, body, key.as_deref(), st.now())
-        .await?;
-    Ok(ok(&record))
-}
-
-async fn resolve(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-    IfMatch(if_match): IfMatch,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(mut body): ApiJson<ResolveAppeal>,
-) -> Result<Response, Problem> {
-    body.expected_version = expected_version(if_match, body.expected_version)?;
-    let record = st
-        .app
-        .resolve_appeal(&actor, &id, body, key.as_deref(), st.now())
-        .await?;
-    Ok(ok(&record))
+/// The changes on a record of this resource, one line each (`routes::change`).
+fn changes() -> [ChangeRoute; 8] {
+    [
+        ChangeRoute::post::<PendAuthorization>(
+            "pendAuthorization",
+            "/api/v1/authorizations/{id}/pend",
+            "Pend a non-urgent pre-service request for information",
+        ),
+        ChangeRoute::post::<ExtendAuthorization>(
+            "extendAuthorization",
+            "/api/v1/authorizations/{id}/extend",
+            "Take the one extension, with its reason",
+        ),
+        ChangeRoute::post::<ReceiveAuthorizationInformation>(
+            "receiveAuthorizationInformation",
+            "/api/v1/authorizations/{id}/information-received",
+            "The pended-for information arrived: the decision clock restarts",
+        ),
+        ChangeRoute::post::<WithdrawAuthorization>(
+            "withdrawAuthorization",
+            "/api/v1/authorizations/{id}/withdrawal",
+            "Withdraw an open request, with the reason",
+        ),
+        ChangeRoute::post::<RecordAuthorizationNotice>(
+            "recordAuthorizationNotice",
+            "/api/v1/authorizations/{id}/notices",
+            "Record a notice sent about the request (channel, recipient, content)",
+        ),
+        ChangeRoute::post::<DecideAuthorization>(
+            "decideAuthorization",
+            "/api/v1/authorizations/{id}/decision",
+            "Approve, modify or deny; an adverse decision needs the notice of action",
+        ),
+        ChangeRoute::post::<FileAppeal>(
+            "fileAppeal",
+            "/api/v1/authorizations/{id}/appeals",
+            "File the member's appeal of the decision",
+        ),
+        ChangeRoute::post::<ResolveAppeal>(
+            "resolveAppeal",
+            "/api/v1/authorizations/{id}/appeals/resolution",
+            "Resolve the appeal: upheld or overturned",
+        ),
+    ]
 }
 
 /// The OpenAPI operations of this module.
 pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
     let record = g.subschema_for::<AuthorizationRecord>();
-    let change = |id: &'static str, path: &'static str, summary: &'static str, request| {
-        Op::post(id, path, summary, "authorizations", request, record.clone())
-    };
-    vec![
+    let mut ops = vec![
         Op::post(
             "submitAuthorization",
             BASE,
@@ -367,71 +236,12 @@ pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
             "authorizations",
             record.clone(),
         ),
-        change(
-            "pendAuthorization",
-            "/api/v1/authorizations/{id}/pend",
-            "Pend a non-urgent pre-service request for information",
-            g.subschema_for::<PendAuthorization>(),
-        ),
-        change(
-            "extendAuthorization",
-            "/api/v1/authorizations/{id}/extend",
-            "Take the one extension, with its reason",
-            g.subschema_for::<ExtendAuthorization>(),
-        ),
-        change(
-            "receiveAuthorizationInformation",
-            "/api/v1/authorizations/{id}/information-received",
-            "The pended-for information arrived: the decision clock restarts",
-            g.subschema_for::<ReceiveAuthorizationInformation>(),
-        ),
-        change(
-            "withdrawAuthorization",
-            "/api/v1/authorizations/{id}/withdrawal",
-            "Withdraw an open request, with the reason",
-            g.subschema_for::<WithdrawAuthorization>(),
-        ),
-        change(
-            "recordAuthorizationNotice",
-            "/api/v1/authorizations/{id}/notices",
-            "Record a notice sent about the request (channel, recipient, content)",
-            g.subschema_for::<RecordAuthorizationNotice>(),
-        ),
-        change(
-            "decideAuthorization",
-            "/api/v1/authorizations/{id}/decision",
-            "Approve, modify or deny; an adverse decision needs the notice of action",
-            g.subschema_for::<DecideAuthorization>(),
-        ),
-        change(
-            "fileAppeal",
-            "/api/v1/authorizations/{id}/appeals",
-            "File the member's appeal of the decision",
-            g.subschema_for::<FileAppeal>(),
-        ),
-        change(
-            "resolveAppeal",
-            "/api/v1/authorizations/{id}/appeals/resolution",
-            "Resolve the appeal: upheld or overturned",
-            g.subschema_for::<ResolveAppeal>(),
-        ),
-    ]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursors_round_trip_and_garbage_is_refused() {
-        let c = QueueCursor {
-            due_at: "2026-11-02T17:00:00Z".parse().unwrap_or_default(),
-            id: "a~b".into(),
-        };
-        let back = decode_cursor(&encode_cursor(&c)).ok();
-        assert_eq!(back, Some(c));
-        for bad in ["", "x~y", "2026-11-02T17:00:00Z~", "no-tilde"] {
-            assert!(decode_cursor(bad).is_err(), "{bad}");
-        }
-    }
+    ];
+    ops.extend(ChangeRoute::operations(
+        &changes(),
+        g,
+        "authorizations",
+        &record,
+    ));
+    ops
 }

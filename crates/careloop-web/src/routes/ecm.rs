@@ -21,13 +21,12 @@ use schemars::generate::SchemaGenerator;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::extract::{
-    ApiJson, IdempotencyKey, IfMatch, RecordId, expected_version, json_response, record_response,
-};
+use crate::extract::{ApiJson, IdempotencyKey, RecordId, json_response, record_response};
 use crate::ids::record_id;
 use crate::openapi::{Op, QueryParam};
+use crate::paging::{self, decode_cursor, encode_cursor};
 use crate::problem::Problem;
-use crate::routes::authorizations::{DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cursor};
+use crate::routes::change::ChangeRoute;
 
 const BASE: &str = "/api/v1/ecm-enrollments";
 
@@ -82,19 +81,11 @@ pub struct EcmReauthorizationQueueResponse {
 }
 
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+    let routes = Router::new()
         .route("/ecm-enrollments", post(open))
         .route("/ecm-enrollments/reauthorizations-due", get(queue))
-        .route("/ecm-enrollments/{id}", get(read))
-        .route("/ecm-enrollments/{id}/outreach-attempts", post(outreach))
-        .route("/ecm-enrollments/{id}/enrollment", post(enroll))
-        .route("/ecm-enrollments/{id}/lead-care-manager", post(lead))
-        .route("/ecm-enrollments/{id}/care-team", post(care_team))
-        .route("/ecm-enrollments/{id}/assessments", post(assessment))
-        .route("/ecm-enrollments/{id}/care-plan-goals", post(goal))
-        .route("/ecm-enrollments/{id}/activities", post(activity))
-        .route("/ecm-enrollments/{id}/reauthorizations", post(reauthorize))
-        .route("/ecm-enrollments/{id}/discontinuation", post(discontinue))
+        .route("/ecm-enrollments/{id}", get(read));
+    ChangeRoute::route_all(routes, &changes())
 }
 
 fn ok(record: &EcmEnrollmentRecord) -> Response {
@@ -140,13 +131,7 @@ async fn queue(
     params: Result<Query<QueueParams>, QueryRejection>,
 ) -> Result<Response, Problem> {
     let Query(p) = params.map_err(|e| Problem::invalid("query", e.body_text()))?;
-    let limit = p.limit.unwrap_or(DEFAULT_LIMIT);
-    if limit == 0 || limit > MAX_LIMIT {
-        return Err(Problem::invalid(
-            "limit",
-            format!("must be between 1 and {MAX_LIMIT}"),
-        ));
-    }
+    let limit = paging::limit(p.limit)?;
     let query = EcmReauthorizationQueueQuery {
         plan_id: p.plan,
         county: p.county,
@@ -173,49 +158,62 @@ async fn queue(
     ))
 }
 
-/// One change route: If-Match / `expected_version`, Idempotency-Key, the JSON body, the use case.
-macro_rules! change_route {
-    ($name:ident, $body:ty, $use_case:ident) => {
-        async fn $name(
-            State(st): State<AppState>,
-            Extension(actor): Extension<Actor>,
-            RecordId(id): RecordId,
-            IfMatch(if_match): IfMatch,
-            IdempotencyKey(key): IdempotencyKey,
-            ApiJson(mut body): ApiJson<$body>,
-        ) -> Result<Response, Problem> {
-            body.expected_version = expected_version(if_match, body.expected_version)?;
-            let record = st
-                .app
-                .$use_case(&actor, &id, body, key.as_deref(), st.now())
-                .await?;
-            Ok(ok(&record))
-        }
-    };
+/// The changes on a record of this resource, one line each (`routes::change`).
+fn changes() -> [ChangeRoute; 9] {
+    [
+        ChangeRoute::post::<RecordOutreachAttempt>(
+            "recordEcmOutreachAttempt",
+            "/api/v1/ecm-enrollments/{id}/outreach-attempts",
+            "Record an outreach attempt, reached or not (the enrollment's provider)",
+        ),
+        ChangeRoute::post::<EnrollEcm>(
+            "enrollEcm",
+            "/api/v1/ecm-enrollments/{id}/enrollment",
+            "Enroll from a start date; blocked (422 naming the rule) by hospice, PACE, CCM, CCT or a 1915(c) waiver",
+        ),
+        ChangeRoute::post::<AssignLeadCareManager>(
+            "assignEcmLeadCareManager",
+            "/api/v1/ecm-enrollments/{id}/lead-care-manager",
+            "Name a (new) Lead Care Manager",
+        ),
+        ChangeRoute::post::<AddCareTeamMember>(
+            "addEcmCareTeamMember",
+            "/api/v1/ecm-enrollments/{id}/care-team",
+            "Add a care team member",
+        ),
+        ChangeRoute::post::<RecordAssessment>(
+            "recordEcmAssessment",
+            "/api/v1/ecm-enrollments/{id}/assessments",
+            "Record (or revise) a comprehensive assessment",
+        ),
+        ChangeRoute::post::<RecordCarePlanGoal>(
+            "recordEcmCarePlanGoal",
+            "/api/v1/ecm-enrollments/{id}/care-plan-goals",
+            "Record (or revise) a care plan goal",
+        ),
+        ChangeRoute::post::<RecordCoreServiceActivity>(
+            "recordEcmCoreServiceActivity",
+            "/api/v1/ecm-enrollments/{id}/activities",
+            "Record an activity under one of the seven ECM core services",
+        ),
+        ChangeRoute::post::<ReauthorizeEcm>(
+            "reauthorizeEcm",
+            "/api/v1/ecm-enrollments/{id}/reauthorizations",
+            "The plan's re-authorization: a new authorization id and period",
+        ),
+        ChangeRoute::post::<DiscontinueEcm>(
+            "discontinueEcm",
+            "/api/v1/ecm-enrollments/{id}/discontinuation",
+            "Stop ECM on a date with a reason from workflow.toml",
+        ),
+    ]
 }
-
-change_route!(outreach, RecordOutreachAttempt, record_outreach_attempt);
-change_route!(enroll, EnrollEcm, enroll_ecm);
-change_route!(lead, AssignLeadCareManager, assign_lead_care_manager);
-change_route!(care_team, AddCareTeamMember, add_care_team_member);
-change_route!(assessment, RecordAssessment, record_assessment);
-change_route!(goal, RecordCarePlanGoal, record_care_plan_goal);
-change_route!(
-    activity,
-    RecordCoreServiceActivity,
-    record_core_service_activity
-);
-change_route!(reauthorize, ReauthorizeEcm, reauthorize_ecm);
-change_route!(discontinue, DiscontinueEcm, discontinue_ecm);
 
 /// The OpenAPI operations of this module.
 pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
     let record = g.subschema_for::<EcmEnrollmentRecord>();
     let tag = "ecm-enrollments";
-    let change = |id: &'static str, path: &'static str, summary: &'static str, request| {
-        Op::post(id, path, summary, tag, request, record.clone())
-    };
-    vec![
+    let mut ops = vec![
         Op::post(
             "openEcmEnrollment",
             BASE,
@@ -245,59 +243,7 @@ pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
             tag,
             record.clone(),
         ),
-        change(
-            "recordEcmOutreachAttempt",
-            "/api/v1/ecm-enrollments/{id}/outreach-attempts",
-            "Record an outreach attempt, reached or not (the enrollment's provider)",
-            g.subschema_for::<RecordOutreachAttempt>(),
-        ),
-        change(
-            "enrollEcm",
-            "/api/v1/ecm-enrollments/{id}/enrollment",
-            "Enroll from a start date; blocked (422 naming the rule) by hospice, PACE, CCM, CCT or a 1915(c) waiver",
-            g.subschema_for::<EnrollEcm>(),
-        ),
-        change(
-            "assignEcmLeadCareManager",
-            "/api/v1/ecm-enrollments/{id}/lead-care-manager",
-            "Name a (new) Lead Care Manager",
-            g.subschema_for::<AssignLeadCareManager>(),
-        ),
-        change(
-            "addEcmCareTeamMember",
-            "/api/v1/ecm-enrollments/{id}/care-team",
-            "Add a care team member",
-            g.subschema_for::<AddCareTeamMember>(),
-        ),
-        change(
-            "recordEcmAssessment",
-            "/api/v1/ecm-enrollments/{id}/assessments",
-            "Record (or revise) a comprehensive assessment",
-            g.subschema_for::<RecordAssessment>(),
-        ),
-        change(
-            "recordEcmCarePlanGoal",
-            "/api/v1/ecm-enrollments/{id}/care-plan-goals",
-            "Record (or revise) a care plan goal",
-            g.subschema_for::<RecordCarePlanGoal>(),
-        ),
-        change(
-            "recordEcmCoreServiceActivity",
-            "/api/v1/ecm-enrollments/{id}/activities",
-            "Record an activity under one of the seven ECM core services",
-            g.subschema_for::<RecordCoreServiceActivity>(),
-        ),
-        change(
-            "reauthorizeEcm",
-            "/api/v1/ecm-enrollments/{id}/reauthorizations",
-            "The plan's re-authorization: a new authorization id and period",
-            g.subschema_for::<ReauthorizeEcm>(),
-        ),
-        change(
-            "discontinueEcm",
-            "/api/v1/ecm-enrollments/{id}/discontinuation",
-            "Stop ECM on a date with a reason from workflow.toml",
-            g.subschema_for::<DiscontinueEcm>(),
-        ),
-    ]
+    ];
+    ops.extend(ChangeRoute::operations(&changes(), g, tag, &record));
+    ops
 }

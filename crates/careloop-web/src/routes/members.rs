@@ -25,13 +25,12 @@ use schemars::generate::SchemaGenerator;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::extract::{
-    ApiJson, IdempotencyKey, IfMatch, RecordId, expected_version, json_response, record_response,
-};
+use crate::extract::{ApiJson, IdempotencyKey, RecordId, json_response, record_response};
 use crate::ids::record_id;
 use crate::openapi::{Op, QueryParam};
+use crate::paging;
 use crate::problem::Problem;
-use crate::routes::authorizations::{DEFAULT_LIMIT, MAX_LIMIT};
+use crate::routes::change::ChangeRoute;
 
 const BASE: &str = "/api/v1/members";
 
@@ -78,13 +77,11 @@ pub struct MemberListResponse {
 }
 
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+    let routes = Router::new()
         .route("/members", post(register).get(list))
         .route("/members/{id}", get(read))
-        .route("/members/{id}/demographics", post(demographics))
-        .route("/members/{id}/facts", post(facts))
-        .route("/members/{id}/eligibility", get(eligibility))
-        .route("/members/{id}/eligibility/recompute", post(recompute))
+        .route("/members/{id}/eligibility", get(eligibility));
+    ChangeRoute::route_all(routes, &changes())
 }
 
 fn ok(record: &MemberRecord) -> Response {
@@ -128,13 +125,7 @@ async fn list(
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Response, Problem> {
     let Query(p) = params.map_err(|e| Problem::invalid("query", e.body_text()))?;
-    let limit = p.limit.unwrap_or(DEFAULT_LIMIT);
-    if limit == 0 || limit > MAX_LIMIT {
-        return Err(Problem::invalid(
-            "limit",
-            format!("must be between 1 and {MAX_LIMIT}"),
-        ));
-    }
+    let limit = paging::limit(p.limit)?;
     let page = st
         .app
         .list_members(
@@ -164,54 +155,6 @@ async fn read(
     Ok(ok(&record))
 }
 
-async fn demographics(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-    IfMatch(if_match): IfMatch,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(mut body): ApiJson<UpdateMemberDemographics>,
-) -> Result<Response, Problem> {
-    body.expected_version = expected_version(if_match, body.expected_version)?;
-    let record = st
-        .app
-        .update_member_demographics(&actor, &id, body, key.as_deref(), st.now())
-        .await?;
-    Ok(ok(&record))
-}
-
-async fn facts(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-    IfMatch(if_match): IfMatch,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(mut body): ApiJson<RecordMemberFacts>,
-) -> Result<Response, Problem> {
-    body.expected_version = expected_version(if_match, body.expected_version)?;
-    let record = st
-        .app
-        .record_member_facts(&actor, &id, body, key.as_deref(), st.now())
-        .await?;
-    Ok(ok(&record))
-}
-
-async fn recompute(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-    IfMatch(if_match): IfMatch,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(mut body): ApiJson<RecomputeMemberEligibility>,
-) -> Result<Response, Problem> {
-    body.expected_version = expected_version(if_match, body.expected_version)?;
-    let record = st
-        .app
-        .recompute_member_eligibility(&actor, &id, body, key.as_deref(), st.now())
-        .await?;
-    Ok(ok(&record))
-}
-
 async fn eligibility(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
@@ -221,13 +164,31 @@ async fn eligibility(
     Ok(json_response(StatusCode::OK, &why))
 }
 
+/// The changes on a record of this resource, one line each (`routes::change`).
+fn changes() -> [ChangeRoute; 3] {
+    [
+        ChangeRoute::post::<UpdateMemberDemographics>(
+            "updateMemberDemographics",
+            "/api/v1/members/{id}/demographics",
+            "Replace the member's contact data",
+        ),
+        ChangeRoute::post::<RecordMemberFacts>(
+            "recordMemberFacts",
+            "/api/v1/members/{id}/facts",
+            "Replace the member's facts; eligibility is re-determined as of today (Los Angeles)",
+        ),
+        ChangeRoute::post::<RecomputeMemberEligibility>(
+            "recomputeMemberEligibility",
+            "/api/v1/members/{id}/eligibility/recompute",
+            "Re-run the eligibility engine on the stored facts; stored only when the result changed",
+        ),
+    ]
+}
+
 /// The OpenAPI operations of this module.
 pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
     let record = g.subschema_for::<MemberRecord>();
-    let change = |id: &'static str, path: &'static str, summary: &'static str, request| {
-        Op::post(id, path, summary, "members", request, record.clone())
-    };
-    vec![
+    let mut ops = vec![
         Op::post(
             "registerMember",
             BASE,
@@ -255,30 +216,14 @@ pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
             "members",
             record.clone(),
         ),
-        change(
-            "updateMemberDemographics",
-            "/api/v1/members/{id}/demographics",
-            "Replace the member's contact data",
-            g.subschema_for::<UpdateMemberDemographics>(),
-        ),
-        change(
-            "recordMemberFacts",
-            "/api/v1/members/{id}/facts",
-            "Replace the member's facts; eligibility is re-determined as of today (Los Angeles)",
-            g.subschema_for::<RecordMemberFacts>(),
-        ),
-        change(
-            "recomputeMemberEligibility",
-            "/api/v1/members/{id}/eligibility/recompute",
-            "Re-run the eligibility engine on the stored facts; stored only when the result changed",
-            g.subschema_for::<RecomputeMemberEligibility>(),
-        ),
-        Op::get(
-            "getMemberEligibility",
-            "/api/v1/members/{id}/eligibility",
-            "The stored determination with its trace: why the member is (not) eligible (audited)",
-            "members",
-            g.subschema_for::<MemberEligibility>(),
-        ),
-    ]
+    ];
+    ops.extend(ChangeRoute::operations(&changes(), g, "members", &record));
+    ops.push(Op::get(
+        "getMemberEligibility",
+        "/api/v1/members/{id}/eligibility",
+        "The stored determination with its trace: why the member is (not) eligible (audited)",
+        "members",
+        g.subschema_for::<MemberEligibility>(),
+    ));
+    ops
 }

@@ -1,15 +1,15 @@
 //! One module per resource. Each has `routes()` (the axum routes, state [`crate::AppState`]) and
 //! `operations()` (their OpenAPI description). Add a resource: a new file here, then one line in
-//! `crate::router` and one in `crate::openapi::document`.
+//! `crate::router` and one in `crate::openapi::document`. A change on a record is one
+//! [`change::ChangeRoute`] line in the resource's `changes()`.
 
+pub(crate) mod audit;
 pub(crate) mod authorizations;
+pub(crate) mod change;
 pub(crate) mod ecm;
 pub(crate) mod members;
-pub(crate) mod referrals;
-// api2
-pub(crate) mod audit;
 pub(crate) mod organizations;
 pub(crate) mod queues;
-// issue #12: API tokens
+pub(crate) mod referrals;
 pub(crate) mod tokens;
 pub(crate) mod users;

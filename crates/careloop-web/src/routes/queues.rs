@@ -20,8 +20,8 @@ use serde::{Deserialize, Serialize};
 use crate::AppState;
 use crate::extract::json_response;
 use crate::openapi::{Op, QueryParam};
+use crate::paging;
 use crate::problem::Problem;
-use crate::routes::authorizations::{DEFAULT_LIMIT, MAX_LIMIT};
 
 /// The referral queue's query string.
 #[derive(Debug, Deserialize)]
@@ -81,13 +81,7 @@ async fn referral_queue(
     params: Result<Query<ReferralQueueParams>, QueryRejection>,
 ) -> Result<Response, Problem> {
     let Query(p) = params.map_err(|e| Problem::invalid("query", e.body_text()))?;
-    let limit = p.limit.unwrap_or(DEFAULT_LIMIT);
-    if limit == 0 || limit > MAX_LIMIT {
-        return Err(Problem::invalid(
-            "limit",
-            format!("must be between 1 and {MAX_LIMIT}"),
-        ));
-    }
+    let limit = paging::limit(p.limit)?;
     let query = ReferralQueueQuery {
         waiting_on: party(p.waiting_on.as_deref())?,
         limit,

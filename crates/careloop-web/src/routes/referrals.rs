@@ -8,7 +8,8 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use careloop_app::referral::{
     AcceptReferral, AssignReferral, CloseReferral, CreateReferral, DeclineReferral,
-    ReviewReferralEligibility,
+    RecordReferralAuthorization, RecordReferralNotice, RecordReferralNoticeAgreement,
+    ReviewReferralEligibility, StartReferralServices,
 };
 use careloop_app::{Actor, ReferralRecord};
 use careloop_domain::workflow::Program;
@@ -18,12 +19,11 @@ use schemars::generate::SchemaGenerator;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::extract::{
-    ApiJson, IdempotencyKey, IfMatch, RecordId, expected_version, record_response,
-};
+use crate::extract::{ApiJson, IdempotencyKey, RecordId, record_response};
 use crate::ids::record_id;
 use crate::openapi::Op;
 use crate::problem::Problem;
+use crate::routes::change::ChangeRoute;
 
 const BASE: &str = "/api/v1/referrals";
 
@@ -52,14 +52,10 @@ pub struct CreateReferralBody {
 }
 
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+    let routes = Router::new()
         .route("/referrals", post(create))
-        .route("/referrals/{id}", get(read))
-        .route("/referrals/{id}/eligibility-review", post(review))
-        .route("/referrals/{id}/assignment", post(assign))
-        .route("/referrals/{id}/acceptance", post(accept))
-        .route("/referrals/{id}/declination", post(decline))
-        .route("/referrals/{id}/closure", post(close))
+        .route("/referrals/{id}", get(read));
+    ChangeRoute::route_all(routes, &changes())
 }
 
 fn ok(record: &ReferralRecord) -> Response {
@@ -99,93 +95,61 @@ async fn read(
     Ok(ok(&record))
 }
 
-async fn review(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-    IfMatch(if_match): IfMatch,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(mut body): ApiJson<ReviewReferralEligibility>,
-) -> Result<Response, Problem> {
-    body.expected_version = expected_version(if_match, body.expected_version)?;
-    let record = st
-        .app
-        .review_referral_eligibility(&actor, &id, body, key.as_deref(), st.now())
-        .await?;
-    Ok(ok(&record))
-}
-
-async fn assign(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-    IfMatch(if_match): IfMatch,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(mut body): ApiJson<AssignReferral>,
-) -> Result<Response, Problem> {
-    body.expected_version = expected_version(if_match, body.expected_version)?;
-    let record = st
-        .app
-        .assign_referral(&actor, &id, body, key.as_deref(), st.now())
-        .await?;
-    Ok(ok(&record))
-}
-
-async fn accept(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-    IfMatch(if_match): IfMatch,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(mut body): ApiJson<AcceptReferral>,
-) -> Result<Response, Problem> {
-    body.expected_version = expected_version(if_match, body.expected_version)?;
-    let record = st
-        .app
-        .accept_referral(&actor, &id, body, key.as_deref(), st.now())
-        .await?;
-    Ok(ok(&record))
-}
-
-async fn decline(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-    IfMatch(if_match): IfMatch,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(mut body): ApiJson<DeclineReferral>,
-) -> Result<Response, Problem> {
-    body.expected_version = expected_version(if_match, body.expected_version)?;
-    let record = st
-        .app
-        .decline_referral(&actor, &id, body, key.as_deref(), st.now())
-        .await?;
-    Ok(ok(&record))
-}
-
-async fn close(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-    IfMatch(if_match): IfMatch,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(mut body): ApiJson<CloseReferral>,
-) -> Result<Response, Problem> {
-    body.expected_version = expected_version(if_match, body.expected_version)?;
-    let record = st
-        .app
-        .close_referral(&actor, &id, body, key.as_deref(), st.now())
-        .await?;
-    Ok(ok(&record))
+/// The changes on a record of this resource, one line each (`routes::change`).
+fn changes() -> [ChangeRoute; 9] {
+    [
+        ChangeRoute::post::<ReviewReferralEligibility>(
+            "reviewReferralEligibility",
+            "/api/v1/referrals/{id}/eligibility-review",
+            "Record the plan's eligibility review",
+        ),
+        ChangeRoute::post::<AssignReferral>(
+            "assignReferral",
+            "/api/v1/referrals/{id}/assignment",
+            "Assign an ECM/CS provider, granting it access to the member",
+        ),
+        ChangeRoute::post::<AcceptReferral>(
+            "acceptReferral",
+            "/api/v1/referrals/{id}/acceptance",
+            "The assigned provider accepts",
+        ),
+        ChangeRoute::post::<DeclineReferral>(
+            "declineReferral",
+            "/api/v1/referrals/{id}/declination",
+            "The assigned provider declines, with the reason",
+        ),
+        ChangeRoute::post::<CloseReferral>(
+            "closeReferral",
+            "/api/v1/referrals/{id}/closure",
+            "Close the loop with a closure reason",
+        ),
+        ChangeRoute::post::<RecordReferralAuthorization>(
+            "recordReferralAuthorization",
+            "/api/v1/referrals/{id}/authorization",
+            "Record the authorization decision on the referred service (plan); not authorized needs the reason",
+        ),
+        ChangeRoute::post::<StartReferralServices>(
+            "startReferralServices",
+            "/api/v1/referrals/{id}/services-started",
+            "The assigned provider reports services started",
+        ),
+        ChangeRoute::post::<RecordReferralNotice>(
+            "recordReferralNotice",
+            "/api/v1/referrals/{id}/notices",
+            "Record a notice sent to the member, the referrer or the provider (the sender is the signed-in user)",
+        ),
+        ChangeRoute::post::<RecordReferralNoticeAgreement>(
+            "recordReferralNoticeAgreement",
+            "/api/v1/referrals/{id}/notice-agreement",
+            "Record that both sides agreed referrer notices may use a non-electronic channel",
+        ),
+    ]
 }
 
 /// The OpenAPI operations of this module.
 pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
     let record = g.subschema_for::<ReferralRecord>();
-    let change = |id: &'static str, path: &'static str, summary: &'static str, request| {
-        Op::post(id, path, summary, "referrals", request, record.clone())
-    };
-    vec![
+    let mut ops = vec![
         Op::post(
             "createReferral",
             BASE,
@@ -202,150 +166,7 @@ pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
             "referrals",
             record.clone(),
         ),
-        change(
-            "reviewReferralEligibility",
-            "/api/v1/referrals/{id}/eligibility-review",
-            "Record the plan's eligibility review",
-            g.subschema_for::<ReviewReferralEligibility>(),
-        ),
-        change(
-            "assignReferral",
-            "/api/v1/referrals/{id}/assignment",
-            "Assign an ECM/CS provider, granting it access to the member",
-            g.subschema_for::<AssignReferral>(),
-        ),
-        change(
-            "acceptReferral",
-            "/api/v1/referrals/{id}/acceptance",
-            "The assigned provider accepts",
-            g.subschema_for::<AcceptReferral>(),
-        ),
-        change(
-            "declineReferral",
-            "/api/v1/referrals/{id}/declination",
-            "The assigned provider declines, with the reason",
-            g.subschema_for::<DeclineReferral>(),
-        ),
-        change(
-            "closeReferral",
-            "/api/v1/referrals/{id}/closure",
-            "Close the loop with a closure reason",
-            g.subschema_for::<CloseReferral>(),
-        ),
-    ]
-}
-
-// ---- api2 (issue #3 §2, §3): referral extras — authorization decision on the referred service,
-// services started, notices, notice agreement. Registered by `crate::router` and
-// `crate::openapi::document` next to `routes()` / `operations()`.
-
-use careloop_app::referral::{
-    RecordReferralAuthorization, RecordReferralNotice, RecordReferralNoticeAgreement,
-    StartReferralServices,
-};
-
-pub(crate) fn extra_routes() -> Router<AppState> {
-    Router::new()
-        .route("/referrals/{id}/authorization", post(authorize))
-        .route("/referrals/{id}/services-started", post(services_started))
-        .route("/referrals/{id}/notices", post(notice))
-        .route("/referrals/{id}/notice-agreement", post(notice_agreement))
-}
-
-async fn authorize(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-    IfMatch(if_match): IfMatch,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(mut body): ApiJson<RecordReferralAuthorization>,
-) -> Result<Response, Problem> {
-    body.expected_version = expected_version(if_match, body.expected_version)?;
-    let record = st
-        .app
-        .record_referral_authorization(&actor, &id, body, key.as_deref(), st.now())
-        .await?;
-    Ok(ok(&record))
-}
-
-async fn services_started(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-    IfMatch(if_match): IfMatch,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(mut body): ApiJson<StartReferralServices>,
-) -> Result<Response, Problem> {
-    body.expected_version = expected_version(if_match, body.expected_version)?;
-    let record = st
-        .app
-        .start_referral_services(&actor, &id, body, key.as_deref(), st.now())
-        .await?;
-    Ok(ok(&record))
-}
-
-async fn notice(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-    IfMatch(if_match): IfMatch,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(mut body): ApiJson<RecordReferralNotice>,
-) -> Result<Response, Problem> {
-    body.expected_version = expected_version(if_match, body.expected_version)?;
-    let record = st
-        .app
-        .record_referral_notice(&actor, &id, body, key.as_deref(), st.now())
-        .await?;
-    Ok(ok(&record))
-}
-
-async fn notice_agreement(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-    IfMatch(if_match): IfMatch,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(mut body): ApiJson<RecordReferralNoticeAgreement>,
-) -> Result<Response, Problem> {
-    body.expected_version = expected_version(if_match, body.expected_version)?;
-    let record = st
-        .app
-        .record_referral_notice_agreement(&actor, &id, body, key.as_deref(), st.now())
-        .await?;
-    Ok(ok(&record))
-}
-
-/// The OpenAPI operations of the referral extras.
-pub(crate) fn extra_operations(g: &mut SchemaGenerator) -> Vec<Op> {
-    let record = g.subschema_for::<ReferralRecord>();
-    let change = |id: &'static str, path: &'static str, summary: &'static str, request| {
-        Op::post(id, path, summary, "referrals", request, record.clone())
-    };
-    vec![
-        change(
-            "recordReferralAuthorization",
-            "/api/v1/referrals/{id}/authorization",
-            "Record the authorization decision on the referred service (plan); not authorized needs the reason",
-            g.subschema_for::<RecordReferralAuthorization>(),
-        ),
-        change(
-            "startReferralServices",
-            "/api/v1/referrals/{id}/services-started",
-            "The assigned provider reports services started",
-            g.subschema_for::<StartReferralServices>(),
-        ),
-        change(
-            "recordReferralNotice",
-            "/api/v1/referrals/{id}/notices",
-            "Record a notice sent to the member, the referrer or the provider (the sender is the signed-in user)",
-            g.subschema_for::<RecordReferralNotice>(),
-        ),
-        change(
-            "recordReferralNoticeAgreement",
-            "/api/v1/referrals/{id}/notice-agreement",
-            "Record that both sides agreed referrer notices may use a non-electronic channel",
-            g.subschema_for::<RecordReferralNoticeAgreement>(),
-        ),
-    ]
+    ];
+    ops.extend(ChangeRoute::operations(&changes(), g, "referrals", &record));
+    ops
 }

@@ -1,0 +1,122 @@
+//! The one command path: a change to an existing record is its input type plus an impl of
+//! [`Change`] (the aggregate, the action, and the domain command the input becomes);
+//! [`App::run_change`] does everything else, the same way for every command:
+//!
+//! 1. the idempotency hash of the action, the record id and the input (a retry replays);
+//! 2. the role check and the load through the access check (`App::load`; a record the caller's
+//!    organization may not see is NotFound, and the attempt is audited);
+//! 3. the If-Match check (`expected_version`);
+//! 4. [`Change::transition`]: the references the command names are resolved and checked here
+//!    (`crate::resolve`), then the domain command, its facts and the access it grants;
+//! 5. the domain decides, and state + event + grants + audit line + idempotency record are
+//!    committed in one `Store::commit` (`App::write`).
+//!
+//! The HTTP API serves every such command with one generic handler (`careloop-web`,
+//! `routes::change`), so a new command is: the domain transition, the input struct with its
+//! `Change` impl, a thin named method on [`App`] if callers want one, and one route line.
+
+use std::future::Future;
+
+use careloop_domain::workflow::ActorId;
+use careloop_store::{AuditEntry, Store};
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::access::Action;
+use crate::actor::Actor;
+use crate::app::{App, Idem, Transition};
+use crate::error::AppError;
+use crate::record::{Aggregate, Record};
+
+/// A change to an existing record of `Self::Aggregate`, run by [`App::run_change`].
+pub trait Change: Serialize + Send + Sized {
+    /// The kind of record it changes.
+    type Aggregate: Aggregate;
+    /// The use case: the role check, the audit line and the idempotency hash name it.
+    const ACTION: Action;
+    /// Hashed with the input when two commands share one action (accept and decline).
+    const VARIANT: Option<&'static str> = None;
+    /// When the domain decides nothing changed (no event, nothing written), still audit the
+    /// access (a recompute that found the same result).
+    const AUDIT_UNCHANGED: bool = false;
+
+    /// The version the caller expects (the body's `expected_version`, or If-Match over HTTP).
+    fn expected_version(&mut self) -> &mut Option<i64>;
+
+    /// The domain command for the loaded record, after checking what it names.
+    fn transition<S: Store>(
+        self,
+        on: On<'_, S, Self::Aggregate>,
+    ) -> impl Future<Output = Result<Transition<Self::Aggregate>, AppError>> + Send;
+}
+
+/// What a [`Change::transition`] sees: the app (to resolve references), the actor, the loaded
+/// record (its access already checked) and `now`.
+pub struct On<'a, S: Store, A: Aggregate> {
+    pub(crate) app: &'a App<S>,
+    pub(crate) actor: &'a Actor,
+    pub(crate) record: &'a Record<A::State>,
+    pub(crate) now: Timestamp,
+}
+
+impl<S: Store, A: Aggregate> On<'_, S, A> {
+    /// The acting user, as the domain records it.
+    pub(crate) fn by(&self) -> ActorId {
+        ActorId::new(self.actor.user_id.clone())
+    }
+}
+
+impl<A: Aggregate> Transition<A> {
+    /// A command that needs no facts and grants nothing.
+    pub(crate) fn of(command: impl Into<A::Command>) -> Self {
+        Transition {
+            command: command.into(),
+            cs_limit_input: None,
+            grants: Vec::new(),
+        }
+    }
+}
+
+impl<S: Store> App<S> {
+    /// Runs one change (see the module doc): hash, role and access check, If-Match, the
+    /// command's `transition`, decide, one commit. Every change use case goes through here.
+    pub async fn run_change<C: Change>(
+        &self,
+        actor: &Actor,
+        id: &str,
+        mut input: C,
+        idempotency_key: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Record<<C::Aggregate as Aggregate>::State>, AppError> {
+        let idem = match C::VARIANT {
+            Some(variant) => Idem::new(idempotency_key, C::ACTION, id, &(variant, &input))?,
+            None => Idem::new(idempotency_key, C::ACTION, id, &input)?,
+        };
+        let expected = *input.expected_version();
+        let mut loaded_version = None;
+        let record = self
+            .change::<C::Aggregate>(actor, C::ACTION, id, expected, idem, now, async |record| {
+                loaded_version = Some(record.version);
+                let on = On {
+                    app: self,
+                    actor,
+                    record,
+                    now,
+                };
+                input.transition(on).await
+            })
+            .await?;
+        if C::AUDIT_UNCHANGED && loaded_version == Some(record.version) {
+            // Nothing was written, so the write path wrote no audit line: record the access.
+            let line = AuditEntry {
+                org_id: actor.org_id.clone(),
+                action: C::ACTION.as_str().to_owned(),
+                record_kind: <C::Aggregate as Aggregate>::KIND.to_owned(),
+                record_id: record.id.clone(),
+                member_id: Some(record.member_id.clone()),
+            };
+            self.audit(actor, vec![line], now).await?;
+        }
+        Ok(record)
+    }
+}

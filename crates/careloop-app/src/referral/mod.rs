@@ -1,0 +1,634 @@
+//! Referral use cases (closed loop, CALAIM.md §2.5, §6.4): a referrer or plan care coordinator
+//! creates the referral, the plan reviews eligibility and assigns a provider (granting it access
+//! to the member), the provider accepts or declines, and the plan closes the loop.
+
+use careloop_domain::workflow::referral::{
+    ReferralCommand, ReferralState, Referrer, check_authorization_link,
+};
+use careloop_domain::workflow::{ActorId, Channel, Notice, NoticePurpose, Program, Recipient};
+use careloop_store::{AccessGrant, AccessReason, Store};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::access::{Action, RecordOwners};
+use crate::actor::{Actor, OrgKind};
+use crate::app::{App, Idem, NewRecord, Transition};
+use crate::command::{Change, On};
+use crate::error::AppError;
+use crate::member::MemberRecord;
+use crate::record::{Aggregate, MemberAggregate, Record, ReferralAggregate};
+
+mod queue;
+
+pub use queue::{
+    OPEN_REFERRAL_STATUSES, ReferralNextStep, ReferralParty, ReferralQueueCursor,
+    ReferralQueueItem, ReferralQueuePage, ReferralQueueQuery, referral_next_step,
+};
+
+/// A stored referral.
+pub type ReferralRecord = Record<ReferralState>;
+
+const KIND: &str = ReferralAggregate::KIND;
+
+/// A new referral, received at `now`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateReferral {
+    #[serde(deserialize_with = "careloop_domain::text::de::id")]
+    #[schemars(with = "careloop_domain::text::Id")]
+    pub referral_id: String,
+    #[serde(deserialize_with = "careloop_domain::text::de::id")]
+    #[schemars(with = "careloop_domain::text::Id")]
+    pub member_id: String,
+    /// The plan organization that owns the referral.
+    #[serde(deserialize_with = "careloop_domain::text::de::id")]
+    #[schemars(with = "careloop_domain::text::Id")]
+    pub plan_org_id: String,
+    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
+    #[schemars(with = "Option<careloop_domain::codes::PlanId>")]
+    pub plan_id: Option<String>,
+    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_line")]
+    #[schemars(with = "Option<careloop_domain::text::Line>")]
+    pub county: Option<String>,
+    pub referrer: Referrer,
+    pub program: Program,
+    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
+    #[schemars(with = "Option<careloop_domain::text::Id>")]
+    pub claimed_pof: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewReferralEligibility {
+    pub eligible: bool,
+    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
+    #[schemars(with = "Option<careloop_domain::text::Id>")]
+    pub determination_id: Option<String>,
+    #[serde(default)]
+    pub expected_version: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignReferral {
+    /// The ECM or CS provider organization.
+    #[serde(deserialize_with = "careloop_domain::text::de::id")]
+    #[schemars(with = "careloop_domain::text::Id")]
+    pub provider_org_id: String,
+    #[serde(default)]
+    pub expected_version: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptReferral {
+    #[serde(default)]
+    pub expected_version: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeclineReferral {
+    #[serde(deserialize_with = "careloop_domain::text::de::required_text")]
+    #[schemars(with = "careloop_domain::text::RequiredText")]
+    pub reason: String,
+    #[serde(default)]
+    pub expected_version: Option<i64>,
+}
+
+/// Close the loop with a reason from `workflow.toml closure_reasons` (CALAIM.md §6.4 [37]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseReferral {
+    #[serde(deserialize_with = "careloop_domain::text::de::text")]
+    #[schemars(with = "careloop_domain::codes::ClosureReason")]
+    pub reason: String,
+    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_text")]
+    #[schemars(with = "Option<careloop_domain::text::Text>")]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub expected_version: Option<i64>,
+}
+
+/// The authorization decision on the referred service (plan UM reviewer or care coordinator).
+/// Not authorized needs the reason the referrer is told (CALAIM.md §4.4 [38]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordReferralAuthorization {
+    pub authorized: bool,
+    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
+    #[schemars(with = "Option<careloop_domain::text::Id>")]
+    pub authorization_id: Option<String>,
+    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_text")]
+    #[schemars(with = "Option<careloop_domain::text::Text>")]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub expected_version: Option<i64>,
+}
+
+/// The assigned provider reports services started (CALAIM.md §6.4 [37]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StartReferralServices {
+    pub started_on: Date,
+    #[serde(default)]
+    pub expected_version: Option<i64>,
+}
+
+/// A notice sent about the referral (CALAIM.md §6.4 [39]); the sender is the signed-in user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordReferralNotice {
+    pub recipient: Recipient,
+    pub purpose: NoticePurpose,
+    pub channel: Channel,
+    #[serde(deserialize_with = "careloop_domain::text::de::text")]
+    #[schemars(with = "careloop_domain::text::Text")]
+    pub content: String,
+    /// When it was sent; `now` when absent.
+    #[serde(default)]
+    pub sent_at: Option<Timestamp>,
+    #[serde(default)]
+    pub expected_version: Option<i64>,
+}
+
+/// Both sides agree that referrer notices may use `channel` (CALAIM.md §6.4 [39]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordReferralNoticeAgreement {
+    pub channel: Channel,
+    #[serde(deserialize_with = "careloop_domain::text::de::text")]
+    #[schemars(with = "careloop_domain::text::Text")]
+    pub documentation: String,
+    #[serde(default)]
+    pub expected_version: Option<i64>,
+}
+
+/// Only the provider the referral is assigned to may answer it.
+fn assigned_to(actor: &Actor, record: &ReferralRecord, action: Action) -> Result<(), AppError> {
+    if record.state.provider_id.as_deref() == Some(actor.org_id.as_str()) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden {
+            action: action.as_str(),
+        })
+    }
+}
+
+type Changed = Result<Transition<ReferralAggregate>, AppError>;
+
+impl Change for ReviewReferralEligibility {
+    type Aggregate = ReferralAggregate;
+    const ACTION: Action = Action::ReviewReferralEligibility;
+    fn expected_version(&mut self) -> &mut Option<i64> {
+        &mut self.expected_version
+    }
+    async fn transition<S: Store>(self, on: On<'_, S, ReferralAggregate>) -> Changed {
+        if let Some(given) = self.determination_id.as_deref() {
+            on.app.check_current_determination(on.record, given).await?;
+        }
+        Ok(Transition::of(ReferralCommand::ReviewEligibility {
+            at: on.now,
+            eligible: self.eligible,
+            determination_id: self.determination_id,
+            actor: on.by(),
+        }))
+    }
+}
+
+impl Change for AssignReferral {
+    type Aggregate = ReferralAggregate;
+    const ACTION: Action = Action::AssignReferral;
+    fn expected_version(&mut self) -> &mut Option<i64> {
+        &mut self.expected_version
+    }
+    async fn transition<S: Store>(self, on: On<'_, S, ReferralAggregate>) -> Changed {
+        // The provider must exist, be of the program's kind and serve the member's county; the
+        // grant follows the plan's assignment (issue #12).
+        let r = on.record;
+        let program = r
+            .state
+            .program
+            .ok_or_else(|| AppError::invalid("transition", "the referral has no program yet"))?;
+        let county = r.county.as_deref().unwrap_or_default();
+        on.app
+            .resolve_provider("provider_org_id", &self.provider_org_id, program, county)
+            .await?;
+        Ok(Transition {
+            command: ReferralCommand::AssignProvider {
+                at: on.now,
+                provider_id: self.provider_org_id.clone(),
+                actor: on.by(),
+            },
+            cs_limit_input: None,
+            grants: vec![AccessGrant {
+                org_id: self.provider_org_id,
+                member_id: r.member_id.clone(),
+                reason: AccessReason::Assigned,
+            }],
+        })
+    }
+}
+
+impl Change for AcceptReferral {
+    type Aggregate = ReferralAggregate;
+    const ACTION: Action = Action::RespondToReferral;
+    const VARIANT: Option<&'static str> = Some("accept");
+    fn expected_version(&mut self) -> &mut Option<i64> {
+        &mut self.expected_version
+    }
+    async fn transition<S: Store>(self, on: On<'_, S, ReferralAggregate>) -> Changed {
+        assigned_to(on.actor, on.record, Self::ACTION)?;
+        let (at, actor) = (on.now, on.by());
+        Ok(Transition::of(ReferralCommand::ProviderAccept {
+            at,
+            actor,
+        }))
+    }
+}
+
+impl Change for DeclineReferral {
+    type Aggregate = ReferralAggregate;
+    const ACTION: Action = Action::RespondToReferral;
+    const VARIANT: Option<&'static str> = Some("decline");
+    fn expected_version(&mut self) -> &mut Option<i64> {
+        &mut self.expected_version
+    }
+    async fn transition<S: Store>(self, on: On<'_, S, ReferralAggregate>) -> Changed {
+        assigned_to(on.actor, on.record, Self::ACTION)?;
+        let (at, reason, actor) = (on.now, self.reason, on.by());
+        Ok(Transition::of(ReferralCommand::ProviderDecline {
+            at,
+            reason,
+            actor,
+        }))
+    }
+}
+
+impl Change for CloseReferral {
+    type Aggregate = ReferralAggregate;
+    const ACTION: Action = Action::CloseReferral;
+    fn expected_version(&mut self) -> &mut Option<i64> {
+        &mut self.expected_version
+    }
+    async fn transition<S: Store>(self, on: On<'_, S, ReferralAggregate>) -> Changed {
+        Ok(Transition::of(ReferralCommand::Close {
+            at: on.now,
+            reason: self.reason,
+            note: self.note,
+            actor: on.by(),
+        }))
+    }
+}
+
+impl Change for RecordReferralAuthorization {
+    type Aggregate = ReferralAggregate;
+    const ACTION: Action = Action::AuthorizeReferral;
+    fn expected_version(&mut self) -> &mut Option<i64> {
+        &mut self.expected_version
+    }
+    async fn transition<S: Store>(self, on: On<'_, S, ReferralAggregate>) -> Changed {
+        on.app
+            .check_referral_authorization(on.record, &self)
+            .await?;
+        Ok(Transition::of(ReferralCommand::RecordAuthorization {
+            at: on.now,
+            authorized: self.authorized,
+            authorization_id: self.authorization_id,
+            reason: self.reason,
+            actor: on.by(),
+        }))
+    }
+}
+
+impl Change for StartReferralServices {
+    type Aggregate = ReferralAggregate;
+    const ACTION: Action = Action::StartReferralServices;
+    fn expected_version(&mut self) -> &mut Option<i64> {
+        &mut self.expected_version
+    }
+    async fn transition<S: Store>(self, on: On<'_, S, ReferralAggregate>) -> Changed {
+        assigned_to(on.actor, on.record, Self::ACTION)?;
+        let (at, started_on, actor) = (on.now, self.started_on, on.by());
+        Ok(Transition::of(ReferralCommand::StartServices {
+            at,
+            started_on,
+            actor,
+        }))
+    }
+}
+
+impl Change for RecordReferralNotice {
+    type Aggregate = ReferralAggregate;
+    const ACTION: Action = Action::RecordReferralNotice;
+    fn expected_version(&mut self) -> &mut Option<i64> {
+        &mut self.expected_version
+    }
+    async fn transition<S: Store>(self, on: On<'_, S, ReferralAggregate>) -> Changed {
+        if on.actor.org_kind.is_provider() {
+            assigned_to(on.actor, on.record, Self::ACTION)?;
+        }
+        let notice = Notice {
+            recipient: self.recipient,
+            purpose: self.purpose,
+            channel: self.channel,
+            content: self.content,
+            sent_at: self.sent_at.unwrap_or(on.now),
+            actor: on.by(),
+        };
+        Ok(Transition::of(ReferralCommand::RecordNotice { notice }))
+    }
+}
+
+impl Change for RecordReferralNoticeAgreement {
+    type Aggregate = ReferralAggregate;
+    const ACTION: Action = Action::RecordReferralNoticeAgreement;
+    fn expected_version(&mut self) -> &mut Option<i64> {
+        &mut self.expected_version
+    }
+    async fn transition<S: Store>(self, on: On<'_, S, ReferralAggregate>) -> Changed {
+        if on.actor.org_kind.is_provider() {
+            assigned_to(on.actor, on.record, Self::ACTION)?;
+        }
+        Ok(Transition::of(ReferralCommand::RecordNoticeAgreement {
+            at: on.now,
+            channel: self.channel,
+            documentation: self.documentation,
+            actor: on.by(),
+        }))
+    }
+}
+
+impl<S: Store> App<S> {
+    /// Creates a referral. The member is resolved before anything is stored (issue #12): plan
+    /// care coordinators refer their own plan's members (through the access check); a referring
+    /// entity, which sees no member record, names a member of the plan organization it refers
+    /// to. The owner, the plan overlay and the county come from the member record (request
+    /// fields that disagree are refused), and the member's plan must cover the program in the
+    /// member's county today. A referring entity's referral is visible to it (and only its own);
+    /// it is recorded as the referrer.
+    pub async fn create_referral(
+        &self,
+        actor: &Actor,
+        input: CreateReferral,
+        idempotency_key: Option<&str>,
+        now: Timestamp,
+    ) -> Result<ReferralRecord, AppError> {
+        let action = Action::CreateReferral;
+        self.require_role_naming(
+            actor,
+            action,
+            KIND,
+            &input.referral_id,
+            &input.member_id,
+            now,
+        )
+        .await?;
+        if input.plan_org_id.trim().is_empty() {
+            return Err(AppError::invalid("plan_org_id", "must not be empty"));
+        }
+        let referring = actor.org_kind == OrgKind::ReferringEntity;
+        if referring
+            && input
+                .referrer
+                .id
+                .as_deref()
+                .is_some_and(|id| id != actor.org_id)
+        {
+            return Err(AppError::invalid(
+                "referrer.id",
+                "a referring entity refers as itself: leave referrer.id empty or give its own organization id",
+            ));
+        }
+        let scope = if referring {
+            self.member_of_plan(actor, action, &input.member_id, &input.plan_org_id, now)
+                .await?
+        } else {
+            self.resolve_member(actor, action, &input.member_id, now)
+                .await?
+        };
+        scope.agrees_with(
+            Some(&input.plan_org_id),
+            input.plan_id.as_deref(),
+            input.county.as_deref(),
+        )?;
+        self.check_covered(&scope, input.program, now)?;
+        let idem = Idem::for_create(idempotency_key, action, "referral_id", &input)?;
+        let referrer_org_id = referring.then(|| actor.org_id.clone());
+        let mut referrer = input.referrer.clone();
+        if referring {
+            referrer.id = Some(actor.org_id.clone());
+        }
+        let new = NewRecord {
+            id: input.referral_id.clone(),
+            owners: RecordOwners {
+                owner_org_id: scope.plan_org_id.clone(),
+                referrer_org_id,
+            },
+            plan_id: Some(scope.plan.clone()),
+            county: Some(scope.county.clone()),
+        };
+        let transition = Transition::of(ReferralCommand::Receive {
+            referral_id: input.referral_id.clone(),
+            member_id: scope.member_id.clone(),
+            referrer,
+            program: input.program,
+            claimed_pof: input.claimed_pof.clone(),
+            received_at: now,
+            actor: ActorId::new(actor.user_id.clone()),
+        });
+        self.create::<ReferralAggregate>(actor, action, new, transition, idem, now)
+            .await
+    }
+
+    /// Records the plan's eligibility review; a determination it names must be the member's current
+    /// one.
+    pub async fn review_referral_eligibility(
+        &self,
+        actor: &Actor,
+        id: &str,
+        input: ReviewReferralEligibility,
+        idempotency_key: Option<&str>,
+        now: Timestamp,
+    ) -> Result<ReferralRecord, AppError> {
+        self.run_change(actor, id, input, idempotency_key, now)
+            .await
+    }
+
+    /// Assigns the referral to a provider, which is granted access to the member (`assigned`).
+    pub async fn assign_referral(
+        &self,
+        actor: &Actor,
+        id: &str,
+        input: AssignReferral,
+        idempotency_key: Option<&str>,
+        now: Timestamp,
+    ) -> Result<ReferralRecord, AppError> {
+        self.run_change(actor, id, input, idempotency_key, now)
+            .await
+    }
+
+    /// The assigned provider accepts.
+    pub async fn accept_referral(
+        &self,
+        actor: &Actor,
+        id: &str,
+        input: AcceptReferral,
+        idempotency_key: Option<&str>,
+        now: Timestamp,
+    ) -> Result<ReferralRecord, AppError> {
+        self.run_change(actor, id, input, idempotency_key, now)
+            .await
+    }
+
+    /// The assigned provider declines, with the reason.
+    pub async fn decline_referral(
+        &self,
+        actor: &Actor,
+        id: &str,
+        input: DeclineReferral,
+        idempotency_key: Option<&str>,
+        now: Timestamp,
+    ) -> Result<ReferralRecord, AppError> {
+        self.run_change(actor, id, input, idempotency_key, now)
+            .await
+    }
+
+    /// Closes the loop with a reason from `workflow.toml closure_reasons`.
+    pub async fn close_referral(
+        &self,
+        actor: &Actor,
+        id: &str,
+        input: CloseReferral,
+        idempotency_key: Option<&str>,
+        now: Timestamp,
+    ) -> Result<ReferralRecord, AppError> {
+        self.run_change(actor, id, input, idempotency_key, now)
+            .await
+    }
+
+    /// Records the authorization decision on the referred service (accepted referrals).
+    pub async fn record_referral_authorization(
+        &self,
+        actor: &Actor,
+        id: &str,
+        input: RecordReferralAuthorization,
+        idempotency_key: Option<&str>,
+        now: Timestamp,
+    ) -> Result<ReferralRecord, AppError> {
+        self.run_change(actor, id, input, idempotency_key, now)
+            .await
+    }
+
+    /// The assigned provider reports services started (authorized referrals).
+    pub async fn start_referral_services(
+        &self,
+        actor: &Actor,
+        id: &str,
+        input: StartReferralServices,
+        idempotency_key: Option<&str>,
+        now: Timestamp,
+    ) -> Result<ReferralRecord, AppError> {
+        self.run_change(actor, id, input, idempotency_key, now)
+            .await
+    }
+
+    /// Records a notice sent to the member, the referrer or the provider. Plan care
+    /// coordinators of the owning plan, or the provider the referral is assigned to.
+    pub async fn record_referral_notice(
+        &self,
+        actor: &Actor,
+        id: &str,
+        input: RecordReferralNotice,
+        idempotency_key: Option<&str>,
+        now: Timestamp,
+    ) -> Result<ReferralRecord, AppError> {
+        self.run_change(actor, id, input, idempotency_key, now)
+            .await
+    }
+
+    /// Records the agreement that referrer notices may use a non-electronic channel.
+    pub async fn record_referral_notice_agreement(
+        &self,
+        actor: &Actor,
+        id: &str,
+        input: RecordReferralNoticeAgreement,
+        idempotency_key: Option<&str>,
+        now: Timestamp,
+    ) -> Result<ReferralRecord, AppError> {
+        self.run_change(actor, id, input, idempotency_key, now)
+            .await
+    }
+
+    /// An audited read; NotFound for a referral the actor's organization may not see.
+    pub async fn get_referral(
+        &self,
+        actor: &Actor,
+        id: &str,
+        now: Timestamp,
+    ) -> Result<ReferralRecord, AppError> {
+        self.read::<ReferralAggregate>(actor, Action::ReadReferral, id, now)
+            .await
+    }
+
+    /// The authorization request a referral's authorization step names must be a decided request
+    /// of the same plan about the same member and program whose decision is the one recorded
+    /// (`referral::check_authorization_link`); an approval must name its request (issue #12).
+    async fn check_referral_authorization(
+        &self,
+        referral: &ReferralRecord,
+        input: &RecordReferralAuthorization,
+    ) -> Result<(), AppError> {
+        let Some(auth_id) = input.authorization_id.as_deref() else {
+            if input.authorized {
+                return Err(AppError::invalid(
+                    "authorization_id",
+                    "an authorized referral names the approved authorization request",
+                ));
+            }
+            return Ok(());
+        };
+        let request = self
+            .plan_authorization(&referral.owners.owner_org_id, auth_id)
+            .await?;
+        check_authorization_link(&referral.state, &request.state, input.authorized)?;
+        Ok(())
+    }
+
+    /// A referral's eligibility review may name the determination it relied on only if it is
+    /// the member's current stored determination (issue #12: a reference is resolved, not
+    /// stored as given).
+    async fn check_current_determination(
+        &self,
+        referral: &ReferralRecord,
+        given: &str,
+    ) -> Result<(), AppError> {
+        let member = match self
+            .store()
+            .get(MemberAggregate::KIND, &referral.member_id)
+            .await?
+        {
+            Some(stored) => Some(MemberRecord::from_stored(stored)?),
+            None => None,
+        };
+        let current = member
+            .filter(|m| m.owners.owner_org_id == referral.owners.owner_org_id)
+            .and_then(|m| m.state.determination)
+            .map(|d| d.determination.determination_id);
+        match current {
+            Some(id) if id == given => Ok(()),
+            Some(id) => Err(AppError::invalid(
+                "determination_id",
+                format!(
+                    "{given} is not the member's current eligibility determination ({id}); recompute the member's eligibility or leave determination_id empty"
+                ),
+            )),
+            None => Err(AppError::invalid(
+                "determination_id",
+                "the member has no stored eligibility determination; leave determination_id empty",
+            )),
+        }
+    }
+}

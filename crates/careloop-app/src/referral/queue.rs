@@ -1,0 +1,205 @@
+//! The referral work queue: who must act next on each open referral, and the notices owed.
+
+use careloop_domain::workflow::referral::{NoticeDuty, clr_notice_duties};
+use careloop_store::{AuditEntry, OrgScope, Store};
+use jiff::Timestamp;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::access::Action;
+use crate::actor::{Actor, OrgKind};
+use crate::app::App;
+use crate::error::AppError;
+use crate::referral::{KIND, ReferralRecord};
+
+/// Who must act next on an open referral.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReferralParty {
+    Plan,
+    Provider,
+}
+
+/// The next step on an open referral.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReferralNextStep {
+    /// received: the plan reviews eligibility.
+    EligibilityReview,
+    /// eligibility reviewed, or declined by the last provider: the plan assigns a provider.
+    Assignment,
+    /// accepted by the provider: the plan records the authorization decision.
+    Authorization,
+    /// assigned: the provider accepts or declines.
+    AcceptOrDecline,
+    /// authorized: the provider reports services started.
+    StartServices,
+    /// not eligible, not authorized or services started: the plan closes the loop.
+    CloseLoop,
+}
+
+/// Who acts next at `status` (kebab-case stored status), or `None` when nobody does.
+pub fn referral_next_step(status: &str) -> Option<(ReferralParty, ReferralNextStep)> {
+    use ReferralNextStep as N;
+    use ReferralParty as P;
+    Some(match status {
+        "received" => (P::Plan, N::EligibilityReview),
+        "eligibility-reviewed" | "declined-by-provider" => (P::Plan, N::Assignment),
+        "accepted-by-provider" => (P::Plan, N::Authorization),
+        "not-eligible" | "not-authorized" | "services-started" => (P::Plan, N::CloseLoop),
+        "assigned-to-provider" => (P::Provider, N::AcceptOrDecline),
+        "authorized" => (P::Provider, N::StartServices),
+        _ => return None,
+    })
+}
+
+/// The stored statuses of open referrals (everything but new and closed).
+pub const OPEN_REFERRAL_STATUSES: [&str; 9] = [
+    "received",
+    "eligibility-reviewed",
+    "declined-by-provider",
+    "accepted-by-provider",
+    "not-eligible",
+    "not-authorized",
+    "services-started",
+    "assigned-to-provider",
+    "authorized",
+];
+
+/// Keyset position in the referral queue: the last (waiting since, id) of the previous page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralQueueCursor {
+    pub since: Timestamp,
+    pub id: String,
+}
+
+/// A referral work-queue page request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralQueueQuery {
+    /// Only referrals waiting on this party (plan staff; a provider always sees its own).
+    #[serde(default)]
+    pub waiting_on: Option<ReferralParty>,
+    /// 1..=1,000.
+    pub limit: u32,
+    #[serde(default)]
+    pub after: Option<ReferralQueueCursor>,
+}
+
+/// One open referral and who must act next.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ReferralQueueItem {
+    pub record: ReferralRecord,
+    pub waiting_on: ReferralParty,
+    pub next_step: ReferralNextStep,
+    /// The last change (the record's `updated_at`): the referral has waited since then.
+    pub since: Timestamp,
+    /// Whole hours waited at `now`.
+    pub age_hours: i64,
+    /// Closed-loop notices owed at the current status and not yet met (CALAIM.md §6.4 [39]).
+    pub notices_owed: usize,
+    /// Each closed-loop notice owed at the current status, with whether a recorded notice meets
+    /// it (a fax to the referring entity does not, unless both sides agreed to fax).
+    pub notice_duties: Vec<NoticeDuty>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReferralQueuePage {
+    pub items: Vec<ReferralQueueItem>,
+    pub next: Option<ReferralQueueCursor>,
+}
+
+impl<S: Store> App<S> {
+    /// Open referrals waiting on each party, oldest change first. Plan staff see their plan's
+    /// referrals (optionally only those waiting on one party); a provider sees the referrals
+    /// assigned to it that wait on it. Referrals have no due time (no CLR timeline is confirmed,
+    /// CALAIM.md §6.4), so the queue orders by the last change. Every listed record is audited.
+    ///
+    /// Reads every open referral in scope (in pages of 1,000) and sorts in memory: fine at plan
+    /// volumes; an `(kind, status, updated_at)` index would make it a keyset scan.
+    pub async fn referral_queue(
+        &self,
+        actor: &Actor,
+        query: ReferralQueueQuery,
+        now: Timestamp,
+    ) -> Result<ReferralQueuePage, AppError> {
+        let action = Action::ViewReferralQueue;
+        self.require_role(actor, action, KIND, "queue", now).await?;
+        if query.limit == 0 || query.limit > 1_000 {
+            return Err(AppError::invalid("limit", "must be 1 to 1000"));
+        }
+        let (scope, only) = match actor.org_kind {
+            OrgKind::Plan => (OrgScope::OwnedBy(actor.org_id.clone()), query.waiting_on),
+            OrgKind::EcmProvider | OrgKind::CsProvider => (
+                OrgScope::AccessibleTo(actor.org_id.clone()),
+                Some(ReferralParty::Provider),
+            ),
+            OrgKind::ReferringEntity => {
+                return Err(AppError::Forbidden {
+                    action: action.as_str(),
+                });
+            }
+        };
+        let rows = self
+            .list_all(KIND, &OPEN_REFERRAL_STATUSES, Some(scope))
+            .await?;
+        let mut items = Vec::new();
+        for stored in rows {
+            let since = stored.updated_at;
+            let Some((waiting_on, next_step)) = referral_next_step(&stored.status) else {
+                continue;
+            };
+            if only.is_some_and(|p| p != waiting_on) {
+                continue;
+            }
+            let record = ReferralRecord::from_stored(stored)?;
+            if actor.org_kind.is_provider()
+                && record.state.provider_id.as_deref() != Some(actor.org_id.as_str())
+            {
+                continue;
+            }
+            if let Some(after) = &query.after
+                && (since, record.id.as_str()) <= (after.since, after.id.as_str())
+            {
+                continue;
+            }
+            let age_hours = now.duration_since(since).as_hours().max(0);
+            let notice_duties = clr_notice_duties(&record.state);
+            let notices_owed = notice_duties.iter().filter(|d| !d.satisfied).count();
+            items.push(ReferralQueueItem {
+                record,
+                waiting_on,
+                next_step,
+                since,
+                age_hours,
+                notices_owed,
+                notice_duties,
+            });
+        }
+        items.sort_by(|a, b| (a.since, &a.record.id).cmp(&(b.since, &b.record.id)));
+        let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);
+        let more = items.len() > limit;
+        items.truncate(limit);
+        let next = if more {
+            items.last().map(|i| ReferralQueueCursor {
+                since: i.since,
+                id: i.record.id.clone(),
+            })
+        } else {
+            None
+        };
+        let audit = items
+            .iter()
+            .map(|i| AuditEntry {
+                org_id: actor.org_id.clone(),
+                action: action.as_str().to_owned(),
+                record_kind: KIND.to_owned(),
+                record_id: i.record.id.clone(),
+                member_id: Some(i.record.member_id.clone()),
+            })
+            .collect();
+        self.audit(actor, audit, now).await?;
+        Ok(ReferralQueuePage { items, next })
+    }
+}
