@@ -144,8 +144,8 @@ pub struct RecordReferralNotice {
     pub recipient: Recipient,
     pub purpose: NoticePurpose,
     pub channel: Channel,
-    #[serde(deserialize_with = "careloop_domain::text::de::text")]
-    #[schemars(with = "careloop_domain::text::Text")]
+    #[serde(deserialize_with = "careloop_domain::text::de::required_text")]
+    #[schemars(with = "careloop_domain::text::RequiredText")]
     pub content: String,
     /// When it was sent; `now` when absent.
     #[serde(default)]
@@ -159,8 +159,8 @@ pub struct RecordReferralNotice {
 #[serde(deny_unknown_fields)]
 pub struct RecordReferralNoticeAgreement {
     pub channel: Channel,
-    #[serde(deserialize_with = "careloop_domain::text::de::text")]
-    #[schemars(with = "careloop_domain::text::Text")]
+    #[serde(deserialize_with = "careloop_domain::text::de::required_text")]
+    #[schemars(with = "careloop_domain::text::RequiredText")]
     pub documentation: String,
     #[serde(default)]
     pub expected_version: Option<i64>,
