@@ -23,9 +23,10 @@ use serde::Deserialize;
 use crate::UiState;
 use crate::error::{app_error_page, csrf_page};
 use crate::format::{local, zone};
+use crate::layout::{Area, Nav, org_kind_label, render, role_label};
 use crate::pages::given;
 use crate::session::random_token;
-use crate::web::{Area, Authed, Nav, org_kind_label, path_segment, render, role_label};
+use crate::web::{Authed, path_segment};
 
 pub(crate) struct OrgRow {
     pub id: String,

@@ -11,8 +11,9 @@ use serde::Deserialize;
 use crate::UiState;
 use crate::error::app_error_page;
 use crate::format::{local, zone};
+use crate::layout::{Area, Nav, render};
 use crate::pages::given;
-use crate::web::{Area, Authed, Nav, render};
+use crate::web::Authed;
 
 const PAGE: u32 = 100;
 

@@ -25,9 +25,10 @@ use crate::explain::{EligibilityView, clock_lines, eligibility};
 use crate::format::{
     local, plan_name, queue_status, service_label, status_words, time_left, urgency_label, zone,
 };
+use crate::layout::{Area, Nav, render};
 use crate::pages::given;
 use crate::session::random_token;
-use crate::web::{Area, Authed, Nav, render};
+use crate::web::Authed;
 
 /// The member as the reviewer sees them.
 pub(crate) struct MemberSummary {

@@ -14,8 +14,9 @@ use serde::Deserialize;
 
 use crate::UiState;
 use crate::error::{app_error_page, csrf_page};
+use crate::layout::{Area, Nav};
 use crate::pages::given;
-use crate::web::{Area, Authed, Nav};
+use crate::web::Authed;
 
 #[derive(Deserialize)]
 pub(crate) struct OutreachForm {

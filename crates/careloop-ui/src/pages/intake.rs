@@ -26,9 +26,10 @@ use crate::UiState;
 use crate::error::{app_error_page, csrf_page};
 use crate::explain::{WhyLine, trace_lines};
 use crate::format::zone;
+use crate::layout::{Area, Nav, render};
 use crate::pages::given;
 use crate::session::random_token;
-use crate::web::{Area, Authed, Nav, render};
+use crate::web::Authed;
 
 /// Facts a referrer can usually tell, as (form value, words). Each becomes an indicator that is
 /// present from the preview's date on.

@@ -16,9 +16,10 @@ use crate::UiState;
 use crate::error::app_error_page;
 use crate::explain::{EligibilityView, eligibility};
 use crate::format::{local, plan_name, service_label, status_words, urgency_label, zone};
+use crate::layout::{Area, Nav, render};
 use crate::pages::given;
 use crate::session::random_token;
-use crate::web::{Area, Authed, Nav, render};
+use crate::web::Authed;
 
 /// Members per page: each member record carries its eligibility determination with the full
 /// trace (tens of kB of JSON), so 50 a page measured 74 ms p50 / 101 ms p95 in a release build

@@ -21,8 +21,9 @@ use serde::Deserialize;
 
 use crate::UiState;
 use crate::error::{app_error_page, csrf_page};
+use crate::layout::{Area, Nav};
 use crate::pages::given;
-use crate::web::{Area, Authed, Nav, path_segment};
+use crate::web::{Authed, path_segment};
 
 // `urgency` values are the clock kinds' kebab-case names (serde), e.g. standard-pre-service.
 

@@ -15,7 +15,8 @@ use serde::Deserialize;
 use crate::UiState;
 use crate::error::app_error_page;
 use crate::format::{local, plan_name, status_words, zone};
-use crate::web::{Area, Authed, Nav, render};
+use crate::layout::{Area, Nav, render};
+use crate::web::Authed;
 
 /// Referrals listed per page view (the use case's maximum is 1,000).
 const LIMIT: u32 = 300;
