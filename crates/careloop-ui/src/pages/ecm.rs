@@ -7,14 +7,16 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use careloop_app::AppError;
 use careloop_app::ecm::RecordOutreachAttempt;
+use careloop_domain::clock::ClockKind;
 use careloop_domain::workflow::Channel;
+use careloop_domain::workflow::authorization::Service;
 use careloop_domain::workflow::ecm::{ContactMode, StaffType};
 use jiff::civil::Date;
 use serde::Deserialize;
 
 use crate::UiState;
-use crate::error::{app_error_page, csrf_page};
-use crate::layout::{Area, Nav};
+use crate::layout::Area;
+use crate::pages::command::{command, invalid, request_authorization, required_key};
 use crate::pages::given;
 use crate::web::Authed;
 
@@ -37,13 +39,6 @@ pub(crate) struct OutreachForm {
     /// A checkbox: present when reached.
     #[serde(default)]
     reached: Option<String>,
-}
-
-fn invalid(field: &'static str, problem: &str) -> AppError {
-    AppError::Invalid {
-        field,
-        problem: problem.to_owned(),
-    }
 }
 
 fn input(f: &OutreachForm) -> Result<RecordOutreachAttempt, AppError> {
@@ -87,28 +82,16 @@ pub(crate) async fn record_outreach(
     Path(id): Path<String>,
     Form(f): Form<OutreachForm>,
 ) -> Response {
-    let nav = || Some(Nav::new(&authed.0, Area::Members));
-    if !authed.csrf_ok(&f.csrf) {
-        return csrf_page(nav());
-    }
-    let attempt = match input(&f) {
-        Ok(a) => a,
-        Err(e) => return app_error_page(nav(), &e),
-    };
-    let key = given(&Some(f.idem.clone()));
-    match state
-        .web
-        .app
-        .record_outreach_attempt(authed.actor(), &id, attempt, key.as_deref(), state.now())
-        .await
-    {
-        Ok(record) => Redirect::to(&format!(
-            "/ui/members/{}?done=outreach",
-            crate::web::path_segment(&record.member_id)
-        ))
-        .into_response(),
-        Err(e) => app_error_page(nav(), &e),
-    }
+    command(&authed, Area::Members, &f.csrf, &f.idem, async |key| {
+        let attempt = input(&f)?;
+        let record = state
+            .web
+            .app
+            .record_outreach_attempt(authed.actor(), &id, attempt, key, state.now())
+            .await?;
+        Ok(back_to_member(&record.member_id, "outreach"))
+    })
+    .await
 }
 
 /// Parses a kebab-case value of a domain enum (`"health-promotion"`) as the app's JSON does.
@@ -157,32 +140,21 @@ pub(crate) async fn record_activity(
     Path(id): Path<String>,
     Form(f): Form<ActivityForm>,
 ) -> Response {
-    let nav = || Some(Nav::new(&authed.0, Area::Members));
-    if !authed.csrf_ok(&f.csrf) {
-        return csrf_page(nav());
-    }
-    let parsed = (|| {
-        Ok::<_, AppError>(careloop_app::ecm::RecordCoreServiceActivity {
+    command(&authed, Area::Members, &f.csrf, &f.idem, async |key| {
+        let input = careloop_app::ecm::RecordCoreServiceActivity {
             service: kebab_value("service", &f.service)?,
             date: date("date", &f.date)?,
             description: f.description.clone(),
             expected_version: f.version,
-        })
-    })();
-    let input = match parsed {
-        Ok(i) => i,
-        Err(e) => return app_error_page(nav(), &e),
-    };
-    let key = given(&Some(f.idem.clone()));
-    match state
-        .web
-        .app
-        .record_core_service_activity(authed.actor(), &id, input, key.as_deref(), state.now())
-        .await
-    {
-        Ok(record) => back_to_member(&record.member_id, "activity"),
-        Err(e) => app_error_page(nav(), &e),
-    }
+        };
+        let record = state
+            .web
+            .app
+            .record_core_service_activity(authed.actor(), &id, input, key, state.now())
+            .await?;
+        Ok(back_to_member(&record.member_id, "activity"))
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -211,38 +183,28 @@ pub(crate) async fn record_goal(
     Path(id): Path<String>,
     Form(f): Form<GoalForm>,
 ) -> Response {
-    let nav = || Some(Nav::new(&authed.0, Area::Members));
-    if !authed.csrf_ok(&f.csrf) {
-        return csrf_page(nav());
-    }
-    // A new goal's id comes from the form's idempotency key, so a resent form names the same goal.
-    let goal_id = match given(&Some(f.goal_id.clone())) {
-        Some(g) => g,
-        None => format!("goal-{}", f.idem.chars().take(12).collect::<String>()),
-    };
-    let parsed = (|| {
-        Ok::<_, AppError>(careloop_app::ecm::RecordCarePlanGoal {
+    command(&authed, Area::Members, &f.csrf, &f.idem, async |key| {
+        // A new goal's id comes from the form's idempotency key, so a resent form names the same
+        // goal.
+        let goal_id = match given(&Some(f.goal_id.clone())) {
+            Some(g) => g,
+            None => format!("goal-{}", f.idem.chars().take(12).collect::<String>()),
+        };
+        let input = careloop_app::ecm::RecordCarePlanGoal {
             goal_id,
             description: f.description.clone(),
             status: kebab_value("status", &f.status)?,
             revised_on: date("revised_on", &f.revised_on)?,
             expected_version: f.version,
-        })
-    })();
-    let input = match parsed {
-        Ok(i) => i,
-        Err(e) => return app_error_page(nav(), &e),
-    };
-    let key = given(&Some(f.idem.clone()));
-    match state
-        .web
-        .app
-        .record_care_plan_goal(authed.actor(), &id, input, key.as_deref(), state.now())
-        .await
-    {
-        Ok(record) => back_to_member(&record.member_id, "goal"),
-        Err(e) => app_error_page(nav(), &e),
-    }
+        };
+        let record = state
+            .web
+            .app
+            .record_care_plan_goal(authed.actor(), &id, input, key, state.now())
+            .await?;
+        Ok(back_to_member(&record.member_id, "goal"))
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -266,52 +228,26 @@ pub(crate) async fn request_reauthorization(
     Path(id): Path<String>,
     Form(f): Form<ReauthorizationForm>,
 ) -> Response {
-    let nav = || Some(Nav::new(&authed.0, Area::Members));
-    if !authed.csrf_ok(&f.csrf) {
-        return csrf_page(nav());
-    }
-    let app = &state.web.app;
-    let now = state.now();
-    let enrollment = match app.get_ecm_enrollment(authed.actor(), &id, now).await {
-        Ok(e) => e,
-        Err(e) => return app_error_page(nav(), &e),
-    };
-    let parsed = (|| {
-        Ok::<_, AppError>((
-            kebab_value::<careloop_domain::clock::ClockKind>("urgency", &f.urgency)?,
-            date("start", &f.start)?,
-        ))
-    })();
-    let (kind, start) = match parsed {
-        Ok(p) => p,
-        Err(e) => return app_error_page(nav(), &e),
-    };
-    let Some(key) = given(&Some(f.idem.clone())) else {
-        return app_error_page(
-            nav(),
-            &invalid("idem", "the form has no idempotency key; reload it"),
-        );
-    };
-    let input = careloop_app::authorization::SubmitAuthorization {
-        // Derived from the form's key: a resent form names (and replays) the same request.
-        request_id: format!("auth-{}", key.chars().take(24).collect::<String>()),
-        member_id: enrollment.member_id.clone(),
-        plan_org_id: enrollment.owners.owner_org_id.clone(),
-        plan: enrollment.plan_id.clone(),
-        county: enrollment.county.clone(),
-        service: careloop_domain::workflow::authorization::Service::EcmReauthorization,
-        kind,
-        requested: careloop_domain::workflow::authorization::Requested {
-            start: Some(start),
-            through: None,
-            units: None,
-        },
-    };
-    match app
-        .submit_authorization(authed.actor(), input, Some(&key), now)
-        .await
-    {
-        Ok(record) => back_to_member(&record.member_id, "reauthorization"),
-        Err(e) => app_error_page(nav(), &e),
-    }
+    command(&authed, Area::Members, &f.csrf, &f.idem, async |key| {
+        let app = &state.web.app;
+        let now = state.now();
+        let enrollment = app.get_ecm_enrollment(authed.actor(), &id, now).await?;
+        let kind = kebab_value::<ClockKind>("urgency", &f.urgency)?;
+        let start = date("start", &f.start)?;
+        let key = required_key(key)?;
+        let service = Service::EcmReauthorization;
+        let record = request_authorization(
+            app,
+            authed.actor(),
+            key,
+            &enrollment,
+            service,
+            kind,
+            start,
+            now,
+        )
+        .await?;
+        Ok(back_to_member(&record.member_id, "reauthorization"))
+    })
+    .await
 }
