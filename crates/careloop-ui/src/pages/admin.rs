@@ -92,9 +92,9 @@ pub(crate) struct AdminPage {
     pub done: Option<&'static str>,
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct AdminParams {
-    #[serde(default)]
     done: Option<String>,
 }
 
@@ -250,19 +250,14 @@ fn role_value(r: Role) -> String {
         .unwrap_or_default()
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct AddUserForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     idem: String,
-    #[serde(default)]
     username: String,
-    #[serde(default)]
     display_name: String,
-    #[serde(default)]
     role: String,
-    #[serde(default)]
     password: String,
 }
 
@@ -293,12 +288,11 @@ pub(crate) async fn add_user(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct DisableForm {
-    #[serde(default)]
     csrf: String,
     /// "yes" disables, anything else enables.
-    #[serde(default)]
     disabled: String,
 }
 
@@ -327,9 +321,9 @@ pub(crate) async fn set_disabled(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct RevokeTokenForm {
-    #[serde(default)]
     csrf: String,
 }
 

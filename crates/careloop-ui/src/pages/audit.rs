@@ -17,13 +17,11 @@ use crate::web::Authed;
 
 const PAGE: u32 = 100;
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct AuditParams {
-    #[serde(default)]
     member_id: Option<String>,
-    #[serde(default)]
     user: Option<String>,
-    #[serde(default)]
     after: Option<i64>,
 }
 

@@ -107,9 +107,9 @@ pub(crate) struct CsLimitView {
     pub history: usize,
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct Done {
-    #[serde(default)]
     done: Option<String>,
 }
 
@@ -450,17 +450,13 @@ async fn answer(
 }
 
 /// The pend and extend forms (pend sends `information_needed`, extend its `reason`).
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct StepForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     idem: String,
-    #[serde(default)]
     version: Option<i64>,
-    #[serde(default)]
     information_needed: String,
-    #[serde(default)]
     reason: String,
 }
 
@@ -475,76 +471,86 @@ impl FormValues {
     }
 }
 
+/// The two changes that keep the request open: pend for information, extend the review.
+#[derive(Clone, Copy)]
+enum Hold {
+    Pend,
+    Extend,
+}
+
 pub(crate) async fn pend(
-    State(state): State<UiState>,
+    state: State<UiState>,
     authed: Authed,
-    Path(id): Path<String>,
-    Form(f): Form<StepForm>,
+    id: Path<String>,
+    form: Form<StepForm>,
 ) -> Response {
-    command(&authed, Area::Queue, &f.csrf, &f.idem, async |key| {
-        let input = PendAuthorization {
-            information_needed: f.information_needed.clone(),
-            expected_version: f.version,
-        };
-        let app = &state.web.app;
-        let result = app
-            .pend_authorization(authed.actor(), &id, input, key, state.now())
-            .await;
-        let form = FormValues {
-            information_needed: f.information_needed.clone(),
-            ..FormValues::initial()
-        };
-        Ok(answer(&state, &authed, &id, result, "pended", form, false).await)
-    })
-    .await
+    hold(Hold::Pend, state, authed, id, form).await
 }
 
 pub(crate) async fn extend(
+    state: State<UiState>,
+    authed: Authed,
+    id: Path<String>,
+    form: Form<StepForm>,
+) -> Response {
+    hold(Hold::Extend, state, authed, id, form).await
+}
+
+async fn hold(
+    which: Hold,
     State(state): State<UiState>,
     authed: Authed,
     Path(id): Path<String>,
     Form(f): Form<StepForm>,
 ) -> Response {
     command(&authed, Area::Queue, &f.csrf, &f.idem, async |key| {
-        let input = ExtendAuthorization {
-            reason: f.reason.clone(),
-            expected_version: f.version,
+        let (app, actor, now, v) = (&state.web.app, authed.actor(), state.now(), f.version);
+        // On a refusal the form keeps what was typed into the one field sent.
+        let (result, done, form) = match which {
+            Hold::Pend => {
+                let information_needed = f.information_needed.clone();
+                let input = PendAuthorization {
+                    information_needed: information_needed.clone(),
+                    expected_version: v,
+                };
+                let result = app.pend_authorization(actor, &id, input, key, now).await;
+                let form = FormValues {
+                    information_needed,
+                    ..FormValues::initial()
+                };
+                (result, "pended", form)
+            }
+            Hold::Extend => {
+                let input = ExtendAuthorization {
+                    reason: f.reason.clone(),
+                    expected_version: v,
+                };
+                let result = app.extend_authorization(actor, &id, input, key, now).await;
+                let form = FormValues {
+                    extension_reason: f.reason.clone(),
+                    ..FormValues::initial()
+                };
+                (result, "extended", form)
+            }
         };
-        let app = &state.web.app;
-        let result = app
-            .extend_authorization(authed.actor(), &id, input, key, state.now())
-            .await;
-        let form = FormValues {
-            extension_reason: f.reason.clone(),
-            ..FormValues::initial()
-        };
-        Ok(answer(&state, &authed, &id, result, "extended", form, false).await)
+        Ok(answer(&state, &authed, &id, result, done, form, false).await)
     })
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct DecideForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     idem: String,
-    #[serde(default)]
     version: Option<i64>,
-    #[serde(default)]
     decision: String,
-    #[serde(default)]
     start: String,
-    #[serde(default)]
     through: String,
-    #[serde(default)]
     units: String,
-    #[serde(default)]
     reason: String,
-    #[serde(default)]
     channel: String,
     /// "preview" shows the notice of action without deciding.
-    #[serde(default)]
     intent: String,
 }
 

@@ -20,24 +20,17 @@ use crate::pages::command::{command, invalid, request_authorization, required_ke
 use crate::pages::given;
 use crate::web::Authed;
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct OutreachForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     idem: String,
-    #[serde(default)]
     version: Option<i64>,
-    #[serde(default)]
     date: String,
-    #[serde(default)]
     channel: String,
-    #[serde(default)]
     mode: String,
-    #[serde(default)]
     staff: String,
     /// A checkbox: present when reached.
-    #[serde(default)]
     reached: Option<String>,
 }
 
@@ -117,19 +110,14 @@ fn back_to_member(member_id: &str, done: &str) -> Response {
     .into_response()
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct ActivityForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     idem: String,
-    #[serde(default)]
     version: Option<i64>,
-    #[serde(default)]
     service: String,
-    #[serde(default)]
     date: String,
-    #[serde(default)]
     description: String,
 }
 
@@ -157,22 +145,16 @@ pub(crate) async fn record_activity(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct GoalForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     idem: String,
-    #[serde(default)]
     version: Option<i64>,
     /// Empty for a new goal; an existing goal's id revises it.
-    #[serde(default)]
     goal_id: String,
-    #[serde(default)]
     description: String,
-    #[serde(default)]
     status: String,
-    #[serde(default)]
     revised_on: String,
 }
 
@@ -207,15 +189,12 @@ pub(crate) async fn record_goal(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct ReauthorizationForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     idem: String,
-    #[serde(default)]
     urgency: String,
-    #[serde(default)]
     start: String,
 }
 

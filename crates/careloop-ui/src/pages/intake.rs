@@ -79,40 +79,25 @@ pub(crate) struct Choice {
     pub selected: bool,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct IntakeForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     idem: String,
-    #[serde(default)]
     member_id: String,
-    #[serde(default)]
     plan_org_id: String,
-    #[serde(default)]
     plan: String,
-    #[serde(default)]
     county: String,
-    #[serde(default)]
     program: String,
-    #[serde(default)]
     claimed_pof: String,
-    #[serde(default)]
     source: String,
-    #[serde(default)]
     referrer_name: String,
-    #[serde(default)]
     contact: String,
-    #[serde(default)]
     birth_date: String,
-    #[serde(default)]
     enrolled_since: String,
-    #[serde(default)]
     homeless: String,
     /// Checked indicators; the form sends one `fact` field per checked box.
-    #[serde(default)]
     fact: Vec<String>,
-    #[serde(default)]
     intent: String,
 }
 

@@ -27,13 +27,11 @@ pub(crate) struct LoginPage {
     pub error: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct LoginForm {
-    #[serde(default)]
     username: String,
-    #[serde(default)]
     password: String,
-    #[serde(default)]
     csrf: String,
 }
 
@@ -139,9 +137,9 @@ pub(crate) async fn log_in(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct LogoutForm {
-    #[serde(default)]
     csrf: String,
 }
 

@@ -26,9 +26,9 @@ use crate::web::Authed;
 /// (docs/ui.md, "Render time"); 25 keeps the page within 100 ms.
 const PAGE: u32 = 25;
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct ListParams {
-    #[serde(default)]
     after: Option<String>,
 }
 
@@ -182,9 +182,9 @@ pub(crate) struct MemberPage {
     pub cs_use: Vec<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct MemberParams {
-    #[serde(default)]
     done: Option<String>,
 }
 

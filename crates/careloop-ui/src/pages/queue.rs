@@ -27,17 +27,13 @@ const MAX_PAGES: usize = 20;
 /// Rows shown.
 const SHOWN: usize = 300;
 
-#[derive(Deserialize, Default)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct Filters {
-    #[serde(default)]
     plan: Option<String>,
-    #[serde(default)]
     county: Option<String>,
-    #[serde(default)]
     service: Option<String>,
-    #[serde(default)]
     urgency: Option<String>,
-    #[serde(default)]
     status: Option<String>,
 }
 

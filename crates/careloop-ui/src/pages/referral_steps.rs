@@ -26,33 +26,22 @@ use crate::web::{Authed, path_segment};
 
 // `urgency` values are the clock kinds' kebab-case names (serde), e.g. standard-pre-service.
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct StepForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     idem: String,
-    #[serde(default)]
     version: Option<i64>,
     /// eligibility-review, assignment, accept, decline, authorization, start-services, close.
-    #[serde(default)]
     step: String,
-    #[serde(default)]
     yes: String,
-    #[serde(default)]
     determination_id: String,
-    #[serde(default)]
     provider_org_id: String,
-    #[serde(default)]
     reason: String,
-    #[serde(default)]
     authorization_id: String,
-    #[serde(default)]
     date: String,
-    #[serde(default)]
     note: String,
     /// request-authorization: the clock kind (e.g. standard-pre-service).
-    #[serde(default)]
     urgency: String,
 }
 

@@ -21,9 +21,9 @@ use crate::web::Authed;
 /// Referrals listed per page view (the use case's maximum is 1,000).
 const LIMIT: u32 = 300;
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct ReferralParams {
-    #[serde(default)]
     waiting_on: Option<String>,
 }
 
@@ -183,13 +183,11 @@ pub(crate) struct ReferralPage {
     pub created_ecm: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct ReferralPageParams {
-    #[serde(default)]
     done: Option<String>,
-    #[serde(default)]
     auth: Option<String>,
-    #[serde(default)]
     ecm: Option<String>,
 }
 
