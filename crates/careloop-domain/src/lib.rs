@@ -21,6 +21,7 @@ pub mod cs;
 pub mod cs_limits;
 pub mod dates;
 pub mod eligibility;
+pub mod notice;
 pub mod policy;
 pub mod text;
 pub mod workflow;

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use careloop_app::AppError;
 
-use crate::web::{Nav, render};
+use crate::layout::{Nav, render};
 
 #[derive(Template)]
 #[template(path = "error.html")]
@@ -78,5 +78,14 @@ pub(crate) fn csrf_page(nav: Option<Nav>) -> Response {
                       Go back, reload the page and try again."
                 .to_owned(),
         },
+    )
+}
+
+/// An unknown page under `/ui/`.
+pub(crate) async fn unknown_page() -> Response {
+    plain_page(
+        StatusCode::NOT_FOUND,
+        "Page not found",
+        "There is no page at this address.",
     )
 }

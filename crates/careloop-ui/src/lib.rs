@@ -23,6 +23,7 @@ mod cs_use;
 mod error;
 mod explain;
 mod format;
+mod layout;
 pub mod limit;
 mod pages;
 pub mod session;
@@ -170,7 +171,7 @@ pub fn router_with(state: UiState) -> Router {
             post(pages::referral_steps::referral_step),
         )
         .route("/ui/assets/{name}", get(assets::asset))
-        .route("/ui/{*rest}", get(web::unknown_page))
+        .route("/ui/{*rest}", get(error::unknown_page))
         .layer(
             ServiceBuilder::new()
                 .layer(from_fn(web::log_request))

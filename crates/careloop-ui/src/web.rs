@@ -1,14 +1,12 @@
-//! Shared HTTP plumbing for the pages: cookies, the signed-in-user extractor, the navigation by
-//! role, HTML rendering and the security headers.
+//! Shared HTTP plumbing for the pages: cookies, the signed-in-user extractor, the security
+//! headers and the request log. What a page is drawn with (navigation, rendering) is
+//! [`crate::layout`]; error pages are [`crate::error`].
 
-use askama::Template;
 use axum::extract::FromRequestParts;
-use axum::http::StatusCode;
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::request::Parts;
-use axum::response::{Html, IntoResponse, Redirect, Response};
-use careloop_app::access::permits;
-use careloop_app::{Action, Actor, OrgKind, Role};
+use axum::response::{IntoResponse, Redirect, Response};
+use careloop_app::Actor;
 
 use crate::UiState;
 use crate::session::{COOKIE, Session, same_secret};
@@ -73,161 +71,9 @@ impl Authed {
     }
 }
 
-/// One navigation link.
-pub(crate) struct NavLink {
-    pub href: &'static str,
-    pub label: &'static str,
-    pub current: bool,
-}
-
-/// The page header: who is signed in, the links their roles may use, the log-out form's token.
-pub(crate) struct Nav {
-    pub username: String,
-    pub org_id: String,
-    pub roles: String,
-    pub csrf: String,
-    pub links: Vec<NavLink>,
-}
-
-/// Which area a page belongs to, for `aria-current`.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Area {
-    Home,
-    Queue,
-    Referrals,
-    Members,
-    Audit,
-    Dashboard,
-    Intake,
-    Admin,
-}
-
-pub(crate) fn role_label(role: Role) -> &'static str {
-    match role {
-        Role::PlanUmReviewer => "UM reviewer",
-        Role::PlanCareCoordinator => "Care coordinator",
-        Role::PlanAdmin => "Plan admin",
-        Role::ProviderCareManager => "Care manager",
-        Role::ProviderAdmin => "Provider admin",
-        Role::Referrer => "Referrer",
-    }
-}
-
-impl Nav {
-    /// Links follow the app's role rules (`access::permits`): a link is shown only when the
-    /// user's roles permit the use case behind it.
-    pub(crate) fn new(session: &Session, area: Area) -> Nav {
-        let actor = &session.actor;
-        let provider = actor.org_kind.is_provider();
-        let mut links = vec![NavLink {
-            href: "/ui/",
-            label: "Home",
-            current: area == Area::Home,
-        }];
-        if permits(actor, Action::ViewAuthorizationQueue) {
-            links.push(NavLink {
-                href: "/ui/authorizations",
-                label: if provider {
-                    "Our authorization requests"
-                } else {
-                    "Authorization queue"
-                },
-                current: area == Area::Queue,
-            });
-        }
-        if permits(actor, Action::ViewReferralQueue) {
-            links.push(NavLink {
-                href: "/ui/referrals",
-                label: "Referrals",
-                current: area == Area::Referrals,
-            });
-        }
-        if permits(actor, Action::CreateReferral) {
-            links.push(NavLink {
-                href: "/ui/referrals/new",
-                label: "New referral",
-                current: area == Area::Intake,
-            });
-        }
-        if permits(actor, Action::ListMembers) {
-            links.push(NavLink {
-                href: "/ui/members",
-                label: if provider { "My members" } else { "Members" },
-                current: area == Area::Members,
-            });
-        }
-        if permits(actor, Action::ViewAuthorizationQueue) {
-            links.push(NavLink {
-                href: "/ui/dashboard",
-                label: "Dashboard",
-                current: area == Area::Dashboard,
-            });
-        }
-        if permits(actor, Action::ReadAuditLog) {
-            links.push(NavLink {
-                href: "/ui/audit",
-                label: "Audit log",
-                current: area == Area::Audit,
-            });
-        }
-        if permits(actor, Action::ListOrganizations) && permits(actor, Action::ManageUsers) {
-            links.push(NavLink {
-                href: "/ui/admin",
-                label: "Administration",
-                current: area == Area::Admin,
-            });
-        }
-        Nav {
-            username: actor.user_id.clone(),
-            org_id: actor.org_id.clone(),
-            roles: actor
-                .roles
-                .iter()
-                .map(|r| role_label(*r))
-                .collect::<Vec<_>>()
-                .join(", "),
-            csrf: session.csrf.clone(),
-            links,
-        }
-    }
-}
-
-pub(crate) fn org_kind_label(kind: OrgKind) -> &'static str {
-    match kind {
-        OrgKind::Plan => "health plan",
-        OrgKind::EcmProvider => "ECM provider",
-        OrgKind::CsProvider => "Community Supports provider",
-        OrgKind::ReferringEntity => "referring entity",
-    }
-}
-
-/// Renders a template as an HTML response with `status`.
-pub(crate) fn render<T: Template>(status: StatusCode, page: &T) -> Response {
-    match page.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "a UI template failed to render");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the page could not be rendered",
-            )
-                .into_response()
-        }
-    }
-}
-
 /// `/` → the UI's home.
 pub(crate) async fn to_home() -> Redirect {
     Redirect::to("/ui/")
-}
-
-/// An unknown page under `/ui/`.
-pub(crate) async fn unknown_page() -> Response {
-    crate::error::plain_page(
-        StatusCode::NOT_FOUND,
-        "Page not found",
-        "There is no page at this address.",
-    )
 }
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \

@@ -1019,3 +1019,65 @@ async fn plan_admin_lists_and_revokes_api_tokens() {
             .is_ok()
     );
 }
+
+#[tokio::test]
+async fn the_notice_preview_is_the_policy_packs_template() {
+    let demo = common::demo(60, true).await;
+    let reviewer = demo.busiest_reviewer().await;
+    let password = demo.summary.password.clone();
+    let mut c = Client::new(ui(&demo, UiConfig::default()));
+    c.log_in(&reviewer, &password).await;
+    let q = c.get("/ui/authorizations?status=received").await;
+    let start = q.body.find("/ui/authorizations/auth-").unwrap() + "/ui/authorizations/".len();
+    let id = q.body[start..].split('"').next().unwrap().to_owned();
+    let page = c.get(&format!("/ui/authorizations/{id}")).await;
+    let csrf = hidden(&page.body, "csrf");
+    let version = hidden(&page.body, "version");
+    let path = format!("/ui/authorizations/{id}/decide");
+    let preview = |decision: &'static str, through: &'static str, units: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("idem", "k-preview".to_owned()),
+            ("version", version.clone()),
+            ("decision", decision.to_owned()),
+            ("start", "2026-03-10".to_owned()),
+            ("through", through.to_owned()),
+            ("units", units.to_owned()),
+            ("reason", String::new()),
+            ("channel", "mail".to_owned()),
+            ("intent", "preview".to_owned()),
+        ]
+    };
+    let pairs = preview("deny", "", "");
+    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = c.post(&path, &pairs).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    for line in [
+        "NOTICE OF ACTION",
+        "We denied this request.",
+        "Why: [A specific reason is required before this notice can be sent.]",
+        "for an appeal within 60 calendar days of the date of this notice \
+         (42 CFR 438.402(c)(2)(ii)). If the plan does not change its decision, you may then ask \
+         for a State Hearing.",
+    ] {
+        assert!(r.body.contains(line), "{line:?} in {}", r.body);
+    }
+    let pairs = preview("approve-as-modified", " ", "12");
+    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = c.post(&path, &pairs).await;
+    assert!(
+        r.body.contains(
+            "We approved this request with changes: from 2026-03-10 through [date], 12 units."
+        ),
+        "{}",
+        r.body
+    );
+    // A preview records nothing.
+    let actor = demo.actor(&reviewer).await;
+    let record = demo
+        .app()
+        .get_authorization(&actor, &id, demo.now)
+        .await
+        .unwrap();
+    assert_eq!(record.status, "received");
+}

@@ -50,6 +50,8 @@ pub struct PolicyPack {
     pub cs_limits: crate::cs_limits::CsLimitPolicy,
     /// Work-queue thresholds and referral/ECM value sets (`statewide/workflow.toml`).
     pub workflow: crate::workflow::WorkflowPolicy,
+    /// Member notice templates (`statewide/notice.toml`).
+    pub notice: crate::notice::NoticePolicy,
     pub plans: Vec<PlanOverlay>,
 }
 
@@ -140,6 +142,7 @@ impl PolicyPack {
             clocks: parse_toml(clocks.0, clocks.1)?,
             holidays: calendar,
             workflow: crate::workflow::WorkflowPolicy::embedded()?,
+            notice: crate::notice::NoticePolicy::embedded()?,
             catalog: parse_toml(catalog.0, catalog.1)?,
             cs_limits: parse_toml(limits.0, limits.1)?,
             plans,

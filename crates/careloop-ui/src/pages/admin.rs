@@ -21,11 +21,13 @@ use careloop_domain::policy::offerings;
 use serde::Deserialize;
 
 use crate::UiState;
-use crate::error::{app_error_page, csrf_page};
+use crate::error::app_error_page;
 use crate::format::{local, zone};
+use crate::layout::{Area, Nav, org_kind_label, render, role_label};
+use crate::pages::command::{command, invalid};
 use crate::pages::given;
 use crate::session::random_token;
-use crate::web::{Area, Authed, Nav, org_kind_label, path_segment, render, role_label};
+use crate::web::{Authed, path_segment};
 
 pub(crate) struct OrgRow {
     pub id: String,
@@ -90,9 +92,9 @@ pub(crate) struct AdminPage {
     pub done: Option<&'static str>,
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct AdminParams {
-    #[serde(default)]
     done: Option<String>,
 }
 
@@ -248,19 +250,14 @@ fn role_value(r: Role) -> String {
         .unwrap_or_default()
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct AddUserForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     idem: String,
-    #[serde(default)]
     username: String,
-    #[serde(default)]
     display_name: String,
-    #[serde(default)]
     role: String,
-    #[serde(default)]
     password: String,
 }
 
@@ -270,48 +267,32 @@ pub(crate) async fn add_user(
     authed: Authed,
     Form(f): Form<AddUserForm>,
 ) -> Response {
-    let nav = || Some(Nav::new(&authed.0, Area::Admin));
-    if !authed.csrf_ok(&f.csrf) {
-        return csrf_page(nav());
-    }
-    let role = match serde_json::from_value::<Role>(serde_json::Value::String(f.role.clone())) {
-        Ok(r) => r,
-        Err(_) => {
-            return app_error_page(
-                nav(),
-                &careloop_app::AppError::Invalid {
-                    field: "roles",
-                    problem: "choose a role".to_owned(),
-                },
-            );
-        }
-    };
-    let actor = authed.actor();
-    let input = NewUser {
-        username: f.username.trim().to_owned(),
-        display_name: given(&Some(f.display_name.clone())),
-        org_id: actor.org_id.clone(),
-        roles: vec![role],
-        password: f.password.clone(),
-    };
-    let key = given(&Some(f.idem.clone()));
-    match state
-        .web
-        .app
-        .create_user(actor, input, key.as_deref(), state.now())
-        .await
-    {
-        Ok(_) => Redirect::to("/ui/admin?done=added#h-users").into_response(),
-        Err(e) => app_error_page(nav(), &e),
-    }
+    command(&authed, Area::Admin, &f.csrf, &f.idem, async |key| {
+        let role = serde_json::from_value::<Role>(serde_json::Value::String(f.role.clone()))
+            .map_err(|_| invalid("roles", "choose a role"))?;
+        let actor = authed.actor();
+        let input = NewUser {
+            username: f.username.trim().to_owned(),
+            display_name: given(&Some(f.display_name.clone())),
+            org_id: actor.org_id.clone(),
+            roles: vec![role],
+            password: f.password.clone(),
+        };
+        state
+            .web
+            .app
+            .create_user(actor, input, key, state.now())
+            .await?;
+        Ok(Redirect::to("/ui/admin?done=added#h-users").into_response())
+    })
+    .await
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct DisableForm {
-    #[serde(default)]
     csrf: String,
     /// "yes" disables, anything else enables.
-    #[serde(default)]
     disabled: String,
 }
 
@@ -322,30 +303,27 @@ pub(crate) async fn set_disabled(
     Path(username): Path<String>,
     Form(f): Form<DisableForm>,
 ) -> Response {
-    let nav = || Some(Nav::new(&authed.0, Area::Admin));
-    if !authed.csrf_ok(&f.csrf) {
-        return csrf_page(nav());
-    }
-    let disabled = f.disabled == "yes";
-    match state
-        .web
-        .app
-        .set_user_disabled(authed.actor(), &username, disabled, state.now())
-        .await
-    {
-        Ok(u) => Redirect::to(&format!(
+    // `set_user_disabled` takes no idempotency key.
+    command(&authed, Area::Admin, &f.csrf, "", async |_| {
+        let disabled = f.disabled == "yes";
+        let u = state
+            .web
+            .app
+            .set_user_disabled(authed.actor(), &username, disabled, state.now())
+            .await?;
+        Ok(Redirect::to(&format!(
             "/ui/admin?done={}#user-{}",
             if u.disabled { "disabled" } else { "enabled" },
             path_segment(&u.username)
         ))
-        .into_response(),
-        Err(e) => app_error_page(nav(), &e),
-    }
+        .into_response())
+    })
+    .await
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct RevokeTokenForm {
-    #[serde(default)]
     csrf: String,
 }
 
@@ -356,17 +334,14 @@ pub(crate) async fn revoke_token(
     Path(id): Path<String>,
     Form(f): Form<RevokeTokenForm>,
 ) -> Response {
-    let nav = || Some(Nav::new(&authed.0, Area::Admin));
-    if !authed.csrf_ok(&f.csrf) {
-        return csrf_page(nav());
-    }
-    match state
-        .web
-        .app
-        .revoke_token(authed.actor(), &id, state.now())
-        .await
-    {
-        Ok(_) => Redirect::to("/ui/admin?done=revoked#h-tokens").into_response(),
-        Err(e) => app_error_page(nav(), &e),
-    }
+    // `revoke_token` takes no idempotency key.
+    command(&authed, Area::Admin, &f.csrf, "", async |_| {
+        state
+            .web
+            .app
+            .revoke_token(authed.actor(), &id, state.now())
+            .await?;
+        Ok(Redirect::to("/ui/admin?done=revoked#h-tokens").into_response())
+    })
+    .await
 }

@@ -11,18 +11,17 @@ use serde::Deserialize;
 use crate::UiState;
 use crate::error::app_error_page;
 use crate::format::{local, zone};
+use crate::layout::{Area, Nav, render};
 use crate::pages::given;
-use crate::web::{Area, Authed, Nav, render};
+use crate::web::Authed;
 
 const PAGE: u32 = 100;
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct AuditParams {
-    #[serde(default)]
     member_id: Option<String>,
-    #[serde(default)]
     user: Option<String>,
-    #[serde(default)]
     after: Option<i64>,
 }
 

@@ -14,7 +14,8 @@ use jiff::civil::Date;
 use crate::UiState;
 use crate::error::app_error_page;
 use crate::format::{status_words, zone};
-use crate::web::{Area, Authed, Nav, render};
+use crate::layout::{Area, Nav, render};
+use crate::web::Authed;
 
 /// Weeks shown in the decisions chart.
 const WEEKS: i64 = 8;

@@ -12,6 +12,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use careloop_app::access::permits;
 use careloop_app::authorization::{DecideAuthorization, ExtendAuthorization, PendAuthorization};
 use careloop_app::{Action, AppError, AuthorizationRecord};
+use careloop_domain::PolicyPack;
+use careloop_domain::notice::{AdverseAction, NoticeOfAction};
 use careloop_domain::workflow::authorization::{DecisionInput, DecisionOutcome, Service};
 use careloop_domain::workflow::queue::classify_authorization;
 use careloop_domain::workflow::{ActorId, Channel, Notice, NoticePurpose, Recipient};
@@ -20,14 +22,15 @@ use jiff::civil::Date;
 use serde::Deserialize;
 
 use crate::UiState;
-use crate::error::{app_error_page, csrf_page, status_of};
+use crate::error::{app_error_page, status_of};
 use crate::explain::{EligibilityView, clock_lines, eligibility};
 use crate::format::{
     local, plan_name, queue_status, service_label, status_words, time_left, urgency_label, zone,
 };
-use crate::pages::given;
+use crate::layout::{Area, Nav, render};
+use crate::pages::command::command;
 use crate::session::random_token;
-use crate::web::{Area, Authed, Nav, render};
+use crate::web::Authed;
 
 /// The member as the reviewer sees them.
 pub(crate) struct MemberSummary {
@@ -66,6 +69,8 @@ pub(crate) struct DecisionPage {
     pub received: String,
     pub requested: String,
     pub plan: String,
+    /// The plan's id (its notice template).
+    pub plan_id: Option<String>,
     pub county: String,
     pub due: String,
     pub due_rfc3339: String,
@@ -102,9 +107,9 @@ pub(crate) struct CsLimitView {
     pub history: usize,
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct Done {
-    #[serde(default)]
     done: Option<String>,
 }
 
@@ -159,55 +164,32 @@ fn capitalize(s: &str) -> String {
     }
 }
 
-/// The notice of action the member would receive for an adverse decision. A preview of the
-/// content recorded with the decision; the plan's approved template, threshold languages and
-/// enclosures are not applied yet (docs/ui.md).
-fn notice_text(page: &DecisionPage, f: &FormValues, today: Date) -> String {
-    let name = page
-        .member
-        .as_ref()
-        .map(|m| m.name.clone())
-        .unwrap_or_else(|| format!("Member {}", page.member_id));
+/// The notice of action the member would receive for an adverse decision, as the form stands: the
+/// plan's template from the policy pack (`careloop_domain::notice`), stating the pack's appeal
+/// window. A preview of the content recorded with the decision.
+fn notice_text(pack: &PolicyPack, page: &DecisionPage, f: &FormValues, today: Date) -> String {
     let action = match f.decision.as_str() {
-        "approve-as-modified" => format!(
-            "We approved this request with changes: from {} through {}{}.",
-            or_blank(&f.start),
-            or_blank(&f.through),
-            if f.units.trim().is_empty() {
-                String::new()
-            } else {
-                format!(", {} units", f.units.trim())
-            }
-        ),
-        _ => "We denied this request.".to_owned(),
-    };
-    let reason = if f.reason.trim().is_empty() {
-        "[A specific reason is required before this notice can be sent.]".to_owned()
-    } else {
-        f.reason.trim().to_owned()
-    };
-    format!(
-        "NOTICE OF ACTION\n\nDate: {today}\nTo: {name}\nAbout: your request for {service} (request {id}), received {received}\n\n\
-         {action}\n\nWhy: {reason}\n\n\
-         Your rights: you may ask {plan} for an appeal within 60 calendar days of the date of this notice \
-         (42 CFR 438.402(c)(2)(ii)). If the plan does not change its decision, you may then ask for a State Hearing.\n",
-        service = page.service,
-        id = page.id,
-        received = page.received,
-        plan = if page.plan.is_empty() {
-            "your health plan"
-        } else {
-            &page.plan
+        "approve-as-modified" => AdverseAction::Modified {
+            start: &f.start,
+            through: &f.through,
+            units: &f.units,
         },
-    )
-}
-
-fn or_blank(s: &str) -> &str {
-    if s.trim().is_empty() {
-        "[date]"
-    } else {
-        s.trim()
-    }
+        _ => AdverseAction::Denied,
+    };
+    let notice = NoticeOfAction {
+        date: today,
+        member_name: page.member.as_ref().map(|m| m.name.as_str()),
+        member_id: &page.member_id,
+        service: &page.service,
+        request_id: &page.id,
+        received: &page.received,
+        action,
+        reason: &f.reason,
+        plan_name: &page.plan,
+    };
+    pack.notice
+        .notice_of_action(page.plan_id.as_deref())
+        .render(&notice, &pack.program.member_appeal_filing_days)
 }
 
 fn key() -> String {
@@ -345,6 +327,7 @@ async fn build(
         received: s.received_at.map(|t| local(t, &tz)).unwrap_or_default(),
         requested,
         plan: plan_name(app.pack(), record.plan_id.as_deref()),
+        plan_id: record.plan_id.clone(),
         county: record.county.clone().unwrap_or_default(),
         due: due.map(|d| local(d.due, &tz)).unwrap_or_default(),
         due_rfc3339: due.map(|d| d.due.to_string()).unwrap_or_default(),
@@ -365,10 +348,8 @@ async fn build(
         error: None,
         done: None,
         form: FormValues {
-            decision: "approve".to_owned(),
             start: today.to_string(),
-            channel: "mail".to_owned(),
-            ..FormValues::default()
+            ..FormValues::initial()
         },
         preview: None,
         idem_pend: key(),
@@ -378,10 +359,7 @@ async fn build(
     })
 }
 
-/// The CS limit-check input for approving `record` (a `cs` request) from `start` through
-/// `through`: the member's other approved CS authorizations the user's organization may see
-/// (`member_records`) as history (careloop_app::cs_use explains what is and is not counted).
-#[allow(clippy::too_many_arguments)]
+/// The decision screen of request `id`, with the message of a change just recorded (`done`).
 pub(crate) async fn decision_page(
     State(state): State<UiState>,
     authed: Authed,
@@ -428,10 +406,10 @@ async fn refused(
             page.form = form;
             if preview {
                 page.preview = Some(notice_text(
+                    state.web.app.pack(),
                     &page,
                     &page.form,
-                    now.to_zoned(zone(&state.web.app.pack().clocks.time_zone.value))
-                        .date(),
+                    today(state, now),
                 ));
             }
             render(status, &page)
@@ -448,118 +426,131 @@ fn redirect_done(id: &str, done: &str) -> Response {
     .into_response()
 }
 
-#[derive(Deserialize)]
-pub(crate) struct PendForm {
-    #[serde(default)]
+/// The plan's local date at `now`.
+fn today(state: &UiState, now: Timestamp) -> Date {
+    now.to_zoned(zone(&state.web.app.pack().clocks.time_zone.value))
+        .date()
+}
+
+/// A change's answer: back to the request with `done`, or the page again with the app's refusal
+/// and `form` as typed (with the notice preview when `preview`).
+async fn answer(
+    state: &UiState,
+    authed: &Authed,
+    id: &str,
+    result: Result<AuthorizationRecord, AppError>,
+    done: &str,
+    form: FormValues,
+    preview: bool,
+) -> Response {
+    match result {
+        Ok(_) => redirect_done(id, done),
+        Err(e) => refused(state, authed, id, e, form, preview).await,
+    }
+}
+
+/// The pend and extend forms (pend sends `information_needed`, extend its `reason`).
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct StepForm {
     csrf: String,
-    #[serde(default)]
     idem: String,
-    #[serde(default)]
     version: Option<i64>,
-    #[serde(default)]
     information_needed: String,
+    reason: String,
+}
+
+impl FormValues {
+    /// The decision form as first shown.
+    fn initial() -> FormValues {
+        FormValues {
+            decision: "approve".to_owned(),
+            channel: "mail".to_owned(),
+            ..FormValues::default()
+        }
+    }
+}
+
+/// The two changes that keep the request open: pend for information, extend the review.
+#[derive(Clone, Copy)]
+enum Hold {
+    Pend,
+    Extend,
 }
 
 pub(crate) async fn pend(
-    State(state): State<UiState>,
+    state: State<UiState>,
     authed: Authed,
-    Path(id): Path<String>,
-    Form(f): Form<PendForm>,
+    id: Path<String>,
+    form: Form<StepForm>,
 ) -> Response {
-    if !authed.csrf_ok(&f.csrf) {
-        return csrf_page(Some(Nav::new(&authed.0, Area::Queue)));
-    }
-    let input = PendAuthorization {
-        information_needed: f.information_needed.clone(),
-        expected_version: f.version,
-    };
-    let key = given(&Some(f.idem));
-    match state
-        .web
-        .app
-        .pend_authorization(authed.actor(), &id, input, key.as_deref(), state.now())
-        .await
-    {
-        Ok(_) => redirect_done(&id, "pended"),
-        Err(e) => {
-            let form = FormValues {
-                information_needed: f.information_needed,
-                decision: "approve".to_owned(),
-                channel: "mail".to_owned(),
-                ..FormValues::default()
-            };
-            refused(&state, &authed, &id, e, form, false).await
-        }
-    }
-}
-
-#[derive(Deserialize)]
-pub(crate) struct ExtendForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    idem: String,
-    #[serde(default)]
-    version: Option<i64>,
-    #[serde(default)]
-    reason: String,
+    hold(Hold::Pend, state, authed, id, form).await
 }
 
 pub(crate) async fn extend(
+    state: State<UiState>,
+    authed: Authed,
+    id: Path<String>,
+    form: Form<StepForm>,
+) -> Response {
+    hold(Hold::Extend, state, authed, id, form).await
+}
+
+async fn hold(
+    which: Hold,
     State(state): State<UiState>,
     authed: Authed,
     Path(id): Path<String>,
-    Form(f): Form<ExtendForm>,
+    Form(f): Form<StepForm>,
 ) -> Response {
-    if !authed.csrf_ok(&f.csrf) {
-        return csrf_page(Some(Nav::new(&authed.0, Area::Queue)));
-    }
-    let input = ExtendAuthorization {
-        reason: f.reason.clone(),
-        expected_version: f.version,
-    };
-    let key = given(&Some(f.idem));
-    match state
-        .web
-        .app
-        .extend_authorization(authed.actor(), &id, input, key.as_deref(), state.now())
-        .await
-    {
-        Ok(_) => redirect_done(&id, "extended"),
-        Err(e) => {
-            let form = FormValues {
-                extension_reason: f.reason,
-                decision: "approve".to_owned(),
-                channel: "mail".to_owned(),
-                ..FormValues::default()
-            };
-            refused(&state, &authed, &id, e, form, false).await
-        }
-    }
+    command(&authed, Area::Queue, &f.csrf, &f.idem, async |key| {
+        let (app, actor, now, v) = (&state.web.app, authed.actor(), state.now(), f.version);
+        // On a refusal the form keeps what was typed into the one field sent.
+        let (result, done, form) = match which {
+            Hold::Pend => {
+                let information_needed = f.information_needed.clone();
+                let input = PendAuthorization {
+                    information_needed: information_needed.clone(),
+                    expected_version: v,
+                };
+                let result = app.pend_authorization(actor, &id, input, key, now).await;
+                let form = FormValues {
+                    information_needed,
+                    ..FormValues::initial()
+                };
+                (result, "pended", form)
+            }
+            Hold::Extend => {
+                let input = ExtendAuthorization {
+                    reason: f.reason.clone(),
+                    expected_version: v,
+                };
+                let result = app.extend_authorization(actor, &id, input, key, now).await;
+                let form = FormValues {
+                    extension_reason: f.reason.clone(),
+                    ..FormValues::initial()
+                };
+                (result, "extended", form)
+            }
+        };
+        Ok(answer(&state, &authed, &id, result, done, form, false).await)
+    })
+    .await
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct DecideForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     idem: String,
-    #[serde(default)]
     version: Option<i64>,
-    #[serde(default)]
     decision: String,
-    #[serde(default)]
     start: String,
-    #[serde(default)]
     through: String,
-    #[serde(default)]
     units: String,
-    #[serde(default)]
     reason: String,
-    #[serde(default)]
     channel: String,
     /// "preview" shows the notice of action without deciding.
-    #[serde(default)]
     intent: String,
 }
 
@@ -638,75 +629,57 @@ pub(crate) async fn decide(
     Path(id): Path<String>,
     Form(f): Form<DecideForm>,
 ) -> Response {
-    if !authed.csrf_ok(&f.csrf) {
-        return csrf_page(Some(Nav::new(&authed.0, Area::Queue)));
-    }
-    let now = state.now();
-    let values = FormValues {
-        decision: f.decision.clone(),
-        start: f.start.clone(),
-        through: f.through.clone(),
-        units: f.units.clone(),
-        reason: f.reason.clone(),
-        channel: f.channel.clone(),
-        ..FormValues::default()
-    };
-    if f.intent == "preview" {
-        return match build(&state, &authed, &id, now).await {
-            Ok(mut page) => {
-                let today = now
-                    .to_zoned(zone(&state.web.app.pack().clocks.time_zone.value))
-                    .date();
-                page.preview = Some(notice_text(&page, &values, today));
-                page.form = values;
-                render(StatusCode::OK, &page)
-            }
-            Err(e) => app_error_page(Some(Nav::new(&authed.0, Area::Queue)), &e),
+    command(&authed, Area::Queue, &f.csrf, &f.idem, async |key| {
+        let now = state.now();
+        let values = FormValues {
+            decision: f.decision.clone(),
+            start: f.start.clone(),
+            through: f.through.clone(),
+            units: f.units.clone(),
+            reason: f.reason.clone(),
+            channel: f.channel.clone(),
+            ..FormValues::default()
         };
-    }
-    let (decision, outcome) = match decision_input(&f) {
-        Ok(d) => d,
-        Err(e) => return refused(&state, &authed, &id, e, values, false).await,
-    };
-    // An adverse decision (the domain's rule) carries the notice of action shown in the preview.
-    let notice_of_action = if outcome.is_adverse() {
-        let page = match build(&state, &authed, &id, now).await {
-            Ok(p) => p,
-            Err(e) => return app_error_page(Some(Nav::new(&authed.0, Area::Queue)), &e),
-        };
-        let today = now
-            .to_zoned(zone(&state.web.app.pack().clocks.time_zone.value))
-            .date();
-        Some(Notice {
-            recipient: Recipient::Member,
-            purpose: NoticePurpose::NoticeOfAction,
-            channel: channel(&f.channel),
-            content: notice_text(&page, &values, today),
-            sent_at: now,
-            actor: ActorId::new(authed.actor().user_id.clone()),
-        })
-    } else {
-        None
-    };
-    // Approving a Community Support carries the limit-check input (the app refuses without it),
-    // built as the screen showed it, on the period being approved.
-    let input = DecideAuthorization {
-        cs_limit_exception: None,
-        decision,
-        notice_of_action,
-        expected_version: f.version,
-    };
-    let key = given(&Some(f.idem.clone()));
-    match state
-        .web
-        .app
-        .decide_authorization(authed.actor(), &id, input, key.as_deref(), now)
-        .await
-    {
-        Ok(_) => redirect_done(&id, "decided"),
-        Err(e) => {
-            let adverse = outcome.is_adverse();
-            refused(&state, &authed, &id, e, values, adverse).await
+        if f.intent == "preview" {
+            let mut page = build(&state, &authed, &id, now).await?;
+            let pack = state.web.app.pack();
+            page.preview = Some(notice_text(pack, &page, &values, today(&state, now)));
+            page.form = values;
+            return Ok(render(StatusCode::OK, &page));
         }
-    }
+        let (decision, outcome) = match decision_input(&f) {
+            Ok(d) => d,
+            Err(e) => return Ok(refused(&state, &authed, &id, e, values, false).await),
+        };
+        // An adverse decision (the domain's rule) carries the notice of action shown in the
+        // preview.
+        let notice_of_action = if outcome.is_adverse() {
+            let page = build(&state, &authed, &id, now).await?;
+            let pack = state.web.app.pack();
+            Some(Notice {
+                recipient: Recipient::Member,
+                purpose: NoticePurpose::NoticeOfAction,
+                channel: channel(&f.channel),
+                content: notice_text(pack, &page, &values, today(&state, now)),
+                sent_at: now,
+                actor: ActorId::new(authed.actor().user_id.clone()),
+            })
+        } else {
+            None
+        };
+        let input = DecideAuthorization {
+            cs_limit_exception: None,
+            decision,
+            notice_of_action,
+            expected_version: f.version,
+        };
+        let result = state
+            .web
+            .app
+            .decide_authorization(authed.actor(), &id, input, key, now)
+            .await;
+        let adverse = outcome.is_adverse();
+        Ok(answer(&state, &authed, &id, result, "decided", values, adverse).await)
+    })
+    .await
 }

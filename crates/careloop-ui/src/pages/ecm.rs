@@ -7,42 +7,31 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use careloop_app::AppError;
 use careloop_app::ecm::RecordOutreachAttempt;
+use careloop_domain::clock::ClockKind;
 use careloop_domain::workflow::Channel;
+use careloop_domain::workflow::authorization::Service;
 use careloop_domain::workflow::ecm::{ContactMode, StaffType};
 use jiff::civil::Date;
 use serde::Deserialize;
 
 use crate::UiState;
-use crate::error::{app_error_page, csrf_page};
+use crate::layout::Area;
+use crate::pages::command::{command, invalid, request_authorization, required_key};
 use crate::pages::given;
-use crate::web::{Area, Authed, Nav};
+use crate::web::Authed;
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct OutreachForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     idem: String,
-    #[serde(default)]
     version: Option<i64>,
-    #[serde(default)]
     date: String,
-    #[serde(default)]
     channel: String,
-    #[serde(default)]
     mode: String,
-    #[serde(default)]
     staff: String,
     /// A checkbox: present when reached.
-    #[serde(default)]
     reached: Option<String>,
-}
-
-fn invalid(field: &'static str, problem: &str) -> AppError {
-    AppError::Invalid {
-        field,
-        problem: problem.to_owned(),
-    }
 }
 
 fn input(f: &OutreachForm) -> Result<RecordOutreachAttempt, AppError> {
@@ -86,28 +75,16 @@ pub(crate) async fn record_outreach(
     Path(id): Path<String>,
     Form(f): Form<OutreachForm>,
 ) -> Response {
-    let nav = || Some(Nav::new(&authed.0, Area::Members));
-    if !authed.csrf_ok(&f.csrf) {
-        return csrf_page(nav());
-    }
-    let attempt = match input(&f) {
-        Ok(a) => a,
-        Err(e) => return app_error_page(nav(), &e),
-    };
-    let key = given(&Some(f.idem.clone()));
-    match state
-        .web
-        .app
-        .record_outreach_attempt(authed.actor(), &id, attempt, key.as_deref(), state.now())
-        .await
-    {
-        Ok(record) => Redirect::to(&format!(
-            "/ui/members/{}?done=outreach",
-            crate::web::path_segment(&record.member_id)
-        ))
-        .into_response(),
-        Err(e) => app_error_page(nav(), &e),
-    }
+    command(&authed, Area::Members, &f.csrf, &f.idem, async |key| {
+        let attempt = input(&f)?;
+        let record = state
+            .web
+            .app
+            .record_outreach_attempt(authed.actor(), &id, attempt, key, state.now())
+            .await?;
+        Ok(back_to_member(&record.member_id, "outreach"))
+    })
+    .await
 }
 
 /// Parses a kebab-case value of a domain enum (`"health-promotion"`) as the app's JSON does.
@@ -133,19 +110,14 @@ fn back_to_member(member_id: &str, done: &str) -> Response {
     .into_response()
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct ActivityForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     idem: String,
-    #[serde(default)]
     version: Option<i64>,
-    #[serde(default)]
     service: String,
-    #[serde(default)]
     date: String,
-    #[serde(default)]
     description: String,
 }
 
@@ -156,50 +128,33 @@ pub(crate) async fn record_activity(
     Path(id): Path<String>,
     Form(f): Form<ActivityForm>,
 ) -> Response {
-    let nav = || Some(Nav::new(&authed.0, Area::Members));
-    if !authed.csrf_ok(&f.csrf) {
-        return csrf_page(nav());
-    }
-    let parsed = (|| {
-        Ok::<_, AppError>(careloop_app::ecm::RecordCoreServiceActivity {
+    command(&authed, Area::Members, &f.csrf, &f.idem, async |key| {
+        let input = careloop_app::ecm::RecordCoreServiceActivity {
             service: kebab_value("service", &f.service)?,
             date: date("date", &f.date)?,
             description: f.description.clone(),
             expected_version: f.version,
-        })
-    })();
-    let input = match parsed {
-        Ok(i) => i,
-        Err(e) => return app_error_page(nav(), &e),
-    };
-    let key = given(&Some(f.idem.clone()));
-    match state
-        .web
-        .app
-        .record_core_service_activity(authed.actor(), &id, input, key.as_deref(), state.now())
-        .await
-    {
-        Ok(record) => back_to_member(&record.member_id, "activity"),
-        Err(e) => app_error_page(nav(), &e),
-    }
+        };
+        let record = state
+            .web
+            .app
+            .record_core_service_activity(authed.actor(), &id, input, key, state.now())
+            .await?;
+        Ok(back_to_member(&record.member_id, "activity"))
+    })
+    .await
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct GoalForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     idem: String,
-    #[serde(default)]
     version: Option<i64>,
     /// Empty for a new goal; an existing goal's id revises it.
-    #[serde(default)]
     goal_id: String,
-    #[serde(default)]
     description: String,
-    #[serde(default)]
     status: String,
-    #[serde(default)]
     revised_on: String,
 }
 
@@ -210,49 +165,36 @@ pub(crate) async fn record_goal(
     Path(id): Path<String>,
     Form(f): Form<GoalForm>,
 ) -> Response {
-    let nav = || Some(Nav::new(&authed.0, Area::Members));
-    if !authed.csrf_ok(&f.csrf) {
-        return csrf_page(nav());
-    }
-    // A new goal's id comes from the form's idempotency key, so a resent form names the same goal.
-    let goal_id = match given(&Some(f.goal_id.clone())) {
-        Some(g) => g,
-        None => format!("goal-{}", f.idem.chars().take(12).collect::<String>()),
-    };
-    let parsed = (|| {
-        Ok::<_, AppError>(careloop_app::ecm::RecordCarePlanGoal {
+    command(&authed, Area::Members, &f.csrf, &f.idem, async |key| {
+        // A new goal's id comes from the form's idempotency key, so a resent form names the same
+        // goal.
+        let goal_id = match given(&Some(f.goal_id.clone())) {
+            Some(g) => g,
+            None => format!("goal-{}", f.idem.chars().take(12).collect::<String>()),
+        };
+        let input = careloop_app::ecm::RecordCarePlanGoal {
             goal_id,
             description: f.description.clone(),
             status: kebab_value("status", &f.status)?,
             revised_on: date("revised_on", &f.revised_on)?,
             expected_version: f.version,
-        })
-    })();
-    let input = match parsed {
-        Ok(i) => i,
-        Err(e) => return app_error_page(nav(), &e),
-    };
-    let key = given(&Some(f.idem.clone()));
-    match state
-        .web
-        .app
-        .record_care_plan_goal(authed.actor(), &id, input, key.as_deref(), state.now())
-        .await
-    {
-        Ok(record) => back_to_member(&record.member_id, "goal"),
-        Err(e) => app_error_page(nav(), &e),
-    }
+        };
+        let record = state
+            .web
+            .app
+            .record_care_plan_goal(authed.actor(), &id, input, key, state.now())
+            .await?;
+        Ok(back_to_member(&record.member_id, "goal"))
+    })
+    .await
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct ReauthorizationForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     idem: String,
-    #[serde(default)]
     urgency: String,
-    #[serde(default)]
     start: String,
 }
 
@@ -265,52 +207,26 @@ pub(crate) async fn request_reauthorization(
     Path(id): Path<String>,
     Form(f): Form<ReauthorizationForm>,
 ) -> Response {
-    let nav = || Some(Nav::new(&authed.0, Area::Members));
-    if !authed.csrf_ok(&f.csrf) {
-        return csrf_page(nav());
-    }
-    let app = &state.web.app;
-    let now = state.now();
-    let enrollment = match app.get_ecm_enrollment(authed.actor(), &id, now).await {
-        Ok(e) => e,
-        Err(e) => return app_error_page(nav(), &e),
-    };
-    let parsed = (|| {
-        Ok::<_, AppError>((
-            kebab_value::<careloop_domain::clock::ClockKind>("urgency", &f.urgency)?,
-            date("start", &f.start)?,
-        ))
-    })();
-    let (kind, start) = match parsed {
-        Ok(p) => p,
-        Err(e) => return app_error_page(nav(), &e),
-    };
-    let Some(key) = given(&Some(f.idem.clone())) else {
-        return app_error_page(
-            nav(),
-            &invalid("idem", "the form has no idempotency key; reload it"),
-        );
-    };
-    let input = careloop_app::authorization::SubmitAuthorization {
-        // Derived from the form's key: a resent form names (and replays) the same request.
-        request_id: format!("auth-{}", key.chars().take(24).collect::<String>()),
-        member_id: enrollment.member_id.clone(),
-        plan_org_id: enrollment.owners.owner_org_id.clone(),
-        plan: enrollment.plan_id.clone(),
-        county: enrollment.county.clone(),
-        service: careloop_domain::workflow::authorization::Service::EcmReauthorization,
-        kind,
-        requested: careloop_domain::workflow::authorization::Requested {
-            start: Some(start),
-            through: None,
-            units: None,
-        },
-    };
-    match app
-        .submit_authorization(authed.actor(), input, Some(&key), now)
-        .await
-    {
-        Ok(record) => back_to_member(&record.member_id, "reauthorization"),
-        Err(e) => app_error_page(nav(), &e),
-    }
+    command(&authed, Area::Members, &f.csrf, &f.idem, async |key| {
+        let app = &state.web.app;
+        let now = state.now();
+        let enrollment = app.get_ecm_enrollment(authed.actor(), &id, now).await?;
+        let kind = kebab_value::<ClockKind>("urgency", &f.urgency)?;
+        let start = date("start", &f.start)?;
+        let key = required_key(key)?;
+        let service = Service::EcmReauthorization;
+        let record = request_authorization(
+            app,
+            authed.actor(),
+            key,
+            &enrollment,
+            service,
+            kind,
+            start,
+            now,
+        )
+        .await?;
+        Ok(back_to_member(&record.member_id, "reauthorization"))
+    })
+    .await
 }

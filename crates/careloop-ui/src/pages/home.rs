@@ -4,7 +4,8 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use crate::web::{Area, Authed, Nav, org_kind_label, render};
+use crate::layout::{Area, Nav, org_kind_label, render};
+use crate::web::Authed;
 
 #[derive(Template)]
 #[template(path = "home.html")]

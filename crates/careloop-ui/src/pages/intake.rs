@@ -23,12 +23,14 @@ use jiff::civil::Date;
 use serde::Deserialize;
 
 use crate::UiState;
-use crate::error::{app_error_page, csrf_page};
+use crate::error::csrf_page;
 use crate::explain::{WhyLine, trace_lines};
 use crate::format::zone;
+use crate::layout::{Area, Nav, render};
+use crate::pages::command::command;
 use crate::pages::given;
 use crate::session::random_token;
-use crate::web::{Area, Authed, Nav, render};
+use crate::web::Authed;
 
 /// Facts a referrer can usually tell, as (form value, words). Each becomes an indicator that is
 /// present from the preview's date on.
@@ -78,40 +80,25 @@ pub(crate) struct Choice {
     pub selected: bool,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct IntakeForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     idem: String,
-    #[serde(default)]
     member_id: String,
-    #[serde(default)]
     plan_org_id: String,
-    #[serde(default)]
     plan: String,
-    #[serde(default)]
     county: String,
-    #[serde(default)]
     program: String,
-    #[serde(default)]
     claimed_pof: String,
-    #[serde(default)]
     source: String,
-    #[serde(default)]
     referrer_name: String,
-    #[serde(default)]
     contact: String,
-    #[serde(default)]
     birth_date: String,
-    #[serde(default)]
     enrolled_since: String,
-    #[serde(default)]
     homeless: String,
     /// Checked indicators; the form sends one `fact` field per checked box.
-    #[serde(default)]
     fact: Vec<String>,
-    #[serde(default)]
     intent: String,
 }
 
@@ -450,68 +437,67 @@ pub(crate) async fn intake_submit(
     body: axum::body::Bytes,
 ) -> Response {
     let f = parse_form(&body);
-    if !authed.csrf_ok(&f.csrf) {
-        return csrf_page(Some(Nav::new(&authed.0, Area::Intake)));
-    }
-    let today = state
-        .now()
-        .to_zoned(zone(&state.web.app.pack().clocks.time_zone.value))
-        .date();
-    let mut view = page(&state, &authed, &f);
-    view.preview = Some(preview(&state, &f, today));
-    if f.intent == "preview" {
-        return render(StatusCode::OK, &view);
-    }
-    let program = if f.program == "ecm" {
-        Some(Program::Ecm)
-    } else {
-        f.program
-            .strip_prefix("cs-")
-            .and_then(kebab::<CsId>)
-            .map(Program::Cs)
-    };
-    let source = kebab::<ReferralSource>(&f.source);
-    let (Some(program), Some(source)) = (program, source) else {
-        view.error = Some("Choose the program and who is referring.".to_owned());
-        return render(StatusCode::UNPROCESSABLE_ENTITY, &view);
-    };
-    let Some(key) = given(&Some(f.idem.clone())) else {
-        view.error = Some("The form has no idempotency key; reload it.".to_owned());
-        return render(StatusCode::UNPROCESSABLE_ENTITY, &view);
-    };
-    let input = CreateReferral {
-        // Derived from the form's key: a resent form names (and replays) the same referral.
-        referral_id: format!("ref-{}", key.chars().take(24).collect::<String>()),
-        member_id: f.member_id.trim().to_owned(),
-        plan_org_id: view.plan_org_id.trim().to_owned(),
-        plan_id: given(&Some(f.plan.clone())),
-        county: given(&Some(f.county.clone())),
-        referrer: Referrer {
-            source,
-            id: Some(authed.actor().org_id.clone()),
-            name: given(&Some(f.referrer_name.clone())),
-            contact: given(&Some(f.contact.clone())),
-        },
-        program,
-        claimed_pof: given(&Some(f.claimed_pof.clone())),
-    };
-    match state
-        .web
-        .app
-        .create_referral(authed.actor(), input, Some(&key), state.now())
-        .await
-    {
-        Ok(record) => Redirect::to(&format!(
-            "/ui/referrals/{}?done=created",
-            crate::web::path_segment(&record.id)
-        ))
-        .into_response(),
-        Err(AppError::Invalid { field, problem }) => {
-            view.error = Some(format!("Not recorded: {problem} (field: {field})."));
-            render(StatusCode::UNPROCESSABLE_ENTITY, &view)
+    command(&authed, Area::Intake, &f.csrf, &f.idem, async |key| {
+        let today = state
+            .now()
+            .to_zoned(zone(&state.web.app.pack().clocks.time_zone.value))
+            .date();
+        let mut view = page(&state, &authed, &f);
+        view.preview = Some(preview(&state, &f, today));
+        if f.intent == "preview" {
+            return Ok(render(StatusCode::OK, &view));
         }
-        Err(e) => app_error_page(Some(Nav::new(&authed.0, Area::Intake)), &e),
-    }
+        let program = if f.program == "ecm" {
+            Some(Program::Ecm)
+        } else {
+            f.program
+                .strip_prefix("cs-")
+                .and_then(kebab::<CsId>)
+                .map(Program::Cs)
+        };
+        let source = kebab::<ReferralSource>(&f.source);
+        let (Some(program), Some(source)) = (program, source) else {
+            view.error = Some("Choose the program and who is referring.".to_owned());
+            return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &view));
+        };
+        let Some(key) = key else {
+            view.error = Some("The form has no idempotency key; reload it.".to_owned());
+            return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &view));
+        };
+        let input = CreateReferral {
+            // Derived from the form's key: a resent form names (and replays) the same referral.
+            referral_id: format!("ref-{}", key.chars().take(24).collect::<String>()),
+            member_id: f.member_id.trim().to_owned(),
+            plan_org_id: view.plan_org_id.trim().to_owned(),
+            plan_id: given(&Some(f.plan.clone())),
+            county: given(&Some(f.county.clone())),
+            referrer: Referrer {
+                source,
+                id: Some(authed.actor().org_id.clone()),
+                name: given(&Some(f.referrer_name.clone())),
+                contact: given(&Some(f.contact.clone())),
+            },
+            program,
+            claimed_pof: given(&Some(f.claimed_pof.clone())),
+        };
+        let app = &state.web.app;
+        match app
+            .create_referral(authed.actor(), input, Some(key), state.now())
+            .await
+        {
+            Ok(record) => Ok(Redirect::to(&format!(
+                "/ui/referrals/{}?done=created",
+                crate::web::path_segment(&record.id)
+            ))
+            .into_response()),
+            Err(AppError::Invalid { field, problem }) => {
+                view.error = Some(format!("Not recorded: {problem} (field: {field})."));
+                Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &view))
+            }
+            Err(e) => Err(e),
+        }
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -14,8 +14,9 @@ use serde::Deserialize;
 
 use crate::UiState;
 use crate::error::{app_error_page, csrf_page, plain_page};
+use crate::layout::{Nav, render};
 use crate::session::{COOKIE, LOGIN_CSRF_COOKIE, random_token, same_secret};
-use crate::web::{Authed, Nav, cookie, render, set_cookie};
+use crate::web::{Authed, cookie, set_cookie};
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -26,13 +27,11 @@ pub(crate) struct LoginPage {
     pub error: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct LoginForm {
-    #[serde(default)]
     username: String,
-    #[serde(default)]
     password: String,
-    #[serde(default)]
     csrf: String,
 }
 
@@ -138,9 +137,9 @@ pub(crate) async fn log_in(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct LogoutForm {
-    #[serde(default)]
     csrf: String,
 }
 

@@ -16,18 +16,19 @@ use crate::UiState;
 use crate::error::app_error_page;
 use crate::explain::{EligibilityView, eligibility};
 use crate::format::{local, plan_name, service_label, status_words, urgency_label, zone};
+use crate::layout::{Area, Nav, render};
 use crate::pages::given;
 use crate::session::random_token;
-use crate::web::{Area, Authed, Nav, render};
+use crate::web::Authed;
 
 /// Members per page: each member record carries its eligibility determination with the full
 /// trace (tens of kB of JSON), so 50 a page measured 74 ms p50 / 101 ms p95 in a release build
 /// (docs/ui.md, "Render time"); 25 keeps the page within 100 ms.
 const PAGE: u32 = 25;
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct ListParams {
-    #[serde(default)]
     after: Option<String>,
 }
 
@@ -181,9 +182,9 @@ pub(crate) struct MemberPage {
     pub cs_use: Vec<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct MemberParams {
-    #[serde(default)]
     done: Option<String>,
 }
 

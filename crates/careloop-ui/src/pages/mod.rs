@@ -3,6 +3,7 @@
 
 pub(crate) mod admin;
 pub(crate) mod audit;
+pub(crate) mod command;
 pub(crate) mod dashboard;
 pub(crate) mod decision;
 pub(crate) mod ecm;

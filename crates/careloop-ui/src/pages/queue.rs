@@ -17,8 +17,9 @@ use crate::error::app_error_page;
 use crate::format::{
     local, queue_status, service_key, service_label, status_words, time_left, urgency_label, zone,
 };
+use crate::layout::{Area, Nav, render};
 use crate::pages::given;
-use crate::web::{Area, Authed, Nav, render};
+use crate::web::Authed;
 
 /// Queue items read per use-case call, and at most this many calls per page view.
 const PAGE: u32 = 500;
@@ -26,17 +27,13 @@ const MAX_PAGES: usize = 20;
 /// Rows shown.
 const SHOWN: usize = 300;
 
-#[derive(Deserialize, Default)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct Filters {
-    #[serde(default)]
     plan: Option<String>,
-    #[serde(default)]
     county: Option<String>,
-    #[serde(default)]
     service: Option<String>,
-    #[serde(default)]
     urgency: Option<String>,
-    #[serde(default)]
     status: Option<String>,
 }
 

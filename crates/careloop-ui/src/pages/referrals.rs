@@ -15,14 +15,15 @@ use serde::Deserialize;
 use crate::UiState;
 use crate::error::app_error_page;
 use crate::format::{local, plan_name, status_words, zone};
-use crate::web::{Area, Authed, Nav, render};
+use crate::layout::{Area, Nav, render};
+use crate::web::Authed;
 
 /// Referrals listed per page view (the use case's maximum is 1,000).
 const LIMIT: u32 = 300;
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct ReferralParams {
-    #[serde(default)]
     waiting_on: Option<String>,
 }
 
@@ -182,13 +183,11 @@ pub(crate) struct ReferralPage {
     pub created_ecm: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct ReferralPageParams {
-    #[serde(default)]
     done: Option<String>,
-    #[serde(default)]
     auth: Option<String>,
-    #[serde(default)]
     ecm: Option<String>,
 }
 
