@@ -96,10 +96,23 @@ fn rules_for(input: &CsLimitInput, pack: &PolicyPack) -> Vec<RuleTrace> {
             }
             traces
         }
-        _ if limits.room_and_board.services.value.contains(&cs) => {
-            vec![room_and_board::combined(input, pack)]
+        // Every CS is named here, with no catch-all arm: a Community Support added to `CsId`
+        // without a limit arm is a compile error (E0004, non-exhaustive patterns), not a silent
+        // "no statewide cap". The pack's `room_and_board.services` list decides which of these
+        // share the combined room-and-board cap.
+        CsId::ShortTermPostHospitalizationHousing
+        | CsId::RecuperativeCare
+        | CsId::HousingTransitionNavigation
+        | CsId::HousingTenancySustaining
+        | CsId::DayHabilitation
+        | CsId::PersonalCareHomemaker
+        | CsId::MedicallyTailoredMeals => {
+            if limits.room_and_board.services.value.contains(&cs) {
+                vec![room_and_board::combined(input, pack)]
+            } else {
+                vec![unconfirmed::no_statewide_cap(cs)]
+            }
         }
-        _ => vec![unconfirmed::no_statewide_cap(cs)],
     };
     traces.extend(unconfirmed::caps(input, pack));
     traces
