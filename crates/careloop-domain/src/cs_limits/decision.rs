@@ -1,6 +1,6 @@
 //! The limit decision and its trace (docs/community-supports-limits.md, "Decision").
 
-use super::input::ExceptionKind;
+use super::policy::ExceptionKind;
 use super::units::{Cents, Hours};
 use crate::cite::Citation;
 use crate::cs::CsId;

@@ -1,6 +1,7 @@
 //! The limit-check input: a member's CS history and one proposed authorization
 //! (docs/community-supports-limits.md, "Input"; schema docs/schemas/cs-history.schema.json).
 
+pub use super::policy::ExceptionKind;
 use super::units::{Cents, Hours};
 use crate::cs::CsId;
 use jiff::civil::Date;
@@ -118,33 +119,6 @@ impl ExceptionClaim {
     /// An exception counts only with documentation (CALAIM.md §3.2 #2: "with documentation").
     pub fn is_documented(&self) -> bool {
         !self.documentation.trim().is_empty()
-    }
-}
-
-/// Kinds of exception named in CALAIM.md §3.2.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum ExceptionKind {
-    /// Respite: the caregiver's support changed (§3.2 #7 [27]).
-    CaregiverSupportChanged,
-    /// EAA: the member moved (§3.2 #12 [23][27]).
-    MemberMoved,
-    /// EAA: the member's condition changed significantly (§3.2 #12 [23][27]).
-    ConditionChanged,
-    /// Housing Deposits: a second deposit with documentation of what changed (§3.2 #2 [20]).
-    DocumentedChangeOfCircumstances,
-}
-
-impl ExceptionKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ExceptionKind::CaregiverSupportChanged => "caregiver-support-changed",
-            ExceptionKind::MemberMoved => "member-moved",
-            ExceptionKind::ConditionChanged => "condition-changed",
-            ExceptionKind::DocumentedChangeOfCircumstances => "documented-change-of-circumstances",
-        }
     }
 }
 

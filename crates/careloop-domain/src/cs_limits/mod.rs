@@ -34,7 +34,7 @@ pub fn check(input: &CsLimitInput, pack: &PolicyPack) -> LimitDecision {
     let cs = input.proposed.cs;
     let problems = input.problems(pack);
     let rules = if problems.is_empty() {
-        rules_for(input, pack)
+        rules_for(input, &pack.cs_limits)
     } else {
         let mut trace = RuleTrace::new(
             "input-usable",
@@ -56,11 +56,10 @@ pub fn check(input: &CsLimitInput, pack: &PolicyPack) -> LimitDecision {
     LimitDecision::from_rules(cs, input.member_id.clone(), rules, pack.version())
 }
 
-fn rules_for(input: &CsLimitInput, pack: &PolicyPack) -> Vec<RuleTrace> {
-    let limits = &pack.cs_limits;
+fn rules_for(input: &CsLimitInput, limits: &CsLimitPolicy) -> Vec<RuleTrace> {
     let cs = input.proposed.cs;
     let mut traces = match cs {
-        CsId::Respite => respite::check(input, pack),
+        CsId::Respite => respite::check(input, &limits.respite),
         CsId::EnvironmentalAccessibilityAdaptations => vec![lifetime::dollars(
             input,
             cs,
@@ -76,7 +75,7 @@ fn rules_for(input: &CsLimitInput, pack: &PolicyPack) -> Vec<RuleTrace> {
             &limits.asthma_remediation,
         )],
         CsId::CommunityHomeTransition => vec![
-            stays::home_transition(input, pack),
+            stays::home_transition(input, &limits.community_home_transition),
             lifetime::dollar_cap(
                 input,
                 cs,
@@ -86,21 +85,37 @@ fn rules_for(input: &CsLimitInput, pack: &PolicyPack) -> Vec<RuleTrace> {
                 &limits.community_home_transition.exception_kinds,
             ),
         ],
-        CsId::AlfTransitions => vec![stays::alf(input, pack)],
-        CsId::HousingDeposits => vec![lifetime::housing_deposits(input, pack)],
-        CsId::SoberingCenters => vec![stays::sobering(input, pack)],
+        CsId::AlfTransitions => vec![stays::alf(input, &limits.alf_transitions)],
+        CsId::HousingDeposits => vec![lifetime::housing_deposits(input, &limits.housing_deposits)],
+        CsId::SoberingCenters => vec![stays::sobering(input, &limits.sobering_centers)],
         CsId::TransitionalRent => {
-            let mut traces = vec![room_and_board::transitional_rent_episode(input, pack)];
+            let mut traces = vec![room_and_board::transitional_rent_episode(
+                input,
+                &limits.transitional_rent,
+            )];
             if limits.room_and_board.services.value.contains(&cs) {
-                traces.insert(0, room_and_board::combined(input, pack));
+                traces.insert(0, room_and_board::combined(input, &limits.room_and_board));
             }
             traces
         }
-        _ if limits.room_and_board.services.value.contains(&cs) => {
-            vec![room_and_board::combined(input, pack)]
+        // Every CS is named here, with no catch-all arm: a Community Support added to `CsId`
+        // without a limit arm is a compile error (E0004, non-exhaustive patterns), not a silent
+        // "no statewide cap". The pack's `room_and_board.services` list decides which of these
+        // share the combined room-and-board cap.
+        CsId::ShortTermPostHospitalizationHousing
+        | CsId::RecuperativeCare
+        | CsId::HousingTransitionNavigation
+        | CsId::HousingTenancySustaining
+        | CsId::DayHabilitation
+        | CsId::PersonalCareHomemaker
+        | CsId::MedicallyTailoredMeals => {
+            if limits.room_and_board.services.value.contains(&cs) {
+                vec![room_and_board::combined(input, &limits.room_and_board)]
+            } else {
+                vec![unconfirmed::no_statewide_cap(cs)]
+            }
         }
-        _ => vec![unconfirmed::no_statewide_cap(cs)],
     };
-    traces.extend(unconfirmed::caps(input, pack));
+    traces.extend(unconfirmed::caps(input, &limits.unconfirmed_caps));
     traces
 }

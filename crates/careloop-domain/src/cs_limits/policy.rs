@@ -4,10 +4,10 @@
 //! `unconfirmed = true`; caps CALAIM.md §10 item 5 could not confirm are listed in
 //! `unconfirmed_caps`, configurable and disabled by default.
 
-use super::input::ExceptionKind;
 use super::units::{Cents, Hours};
 use crate::cite::Cited;
 use crate::cs::CsId;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// All CS limits of one policy version.
@@ -190,5 +190,32 @@ impl TryFrom<RawCsLimitPolicy> for CsLimitPolicy {
             sobering_centers: raw.sobering_centers,
             unconfirmed_caps: raw.unconfirmed_caps,
         })
+    }
+}
+
+/// Kinds of exception named in CALAIM.md §3.2.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExceptionKind {
+    /// Respite: the caregiver's support changed (§3.2 #7 [27]).
+    CaregiverSupportChanged,
+    /// EAA: the member moved (§3.2 #12 [23][27]).
+    MemberMoved,
+    /// EAA: the member's condition changed significantly (§3.2 #12 [23][27]).
+    ConditionChanged,
+    /// Housing Deposits: a second deposit with documentation of what changed (§3.2 #2 [20]).
+    DocumentedChangeOfCircumstances,
+}
+
+impl ExceptionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExceptionKind::CaregiverSupportChanged => "caregiver-support-changed",
+            ExceptionKind::MemberMoved => "member-moved",
+            ExceptionKind::ConditionChanged => "condition-changed",
+            ExceptionKind::DocumentedChangeOfCircumstances => "documented-change-of-circumstances",
+        }
     }
 }

@@ -10,7 +10,7 @@ use super::facts::{IndicatorKind, IndicatorStatus, MemberFacts};
 use super::policy::EligibilityPolicy;
 use super::trace::{Evidence, Outcome, Trace, Window};
 use crate::cite::Citation;
-use crate::policy::PolicyPack;
+use crate::policy::plan::PlanOverlay;
 use jiff::ToSpan;
 use jiff::civil::Date;
 
@@ -18,8 +18,9 @@ use jiff::civil::Date;
 pub struct Ctx<'a> {
     pub facts: &'a MemberFacts,
     pub as_of: Date,
-    pub pack: &'a PolicyPack,
     pub policy: &'a EligibilityPolicy,
+    /// The plan overlays, for the plan rules (line-of-business exclusions, HPSM's CS rule).
+    pub plans: &'a [PlanOverlay],
     /// Age in whole years on as_of, when the birth date is known.
     pub age: Option<i16>,
 }
@@ -41,15 +42,25 @@ impl Finding {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(facts: &'a MemberFacts, as_of: Date, pack: &'a PolicyPack) -> Self {
+    pub fn new(
+        facts: &'a MemberFacts,
+        as_of: Date,
+        policy: &'a EligibilityPolicy,
+        plans: &'a [PlanOverlay],
+    ) -> Self {
         let age = facts.birth_date.map(|b| crate::dates::age_on(b, as_of));
         Ctx {
             facts,
             as_of,
-            pack,
-            policy: &pack.eligibility,
+            policy,
+            plans,
             age,
         }
+    }
+
+    /// A plan overlay by id.
+    pub fn plan(&self, id: &str) -> Option<&'a PlanOverlay> {
+        self.plans.iter().find(|p| p.id == id)
     }
 
     /// The indicator kind in the inclusive window `from..=through` (through ≤ as_of).

@@ -74,7 +74,7 @@ fn plan_line_of_business(ctx: &Ctx<'_>) -> Trace {
     let mut evidence = Vec::new();
     let mut citations = Vec::new();
     for span in ctx.facts.enrollments.iter().filter(|s| s.covers(ctx.as_of)) {
-        let Some(plan) = ctx.pack.plan(&span.plan) else {
+        let Some(plan) = ctx.plan(&span.plan) else {
             continue;
         };
         if let Some(excl) = plan

@@ -88,7 +88,7 @@ pub struct EcmDetermination {
 /// The ECM populations, exclusions and eligibility of `facts` on `as_of` under `pack`: the same
 /// rules and results as [`determine`] (which calls it), without the Community Supports.
 pub fn determine_ecm(facts: &MemberFacts, as_of: Date, pack: &PolicyPack) -> EcmDetermination {
-    let ctx = ctx::Ctx::new(facts, as_of, pack);
+    let ctx = ctx::Ctx::new(facts, as_of, &pack.eligibility, &pack.plans);
     let (populations, exclusions, ecm) = ecm_part(&ctx);
     let mut missing = Vec::new();
     collect_ecm_missing(&populations, &exclusions, &mut missing);
@@ -139,7 +139,7 @@ fn collect_ecm_missing(
 /// Decide ECM POF membership, ECM exclusions and CS eligibility for `facts` on `as_of` under
 /// `pack`. Pure and deterministic.
 pub fn determine(facts: &MemberFacts, as_of: Date, pack: &PolicyPack) -> Determination {
-    let ctx = ctx::Ctx::new(facts, as_of, pack);
+    let ctx = ctx::Ctx::new(facts, as_of, &pack.eligibility, &pack.plans);
     let (populations, exclusions, ecm) = ecm_part(&ctx);
     let community_supports = cs::evaluate(&ctx, ecm);
     let cs_eligible = Outcome::any(community_supports.iter().map(|c| c.status)).as_bool();

@@ -7,6 +7,7 @@
 
 pub mod catalog;
 pub mod check;
+pub(crate) mod file;
 pub mod offerings;
 pub mod plan;
 pub mod program;
@@ -15,6 +16,8 @@ use serde::{Deserialize, Serialize};
 
 pub use catalog::{CatalogEntry, CodeError, CodePair, CsCatalog, Hcpcs, Modifier};
 pub use check::{OverlayProblem, ProblemKind, check_overlay};
+pub use file::PolicyError;
+pub(crate) use file::parse_toml;
 pub use offerings::{OfferedCs, OfferingBasis, OfferingsError, offerings};
 pub use plan::PlanOverlay;
 pub use program::{CsMandate, ProgramPolicy};
@@ -43,25 +46,16 @@ struct PackFile {
 pub struct PolicyPack {
     pub meta: PackMeta,
     pub program: ProgramPolicy,
-    pub eligibility: crate::eligibility::EligibilityPolicy,
-    pub clocks: crate::clock::ClockPolicy,
-    pub holidays: crate::clock::HolidayCalendar,
+    pub eligibility: crate::eligibility::policy::EligibilityPolicy,
+    pub clocks: crate::clock::policy::ClockPolicy,
+    pub holidays: crate::clock::holidays::HolidayCalendar,
     pub catalog: CsCatalog,
-    pub cs_limits: crate::cs_limits::CsLimitPolicy,
+    pub cs_limits: crate::cs_limits::policy::CsLimitPolicy,
     /// Work-queue thresholds and referral/ECM value sets (`statewide/workflow.toml`).
-    pub workflow: crate::workflow::WorkflowPolicy,
+    pub workflow: crate::workflow::policy::WorkflowPolicy,
     /// Member notice templates (`statewide/notice.toml`).
     pub notice: crate::notice::NoticePolicy,
     pub plans: Vec<PlanOverlay>,
-}
-
-/// A policy file that could not be read.
-#[derive(Debug, thiserror::Error)]
-pub enum PolicyError {
-    #[error("{file}: {message}")]
-    Parse { file: String, message: String },
-    #[error("{file}: {}", .errors.join("; "))]
-    Invalid { file: String, errors: Vec<String> },
 }
 
 /// The statewide files embedded in the binary: (file name, text).
@@ -108,16 +102,6 @@ pub const PLAN_FILES: [(&str, &str); 3] = [
     ),
 ];
 
-pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
-    file: &str,
-    text: &str,
-) -> Result<T, PolicyError> {
-    toml::from_str(text).map_err(|e| PolicyError::Parse {
-        file: file.to_string(),
-        message: e.to_string(),
-    })
-}
-
 impl PolicyPack {
     /// The pack compiled into this binary.
     pub fn embedded() -> Result<Self, PolicyError> {
@@ -127,7 +111,7 @@ impl PolicyPack {
             .iter()
             .map(|(name, text)| parse_toml(name, text))
             .collect::<Result<Vec<PlanOverlay>, _>>()?;
-        let calendar: crate::clock::HolidayCalendar = parse_toml(holidays.0, holidays.1)?;
+        let calendar: crate::clock::holidays::HolidayCalendar = parse_toml(holidays.0, holidays.1)?;
         let problems = calendar.check();
         if !problems.is_empty() {
             return Err(PolicyError::Invalid {
@@ -141,7 +125,7 @@ impl PolicyPack {
             eligibility: parse_toml(ecm.0, ecm.1)?,
             clocks: parse_toml(clocks.0, clocks.1)?,
             holidays: calendar,
-            workflow: crate::workflow::WorkflowPolicy::embedded()?,
+            workflow: crate::workflow::policy::WorkflowPolicy::embedded()?,
             notice: crate::notice::NoticePolicy::embedded()?,
             catalog: parse_toml(catalog.0, catalog.1)?,
             cs_limits: parse_toml(limits.0, limits.1)?,

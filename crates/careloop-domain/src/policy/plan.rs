@@ -2,7 +2,7 @@
 //! rules and ECM rules. Built for the three example plans from the seed pages [1][2][4].
 
 use crate::cite::Cited;
-use crate::clock::PlanClockPolicy;
+use crate::clock::policy::PlanClockPolicy;
 use crate::cs::CsId;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};

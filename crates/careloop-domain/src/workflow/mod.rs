@@ -99,6 +99,23 @@ pub(crate) fn required(field: &'static str, value: &str) -> Result<String, Workf
     }
 }
 
+/// The guard of every create command (receive, register, enroll): refused once the aggregate
+/// exists, naming it by `subject` and `id`.
+pub(crate) fn must_be_new(
+    is_new: bool,
+    subject: &'static str,
+    id: &str,
+) -> Result<(), WorkflowError> {
+    if is_new {
+        Ok(())
+    } else {
+        Err(WorkflowError::AlreadyExists {
+            subject,
+            id: id.to_string(),
+        })
+    }
+}
+
 /// A required id, trimmed; refused naming the field when empty or past the id rule (1..=100
 /// characters of `A-Z a-z 0-9 . _ : -`, not starting with `.`; [`crate::text::check_id`]).
 pub(crate) fn required_id(field: &'static str, value: &str) -> Result<String, WorkflowError> {

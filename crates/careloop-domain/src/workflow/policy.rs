@@ -3,7 +3,7 @@
 //! value sets DHCS has not published are flagged `unconfirmed`.
 
 use crate::cite::Cited;
-use crate::policy::PolicyError;
+use crate::policy::file::{PolicyError, parse_toml};
 use serde::{Deserialize, Serialize};
 
 /// The embedded workflow policy file: (file name, text).
@@ -28,7 +28,7 @@ pub struct WorkflowPolicy {
 impl WorkflowPolicy {
     /// The workflow policy compiled into this binary.
     pub fn embedded() -> Result<Self, PolicyError> {
-        let policy: WorkflowPolicy = crate::policy::parse_toml(WORKFLOW_FILE.0, WORKFLOW_FILE.1)?;
+        let policy: WorkflowPolicy = parse_toml(WORKFLOW_FILE.0, WORKFLOW_FILE.1)?;
         let problems = policy.check();
         if problems.is_empty() {
             Ok(policy)

@@ -7,10 +7,9 @@ use crate::cite::Cited;
 use crate::cs::CsId;
 use crate::cs_limits::decision::{Outcome, Quantity, RuleTrace};
 use crate::cs_limits::history::counted;
-use crate::cs_limits::input::{CsLimitInput, ExceptionKind};
-use crate::cs_limits::policy::LifetimeDollarCap;
+use crate::cs_limits::input::CsLimitInput;
+use crate::cs_limits::policy::{ExceptionKind, HousingDepositsPolicy, LifetimeDollarCap};
 use crate::cs_limits::units::Cents;
-use crate::policy::PolicyPack;
 
 /// $7,500 lifetime for EAA (§3.2 #12 [23][27]) and, as a separate counter although both bill
 /// S5165, Asthma Remediation (§3.2 #15 [27]).
@@ -103,8 +102,7 @@ pub(crate) fn dollar_cap(
 
 /// Housing Deposits: once per lifetime; one more with documentation of what changed; never a
 /// third (CALAIM.md §3.2 #2, §3.3 [20]). Deposits from another plan count.
-pub(crate) fn housing_deposits(input: &CsLimitInput, pack: &PolicyPack) -> RuleTrace {
-    let policy = &pack.cs_limits.housing_deposits;
+pub(crate) fn housing_deposits(input: &CsLimitInput, policy: &HousingDepositsPolicy) -> RuleTrace {
     let base = u64::from(policy.lifetime_episodes.value);
     let extra = u64::from(policy.additional_episodes_by_exception.value);
     let history = counted(input, CsId::HousingDeposits);

@@ -8,7 +8,8 @@ pub(crate) mod stays;
 pub(crate) mod unconfirmed;
 
 use super::decision::{Outcome, RuleTrace};
-use super::input::{ExceptionClaim, ExceptionKind};
+use super::input::ExceptionClaim;
+use super::policy::ExceptionKind;
 use crate::cite::Cited;
 
 /// Applies the proposal's exception claim to a trace whose counts go past the limit: a listed,

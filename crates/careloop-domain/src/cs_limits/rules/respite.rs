@@ -9,14 +9,13 @@ use crate::cs::CsId;
 use crate::cs_limits::decision::{Outcome, Quantity, RuleTrace, Window};
 use crate::cs_limits::history::{counted, days_inclusive};
 use crate::cs_limits::input::CsLimitInput;
+use crate::cs_limits::policy::RespitePolicy;
 use crate::cs_limits::units::Hours;
-use crate::policy::PolicyPack;
 use jiff::civil::{Date, date};
 
 const RULE: &str = "respite-hours-per-calendar-year";
 
-pub(crate) fn check(input: &CsLimitInput, pack: &PolicyPack) -> Vec<RuleTrace> {
-    let policy = &pack.cs_limits.respite;
+pub(crate) fn check(input: &CsLimitInput, policy: &RespitePolicy) -> Vec<RuleTrace> {
     let cap = &policy.hours_per_calendar_year;
     let description = format!("Respite: at most {} hours per calendar year", cap.value);
     let history = counted(input, CsId::Respite);

@@ -11,8 +11,8 @@ use crate::cs::CsId;
 use crate::cs_limits::decision::{Outcome, Quantity, RuleTrace, Window};
 use crate::cs_limits::history::{DaySet, counted, next_day};
 use crate::cs_limits::input::CsLimitInput;
+use crate::cs_limits::policy::{RoomAndBoardPolicy, TransitionalRentPolicy};
 use crate::dates::months_window_start;
-use crate::policy::PolicyPack;
 use jiff::civil::Date;
 
 /// First day of the rolling window of `months` months that ends on `through`
@@ -23,8 +23,7 @@ pub(crate) fn rolling_window_from(through: Date, months: i32) -> Date {
 
 /// The combined room-and-board cap over every rolling window containing a proposed day; the
 /// trace reports the fullest window.
-pub(crate) fn combined(input: &CsLimitInput, pack: &PolicyPack) -> RuleTrace {
-    let policy = &pack.cs_limits.room_and_board;
+pub(crate) fn combined(input: &CsLimitInput, policy: &RoomAndBoardPolicy) -> RuleTrace {
     let months = policy.window_months.value;
     let max = u64::from(policy.max_days_in_window.value);
     let names = policy
@@ -111,8 +110,11 @@ pub(crate) fn combined(input: &CsLimitInput, pack: &PolicyPack) -> RuleTrace {
 }
 
 /// Transitional Rent: up to 6 months per episode (CALAIM.md §3.3 [28]).
-pub(crate) fn transitional_rent_episode(input: &CsLimitInput, pack: &PolicyPack) -> RuleTrace {
-    let limit = &pack.cs_limits.transitional_rent.max_days_per_episode;
+pub(crate) fn transitional_rent_episode(
+    input: &CsLimitInput,
+    policy: &TransitionalRentPolicy,
+) -> RuleTrace {
+    let limit = &policy.max_days_per_episode;
     episode_days(
         input,
         CsId::TransitionalRent,

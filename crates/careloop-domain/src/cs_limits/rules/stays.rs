@@ -6,11 +6,13 @@ use crate::cite::Cited;
 use crate::cs_limits::decision::{Outcome, Quantity, RuleTrace, Window};
 use crate::cs_limits::history::days_inclusive;
 use crate::cs_limits::input::CsLimitInput;
-use crate::policy::PolicyPack;
+use crate::cs_limits::policy::{
+    AlfTransitionsPolicy, CommunityHomeTransitionPolicy, SoberingCentersPolicy,
+};
 
 /// Sobering Center stay must be under 24 hours; needs `proposed.stay_hours`.
-pub(crate) fn sobering(input: &CsLimitInput, pack: &PolicyPack) -> RuleTrace {
-    let limit = &pack.cs_limits.sobering_centers.stay_hours_under;
+pub(crate) fn sobering(input: &CsLimitInput, policy: &SoberingCentersPolicy) -> RuleTrace {
+    let limit = &policy.stay_hours_under;
     let description = format!("Sobering Centers: a stay is under {} hours", limit.value);
     let rule = "sobering-center-stay-under-24-hours";
     let Some(stay) = input.proposed.stay_hours else {
@@ -126,27 +128,24 @@ pub(crate) fn nursing_facility_stay(
 }
 
 /// Stay rule for ALF Transitions (CALAIM.md §3.2 #9 [27][33]).
-pub(crate) fn alf(input: &CsLimitInput, pack: &PolicyPack) -> RuleTrace {
+pub(crate) fn alf(input: &CsLimitInput, policy: &AlfTransitionsPolicy) -> RuleTrace {
     nursing_facility_stay(
         input,
         "alf-transitions-nursing-facility-stay",
         "ALF Transitions",
-        &pack
-            .cs_limits
-            .alf_transitions
-            .min_nursing_facility_stay_days,
+        &policy.min_nursing_facility_stay_days,
     )
 }
 
 /// Stay rule for Community or Home Transition Services (CALAIM.md §3.2 #10 [27]).
-pub(crate) fn home_transition(input: &CsLimitInput, pack: &PolicyPack) -> RuleTrace {
+pub(crate) fn home_transition(
+    input: &CsLimitInput,
+    policy: &CommunityHomeTransitionPolicy,
+) -> RuleTrace {
     nursing_facility_stay(
         input,
         "community-home-transition-nursing-facility-stay",
         "Community or Home Transition",
-        &pack
-            .cs_limits
-            .community_home_transition
-            .min_nursing_facility_stay_days,
+        &policy.min_nursing_facility_stay_days,
     )
 }

@@ -6,15 +6,12 @@ use crate::cite::Citation;
 use crate::cs::CsId;
 use crate::cs_limits::decision::{Outcome, RuleTrace};
 use crate::cs_limits::input::CsLimitInput;
-use crate::cs_limits::policy::CapMeasure;
-use crate::policy::PolicyPack;
+use crate::cs_limits::policy::{CapMeasure, UnconfirmedCap};
 
 /// A trace item per UNCONFIRMED cap of the proposal's CS: enforced when enabled, otherwise a
 /// note that it is configured but not applied.
-pub(crate) fn caps(input: &CsLimitInput, pack: &PolicyPack) -> Vec<RuleTrace> {
-    pack.cs_limits
-        .unconfirmed_caps
-        .iter()
+pub(crate) fn caps(input: &CsLimitInput, caps: &[UnconfirmedCap]) -> Vec<RuleTrace> {
+    caps.iter()
         .filter(|cap| cap.cs == input.proposed.cs)
         .map(|cap| match (&cap.limit, cap.measure, cap.enabled) {
             (Some(limit), CapMeasure::DaysPerEpisode, true) => {

@@ -10,7 +10,7 @@ use crate::cs_limits::Outcome as LimitOutcome;
 use crate::workflow::appeal::{self, AppealResolution, AppealStatus};
 use crate::workflow::notice::{Notice, NoticePurpose, Recipient};
 use crate::workflow::period::{AuthorizationPeriod, EcmPeriodKind, ecm_period};
-use crate::workflow::{ActorId, Ctx, WorkflowError, required, required_id};
+use crate::workflow::{ActorId, Ctx, WorkflowError, must_be_new, required, required_id};
 use jiff::Timestamp;
 use jiff::civil::Date;
 
@@ -43,12 +43,11 @@ pub fn decide(
             requested,
             actor,
         } => {
-            if state.status != S::New {
-                return Err(WorkflowError::AlreadyExists {
-                    subject: "authorization request",
-                    id: state.request_id.clone(),
-                });
-            }
+            must_be_new(
+                state.status == S::New,
+                "authorization request",
+                &state.request_id,
+            )?;
             let request_id = required_id("request_id", &request_id)?;
             let member_id = required_id("member_id", &member_id)?;
             if let (Some(start), Some(through)) = (requested.start, requested.through) {

@@ -6,7 +6,9 @@ use super::{
 use crate::eligibility::Outcome;
 use crate::text::{check_line, check_text};
 use crate::workflow::period::{EcmPeriodKind, ecm_period};
-use crate::workflow::{Ctx, WorkflowError, dates, optional_rule, required, required_id, text_rule};
+use crate::workflow::{
+    Ctx, WorkflowError, dates, must_be_new, optional_rule, required, required_id, text_rule,
+};
 use jiff::Timestamp;
 use jiff::civil::Date;
 
@@ -49,12 +51,11 @@ pub fn decide(
             at,
             actor,
         } => {
-            if state.status != S::New {
-                return Err(WorkflowError::AlreadyExists {
-                    subject: "ECM enrollment",
-                    id: state.enrollment_id.clone(),
-                });
-            }
+            must_be_new(
+                state.status == S::New,
+                "ECM enrollment",
+                &state.enrollment_id,
+            )?;
             if let Some(id) = &plan {
                 ctx.pack.known_plan(id)?;
             }

@@ -5,7 +5,7 @@ use super::{MemberCommand, MemberEvent, MemberState, MemberStatus};
 use crate::eligibility::{Determination, MemberFacts, determine};
 use crate::text::{check_id, check_line};
 use crate::workflow::appeal::local_date;
-use crate::workflow::{Ctx, WorkflowError, optional_rule, required, required_id};
+use crate::workflow::{Ctx, WorkflowError, must_be_new, optional_rule, required, required_id};
 use jiff::Timestamp;
 
 const SUBJECT: &str = "a member";
@@ -41,12 +41,11 @@ pub fn decide(
             at,
             actor,
         } => {
-            if state.status != MemberStatus::New {
-                return Err(WorkflowError::AlreadyExists {
-                    subject: "member",
-                    id: state.member_id.clone(),
-                });
-            }
+            must_be_new(
+                state.status == MemberStatus::New,
+                "member",
+                &state.member_id,
+            )?;
             let member_id = required_id("member_id", &member_id)?;
             if let Some(id) = &plan {
                 ctx.pack.known_plan(id)?;

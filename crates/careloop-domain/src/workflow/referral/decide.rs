@@ -6,7 +6,9 @@ use super::{
 };
 use crate::text::{check_id, check_line, check_text};
 use crate::workflow::notice::Recipient;
-use crate::workflow::{Ctx, WorkflowError, dates, optional_rule, required, required_id};
+use crate::workflow::{
+    Ctx, WorkflowError, dates, must_be_new, optional_rule, required, required_id,
+};
 use jiff::Timestamp;
 
 const SUBJECT: &str = "a referral";
@@ -38,12 +40,7 @@ pub fn decide(
             received_at,
             actor,
         } => {
-            if status != S::New {
-                return Err(WorkflowError::AlreadyExists {
-                    subject: "referral",
-                    id: state.referral_id.clone(),
-                });
-            }
+            must_be_new(status == S::New, "referral", &state.referral_id)?;
             let referral_id = required_id("referral_id", &referral_id)?;
             let member_id = required_id("member_id", &member_id)?;
             optional_rule("referrer.id", referrer.id.as_deref(), check_id)?;
