@@ -22,7 +22,6 @@ pub mod audit;
 pub mod authorization;
 pub mod cs_use;
 pub mod dashboard;
-pub mod demo;
 pub mod ecm;
 mod error;
 pub mod identity;

@@ -1,12 +1,13 @@
 //! A small deterministic PRNG (SplitMix64, Steele/Lea/Flood 2014): the same seed gives the same
-//! stream on every platform, so the same `--seed` gives byte-identical files.
+//! stream on every platform, so the same `--seed` gives byte-identical files. Public: the demo
+//! data set (careloop-demo) draws from it too.
 
 /// SplitMix64 generator.
 #[derive(Clone, Debug)]
 pub struct Rng(u64);
 
 impl Rng {
-    #[cfg(test)]
+    /// A generator started at `seed` (one stream; [`Rng::derive`] for one per block).
     pub fn new(seed: u64) -> Self {
         Rng(seed)
     }
@@ -47,6 +48,12 @@ impl Rng {
     /// True with probability `p`.
     pub fn chance(&mut self, p: f64) -> bool {
         self.unit() < p
+    }
+
+    /// One element of `items`, or `None` when it is empty (draws one number either way).
+    pub fn choose<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
+        let i = self.below(items.len() as u64);
+        items.get(usize::try_from(i).ok()?)
     }
 
     /// One element of a non-empty slice.
@@ -102,5 +109,15 @@ mod tests {
         let mut r = Rng::new(1);
         assert!((0..10_000).all(|_| r.below(7) < 7));
         assert!((0..10_000).all(|_| (3..=9).contains(&r.range(3, 9))));
+    }
+
+    #[test]
+    fn choose_draws_like_pick_and_is_none_when_empty() {
+        let items = [10, 20, 30, 40, 50];
+        let (mut a, mut b) = (Rng::new(9), Rng::new(9));
+        for _ in 0..1_000 {
+            assert_eq!(a.choose(&items), Some(b.pick(&items)));
+        }
+        assert_eq!(a.choose::<u8>(&[]), None);
     }
 }
