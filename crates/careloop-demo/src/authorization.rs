@@ -19,7 +19,7 @@ use jiff::{Span, Timestamp};
 use crate::cast::{Cast, Loader};
 use crate::members::Member;
 use crate::scenarios::AuthStep;
-use crate::{bad_now, ecm, plus_days, plus_hours};
+use crate::{bad_now, ecm, plus_days, plus_hours, range};
 
 /// What a provider asks the member's plan to authorize.
 pub(crate) struct Request<'a> {
@@ -176,23 +176,23 @@ pub(crate) async fn drive<S: Store>(
     let reviewer = &m.plan.reviewer;
     // Hours before `now` the request was received, and its clock.
     let (received_h, kind) = match step {
-        A::OnTrack => (rng.range(1, 20), ClockKind::NonUrgentPreService),
+        A::OnTrack => (range(rng, 1, 20), ClockKind::NonUrgentPreService),
         // Urgent pre-service: 72 hours; received 55-66 hours ago leaves 6-17 hours (< 24 h).
-        A::AtRisk => (rng.range(55, 66), ClockKind::UrgentPreService),
+        A::AtRisk => (range(rng, 55, 66), ClockKind::UrgentPreService),
         A::Overdue => {
             if n.is_multiple_of(2) {
-                (rng.range(80, 120), ClockKind::UrgentPreService)
+                (range(rng, 80, 120), ClockKind::UrgentPreService)
             } else {
-                (rng.range(24 * 12, 24 * 20), ClockKind::NonUrgentPreService)
+                (range(rng, 24 * 12, 24 * 20), ClockKind::NonUrgentPreService)
             }
         }
-        A::Pended => (rng.range(26, 40), ClockKind::NonUrgentPreService),
-        A::Extended => (rng.range(30, 48), ClockKind::NonUrgentPreService),
+        A::Pended => (range(rng, 26, 40), ClockKind::NonUrgentPreService),
+        A::Extended => (range(rng, 30, 48), ClockKind::NonUrgentPreService),
         A::Approved | A::ApprovedAsModified | A::Denied => {
-            (rng.range(24 * 10, 24 * 25), ClockKind::NonUrgentPreService)
+            (range(rng, 24 * 10, 24 * 25), ClockKind::NonUrgentPreService)
         }
         A::AppealFiled | A::AppealUpheld | A::AppealOverturned => {
-            (rng.range(24 * 40, 24 * 50), ClockKind::NonUrgentPreService)
+            (range(rng, 24 * 40, 24 * 50), ClockKind::NonUrgentPreService)
         }
     };
     let received = l.hours_ago(received_h)?;

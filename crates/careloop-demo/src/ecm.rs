@@ -20,7 +20,7 @@ use crate::authorization::{Request, decide, submit};
 use crate::cast::{Cast, Loader};
 use crate::members::Member;
 use crate::scenarios::EcmStep;
-use crate::{bad_now, count, pick, plus_days};
+use crate::{bad_now, index, pick, plus_days, range};
 
 /// The member's plan care coordinator opens ECM enrollment `id` (outreach) for a provider.
 pub(crate) async fn open<S: Store>(
@@ -63,11 +63,11 @@ pub(crate) async fn drive<S: Store>(
     let cm = &provider.care_manager;
     // The enrollment start (days from today); initial periods are 12 months.
     let start_days = match step {
-        E::Outreach => rng.range(3, 20),
-        E::Enrolled => -rng.range(30, 200),
+        E::Outreach => range(rng, 3, 20),
+        E::Enrolled => -range(rng, 30, 200),
         // Due = start + 12 months - 1 day, 3-25 days from today.
         E::ReauthorizationDue => {
-            let due = l.days_from_today(rng.range(3, 25))?;
+            let due = l.days_from_today(range(rng, 3, 25))?;
             let start = due
                 .checked_add(Span::new().days(1))
                 .and_then(|d| d.checked_sub(Span::new().months(12)))
@@ -77,14 +77,14 @@ pub(crate) async fn drive<S: Store>(
                 .map(|s| i64::from(s.get_days()))
                 .map_err(bad_now)?
         }
-        E::Discontinued => -rng.range(120, 300),
+        E::Discontinued => -range(rng, 120, 300),
     };
     let start = l.days_from_today(start_days)?;
     let opened_on = if step == E::Outreach {
-        l.days_from_today(-rng.range(2, 20))?
+        l.days_from_today(-range(rng, 2, 20))?
     } else {
         start
-            .checked_sub(Span::new().days(rng.range(14, 30)))
+            .checked_sub(Span::new().days(range(rng, 14, 30)))
             .map_err(bad_now)?
     };
     let day = |offset: i64| plus_days(opened_on, offset);
@@ -162,7 +162,7 @@ pub(crate) async fn drive<S: Store>(
         cm,
         &id,
         AddCareTeamMember {
-            person_id: format!("pcp-{:04}", rng.range(1, 300)),
+            person_id: format!("pcp-{:04}", range(rng, 1, 300)),
             role: "pcp".into(),
             expected_version: None,
         },
@@ -189,7 +189,7 @@ pub(crate) async fn drive<S: Store>(
         "primary care visit kept",
         "medications reconciled",
     ];
-    for (g, text) in goals.iter().enumerate().take(count(rng, 1, goals.len())) {
+    for (g, text) in goals.iter().enumerate().take(1 + index(rng, goals.len())) {
         app.record_care_plan_goal(
             cm,
             &id,
@@ -209,7 +209,7 @@ pub(crate) async fn drive<S: Store>(
         )
         .await?;
     }
-    let activities = count(rng, 2, 5);
+    let activities = 2 + index(rng, 4);
     for (k, service) in CoreService::ALL.iter().enumerate().take(activities) {
         let d = on(10 + 3 * i64::try_from(k).unwrap_or(0))?;
         if d > l.today() {
@@ -230,7 +230,7 @@ pub(crate) async fn drive<S: Store>(
         .await?;
     }
     if step == E::Discontinued {
-        let on_day = l.days_from_today(-rng.range(1, 60))?;
+        let on_day = l.days_from_today(-range(rng, 1, 60))?;
         let reason = *pick(
             rng,
             &[

@@ -171,15 +171,59 @@ fn plus_hours(at: Timestamp, hours: i64) -> Result<Timestamp, AppError> {
         .map_err(bad_now)
 }
 
-/// One element of `items`, drawn from `rng` (an error, not a panic, when `items` is empty).
+// The draws. The generator is careloop-synth's SplitMix64 `Rng`; the demo reduces its numbers
+// by remainder (not synth's multiply-shift `below`), exactly as it did before it moved out of
+// careloop-app, so a seed still loads the very same data set (names, counties, providers, times)
+// and the tests and screenshots built on it see the same records.
+
+/// Uniform in `lo..=hi` (`lo`, without a draw, when `hi <= lo`).
+fn range(rng: &mut Rng, lo: i64, hi: i64) -> i64 {
+    if hi <= lo {
+        return lo;
+    }
+    let width = hi.abs_diff(lo).saturating_add(1);
+    lo.saturating_add_unsigned(rng.next_u64() % width)
+}
+
+/// Uniform in `0..len` (0, without a draw, when `len` is 0).
+fn index(rng: &mut Rng, len: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    usize::try_from(rng.next_u64() % (len as u64)).unwrap_or(0)
+}
+
+/// One element of `items` (an error, not a panic, when `items` is empty).
 fn pick<'a, T>(rng: &mut Rng, items: &'a [T]) -> Result<&'a T, AppError> {
-    rng.choose(items)
+    items
+        .get(index(rng, items.len()))
         .ok_or_else(|| invalid("demo", "nothing to pick from"))
 }
 
-/// A count drawn uniformly from `lo..=hi`.
-fn count(rng: &mut Rng, lo: usize, hi: usize) -> usize {
-    let hi = i64::try_from(hi).unwrap_or(i64::MAX);
-    let lo = i64::try_from(lo).unwrap_or(hi);
-    usize::try_from(rng.range(lo, hi)).unwrap_or(0)
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// The draws of the generator careloop-app's demo had (`Rng(seed)`, remainder reduction):
+    /// a seed loads the same data set as before the move (values computed independently).
+    #[test]
+    fn draws_match_the_data_set_before_the_move() {
+        let mut rng = Rng::new(2026);
+        let picks: Vec<usize> = (0..8).map(|_| index(&mut rng, 16)).collect();
+        assert_eq!(picks, [3, 13, 14, 2, 9, 3, 14, 13]);
+        let mut rng = Rng::new(2026);
+        let numbers: Vec<i64> = (0..4).map(|_| range(&mut rng, 100, 9999)).collect();
+        assert_eq!(numbers, [8651, 1701, 234, 5086]);
+    }
+
+    #[test]
+    fn empty_and_single_value_draws_take_nothing_from_the_stream() {
+        let (mut a, mut b) = (Rng::new(5), Rng::new(5));
+        assert_eq!(range(&mut a, 7, 7), 7);
+        assert_eq!(index(&mut a, 0), 0);
+        assert!(pick::<u8>(&mut a, &[]).is_err());
+        assert_eq!(a.next_u64(), b.next_u64());
+        assert_eq!(*pick(&mut a, &["only"]).unwrap(), "only");
+    }
 }

@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::cast::{Cast, Loader, PlanOrg};
 use crate::names::{EXCLUSIONS, FAMILY, GIVEN, LANGUAGES, PLACES, TEMPLATES};
 use crate::scenarios::Scenario;
-use crate::{invalid, pick};
+use crate::{index, invalid, pick, range};
 
 /// A registered demo member, as the workflow drivers need it.
 pub(crate) struct Member<'c> {
@@ -41,7 +41,7 @@ pub(crate) async fn register<'c, S: Store>(
     // ECM enrollments need every exclusion assessed: those members follow POF 1a.
     let template = match scenario {
         Scenario::Ecm(_) | Scenario::Hospice => TEMPLATES.first(),
-        _ => rng.choose(&TEMPLATES),
+        _ => TEMPLATES.get(index(rng, TEMPLATES.len())),
     }
     .ok_or_else(|| invalid("demo", "no templates"))?;
     let id = format!("SYN-{:06}", n + 1);
@@ -61,13 +61,13 @@ pub(crate) async fn register<'c, S: Store>(
         family_name: Some(line(format!("{family}-Synthetic"))?),
         sex: None,
         preferred_language: Some(line((*pick(rng, &LANGUAGES)?).to_owned())?),
-        phone: Some(line(format!("555-01{:02}", rng.range(0, 99)))?),
+        phone: Some(line(format!("555-01{:02}", range(rng, 0, 99)))?),
         address_lines: vec![
-            line(format!("{} {place} Example Way", rng.range(100, 9999)))?,
+            line(format!("{} {place} Example Way", range(rng, 100, 9999)))?,
             line(format!("Demo City ({county} County), CA 00000"))?,
         ],
     };
-    let registered_at = l.hours_ago(rng.range(24 * 30, 24 * 60))?;
+    let registered_at = l.hours_ago(range(rng, 24 * 30, 24 * 60))?;
     let registered = l
         .app
         .register_member(

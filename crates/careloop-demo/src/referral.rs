@@ -18,7 +18,7 @@ use jiff::Timestamp;
 use crate::cast::{Cast, Loader};
 use crate::members::Member;
 use crate::scenarios::RefStep;
-use crate::{authorization, invalid, pick, plus_hours};
+use crate::{authorization, invalid, pick, plus_hours, range};
 
 /// The Community Supports demo referrals are for, when the member's plan offers them there.
 const DEMO_CS: [CsId; 3] = [
@@ -61,7 +61,7 @@ pub(crate) async fn drive<S: Store>(
         OrgKind::EcmProvider
     };
     let referring = pick(rng, &cast.referring)?;
-    let base = l.hours_ago(rng.range(24 * 3, 24 * 25))?;
+    let base = l.hours_ago(range(rng, 24 * 3, 24 * 25))?;
     let mut hour = 0;
     let mut at = || -> Result<Timestamp, AppError> {
         hour += 5;

@@ -50,12 +50,6 @@ impl Rng {
         self.unit() < p
     }
 
-    /// One element of `items`, or `None` when it is empty (draws one number either way).
-    pub fn choose<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
-        let i = self.below(items.len() as u64);
-        items.get(usize::try_from(i).ok()?)
-    }
-
     /// One element of a non-empty slice.
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len() as u64) as usize]
@@ -109,15 +103,5 @@ mod tests {
         let mut r = Rng::new(1);
         assert!((0..10_000).all(|_| r.below(7) < 7));
         assert!((0..10_000).all(|_| (3..=9).contains(&r.range(3, 9))));
-    }
-
-    #[test]
-    fn choose_draws_like_pick_and_is_none_when_empty() {
-        let items = [10, 20, 30, 40, 50];
-        let (mut a, mut b) = (Rng::new(9), Rng::new(9));
-        for _ in 0..1_000 {
-            assert_eq!(a.choose(&items), Some(b.pick(&items)));
-        }
-        assert_eq!(a.choose::<u8>(&[]), None);
     }
 }
