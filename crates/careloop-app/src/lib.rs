@@ -23,7 +23,6 @@ pub mod authorization;
 mod command;
 pub mod cs_use;
 pub mod dashboard;
-pub mod demo;
 pub mod ecm;
 mod error;
 pub mod identity;

@@ -25,6 +25,8 @@ mod indicators;
 mod member;
 mod rng;
 
+pub use rng::Rng;
+
 pub use csv::{ELIGIBILITY_HEADER, INDICATORS_HEADER, MEDICAL_CLAIM_HEADER};
 
 use csv::Defect;

@@ -1,12 +1,13 @@
 //! A small deterministic PRNG (SplitMix64, Steele/Lea/Flood 2014): the same seed gives the same
-//! stream on every platform, so the same `--seed` gives byte-identical files.
+//! stream on every platform, so the same `--seed` gives byte-identical files. Public: the demo
+//! data set (careloop-demo) draws from it too.
 
 /// SplitMix64 generator.
 #[derive(Clone, Debug)]
 pub struct Rng(u64);
 
 impl Rng {
-    #[cfg(test)]
+    /// A generator started at `seed` (one stream; [`Rng::derive`] for one per block).
     pub fn new(seed: u64) -> Self {
         Rng(seed)
     }

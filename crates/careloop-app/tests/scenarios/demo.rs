@@ -5,9 +5,9 @@
 
 use std::collections::BTreeSet;
 
-use careloop_app::demo::{DemoOptions, load_demo};
 use careloop_app::ecm::EcmReauthorizationQueueQuery;
 use careloop_app::member::MemberListQuery;
+use careloop_demo::{DemoOptions, load_demo};
 use careloop_domain::workflow::queue::QueueStatus;
 
 use super::*;

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use careloop_app::App;
-use careloop_app::demo::{DemoOptions, DemoSummary, load_demo};
+use careloop_demo::{DemoOptions, DemoSummary, load_demo};
 use careloop_domain::PolicyPack;
 use careloop_store::Store;
 

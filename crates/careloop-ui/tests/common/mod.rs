@@ -1,11 +1,11 @@
-//! Test harness: a small synthetic demo data set (careloop_app::demo, loaded through the App use
+//! Test harness: a small synthetic demo data set (careloop_demo, loaded through the App use
 //! cases) in a throwaway SQLite file, and the API + UI routes over it.
 #![allow(dead_code)]
 
 use std::sync::Arc;
 
-use careloop_app::demo::{DemoOptions, DemoSummary, load_demo};
 use careloop_app::{Actor, App, Role};
+use careloop_demo::{DemoOptions, DemoSummary, load_demo};
 use careloop_domain::PolicyPack;
 use careloop_store::{AnyStore, SqliteStore, Store};
 use careloop_web::AppState;

@@ -1,0 +1,258 @@
+//! ECM enrollments: the plan opens one for a provider ([`open`], also used before an initial
+//! authorization request), the provider's outreach, the authorization, the enrollment, its care
+//! team, assessment, goals and core-service activities, and a discontinuation.
+
+use careloop_app::ecm::{
+    AddCareTeamMember, DiscontinueEcm, EnrollEcm, OpenEcmEnrollment, RecordAssessment,
+    RecordCarePlanGoal, RecordCoreServiceActivity, RecordOutreachAttempt,
+};
+use careloop_app::{AppError, OrgKind};
+use careloop_domain::clock::ClockKind;
+use careloop_domain::workflow::Channel;
+use careloop_domain::workflow::authorization::{DecisionInput, Service};
+use careloop_domain::workflow::ecm::{ContactMode, CoreService, GoalStatus, StaffType};
+use careloop_store::Store;
+use careloop_synth::Rng;
+use jiff::civil::Date;
+use jiff::{Span, Timestamp};
+
+use crate::authorization::{Request, decide, submit};
+use crate::cast::{Cast, Loader};
+use crate::members::Member;
+use crate::scenarios::EcmStep;
+use crate::{bad_now, index, pick, plus_days, range};
+
+/// The member's plan care coordinator opens ECM enrollment `id` (outreach) for a provider.
+pub(crate) async fn open<S: Store>(
+    l: &Loader<'_, S>,
+    m: &Member<'_>,
+    id: &str,
+    provider_org_id: &str,
+    at: Timestamp,
+) -> Result<(), AppError> {
+    l.app
+        .open_ecm_enrollment(
+            &m.plan.coordinator,
+            OpenEcmEnrollment {
+                enrollment_id: id.to_owned(),
+                member_id: m.id.clone(),
+                provider_org_id: provider_org_id.to_owned(),
+                plan_id: Some(m.plan.plan_id.clone()),
+                county: Some(m.county.clone()),
+            },
+            None,
+            at,
+        )
+        .await?;
+    Ok(())
+}
+
+/// An ECM enrollment taken to `step`.
+pub(crate) async fn drive<S: Store>(
+    l: &Loader<'_, S>,
+    cast: &Cast,
+    m: &Member<'_>,
+    step: EcmStep,
+    n: usize,
+    rng: &mut Rng,
+) -> Result<(), AppError> {
+    use EcmStep as E;
+    let app = l.app;
+    let id = format!("ecm-{:06}", n + 1);
+    let provider = cast.provider(OrgKind::EcmProvider, &m.county, rng)?;
+    let cm = &provider.care_manager;
+    // The enrollment start (days from today); initial periods are 12 months.
+    let start_days = match step {
+        E::Outreach => range(rng, 3, 20),
+        E::Enrolled => -range(rng, 30, 200),
+        // Due = start + 12 months - 1 day, 3-25 days from today.
+        E::ReauthorizationDue => {
+            let due = l.days_from_today(range(rng, 3, 25))?;
+            let start = due
+                .checked_add(Span::new().days(1))
+                .and_then(|d| d.checked_sub(Span::new().months(12)))
+                .map_err(bad_now)?;
+            l.today()
+                .until(start)
+                .map(|s| i64::from(s.get_days()))
+                .map_err(bad_now)?
+        }
+        E::Discontinued => -range(rng, 120, 300),
+    };
+    let start = l.days_from_today(start_days)?;
+    let opened_on = if step == E::Outreach {
+        l.days_from_today(-range(rng, 2, 20))?
+    } else {
+        start
+            .checked_sub(Span::new().days(range(rng, 14, 30)))
+            .map_err(bad_now)?
+    };
+    let day = |offset: i64| plus_days(opened_on, offset);
+    open(l, m, &id, &provider.org_id, l.noon(opened_on)?).await?;
+    let attempt = |date: Date, mode: ContactMode, reached: bool| RecordOutreachAttempt {
+        date,
+        channel: if mode == ContactMode::InPerson {
+            Channel::InPerson
+        } else {
+            Channel::Phone
+        },
+        mode,
+        staff: StaffType::NonClinical,
+        reached,
+        expected_version: None,
+    };
+    let d1 = day(1)?;
+    app.record_outreach_attempt(
+        cm,
+        &id,
+        attempt(d1, ContactMode::Telephonic, false),
+        None,
+        l.noon(d1)?,
+    )
+    .await?;
+    if step == E::Outreach {
+        return Ok(());
+    }
+    let d3 = day(3)?;
+    app.record_outreach_attempt(
+        cm,
+        &id,
+        attempt(d3, ContactMode::InPerson, true),
+        None,
+        l.noon(d3)?,
+    )
+    .await?;
+    // The provider requests the initial ECM authorization; the plan approves it; the
+    // enrollment names that approved request.
+    let auth_id = format!("auth-{id}");
+    let request = Request {
+        id: auth_id.clone(),
+        by: cm,
+        service: Service::EcmInitial,
+        kind: ClockKind::NonUrgentPreService,
+        start,
+        through: None,
+    };
+    submit(l, m, request, l.noon(d3)?).await?;
+    let d4 = day(4)?;
+    let approve = DecisionInput::Approve {
+        start,
+        through: None,
+        units: None,
+    };
+    decide(l, m, &auth_id, approve, None, l.noon(d4)?).await?;
+    let d5 = day(5)?;
+    app.enroll_ecm(
+        cm,
+        &id,
+        EnrollEcm {
+            start,
+            authorization_id: auth_id,
+            lead_care_manager: format!("lcm-{}", provider.org_id),
+            expected_version: None,
+        },
+        None,
+        l.noon(d5)?,
+    )
+    .await?;
+    // Care team, assessment, goals and a few core-service activities after the start.
+    let on = |offset: i64| plus_days(start, offset);
+    let a2 = on(2)?;
+    app.add_care_team_member(
+        cm,
+        &id,
+        AddCareTeamMember {
+            person_id: format!("pcp-{:04}", range(rng, 1, 300)),
+            role: "pcp".into(),
+            expected_version: None,
+        },
+        None,
+        l.noon(a2)?,
+    )
+    .await?;
+    let a7 = on(7)?;
+    app.record_assessment(
+        cm,
+        &id,
+        RecordAssessment {
+            assessment_id: format!("asmt-{id}"),
+            started: a2,
+            completed: Some(a7),
+            expected_version: None,
+        },
+        None,
+        l.noon(a7)?,
+    )
+    .await?;
+    let goals = [
+        "stable housing application submitted",
+        "primary care visit kept",
+        "medications reconciled",
+    ];
+    for (g, text) in goals.iter().enumerate().take(1 + index(rng, goals.len())) {
+        app.record_care_plan_goal(
+            cm,
+            &id,
+            RecordCarePlanGoal {
+                goal_id: format!("goal-{}", g + 1),
+                description: (*text).to_owned(),
+                status: if g == 0 && step == E::ReauthorizationDue {
+                    GoalStatus::Met
+                } else {
+                    GoalStatus::Open
+                },
+                revised_on: a7,
+                expected_version: None,
+            },
+            None,
+            l.noon(a7)?,
+        )
+        .await?;
+    }
+    let activities = 2 + index(rng, 4);
+    for (k, service) in CoreService::ALL.iter().enumerate().take(activities) {
+        let d = on(10 + 3 * i64::try_from(k).unwrap_or(0))?;
+        if d > l.today() {
+            break;
+        }
+        app.record_core_service_activity(
+            cm,
+            &id,
+            RecordCoreServiceActivity {
+                service: *service,
+                date: d,
+                description: "synthetic activity note".into(),
+                expected_version: None,
+            },
+            None,
+            l.noon(d)?,
+        )
+        .await?;
+    }
+    if step == E::Discontinued {
+        let on_day = l.days_from_today(-range(rng, 1, 60))?;
+        let reason = *pick(
+            rng,
+            &[
+                "member-declined",
+                "graduated",
+                "unable-to-reach",
+                "lost-coverage",
+            ],
+        )?;
+        app.discontinue_ecm(
+            cm,
+            &id,
+            DiscontinueEcm {
+                on: on_day,
+                reason: reason.to_owned(),
+                note: None,
+                expected_version: None,
+            },
+            None,
+            l.noon(on_day)?,
+        )
+        .await?;
+    }
+    Ok(())
+}

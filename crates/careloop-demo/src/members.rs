@@ -1,0 +1,133 @@
+//! Registering the n-th demo member: its plan (round-robin), a county of that plan, facts from an
+//! example template, and synthetic demographics.
+
+use careloop_app::AppError;
+use careloop_app::member::RegisterMember;
+use careloop_domain::eligibility::MemberFacts;
+use careloop_domain::text::Line;
+use careloop_domain::workflow::member::Demographics;
+use careloop_store::Store;
+use careloop_synth::Rng;
+use serde_json::Value;
+
+use crate::cast::{Cast, Loader, PlanOrg};
+use crate::names::{EXCLUSIONS, FAMILY, GIVEN, LANGUAGES, PLACES, TEMPLATES};
+use crate::scenarios::Scenario;
+use crate::{index, invalid, pick, range};
+
+/// A registered demo member, as the workflow drivers need it.
+pub(crate) struct Member<'c> {
+    pub(crate) id: String,
+    pub(crate) plan: &'c PlanOrg,
+    pub(crate) county: String,
+    pub(crate) claimed_pof: Option<&'static str>,
+    /// The member's stored eligibility determination (the plan's review cites it).
+    pub(crate) determination_id: Option<String>,
+}
+
+/// Registers the `n`-th member (0-based) by its plan's care coordinator.
+pub(crate) async fn register<'c, S: Store>(
+    l: &Loader<'_, S>,
+    cast: &'c Cast,
+    scenario: Scenario,
+    n: usize,
+    rng: &mut Rng,
+) -> Result<Member<'c>, AppError> {
+    let plan = cast
+        .plans
+        .get(n % cast.plans.len().max(1))
+        .ok_or_else(|| invalid("demo", "no plans"))?;
+    let county = pick(rng, &plan.counties)?.clone();
+    // ECM enrollments need every exclusion assessed: those members follow POF 1a.
+    let template = match scenario {
+        Scenario::Ecm(_) | Scenario::Hospice => TEMPLATES.first(),
+        _ => TEMPLATES.get(index(rng, TEMPLATES.len())),
+    }
+    .ok_or_else(|| invalid("demo", "no templates"))?;
+    let id = format!("SYN-{:06}", n + 1);
+    let facts = member_facts(
+        template.1,
+        &id,
+        &plan.plan_id,
+        &county,
+        scenario == Scenario::Hospice,
+    )?;
+    let given = pick(rng, &GIVEN)?;
+    let family = pick(rng, &FAMILY)?;
+    let place = pick(rng, &PLACES)?;
+    let line = |s: String| Line::new(s).map_err(|e| invalid("demographics", e.to_string()));
+    let demographics = Demographics {
+        given_name: Some(line((*given).to_owned())?),
+        family_name: Some(line(format!("{family}-Synthetic"))?),
+        sex: None,
+        preferred_language: Some(line((*pick(rng, &LANGUAGES)?).to_owned())?),
+        phone: Some(line(format!("555-01{:02}", range(rng, 0, 99)))?),
+        address_lines: vec![
+            line(format!("{} {place} Example Way", range(rng, 100, 9999)))?,
+            line(format!("Demo City ({county} County), CA 00000"))?,
+        ],
+    };
+    let registered_at = l.hours_ago(range(rng, 24 * 30, 24 * 60))?;
+    let registered = l
+        .app
+        .register_member(
+            &plan.coordinator,
+            RegisterMember {
+                member_id: id.clone(),
+                plan: Some(plan.plan_id.clone()),
+                county: Some(county.clone()),
+                demographics,
+                cin: Some(format!("SYN{:08}X", n + 1)),
+                facts,
+            },
+            None,
+            registered_at,
+        )
+        .await?;
+    Ok(Member {
+        id,
+        plan,
+        county,
+        claimed_pof: template.2,
+        determination_id: registered
+            .state
+            .determination
+            .map(|d| d.determination.determination_id),
+    })
+}
+
+/// The facts of a template for one member: `member_id` set, the enrollment moved to the
+/// member's plan and county, the exclusion assessments dated 2024-01-01 (so ECM enrollments
+/// starting in the past year are checked against them); `hospice` makes hospice present.
+fn member_facts(
+    text: &str,
+    member_id: &str,
+    plan: &str,
+    county: &str,
+    hospice: bool,
+) -> Result<MemberFacts, AppError> {
+    let bad = |e: serde_json::Error| invalid("demo facts", e.to_string());
+    let mut facts: Value = serde_json::from_str(text).map_err(bad)?;
+    if let Some(obj) = facts.as_object_mut() {
+        obj.insert("member_id".into(), Value::from(member_id));
+    }
+    if let Some(enrollments) = facts.get_mut("enrollments").and_then(Value::as_array_mut) {
+        for e in enrollments.iter_mut().filter_map(Value::as_object_mut) {
+            e.insert("plan".into(), Value::from(plan));
+            e.insert("county".into(), Value::from(county));
+        }
+    }
+    if let Some(indicators) = facts.get_mut("indicators").and_then(Value::as_array_mut) {
+        for i in indicators.iter_mut().filter_map(Value::as_object_mut) {
+            let kind = i.get("kind").and_then(Value::as_str).unwrap_or_default();
+            if EXCLUSIONS.contains(&kind) {
+                let kind = kind.to_owned();
+                i.insert("start".into(), Value::from("2024-01-01"));
+                if hospice && kind == "hospice" {
+                    i.remove("status");
+                }
+            }
+        }
+    }
+    serde_json::from_value(facts).map_err(bad)
+}
