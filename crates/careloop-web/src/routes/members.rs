@@ -53,8 +53,30 @@ pub struct RegisterMemberBody {
     pub cin: Option<String>,
     /// The eligibility facts (docs/schemas/member-facts.schema.json) without `member_id` (absent
     /// or null: the server assigns it).
-    #[schemars(extend("properties" = { "member_id": { "type": "null" } }))]
+    #[schemars(with = "FactsWithoutMemberId")]
     pub facts: MemberFacts,
+}
+
+/// The schema of [`RegisterMemberBody::facts`]: [`MemberFacts`] with `member_id` absent or null,
+/// stated as an `allOf` (keywords beside a `$ref` are ignored by OpenAPI 3.0 tools and by
+/// schemathesis' generator, so a sibling `properties` did not reach them).
+struct FactsWithoutMemberId;
+
+impl JsonSchema for FactsWithoutMemberId {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("FactsWithoutMemberId")
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(g: &mut SchemaGenerator) -> schemars::Schema {
+        let facts = g.subschema_for::<MemberFacts>();
+        schemars::json_schema!({
+            "allOf": [facts, { "properties": { "member_id": { "type": "null" } } }]
+        })
+    }
 }
 
 /// The list's query string.
