@@ -541,7 +541,8 @@ mod tests {
             "😀",
             "\u{200b}",
         ];
-        let types: [(&str, serde_json::Value, fn(&str) -> Result<(), TextError>); 4] = [
+        type Check = fn(&str) -> Result<(), TextError>;
+        let types: [(&str, serde_json::Value, Check); 4] = [
             (
                 "Id",
                 serde_json::to_value(schemars::schema_for!(Id)).unwrap_or_default(),
