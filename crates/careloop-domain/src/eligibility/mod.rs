@@ -10,6 +10,7 @@ mod ctx;
 mod events;
 pub mod exclusions;
 pub mod facts;
+mod facts_check;
 mod homeless;
 mod id;
 pub mod pof;
