@@ -17,9 +17,9 @@ use jiff::civil::Date;
 use jiff::{Span, Timestamp};
 
 use crate::cast::{Cast, Loader};
-use crate::members::Member;
+use crate::members::{Member, open_ecm};
 use crate::scenarios::AuthStep;
-use crate::{bad_now, ecm, plus_days, plus_hours, range};
+use crate::{bad_now, plus_days, plus_hours, range};
 
 /// What a provider asks the member's plan to authorize.
 pub(crate) struct Request<'a> {
@@ -201,7 +201,7 @@ pub(crate) async fn drive<S: Store>(
     // A provider requests authorization only for a member the plan gave it: the plan assigned
     // the member to this ECM provider (outreach) before the initial authorization request.
     let enrollment_id = format!("ecm-{:06}", n + 1);
-    ecm::open(l, m, &enrollment_id, &provider.org_id, after(-24)?).await?;
+    open_ecm(l, m, &enrollment_id, &provider.org_id, after(-24)?).await?;
     let request = Request {
         id: id.clone(),
         by: &provider.care_manager,

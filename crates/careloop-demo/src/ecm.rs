@@ -3,8 +3,8 @@
 //! team, assessment, goals and core-service activities, and a discontinuation.
 
 use careloop_app::ecm::{
-    AddCareTeamMember, DiscontinueEcm, EnrollEcm, OpenEcmEnrollment, RecordAssessment,
-    RecordCarePlanGoal, RecordCoreServiceActivity, RecordOutreachAttempt,
+    AddCareTeamMember, DiscontinueEcm, EnrollEcm, RecordAssessment, RecordCarePlanGoal,
+    RecordCoreServiceActivity, RecordOutreachAttempt,
 };
 use careloop_app::{AppError, OrgKind};
 use careloop_domain::clock::ClockKind;
@@ -13,39 +13,14 @@ use careloop_domain::workflow::authorization::{DecisionInput, Service};
 use careloop_domain::workflow::ecm::{ContactMode, CoreService, GoalStatus, StaffType};
 use careloop_store::Store;
 use careloop_synth::Rng;
+use jiff::Span;
 use jiff::civil::Date;
-use jiff::{Span, Timestamp};
 
 use crate::authorization::{Request, decide, submit};
 use crate::cast::{Cast, Loader};
-use crate::members::Member;
+use crate::members::{Member, open_ecm};
 use crate::scenarios::EcmStep;
 use crate::{bad_now, index, pick, plus_days, range};
-
-/// The member's plan care coordinator opens ECM enrollment `id` (outreach) for a provider.
-pub(crate) async fn open<S: Store>(
-    l: &Loader<'_, S>,
-    m: &Member<'_>,
-    id: &str,
-    provider_org_id: &str,
-    at: Timestamp,
-) -> Result<(), AppError> {
-    l.app
-        .open_ecm_enrollment(
-            &m.plan.coordinator,
-            OpenEcmEnrollment {
-                enrollment_id: id.to_owned(),
-                member_id: m.id.clone(),
-                provider_org_id: provider_org_id.to_owned(),
-                plan_id: Some(m.plan.plan_id.clone()),
-                county: Some(m.county.clone()),
-            },
-            None,
-            at,
-        )
-        .await?;
-    Ok(())
-}
 
 /// An ECM enrollment taken to `step`.
 pub(crate) async fn drive<S: Store>(
@@ -88,7 +63,7 @@ pub(crate) async fn drive<S: Store>(
             .map_err(bad_now)?
     };
     let day = |offset: i64| plus_days(opened_on, offset);
-    open(l, m, &id, &provider.org_id, l.noon(opened_on)?).await?;
+    open_ecm(l, m, &id, &provider.org_id, l.noon(opened_on)?).await?;
     let attempt = |date: Date, mode: ContactMode, reached: bool| RecordOutreachAttempt {
         date,
         channel: if mode == ContactMode::InPerson {

@@ -2,12 +2,14 @@
 //! example template, and synthetic demographics.
 
 use careloop_app::AppError;
+use careloop_app::ecm::OpenEcmEnrollment;
 use careloop_app::member::RegisterMember;
 use careloop_domain::eligibility::MemberFacts;
 use careloop_domain::text::Line;
 use careloop_domain::workflow::member::Demographics;
 use careloop_store::Store;
 use careloop_synth::Rng;
+use jiff::Timestamp;
 use serde_json::Value;
 
 use crate::cast::{Cast, Loader, PlanOrg};
@@ -130,4 +132,29 @@ fn member_facts(
         }
     }
     serde_json::from_value(facts).map_err(bad)
+}
+
+/// The member's plan care coordinator opens ECM enrollment `id` (outreach) for a provider.
+pub(crate) async fn open_ecm<S: Store>(
+    l: &Loader<'_, S>,
+    m: &Member<'_>,
+    id: &str,
+    provider_org_id: &str,
+    at: Timestamp,
+) -> Result<(), AppError> {
+    l.app
+        .open_ecm_enrollment(
+            &m.plan.coordinator,
+            OpenEcmEnrollment {
+                enrollment_id: id.to_owned(),
+                member_id: m.id.clone(),
+                provider_org_id: provider_org_id.to_owned(),
+                plan_id: Some(m.plan.plan_id.clone()),
+                county: Some(m.county.clone()),
+            },
+            None,
+            at,
+        )
+        .await?;
+    Ok(())
 }

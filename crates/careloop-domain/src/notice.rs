@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 
 use crate::cite::Cited;
-use crate::policy::PolicyError;
+use crate::policy::file::{PolicyError, parse_toml};
 
 /// The embedded notice policy file: (file name, text).
 pub const NOTICE_FILE: (&str, &str) = (
@@ -112,7 +112,7 @@ impl NoticePolicy {
 
     /// A notice policy file, checked (see [`NoticePolicy::check`]).
     pub fn parse(file: &str, text: &str) -> Result<Self, PolicyError> {
-        let policy: NoticePolicy = crate::policy::parse_toml(file, text)?;
+        let policy: NoticePolicy = parse_toml(file, text)?;
         let problems = policy.check();
         if problems.is_empty() {
             Ok(policy)

@@ -187,17 +187,17 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
     }
 }
 
-/// What [`crate::openapi::IDEMPOTENCY_KEY_PATTERN`] allows: 1 to 255 of `' '..='~'`, not starting
+/// What [`crate::operation::IDEMPOTENCY_KEY_PATTERN`] allows: 1 to 255 of `' '..='~'`, not starting
 /// or ending with a space.
 fn idempotency_key_ok(s: &str) -> bool {
     let b = s.as_bytes();
-    (1..=crate::openapi::IDEMPOTENCY_KEY_MAX).contains(&b.len())
+    (1..=crate::operation::IDEMPOTENCY_KEY_MAX).contains(&b.len())
         && b.iter().all(|c| (b' '..=b'~').contains(c))
         && b.first() != Some(&b' ')
         && b.last() != Some(&b' ')
 }
 
-/// A record version as [`crate::openapi::IF_MATCH_PATTERN`] allows it: `"3"`, `W/"3"`, `3` or
+/// A record version as [`crate::operation::IF_MATCH_PATTERN`] allows it: `"3"`, `W/"3"`, `3` or
 /// `W/3`, at most 18 digits.
 fn if_match_version(s: &str) -> Option<i64> {
     let s = s.strip_prefix("W/").unwrap_or(s);

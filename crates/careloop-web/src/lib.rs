@@ -21,6 +21,7 @@ mod ids;
 mod logging;
 pub mod metrics;
 pub mod openapi;
+mod operation;
 mod ops;
 mod paging;
 pub mod problem;

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::extract::json_response;
-use crate::openapi::{Op, QueryParam};
+use crate::operation::{Op, QueryParam};
 use crate::paging;
 use crate::problem::Problem;
 

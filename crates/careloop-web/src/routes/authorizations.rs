@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use crate::AppState;
 use crate::extract::{ApiJson, IdempotencyKey, RecordId, json_response, record_response};
 use crate::ids::record_id;
-use crate::openapi::{Op, QueryParam};
+use crate::operation::{Op, QueryParam};
 use crate::paging::{self, decode_cursor, encode_cursor};
 use crate::problem::Problem;
 use crate::routes::change::ChangeRoute;

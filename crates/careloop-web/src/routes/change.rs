@@ -19,7 +19,7 @@ use crate::AppState;
 use crate::extract::{
     ApiJson, IdempotencyKey, IfMatch, RecordId, expected_version, record_response,
 };
-use crate::openapi::Op;
+use crate::operation::Op;
 use crate::problem::Problem;
 
 /// Where the API is nested (`crate::router`); operation paths carry it, axum routes do not.

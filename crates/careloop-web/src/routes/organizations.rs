@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::AppState;
 use crate::extract::json_response;
-use crate::openapi::Op;
+use crate::operation::Op;
 use crate::problem::Problem;
 
 /// The organizations visible to the caller, in id order.

@@ -21,7 +21,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::extract::{ApiJson, IdempotencyKey, RecordId, record_response};
 use crate::ids::record_id;
-use crate::openapi::Op;
+use crate::operation::Op;
 use crate::problem::Problem;
 use crate::routes::change::ChangeRoute;
 

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use super::users::NoFields;
 use crate::AppState;
 use crate::extract::{ApiJson, IdempotencyKey, json_response};
-use crate::openapi::{Op, QueryParam};
+use crate::operation::{Op, QueryParam};
 use crate::problem::Problem;
 
 const BASE: &str = "/api/v1/tokens";

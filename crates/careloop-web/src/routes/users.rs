@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::extract::{ApiJson, IdempotencyKey, json_response};
-use crate::openapi::Op;
+use crate::operation::Op;
 use crate::problem::Problem;
 
 const BASE: &str = "/api/v1/users";
