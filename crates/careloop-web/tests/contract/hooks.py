@@ -59,6 +59,23 @@ KNOWN_REFUSALS = [
         r"|an extension must be taken before the due time|does not exist in a \w+ organization"
     ),
      "rules on stored state"),
+    # Order between two dates of one request (JSON Schema cannot compare two values): a span that
+    # ends before it starts (facts enrollments/indicators, an approved period), and a member's
+    # birth date against the day eligibility is determined on (today in California).
+    (re.compile(r", before it starts |is after the as-of date|years before the as-of date"),
+     "item 5: dates ordered within the request or against today"),
+    # Decisions that depend on the stored record or the member's stored facts: one extension per
+    # request, services-received only after services started, the member's Community Supports
+    # history against the caps, ECM exclusions, a re-authorization after the current period, an
+    # ECM approval's period length by the stored request's service, a fact the decision needs.
+    (re.compile(
+        r"an extension applies only once|only after services started"
+        r"|the Community Supports limit check is|ECM enrollment is blocked"
+        r"|ECM exclusions cannot be decided without|a re-authorization must start after"
+        r"|an ECM approval runs for the ECM authorization months"
+        r"|is needed for this decision and was not given"
+    ),
+     "decisions on the stored record and facts"),
     # Password rules a schema cannot state: not the username or containing it (another field,
     # case-insensitive), not on the shipped list of common passwords (a deny list).
     (re.compile(r"must not (be|contain) the username|is on the list of common passwords"),
