@@ -97,7 +97,7 @@ KNOWN_REFUSALS = [
         r"|is about another member|is for another service|the referral step records"
         r"|is not for (the initial ECM authorization|an ECM re-authorization)|, not approved"
         r"|not the member's current eligibility determination|has no stored eligibility determination"
-        r"|names no policy overlay|registers members of plan|the member's county is required"
+        r"|names no policy overlay|registers members of plan"
     ), "items 1-3: references resolved against the records"),
     # Coverage: the member's plan must serve the county and offer the Community Support that day
     # (policy pack offerings, effective-dated).
