@@ -56,64 +56,67 @@ impl Nav {
     pub(crate) fn new(session: &Session, area: Area) -> Nav {
         let actor = &session.actor;
         let provider = actor.org_kind.is_provider();
-        let mut links = vec![NavLink {
-            href: "/ui/",
-            label: "Home",
-            current: area == Area::Home,
-        }];
-        if permits(actor, Action::ViewAuthorizationQueue) {
-            links.push(NavLink {
-                href: "/ui/authorizations",
-                label: if provider {
-                    "Our authorization requests"
-                } else {
-                    "Authorization queue"
-                },
-                current: area == Area::Queue,
-            });
-        }
-        if permits(actor, Action::ViewReferralQueue) {
-            links.push(NavLink {
-                href: "/ui/referrals",
-                label: "Referrals",
-                current: area == Area::Referrals,
-            });
-        }
-        if permits(actor, Action::CreateReferral) {
-            links.push(NavLink {
-                href: "/ui/referrals/new",
-                label: "New referral",
-                current: area == Area::Intake,
-            });
-        }
-        if permits(actor, Action::ListMembers) {
-            links.push(NavLink {
-                href: "/ui/members",
-                label: if provider { "My members" } else { "Members" },
-                current: area == Area::Members,
-            });
-        }
-        if permits(actor, Action::ViewAuthorizationQueue) {
-            links.push(NavLink {
-                href: "/ui/dashboard",
-                label: "Dashboard",
-                current: area == Area::Dashboard,
-            });
-        }
-        if permits(actor, Action::ReadAuditLog) {
-            links.push(NavLink {
-                href: "/ui/audit",
-                label: "Audit log",
-                current: area == Area::Audit,
-            });
-        }
-        if permits(actor, Action::ListOrganizations) && permits(actor, Action::ManageUsers) {
-            links.push(NavLink {
-                href: "/ui/admin",
-                label: "Administration",
-                current: area == Area::Admin,
-            });
-        }
+        let queue = if provider {
+            "Our authorization requests"
+        } else {
+            "Authorization queue"
+        };
+        let members = if provider { "My members" } else { "Members" };
+        // (href, label, area, the use cases the user's roles must permit), in menu order.
+        let menu: [(&'static str, &'static str, Area, &[Action]); 8] = [
+            ("/ui/", "Home", Area::Home, &[]),
+            (
+                "/ui/authorizations",
+                queue,
+                Area::Queue,
+                &[Action::ViewAuthorizationQueue],
+            ),
+            (
+                "/ui/referrals",
+                "Referrals",
+                Area::Referrals,
+                &[Action::ViewReferralQueue],
+            ),
+            (
+                "/ui/referrals/new",
+                "New referral",
+                Area::Intake,
+                &[Action::CreateReferral],
+            ),
+            (
+                "/ui/members",
+                members,
+                Area::Members,
+                &[Action::ListMembers],
+            ),
+            (
+                "/ui/dashboard",
+                "Dashboard",
+                Area::Dashboard,
+                &[Action::ViewAuthorizationQueue],
+            ),
+            (
+                "/ui/audit",
+                "Audit log",
+                Area::Audit,
+                &[Action::ReadAuditLog],
+            ),
+            (
+                "/ui/admin",
+                "Administration",
+                Area::Admin,
+                &[Action::ListOrganizations, Action::ManageUsers],
+            ),
+        ];
+        let links = menu
+            .into_iter()
+            .filter(|(_, _, _, needs)| needs.iter().all(|a| permits(actor, *a)))
+            .map(|(href, label, link_area, _)| NavLink {
+                href,
+                label,
+                current: area == link_area,
+            })
+            .collect();
         Nav {
             username: actor.user_id.clone(),
             org_id: actor.org_id.clone(),
