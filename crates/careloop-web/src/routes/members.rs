@@ -37,19 +37,15 @@ const BASE: &str = "/api/v1/members";
 /// A new member of the caller's plan organization; the server assigns the member id.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-// `county` is read as optional so a missing one gets the app's own refusal naming the field,
-// but the document states it as required (with `facts`).
-#[schemars(extend("required" = ["county", "facts"]))]
 pub struct RegisterMemberBody {
     /// The plan's policy overlay id (e.g. "hpsm").
     #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
     #[schemars(with = "Option<careloop_domain::codes::PlanId>")]
     pub plan: Option<String>,
-    /// The member's county: required (the plan must serve it; a missing one is refused naming
-    /// the field).
-    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_line")]
+    /// The member's county (the plan must serve it).
+    #[serde(deserialize_with = "careloop_domain::text::de::line")]
     #[schemars(with = "careloop_domain::text::Line")]
-    pub county: Option<String>,
+    pub county: String,
     #[serde(default)]
     pub demographics: Demographics,
     /// Synthetic client index number (the plan's own identifier for the member).
@@ -130,7 +126,7 @@ async fn register(
     let input = RegisterMember {
         member_id: record_id(),
         plan: body.plan,
-        county: body.county,
+        county: Some(body.county),
         demographics: body.demographics,
         cin: body.cin,
         facts: body.facts,
