@@ -31,24 +31,18 @@ fn enum_schema(g: &mut SchemaGenerator, values: &[String], description: &str) ->
     })
 }
 
-fn plan_ids() -> &'static [String] {
-    static IDS: OnceLock<Vec<String>> = OnceLock::new();
-    IDS.get_or_init(|| {
-        PolicyPack::embedded()
-            .map(|p| p.plan_ids())
-            .unwrap_or_default()
-    })
+/// The policy pack compiled into this binary, read once.
+fn pack() -> Option<&'static PolicyPack> {
+    static PACK: OnceLock<Option<PolicyPack>> = OnceLock::new();
+    PACK.get_or_init(|| PolicyPack::embedded().ok()).as_ref()
 }
 
-fn workflow() -> Option<&'static WorkflowPolicy> {
-    static POLICY: OnceLock<Option<WorkflowPolicy>> = OnceLock::new();
-    POLICY
-        .get_or_init(|| WorkflowPolicy::embedded().ok())
-        .as_ref()
+fn plan_ids() -> Vec<String> {
+    pack().map(PolicyPack::plan_ids).unwrap_or_default()
 }
 
 fn values(set: impl Fn(&WorkflowPolicy) -> Vec<String>) -> Vec<String> {
-    workflow().map(set).unwrap_or_default()
+    pack().map(|p| set(&p.workflow)).unwrap_or_default()
 }
 
 /// A plan's policy overlay id (e.g. `hpsm`): one of the plans in the policy pack.
@@ -62,7 +56,7 @@ impl JsonSchema for PlanId {
     fn json_schema(g: &mut SchemaGenerator) -> Schema {
         enum_schema(
             g,
-            plan_ids(),
+            &plan_ids(),
             "A plan's policy overlay id: one of the plans in the policy pack (`careloop policy show`).",
         )
     }
