@@ -163,6 +163,22 @@ impl<'a> Ctx<'a> {
         self.indicator_now(kind).trace(rule, description, citation)
     }
 
+    /// Met if any of the indicators `rows` (rule, description, kind) holds on as_of: the common
+    /// "any one of these" criterion, every part under the same citation.
+    pub fn any_fact(
+        &self,
+        rule: &str,
+        description: &str,
+        citation: Citation,
+        rows: &[(&str, &str, IndicatorKind)],
+    ) -> Trace {
+        let parts = rows
+            .iter()
+            .map(|&(r, d, kind)| self.fact(r, d, kind, citation.clone()))
+            .collect();
+        Trace::any_of(rule, description, citation, parts)
+    }
+
     /// Leaf criterion: the indicator held at some time in the `months`-month window ending on
     /// as_of (window start = `dates::months_window_start`).
     pub fn fact_within_months(

@@ -1,7 +1,7 @@
 //! POF 7 (CCS / CCS Whole Child Model with needs beyond the CCS condition) and POF 8 (children
 //! and youth involved in child welfare) (CALAIM.md §2.2 [4][8]).
 
-use super::{Variant, Variants, criteria, not_applicable};
+use super::{Variant, Variants, criteria, no_criteria};
 use crate::eligibility::ctx::Ctx;
 use crate::eligibility::facts::IndicatorKind;
 use crate::eligibility::trace::{Outcome, Trace};
@@ -12,22 +12,20 @@ pub(crate) fn pof_7(ctx: &Ctx<'_>) -> Variants {
     let c = name.citation();
     let child = criteria(ctx, Variant::ChildYouth, || {
         vec![
-            Trace::any_of(
+            ctx.any_fact(
                 "pof7.child.ccs",
                 "Enrolled in CCS or the CCS Whole Child Model",
                 c.clone(),
-                vec![
-                    ctx.fact(
+                &[
+                    (
                         "pof7.child.ccs_enrolled",
                         "Enrolled in CCS",
                         IndicatorKind::Ccs,
-                        c.clone(),
                     ),
-                    ctx.fact(
+                    (
                         "pof7.child.ccs_wcm_enrolled",
                         "Enrolled in the CCS Whole Child Model",
                         IndicatorKind::CcsWcm,
-                        c.clone(),
                     ),
                 ],
             ),
@@ -39,14 +37,13 @@ pub(crate) fn pof_7(ctx: &Ctx<'_>) -> Variants {
             ),
         ]
     });
-    let adult = criteria(ctx, Variant::Adult, || {
-        vec![not_applicable(
-            "7",
-            "adult",
-            "POF 7 has no adult criteria (children/youth under 21 only)",
-            name,
-        )]
-    });
+    let adult = no_criteria(
+        ctx,
+        Variant::Adult,
+        "7",
+        "POF 7 has no adult criteria (children/youth under 21 only)",
+        name,
+    );
     Variants { adult, child }
 }
 

@@ -1,6 +1,6 @@
 //! POF 1a and 1b: individuals experiencing homelessness (CALAIM.md §2.2, §2.3 [6][4]).
 
-use super::{Variant, Variants, criteria, negated, not_applicable};
+use super::{Variant, Variants, criteria, negated, no_criteria};
 use crate::eligibility::ctx::Ctx;
 use crate::eligibility::facts::IndicatorKind;
 use crate::eligibility::homeless::homeless;
@@ -28,14 +28,13 @@ pub(crate) fn pof_1a(ctx: &Ctx<'_>) -> Variants {
         )),
     ]
     });
-    let child = criteria(ctx, Variant::ChildYouth, || {
-        vec![not_applicable(
-            "1a",
-            "child",
-            "POF 1a has no child/youth criteria (children/youth are POF 1b)",
-            name,
-        )]
-    });
+    let child = no_criteria(
+        ctx,
+        Variant::ChildYouth,
+        "1a",
+        "POF 1a has no child/youth criteria (children/youth are POF 1b)",
+        name,
+    );
     Variants { adult, child }
 }
 

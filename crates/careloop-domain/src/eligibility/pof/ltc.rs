@@ -1,7 +1,7 @@
 //! POF 5 (adults at risk for LTC institutionalization) and POF 6 (adult nursing facility
 //! residents transitioning to the community) (CALAIM.md §2.2 [4]).
 
-use super::{Variant, Variants, criteria, not_applicable};
+use super::{Variant, Variants, criteria, no_criteria};
 use crate::cite::Citation;
 use crate::eligibility::ctx::Ctx;
 use crate::eligibility::facts::{IndicatorKind, IndicatorStatus};
@@ -72,41 +72,37 @@ pub(crate) fn pof_5(ctx: &Ctx<'_>) -> Variants {
     let c = name.citation();
     let adult = criteria(ctx, Variant::Adult, || {
         vec![
-            Trace::any_of(
+            ctx.any_fact(
                 "pof5.adult.ltc_need",
                 "Meets LTC qualifying factors now or imminently, or needs lower-acuity skilled nursing",
                 c.clone(),
-                vec![
-                    ctx.fact(
+                &[
+                    (
                         "pof5.adult.ltc_qualifying_factors",
                         "LTC qualifying factors now or imminently without wraparound care",
                         IndicatorKind::LtcQualifyingFactors,
-                        c.clone(),
                     ),
-                    ctx.fact(
+                    (
                         "pof5.adult.lower_acuity_skilled_nursing",
                         "Needs lower-acuity skilled nursing",
                         IndicatorKind::LowerAcuitySkilledNursingNeed,
-                        c.clone(),
                     ),
                 ],
             ),
-            Trace::any_of(
+            ctx.any_fact(
                 "pof5.adult.social_environmental_factor",
                 "At least one complex social or environmental factor (e.g. needs ADL help)",
                 c.clone(),
-                vec![
-                    ctx.fact(
+                &[
+                    (
                         "pof5.adult.complex_factor",
                         "Complex social or environmental factor influencing health",
                         IndicatorKind::ComplexSocialEnvironmentalFactor,
-                        c.clone(),
                     ),
-                    ctx.fact(
+                    (
                         "pof5.adult.adl_iadl_needs",
                         "Needs help with ADLs/IADLs",
                         IndicatorKind::AdlIadlNeeds,
-                        c.clone(),
                     ),
                 ],
             ),
@@ -118,14 +114,13 @@ pub(crate) fn pof_5(ctx: &Ctx<'_>) -> Variants {
             ),
         ]
     });
-    let child = criteria(ctx, Variant::ChildYouth, || {
-        vec![not_applicable(
-            "5",
-            "child",
-            "POF 5 has no child/youth criteria (adults 21 and older only)",
-            name,
-        )]
-    });
+    let child = no_criteria(
+        ctx,
+        Variant::ChildYouth,
+        "5",
+        "POF 5 has no child/youth criteria (adults 21 and older only)",
+        name,
+    );
     Variants { adult, child }
 }
 
@@ -157,14 +152,13 @@ pub(crate) fn pof_6(ctx: &Ctx<'_>) -> Variants {
             ),
         ]
     });
-    let child = criteria(ctx, Variant::ChildYouth, || {
-        vec![not_applicable(
-            "6",
-            "child",
-            "POF 6 has no child/youth criteria (adults 21 and older only)",
-            name,
-        )]
-    });
+    let child = no_criteria(
+        ctx,
+        Variant::ChildYouth,
+        "6",
+        "POF 6 has no child/youth criteria (adults 21 and older only)",
+        name,
+    );
     Variants { adult, child }
 }
 

@@ -159,14 +159,27 @@ fn assemble(
     }
 }
 
-/// The criterion for a variant a POF does not have (e.g. POF 5 child/youth).
-pub(crate) fn not_applicable(code: &str, variant: &str, text: &str, name: &Cited<String>) -> Trace {
-    Trace::leaf(
-        format!("pof{code}.{variant}.not_applicable"),
-        text,
-        Outcome::NotMet,
-        name.citation(),
-    )
+/// The criteria of a variant a POF does not have (e.g. POF 5 child/youth): one criterion,
+/// `pof{code}.{adult|child}.not_applicable`, never met, with `text` saying why.
+pub(crate) fn no_criteria(
+    ctx: &Ctx<'_>,
+    variant: Variant,
+    code: &str,
+    text: &str,
+    name: &Cited<String>,
+) -> Vec<Trace> {
+    let label = match variant {
+        Variant::Adult => "adult",
+        Variant::ChildYouth => "child",
+    };
+    criteria(ctx, variant, || {
+        vec![Trace::leaf(
+            format!("pof{code}.{label}.not_applicable"),
+            text,
+            Outcome::NotMet,
+            name.citation(),
+        )]
+    })
 }
 
 /// A criterion whose outcome is the negation of an indicator (e.g. "does not live with
