@@ -43,11 +43,8 @@ pub fn decide(
             requested,
             actor,
         } => {
-            must_be_new(
-                state.status == S::New,
-                "authorization request",
-                &state.request_id,
-            )?;
+            let is_new = state.status == S::New;
+            must_be_new(is_new, "authorization request", &state.request_id)?;
             let request_id = required_id("request_id", &request_id)?;
             let member_id = required_id("member_id", &member_id)?;
             if let (Some(start), Some(through)) = (requested.start, requested.through) {

@@ -51,11 +51,8 @@ pub fn decide(
             at,
             actor,
         } => {
-            must_be_new(
-                state.status == S::New,
-                "ECM enrollment",
-                &state.enrollment_id,
-            )?;
+            let is_new = state.status == S::New;
+            must_be_new(is_new, "ECM enrollment", &state.enrollment_id)?;
             if let Some(id) = &plan {
                 ctx.pack.known_plan(id)?;
             }

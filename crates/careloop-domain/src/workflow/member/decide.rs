@@ -41,11 +41,8 @@ pub fn decide(
             at,
             actor,
         } => {
-            must_be_new(
-                state.status == MemberStatus::New,
-                "member",
-                &state.member_id,
-            )?;
+            let is_new = state.status == MemberStatus::New;
+            must_be_new(is_new, "member", &state.member_id)?;
             let member_id = required_id("member_id", &member_id)?;
             if let Some(id) = &plan {
                 ctx.pack.known_plan(id)?;
