@@ -219,37 +219,26 @@ pub struct ExtensionRecord {
 }
 
 /// The state of one authorization request.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuthorizationState {
     pub status: AuthorizationStatus,
     pub request_id: String,
     pub member_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<Service>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ClockKind>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_at: Option<Timestamp>,
     #[serde(default)]
     pub requested: Requested,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due: Option<DueRecord>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pended_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub information_needed: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub info_received_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension: Option<ExtensionRecord>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<DecisionRecord>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withdrawn_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appeal: Option<Appeal>,
     #[serde(default)]
     pub notices: Vec<Notice>,

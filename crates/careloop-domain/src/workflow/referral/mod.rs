@@ -148,41 +148,30 @@ pub struct Closure {
 }
 
 /// The state of one referral.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReferralState {
     pub status: ReferralStatus,
     pub referral_id: String,
     pub member_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referrer: Option<Referrer>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub program: Option<Program>,
     /// The Population of Focus the referrer claims ("1a" … "9"), for ECM.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claimed_pof: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clr: Option<ClrApplicability>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub determination_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_id: Option<String>,
     /// Providers that declined, in order.
     #[serde(default)]
     pub declined_by: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_authorized_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services_started_on: Option<Date>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closure: Option<Closure>,
     #[serde(default)]
     pub notices: Vec<Notice>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice_agreement: Option<NoticeAgreement>,
 }
 
