@@ -26,6 +26,7 @@ fn arb_event(i: usize) -> impl Strategy<Value = UtilizationEvent> {
             kind,
             date: AS_OF.saturating_sub(back.days()),
             avoidable: a,
+            avoidable_reading: None,
             unplanned: u,
             short_term: s,
             sud_related: sud,

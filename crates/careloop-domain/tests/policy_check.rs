@@ -201,3 +201,24 @@ fn an_overlay_without_counties_is_reported() {
         "{problems:#?}"
     );
 }
+
+/// Issue #14 item 14: the avoidable-ED reading is a checked plan setting: a known reading with
+/// its source passes, an unknown one is named, and a reading without a source is refused.
+#[test]
+fn avoidable_ed_reading_is_a_checked_plan_setting() {
+    let with = |line: &str| format!("{VALID}\n[identification]\n{line}\n");
+    let ok = with(r#"avoidable_ed_reading = { value = "any-ed-claim", source = "plan memo" }"#);
+    assert!(check_overlay(&ok, &pack()).is_empty());
+    let unknown = check_overlay(
+        &with(r#"avoidable_ed_reading = { value = "first-claim", source = "plan memo" }"#),
+        &pack(),
+    );
+    assert!(
+        unknown
+            .iter()
+            .any(|p| p.kind == ProblemKind::InvalidValue && p.message.contains("first-claim")),
+        "{unknown:#?}"
+    );
+    let uncited = check_overlay(&with(r#"avoidable_ed_reading = "any-ed-claim""#), &pack());
+    assert!(!uncited.is_empty(), "a bare value has no citation");
+}

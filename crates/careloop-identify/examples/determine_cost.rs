@@ -21,6 +21,7 @@ fn facts(i: u32) -> MemberFacts {
             },
             date: date(2026, 1 + (k as i8 % 10), 3),
             avoidable: Some(k % 2 == 0),
+            avoidable_reading: None,
             unplanned: Some(true),
             short_term: None,
             sud_related: Some(false),

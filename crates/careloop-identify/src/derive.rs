@@ -10,6 +10,7 @@ use crate::csv::{Header, LineRef, split_upto, trimmed_field, unquote};
 use crate::day::{self, Day};
 use crate::eligibility::Members;
 use crate::{IdentifyError, PendingError};
+use careloop_domain::eligibility::AvoidableEdReading;
 use std::path::Path;
 
 /// The first (or latest) sighting of a diagnosis group: day, claim id and the code.
@@ -57,14 +58,56 @@ impl Seen {
     }
 }
 
+/// What the primary diagnoses of some ED lines say about the avoidable list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DxTally {
+    /// Some line has a listed primary diagnosis.
+    pub listed: bool,
+    /// Some line has a primary diagnosis not on the list.
+    pub non_listed: bool,
+    /// Some line has no primary diagnosis.
+    pub missing: bool,
+}
+
+impl DxTally {
+    fn add(&mut self, other: DxTally) {
+        self.listed |= other.listed;
+        self.non_listed |= other.non_listed;
+        self.missing |= other.missing;
+    }
+
+    fn any(&self) -> bool {
+        self.listed || self.non_listed || self.missing
+    }
+
+    /// Every line listed: true; any unlisted: false; else (some without a diagnosis) unknown.
+    fn every_line(&self) -> Option<bool> {
+        match (self.non_listed, self.missing) {
+            (true, _) => Some(false),
+            (false, true) => None,
+            (false, false) => Some(true),
+        }
+    }
+
+    /// Any line listed: true; else, with no line lacking a diagnosis, some unlisted: false;
+    /// else unknown.
+    fn any_claim(&self) -> Option<bool> {
+        match (self.listed, self.missing, self.non_listed) {
+            (true, _, _) => Some(true),
+            (false, false, true) => Some(false),
+            _ => None,
+        }
+    }
+}
+
 /// One ED visit day (visits are counted per person per day).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EdDay {
     pub day: Day,
-    /// Some ED line that day has a primary diagnosis not on the avoidable list.
-    pub non_listed: bool,
-    /// Some ED line that day has no primary diagnosis.
-    pub missing_dx: bool,
+    /// The primary diagnoses of every ED line that day.
+    pub lines: DxTally,
+    /// The primary diagnoses of the facility (institutional) ED lines that day.
+    pub facility: DxTally,
     /// Some ED line that day has an F10–F19 diagnosis.
     pub sud: bool,
     /// Smallest ED claim id that day (the event id).
@@ -72,13 +115,13 @@ pub struct EdDay {
 }
 
 impl EdDay {
-    /// Avoidable: true if every ED line had a listed primary dx, false if any had a non-listed
-    /// one, unknown if none is non-listed but some lack a primary dx.
-    pub fn avoidable(&self) -> Option<bool> {
-        match (self.non_listed, self.missing_dx) {
-            (true, _) => Some(false),
-            (false, true) => None,
-            (false, false) => Some(true),
+    /// Avoidable under the plan's `reading` (see [`AvoidableEdReading`]): `None` is unknown.
+    pub fn avoidable(&self, reading: AvoidableEdReading) -> Option<bool> {
+        match reading {
+            AvoidableEdReading::EveryEdLine => self.lines.every_line(),
+            AvoidableEdReading::AnyEdClaim => self.lines.any_claim(),
+            AvoidableEdReading::FacilityClaim if self.facility.any() => self.facility.every_line(),
+            AvoidableEdReading::FacilityClaim => self.lines.every_line(),
         }
     }
 }
@@ -145,8 +188,8 @@ impl PersonAcc {
             Some(i) => &mut self.ed[i],
             None => self.ed.push_mut(EdDay {
                 day,
-                non_listed: false,
-                missing_dx: false,
+                lines: DxTally::default(),
+                facility: DxTally::default(),
                 sud: false,
                 claim: unquote(claim).into_boxed_str(),
             }),
@@ -186,8 +229,8 @@ impl PersonAcc {
     pub fn merge(&mut self, other: &PersonAcc) {
         for e in &other.ed {
             let d = self.ed_day(e.day, e.claim.as_bytes());
-            d.non_listed |= e.non_listed;
-            d.missing_dx |= e.missing_dx;
+            d.lines.add(e.lines);
+            d.facility.add(e.facility);
             d.sud |= e.sud;
         }
         for s in &other.stays {
@@ -580,11 +623,26 @@ impl ClaimsWorker {
         let acc = self.acc(p);
         if is_ed {
             let primary = codes.first().filter(|(_, b, _)| b & PRIMARY != 0);
+            let line = match primary {
+                _ if primary_missing => DxTally {
+                    missing: true,
+                    ..DxTally::default()
+                },
+                Some((code, _, _)) if !ctx.avoidable.contains(code) => DxTally {
+                    non_listed: true,
+                    ..DxTally::default()
+                },
+                Some(_) => DxTally {
+                    listed: true,
+                    ..DxTally::default()
+                },
+                // No diagnosis columns at all: nothing is known of this line.
+                None => DxTally::default(),
+            };
             let d = acc.ed_day(service, claim);
-            match primary {
-                _ if primary_missing => d.missing_dx = true,
-                Some((code, _, _)) if !ctx.avoidable.contains(code) => d.non_listed = true,
-                _ => {}
+            d.lines.add(line);
+            if institutional {
+                d.facility.add(line);
             }
             d.sud |= sud;
         }

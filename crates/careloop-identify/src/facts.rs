@@ -6,8 +6,8 @@ use crate::day::{self, Day};
 use crate::derive::{PersonAcc, StayKind};
 use crate::eligibility::{Members, OPEN};
 use careloop_domain::eligibility::{
-    EnrollmentSpan, EventKind, HomelessCondition, Indicator, IndicatorKind, IndicatorStatus,
-    MemberFacts, Utilization, UtilizationEvent,
+    AvoidableEdReading, EnrollmentSpan, EventKind, HomelessCondition, Indicator, IndicatorKind,
+    IndicatorStatus, MemberFacts, Utilization, UtilizationEvent,
 };
 
 /// careloop defaults the spec names (all UNCONFIRMED as DHCS policy).
@@ -23,6 +23,9 @@ pub struct DerivePolicy {
     pub short_term_snf_max_days: i32,
     /// Claims look-back (the longest POF window).
     pub lookback_months: i32,
+    /// Which ED visit days count as avoidable: the plan overlay's `[identification]` setting
+    /// (`--plan`), else careloop's default.
+    pub avoidable_ed_reading: AvoidableEdReading,
 }
 
 impl Default for DerivePolicy {
@@ -33,6 +36,7 @@ impl Default for DerivePolicy {
             pregnancy_lookback_months: 10,
             short_term_snf_max_days: 30,
             lookback_months: 12,
+            avoidable_ed_reading: AvoidableEdReading::default(),
         }
     }
 }
@@ -155,7 +159,8 @@ fn events_of(ctx: &FactsCtx<'_>, acc: &PersonAcc) -> Vec<UtilizationEvent> {
                 id: e.claim.to_string(),
                 kind: EventKind::EdVisit,
                 date: day::to_date(e.day),
-                avoidable: e.avoidable(),
+                avoidable: e.avoidable(ctx.policy.avoidable_ed_reading),
+                avoidable_reading: Some(ctx.policy.avoidable_ed_reading),
                 unplanned: None,
                 short_term: None,
                 sud_related: Some(e.sud),
@@ -180,6 +185,7 @@ fn events_of(ctx: &FactsCtx<'_>, acc: &PersonAcc) -> Vec<UtilizationEvent> {
                 kind,
                 date: day::to_date(s.day),
                 avoidable: None,
+                avoidable_reading: None,
                 unplanned: s.unplanned(),
                 short_term,
                 sud_related: sud,

@@ -214,10 +214,13 @@ pub fn run(
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
     };
-    if let Some(plan) = &cfg.plan
-        && pack.plan(plan).is_none()
-    {
-        return Err(IdentifyError::UnknownPlan(plan.clone()));
+    // The plan's identification settings (its avoidable-ED reading), else careloop's defaults.
+    let mut policy = cfg.policy;
+    if let Some(plan) = &cfg.plan {
+        let overlay = pack
+            .plan(plan)
+            .ok_or_else(|| IdentifyError::UnknownPlan(plan.clone()))?;
+        policy.avoidable_ed_reading = overlay.avoidable_ed_reading();
     }
     let (avoidable, avoidable_source) = match &cfg.avoidable_ed {
         Some(path) => {
@@ -327,7 +330,7 @@ pub fn run(
         members: &members,
         as_of,
         extract,
-        policy: cfg.policy,
+        policy,
     };
     let mut out = create(&cfg.out)?;
     writeln!(out, "{OUT_HEADER}").map_err(|e| io_err(&cfg.out, e))?;
@@ -434,6 +437,7 @@ pub fn run(
         },
         "indicator_rows_read": given.rows,
         "avoidable_ed_list": {"source": avoidable_source, "codes": avoidable.len()},
+        "avoidable_ed_reading": policy.avoidable_ed_reading,
         "members_written": tally.rows,
         "ecm_eligible": {"true": tally.ecm[0], "false": tally.ecm[1], "undetermined": tally.ecm[2]},
         "pofs": pofs_json(&tally.pofs),

@@ -4,7 +4,11 @@
 
 mod support;
 
-use careloop_domain::eligibility::{EventKind, HomelessCondition, IndicatorKind, UtilizationEvent};
+use careloop_domain::PolicyPack;
+use careloop_domain::cite::Cited;
+use careloop_domain::eligibility::{
+    AvoidableEdReading, EventKind, HomelessCondition, IndicatorKind, UtilizationEvent,
+};
 use jiff::civil::date;
 use support::*;
 
@@ -99,6 +103,60 @@ fn ed_day_avoidable_and_sud_flags() {
             (Some(false), Some(true)),
         ]
     );
+}
+
+/// Issue #14 item 14: which ED visit days count as avoidable is the plan overlay's named
+/// setting; careloop's default (every ED line listed) is unchanged, and the reading is in the
+/// evidence.
+#[test]
+fn avoidable_ed_reading_is_the_plans_setting() {
+    let physician = |claim: &str, day: &str, dx: &[&'static str]| {
+        let mut line = office(claim, "a", day, dx);
+        line.pos = "23";
+        line
+    };
+    let claims = vec![
+        // Day 1: a listed and an unlisted facility ED claim.
+        ed("A1", "a", "2026-09-01", &["J069"]),
+        ed("A2", "a", "2026-09-01", &["S7200XA"]),
+        // Day 2: the facility claim listed, the physician's ED claim unlisted.
+        ed("B1", "a", "2026-09-02", &["J069"]),
+        physician("B2", "2026-09-02", &["S7200XA"]),
+        // Day 3: a listed facility claim and one without a primary diagnosis.
+        ed("C1", "a", "2026-09-03", &["J069"]),
+        ed("C2", "a", "2026-09-03", &[]),
+        // Day 4: only a physician's ED claim, listed.
+        physician("D1", "2026-09-04", &["J069"]),
+    ];
+    let members = [member("a", "1980-01-01")];
+    let read = |reading: Option<AvoidableEdReading>| {
+        let mut pack = PolicyPack::embedded().unwrap();
+        let hpsm = pack.plans.iter_mut().find(|p| p.id == "hpsm").unwrap();
+        hpsm.identification.avoidable_ed_reading = reading.map(|r| Cited::new(r, "test overlay"));
+        let o = run_with_pack(&pack, &members, &claims, &[], |cfg, _| {
+            cfg.plan = Some("hpsm".into());
+        });
+        let ed = events(&o, "a", EventKind::EdVisit);
+        let flags: Vec<Option<bool>> = ed.iter().map(|e| e.avoidable).collect();
+        let used: Vec<Option<AvoidableEdReading>> =
+            ed.iter().map(|e| e.avoidable_reading).collect();
+        (flags, used, o.summary.json["avoidable_ed_reading"].clone())
+    };
+    use AvoidableEdReading::*;
+    let (flags, used, summary) = read(None);
+    assert_eq!(flags, [Some(false), Some(false), None, Some(true)]);
+    assert_eq!(
+        used,
+        [Some(EveryEdLine); 4],
+        "the default reading is recorded"
+    );
+    assert_eq!(summary, "every-ed-line");
+    let (flags, _, summary) = read(Some(AnyEdClaim));
+    assert_eq!(flags, [Some(true), Some(true), Some(true), Some(true)]);
+    assert_eq!(summary, "any-ed-claim");
+    let (flags, used, _) = read(Some(FacilityClaim));
+    assert_eq!(flags, [Some(false), Some(true), None, Some(true)]);
+    assert_eq!(used, [Some(FacilityClaim); 4]);
 }
 
 #[test]

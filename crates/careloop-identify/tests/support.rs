@@ -177,6 +177,18 @@ pub fn run_with(
     indicators: &[&str],
     configure: impl FnOnce(&mut Config, &std::path::Path),
 ) -> Outcome {
+    let pack = PolicyPack::embedded().unwrap();
+    run_with_pack(&pack, eligibility, claims, indicators, configure)
+}
+
+/// [`run_with`] on a given policy pack (e.g. a plan overlay with other settings).
+pub fn run_with_pack(
+    pack: &PolicyPack,
+    eligibility: &[String],
+    claims: &[Line],
+    indicators: &[&str],
+    configure: impl FnOnce(&mut Config, &std::path::Path),
+) -> Outcome {
     let dir = tempfile::tempdir().unwrap();
     let p = |n: &str| -> PathBuf { dir.path().join(n) };
     let mut e = vec![ELIG_HEADER.to_string()];
@@ -198,8 +210,7 @@ pub fn run_with(
     cfg.facts_out = Some(p("facts.jsonl"));
     cfg.threads = 2;
     configure(&mut cfg, dir.path());
-    let pack = PolicyPack::embedded().unwrap();
-    let summary = careloop_identify::run(&cfg, &pack, &NoProgress).unwrap();
+    let summary = careloop_identify::run(&cfg, pack, &NoProgress).unwrap();
     let out = std::fs::read_to_string(p("out.csv")).unwrap();
     let mut lines = out.lines();
     let header = split_csv(lines.next().unwrap());

@@ -494,6 +494,37 @@ pub enum EventKind {
     SnfStay,
 }
 
+/// How identification reads "avoidable" from an ED visit day's claims: a named plan setting
+/// (`[identification] avoidable_ed_reading` in a plan overlay, issue #14 item 14; default
+/// [`EveryEdLine`](Self::EveryEdLine)). Each reading is defensible; none is stated by DHCS.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum AvoidableEdReading {
+    /// Avoidable only if every ED line that day has a primary diagnosis on the list (any line
+    /// without one leaves it unknown; any line with an unlisted one makes it not avoidable).
+    #[default]
+    EveryEdLine,
+    /// Avoidable if any ED claim that day has a listed primary diagnosis; not avoidable when
+    /// every claim has an unlisted one; unknown when none is listed and some lack a diagnosis.
+    AnyEdClaim,
+    /// The facility (institutional) ED claim decides, read as every facility line; a day with
+    /// no facility ED claim falls back to every ED line.
+    FacilityClaim,
+}
+
+impl AvoidableEdReading {
+    /// The reading in words, for the evidence and the docs.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::EveryEdLine => "every ED line that day has a listed primary diagnosis",
+            Self::AnyEdClaim => "any ED claim that day has a listed primary diagnosis",
+            Self::FacilityClaim => {
+                "the facility ED claim's primary diagnosis is listed (no facility claim: every ED line)"
+            }
+        }
+    }
+}
+
 /// One ED visit or stay. Flags left out are unknown.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -506,6 +537,9 @@ pub struct UtilizationEvent {
     /// ED visits: could have been avoided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avoidable: Option<bool>,
+    /// ED visits: how `avoidable` was read from the claims (identification sets it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avoidable_reading: Option<AvoidableEdReading>,
     /// Stays: unplanned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unplanned: Option<bool>,

@@ -19,8 +19,9 @@ pub mod trace;
 
 pub use cs::CsResult;
 pub use facts::{
-    CorrectionalFacility, EnrollmentSpan, EventKind, FactsError, HomelessCondition, Indicator,
-    IndicatorKind, IndicatorStatus, MemberFacts, Utilization, UtilizationEvent,
+    AvoidableEdReading, CorrectionalFacility, EnrollmentSpan, EventKind, FactsError,
+    HomelessCondition, Indicator, IndicatorKind, IndicatorStatus, MemberFacts, Utilization,
+    UtilizationEvent,
 };
 pub use pof::{POF_CODES, PopulationResult, Variant};
 pub use policy::EligibilityPolicy;

@@ -111,11 +111,24 @@ impl Evidence {
             super::facts::EventKind::InpatientStay => "inpatient-stay",
             super::facts::EventKind::SnfStay => "snf-stay",
         };
+        // The avoidable reading, where identification recorded one, is part of the evidence.
+        let detail = match (ev.avoidable, ev.avoidable_reading) {
+            (Some(avoidable), Some(reading)) => Some(format!(
+                "{}: {}",
+                if avoidable {
+                    "avoidable"
+                } else {
+                    "not avoidable"
+                },
+                reading.describe()
+            )),
+            _ => None,
+        };
         Evidence {
             id: Some(ev.id.clone()),
             kind: kind.to_string(),
             date: Some(ev.date),
-            detail: None,
+            detail,
         }
     }
 }
@@ -258,4 +271,33 @@ impl Trace {
 /// The citation of a policy value (shorthand used by the rules).
 pub fn cite<T>(value: &Cited<T>) -> Citation {
     value.citation()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Evidence;
+    use crate::eligibility::{AvoidableEdReading, EventKind, UtilizationEvent};
+    use jiff::civil::date;
+
+    /// The plan's avoidable-ED reading, when identification recorded one, is in the evidence
+    /// (issue #14 item 14); an event without one reads as before.
+    #[test]
+    fn ed_visit_evidence_names_the_avoidable_reading() {
+        let mut ev = UtilizationEvent {
+            id: "ed-1".into(),
+            kind: EventKind::EdVisit,
+            date: date(2026, 9, 1),
+            avoidable: Some(true),
+            avoidable_reading: Some(AvoidableEdReading::AnyEdClaim),
+            unplanned: None,
+            short_term: None,
+            sud_related: None,
+        };
+        assert_eq!(
+            Evidence::event(&ev).detail.as_deref(),
+            Some("avoidable: any ED claim that day has a listed primary diagnosis")
+        );
+        ev.avoidable_reading = None;
+        assert_eq!(Evidence::event(&ev).detail, None);
+    }
 }

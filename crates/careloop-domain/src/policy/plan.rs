@@ -4,6 +4,7 @@
 use crate::cite::Cited;
 use crate::clock::policy::PlanClockPolicy;
 use crate::cs::CsId;
+use crate::eligibility::AvoidableEdReading;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +28,19 @@ pub struct PlanOverlay {
     /// The plan's ECM rules.
     #[serde(default)]
     pub ecm: PlanEcmPolicy,
+    /// How identification reads the plan's claims.
+    #[serde(default)]
+    pub identification: PlanIdentificationPolicy,
+}
+
+/// How identification reads a plan's claims: settings where DHCS leaves a choice to the plan.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanIdentificationPolicy {
+    /// Which ED visit days count as avoidable (POF 2); absent: careloop's default reading,
+    /// [`AvoidableEdReading::EveryEdLine`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avoidable_ed_reading: Option<Cited<AvoidableEdReading>>,
 }
 
 /// A county the plan serves, from/through dates (through inclusive; open when absent).
@@ -119,6 +133,15 @@ impl Offering {
 }
 
 impl PlanOverlay {
+    /// The plan's avoidable-ED reading, or careloop's default where the overlay sets none.
+    pub fn avoidable_ed_reading(&self) -> AvoidableEdReading {
+        self.identification
+            .avoidable_ed_reading
+            .as_ref()
+            .map(|r| r.value)
+            .unwrap_or_default()
+    }
+
     /// The counties the plan serves on `on`, as written in the overlay, without repeats.
     pub fn counties_on(&self, on: Date) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();

@@ -93,6 +93,7 @@ pub fn event(id: &str, kind: EventKind, day: Date) -> UtilizationEvent {
         kind,
         date: day,
         avoidable: None,
+        avoidable_reading: None,
         unplanned: None,
         short_term: None,
         sud_related: None,

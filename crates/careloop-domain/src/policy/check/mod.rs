@@ -15,7 +15,7 @@ mod problem;
 
 pub use problem::{OverlayProblem, ProblemKind};
 
-const TOP_KEYS: [&str; 7] = [
+const TOP_KEYS: [&str; 8] = [
     "id",
     "name",
     "source",
@@ -23,7 +23,9 @@ const TOP_KEYS: [&str; 7] = [
     "offerings",
     "clocks",
     "ecm",
+    "identification",
 ];
+const IDENTIFICATION_KEYS: [&str; 1] = ["avoidable_ed_reading"];
 const COUNTY_KEYS: [&str; 6] = [
     "county",
     "effective_from",
@@ -151,6 +153,9 @@ impl Checker<'_> {
         }
         if let Some(v) = table.get("ecm") {
             self.ecm(v);
+        }
+        if let Some(v) = table.get("identification") {
+            self.cited_table(v, "identification", &IDENTIFICATION_KEYS);
         }
     }
 
