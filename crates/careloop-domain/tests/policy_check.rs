@@ -222,3 +222,60 @@ fn avoidable_ed_reading_is_a_checked_plan_setting() {
     let uncited = check_overlay(&with(r#"avoidable_ed_reading = "any-ed-claim""#), &pack());
     assert!(!uncited.is_empty(), "a bare value has no citation");
 }
+
+/// Issue #14 item 11: request channels are checked plan data: a cited channel passes, one
+/// without a source or with an unknown key is named, an unknown kind is refused.
+#[test]
+fn request_channels_are_checked_plan_data() {
+    let with = |body: &str| format!("{VALID}\n[[channels]]\n{body}\n");
+    let ok = with(
+        "purpose = \"cs-referral\"\nkind = \"fax\"\nvalue = \"555-0100\"\nsource = \"plan page\"",
+    );
+    assert!(
+        check_overlay(&ok, &pack()).is_empty(),
+        "{:#?}",
+        check_overlay(&ok, &pack())
+    );
+    let uncited = check_overlay(
+        &with("purpose = \"cs-referral\"\nkind = \"fax\"\nvalue = \"555-0100\"\nwebsite = \"x\""),
+        &pack(),
+    );
+    assert!(
+        uncited
+            .iter()
+            .any(|p| p.kind == ProblemKind::MissingCitation && p.location.contains("channels[1]")),
+        "{uncited:#?}"
+    );
+    assert!(
+        uncited
+            .iter()
+            .any(|p| p.kind == ProblemKind::UnknownField && p.location.contains("website")),
+        "{uncited:#?}"
+    );
+    let pigeon = check_overlay(
+        &with("purpose = \"cs-referral\"\nkind = \"pigeon\"\nvalue = \"x\"\nsource = \"s\""),
+        &pack(),
+    );
+    assert!(
+        pigeon
+            .iter()
+            .any(|p| p.kind == ProblemKind::InvalidValue && p.message.contains("pigeon")),
+        "{pigeon:#?}"
+    );
+}
+
+/// The shipped overlays give HPSM's prior-authorization fax and forms as data (seed 003).
+#[test]
+fn hpsm_channels_come_from_its_page() {
+    use careloop_domain::policy::ChannelPurpose;
+    let pack = pack();
+    let hpsm = pack.plan("hpsm").unwrap();
+    let values: Vec<&str> = hpsm
+        .channels_for(&[ChannelPurpose::PriorAuthorization])
+        .map(|c| c.value.as_str())
+        .collect();
+    assert_eq!(
+        values,
+        ["HPSM Prior Authorization Request Form", "650-829-2079"]
+    );
+}

@@ -1083,3 +1083,45 @@ async fn the_notice_preview_is_the_policy_packs_template() {
         .unwrap();
     assert_eq!(record.status, "received");
 }
+
+/// Issue #14 item 11: the plan's request channels (forms, fax, phone, from its overlay) show in
+/// the referral preview for the plan and program chosen, and nothing shows without a plan.
+#[tokio::test]
+async fn the_referral_preview_shows_the_plans_request_channels() {
+    let demo = common::demo(12, true).await;
+    let password = demo.summary.password.clone();
+    let referrer = demo.user(Role::Referrer, None);
+    let mut c = Client::new(ui(&demo, UiConfig::default()));
+    c.log_in(&referrer, &password).await;
+    let form = c.get("/ui/referrals/new").await;
+    let csrf = hidden(&form.body, "csrf");
+    let preview = |plan: &'static str, program: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("plan", plan.to_owned()),
+            ("program", program.to_owned()),
+            ("claimed_pof", "1a".to_owned()),
+        ]
+    };
+    let hpsm_cs = preview("hpsm", "cs-respite");
+    let pairs: Vec<(&str, &str)> = hpsm_cs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = c.post("/ui/referrals/preview", &pairs).await;
+    assert_eq!(r.status, StatusCode::OK);
+    for text in [
+        "How Health Plan of San Mateo takes this request",
+        "Fax: 650-829-2079",
+        "Community Supports Request Information Form",
+        "HPSM Prior Authorization Request Form",
+    ] {
+        assert!(r.body.contains(text), "{text:?} in {}", r.body);
+    }
+    let alliance_ecm = preview("alameda-alliance", "ecm");
+    let pairs: Vec<(&str, &str)> = alliance_ecm.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = c.post("/ui/referrals/preview", &pairs).await;
+    assert!(r.body.contains("ECM Approval Request Form"), "{}", r.body);
+    assert!(r.body.contains("Member self-referral"), "{}", r.body);
+    let no_plan = preview("", "ecm");
+    let pairs: Vec<(&str, &str)> = no_plan.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = c.post("/ui/referrals/preview", &pairs).await;
+    assert!(!r.body.contains("plan-channels"), "{}", r.body);
+}

@@ -6,6 +6,7 @@
 //! "Policy is data, logic is code").
 
 pub mod catalog;
+pub mod channels;
 pub mod check;
 pub(crate) mod file;
 pub mod offerings;
@@ -15,6 +16,7 @@ pub mod program;
 use serde::{Deserialize, Serialize};
 
 pub use catalog::{CatalogEntry, CodeError, CodePair, CsCatalog, Hcpcs, Modifier};
+pub use channels::{ChannelKind, ChannelPurpose, RequestChannel};
 pub use check::{OverlayProblem, ProblemKind, check_overlay};
 pub use file::PolicyError;
 pub(crate) use file::parse_toml;

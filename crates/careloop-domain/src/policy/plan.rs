@@ -5,6 +5,7 @@ use crate::cite::Cited;
 use crate::clock::policy::PlanClockPolicy;
 use crate::cs::CsId;
 use crate::eligibility::AvoidableEdReading;
+use crate::policy::channels::{ChannelPurpose, RequestChannel};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +32,10 @@ pub struct PlanOverlay {
     /// How identification reads the plan's claims.
     #[serde(default)]
     pub identification: PlanIdentificationPolicy,
+    /// Where referrals, authorization requests and invoices for this plan go (forms, fax,
+    /// phone, e-mail), from the plan's page.
+    #[serde(default)]
+    pub channels: Vec<RequestChannel>,
 }
 
 /// How identification reads a plan's claims: settings where DHCS leaves a choice to the plan.
@@ -140,6 +145,16 @@ impl PlanOverlay {
             .as_ref()
             .map(|r| r.value)
             .unwrap_or_default()
+    }
+
+    /// The plan's channels for `purposes`, in overlay order.
+    pub fn channels_for<'a>(
+        &'a self,
+        purposes: &'a [ChannelPurpose],
+    ) -> impl Iterator<Item = &'a RequestChannel> + 'a {
+        self.channels
+            .iter()
+            .filter(move |c| purposes.contains(&c.purpose))
     }
 
     /// The counties the plan serves on `on`, as written in the overlay, without repeats.

@@ -17,6 +17,7 @@ use careloop_domain::eligibility::facts::{
     EnrollmentSpan, HomelessCondition, Indicator, IndicatorKind, IndicatorStatus, MemberFacts,
 };
 use careloop_domain::eligibility::{Outcome, POF_CODES, determine};
+use careloop_domain::policy::{ChannelPurpose, PlanOverlay};
 use careloop_domain::workflow::Program;
 use careloop_domain::workflow::referral::{ReferralSource, Referrer};
 use jiff::civil::Date;
@@ -137,6 +138,46 @@ pub(crate) struct Preview {
     pub lines: Vec<WhyLine>,
     pub met: Vec<String>,
     pub missing: String,
+    /// How the chosen plan takes this kind of request (its overlay's channels).
+    pub plan_name: String,
+    pub channels: Vec<ChannelLine>,
+}
+
+/// One of the plan's request channels, in words.
+pub(crate) struct ChannelLine {
+    pub purpose: &'static str,
+    pub kind: &'static str,
+    pub value: String,
+    pub hours: String,
+    pub source: String,
+}
+
+/// The chosen plan's channels for the chosen program (ECM or a Community Support), with the
+/// prior-authorization and general ones; none without a plan.
+fn channels(plan: Option<&PlanOverlay>, program: &str) -> Vec<ChannelLine> {
+    use ChannelPurpose as P;
+    let purposes: &[ChannelPurpose] = if program == "ecm" {
+        &[
+            P::EcmReferral,
+            P::SelfReferral,
+            P::PriorAuthorization,
+            P::Questions,
+        ]
+    } else {
+        &[P::CsReferral, P::PriorAuthorization, P::Questions]
+    };
+    plan.map(|p| {
+        p.channels_for(purposes)
+            .map(|c| ChannelLine {
+                purpose: c.purpose.label(),
+                kind: c.kind.label(),
+                value: c.value.clone(),
+                hours: c.hours.clone().unwrap_or_default(),
+                source: c.source.clone(),
+            })
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 fn choices(items: Vec<(String, String)>, current: &str) -> Vec<Choice> {
@@ -207,6 +248,7 @@ fn preview(state: &UiState, f: &IntakeForm, today: Date) -> Preview {
         utilization: None,
     };
     let d = determine(&facts, today, pack);
+    let plan = pack.plan(f.plan.trim());
     let claimed = d.populations.iter().find(|p| p.code == f.claimed_pof);
     let (claimed_outcome, claimed_class) = claimed
         .map(|p| outcome_words(p.status))
@@ -232,6 +274,8 @@ fn preview(state: &UiState, f: &IntakeForm, today: Date) -> Preview {
             .map(|p| format!("{}: {}", p.code, p.name))
             .collect(),
         missing: d.missing_facts.join(", "),
+        plan_name: plan.map(|p| p.name.clone()).unwrap_or_default(),
+        channels: channels(plan, &f.program),
     }
 }
 

@@ -13,9 +13,11 @@ use toml::{Table, Value};
 
 mod problem;
 
+mod channels;
+
 pub use problem::{OverlayProblem, ProblemKind};
 
-const TOP_KEYS: [&str; 8] = [
+const TOP_KEYS: [&str; 9] = [
     "id",
     "name",
     "source",
@@ -24,6 +26,7 @@ const TOP_KEYS: [&str; 8] = [
     "clocks",
     "ecm",
     "identification",
+    "channels",
 ];
 const IDENTIFICATION_KEYS: [&str; 1] = ["avoidable_ed_reading"];
 const COUNTY_KEYS: [&str; 6] = [
@@ -156,6 +159,9 @@ impl Checker<'_> {
         }
         if let Some(v) = table.get("identification") {
             self.cited_table(v, "identification", &IDENTIFICATION_KEYS);
+        }
+        if let Some(v) = table.get("channels") {
+            self.channels(v);
         }
     }
 
