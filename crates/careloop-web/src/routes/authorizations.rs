@@ -81,10 +81,6 @@ fn location(id: &str) -> Option<String> {
     Some(format!("{BASE}/{id}"))
 }
 
-fn ok(record: &AuthorizationRecord) -> Response {
-    record_response(StatusCode::OK, record, None)
-}
-
 async fn submit(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
@@ -118,7 +114,7 @@ async fn read(
     RecordId(id): RecordId,
 ) -> Result<Response, Problem> {
     let record = st.app.get_authorization(&actor, &id, st.now()).await?;
-    Ok(ok(&record))
+    Ok(record_response(StatusCode::OK, &record, None))
 }
 
 async fn queue(

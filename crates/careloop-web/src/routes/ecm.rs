@@ -80,10 +80,6 @@ pub struct EcmReauthorizationQueueResponse {
     pub next: Option<String>,
 }
 
-fn ok(record: &EcmEnrollmentRecord) -> Response {
-    record_response(StatusCode::OK, record, None)
-}
-
 async fn open(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
@@ -114,7 +110,7 @@ async fn read(
     RecordId(id): RecordId,
 ) -> Result<Response, Problem> {
     let record = st.app.get_ecm_enrollment(&actor, &id, st.now()).await?;
-    Ok(ok(&record))
+    Ok(record_response(StatusCode::OK, &record, None))
 }
 
 async fn queue(

@@ -99,10 +99,6 @@ pub struct MemberListResponse {
     pub next: Option<String>,
 }
 
-fn ok(record: &MemberRecord) -> Response {
-    record_response(StatusCode::OK, record, None)
-}
-
 async fn register(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
@@ -157,7 +153,7 @@ async fn read(
     RecordId(id): RecordId,
 ) -> Result<Response, Problem> {
     let record = st.app.get_member(&actor, &id, st.now()).await?;
-    Ok(ok(&record))
+    Ok(record_response(StatusCode::OK, &record, None))
 }
 
 async fn eligibility(

@@ -50,10 +50,6 @@ pub struct CreateReferralBody {
     pub claimed_pof: Option<String>,
 }
 
-fn ok(record: &ReferralRecord) -> Response {
-    record_response(StatusCode::OK, record, None)
-}
-
 async fn create(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
@@ -84,7 +80,7 @@ async fn read(
     RecordId(id): RecordId,
 ) -> Result<Response, Problem> {
     let record = st.app.get_referral(&actor, &id, st.now()).await?;
-    Ok(ok(&record))
+    Ok(record_response(StatusCode::OK, &record, None))
 }
 
 /// This resource's operations, one row each, for the router and the OpenAPI document.
