@@ -292,6 +292,22 @@ pub(crate) fn json_response<T: Serialize>(status: StatusCode, value: &T) -> Resp
     }
 }
 
+/// A list's or a work queue's query string read into `T`; one that does not fit `T` (an unknown
+/// parameter, a malformed number) is a 422 naming `query`.
+pub(crate) struct QueryString<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryString<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        let axum::extract::Query(value) =
+            axum::extract::Query::<T>::from_request_parts(parts, state)
+                .await
+                .map_err(|e| Problem::invalid("query", e.body_text()))?;
+        Ok(QueryString(value))
+    }
+}
+
 /// The record id in the path (`/authorizations/{id}` and the like). An id that breaks the id
 /// rule (1..=100 characters of `A-Z a-z 0-9 . _ : -`, not starting with `.`;
 /// `careloop_domain::text::check_id`) cannot name a record, so it is answered 404 Not Found,

@@ -45,7 +45,7 @@ pub fn document() -> Value {
     let mut paths = Map::new();
     for op in &ops {
         let entry = paths
-            .entry(op.path.to_owned())
+            .entry(op.path.clone())
             .or_insert_with(|| Value::Object(Map::new()));
         if let Some(obj) = entry.as_object_mut() {
             obj.insert(op.method.to_owned(), op.to_json());

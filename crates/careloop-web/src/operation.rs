@@ -152,8 +152,8 @@ fn json_int(v: i128) -> Value {
 /// One operation of the paths table.
 pub(crate) struct Op {
     pub(crate) method: &'static str,
-    pub(crate) path: &'static str,
-    id: &'static str,
+    pub(crate) path: String,
+    id: String,
     summary: &'static str,
     tag: &'static str,
     request: Option<Schema>,
@@ -164,16 +164,16 @@ pub(crate) struct Op {
 
 impl Op {
     pub(crate) fn get(
-        id: &'static str,
-        path: &'static str,
+        id: impl Into<String>,
+        path: impl Into<String>,
         summary: &'static str,
         tag: &'static str,
         response: Schema,
     ) -> Self {
         Op {
             method: "get",
-            path,
-            id,
+            path: path.into(),
+            id: id.into(),
             summary,
             tag,
             request: None,
@@ -184,8 +184,8 @@ impl Op {
     }
 
     pub(crate) fn post(
-        id: &'static str,
-        path: &'static str,
+        id: impl Into<String>,
+        path: impl Into<String>,
         summary: &'static str,
         tag: &'static str,
         request: Schema,
@@ -277,7 +277,7 @@ impl Op {
     }
 
     /// The `{name}` segments of the path template.
-    fn path_params(&self) -> impl Iterator<Item = &'static str> {
+    fn path_params(&self) -> impl Iterator<Item = &str> {
         self.path.split('/').filter_map(|segment| {
             segment
                 .strip_prefix('{')

@@ -36,6 +36,11 @@ pub(crate) fn encode_cursor(c: &QueueCursor) -> String {
     format!("{}~{}", c.due_at, c.id)
 }
 
+/// The `after` of a queue ordered by due time, when the query string has one.
+pub(crate) fn after(asked: Option<&str>) -> Result<Option<QueueCursor>, Problem> {
+    asked.map(decode_cursor).transpose()
+}
+
 /// Reads an `after` written by [`encode_cursor`].
 pub(crate) fn decode_cursor(s: &str) -> Result<QueueCursor, Problem> {
     let bad = || Problem::invalid("after", "not a cursor returned as `next` by this queue");

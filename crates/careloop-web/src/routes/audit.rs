@@ -2,8 +2,7 @@
 //! lines about members of records their plan owns); reading it is itself audited.
 
 use axum::Router;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Extension, Query, State};
+use axum::extract::{Extension, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
@@ -15,7 +14,7 @@ use schemars::generate::SchemaGenerator;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::extract::json_response;
+use crate::extract::{QueryString, json_response};
 use crate::operation::{Op, QueryParam};
 use crate::paging;
 use crate::problem::Problem;
@@ -99,9 +98,8 @@ fn filter(field: &'static str, value: Option<String>) -> Result<Option<String>, 
 async fn audit_log(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
-    params: Result<Query<AuditParams>, QueryRejection>,
+    QueryString(p): QueryString<AuditParams>,
 ) -> Result<Response, Problem> {
-    let Query(p) = params.map_err(|e| Problem::invalid("query", e.body_text()))?;
     let limit = paging::limit(p.limit)?;
     let after_seq = p.after_seq.unwrap_or(0);
     if after_seq < 0 {

@@ -1,11 +1,9 @@
 //! `/api/v1/authorizations`: submit, read, the work queue, pend, extend, decide, appeal, resolve.
 
 use axum::Router;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Extension, Query, State};
+use axum::extract::{Extension, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
 use careloop_app::authorization::{
     AuthorizationQueueItem, AuthorizationQueueQuery, DecideAuthorization, ExtendAuthorization,
     FileAppeal, PendAuthorization, ReceiveAuthorizationInformation, RecordAuthorizationNotice,
@@ -19,12 +17,14 @@ use schemars::generate::SchemaGenerator;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::extract::{ApiJson, IdempotencyKey, RecordId, json_response, record_response};
+use crate::extract::{
+    ApiJson, IdempotencyKey, QueryString, RecordId, json_response, record_response,
+};
 use crate::ids::record_id;
 use crate::operation::{Op, QueryParam};
-use crate::paging::{self, decode_cursor, encode_cursor};
+use crate::paging;
 use crate::problem::Problem;
-use crate::routes::change::ChangeRoute;
+use crate::routes::resource::Resource;
 
 const BASE: &str = "/api/v1/authorizations";
 
@@ -77,19 +77,8 @@ pub struct AuthorizationQueueResponse {
     pub next: Option<String>,
 }
 
-pub(crate) fn routes() -> Router<AppState> {
-    let routes = Router::new()
-        .route("/authorizations", post(submit).get(queue))
-        .route("/authorizations/{id}", get(read));
-    ChangeRoute::route_all(routes, &changes())
-}
-
 fn location(id: &str) -> Option<String> {
     Some(format!("{BASE}/{id}"))
-}
-
-fn ok(record: &AuthorizationRecord) -> Response {
-    record_response(StatusCode::OK, record, None)
 }
 
 async fn submit(
@@ -125,123 +114,59 @@ async fn read(
     RecordId(id): RecordId,
 ) -> Result<Response, Problem> {
     let record = st.app.get_authorization(&actor, &id, st.now()).await?;
-    Ok(ok(&record))
+    Ok(record_response(StatusCode::OK, &record, None))
 }
 
 async fn queue(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
-    params: Result<Query<QueueParams>, QueryRejection>,
+    QueryString(p): QueryString<QueueParams>,
 ) -> Result<Response, Problem> {
-    let Query(p) = params.map_err(|e| Problem::invalid("query", e.body_text()))?;
     let limit = paging::limit(p.limit)?;
     let query = AuthorizationQueueQuery {
         at_risk_only: paging::flag("at_risk_only", p.at_risk_only.as_deref())?,
         plan_id: p.plan,
         county: p.county,
         limit,
-        after: p.after.as_deref().map(decode_cursor).transpose()?,
+        after: paging::after(p.after.as_deref())?,
     };
     let page = st.app.authorization_queue(&actor, query, st.now()).await?;
+    let next = page.next.as_ref().map(paging::encode_cursor);
+    let items = page.items;
     Ok(json_response(
         StatusCode::OK,
-        &AuthorizationQueueResponse {
-            items: page.items,
-            next: page.next.as_ref().map(encode_cursor),
-        },
+        &AuthorizationQueueResponse { items, next },
     ))
 }
 
-/// The changes on a record of this resource, one line each (`routes::change`).
-fn changes() -> [ChangeRoute; 8] {
-    [
-        ChangeRoute::post::<PendAuthorization>(
-            "pendAuthorization",
-            "/api/v1/authorizations/{id}/pend",
-            "Pend a non-urgent pre-service request for information",
-        ),
-        ChangeRoute::post::<ExtendAuthorization>(
-            "extendAuthorization",
-            "/api/v1/authorizations/{id}/extend",
-            "Take the one extension, with its reason",
-        ),
-        ChangeRoute::post::<ReceiveAuthorizationInformation>(
-            "receiveAuthorizationInformation",
-            "/api/v1/authorizations/{id}/information-received",
-            "The pended-for information arrived: the decision clock restarts",
-        ),
-        ChangeRoute::post::<WithdrawAuthorization>(
-            "withdrawAuthorization",
-            "/api/v1/authorizations/{id}/withdrawal",
-            "Withdraw an open request, with the reason",
-        ),
-        ChangeRoute::post::<RecordAuthorizationNotice>(
-            "recordAuthorizationNotice",
-            "/api/v1/authorizations/{id}/notices",
-            "Record a notice sent about the request (channel, recipient, content)",
-        ),
-        ChangeRoute::post::<DecideAuthorization>(
-            "decideAuthorization",
-            "/api/v1/authorizations/{id}/decision",
-            "Approve, modify or deny; an adverse decision needs the notice of action",
-        ),
-        ChangeRoute::post::<FileAppeal>(
-            "fileAppeal",
-            "/api/v1/authorizations/{id}/appeals",
-            "File the member's appeal of the decision",
-        ),
-        ChangeRoute::post::<ResolveAppeal>(
-            "resolveAppeal",
-            "/api/v1/authorizations/{id}/appeals/resolution",
-            "Resolve the appeal: upheld or overturned",
-        ),
-    ]
-}
-
-/// The OpenAPI operations of this module.
-pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
-    let record = g.subschema_for::<AuthorizationRecord>();
-    let mut ops = vec![
-        Op::post(
-            "submitAuthorization",
-            BASE,
-            "Submit an authorization request (provider staff); the server assigns the id",
-            "authorizations",
-            g.subschema_for::<SubmitAuthorizationBody>(),
-            record.clone(),
-        )
-        .created(),
-        Op::get(
-            "authorizationQueue",
-            BASE,
-            "The work queue: open requests by due time, classified on track / at risk / overdue",
-            "authorizations",
-            g.subschema_for::<AuthorizationQueueResponse>(),
-        )
-        .query(vec![
-            QueryParam::new(
-                "at_risk_only",
-                "boolean",
-                "only requests at risk or overdue",
-            ),
+/// This resource's operations, one row each, for the router and the OpenAPI document.
+#[rustfmt::skip]
+fn resource() -> Resource {
+    Resource::new::<AuthorizationRecord>(BASE, "authorizations")
+        .create::<SubmitAuthorizationBody, _>(submit, "submitAuthorization", "Submit an authorization request (provider staff); the server assigns the id")
+        .list::<AuthorizationQueueResponse, _>("", queue, "authorizationQueue", "The work queue: open requests by due time, classified on track / at risk / overdue", vec![
+            QueryParam::new("at_risk_only", "boolean", "only requests at risk or overdue"),
             QueryParam::new("plan", "string", "plan policy overlay id, e.g. hpsm"),
             QueryParam::new("county", "string", "county name"),
             QueryParam::limit(),
             QueryParam::time_cursor(),
-        ]),
-        Op::get(
-            "getAuthorization",
-            "/api/v1/authorizations/{id}",
-            "Read one authorization request (audited)",
-            "authorizations",
-            record.clone(),
-        ),
-    ];
-    ops.extend(ChangeRoute::operations(
-        &changes(),
-        g,
-        "authorizations",
-        &record,
-    ));
-    ops
+        ])
+        .read(read, "getAuthorization", "Read one authorization request (audited)")
+        .change::<PendAuthorization>("pend", "Pend a non-urgent pre-service request for information")
+        .change::<ExtendAuthorization>("extend", "Take the one extension, with its reason")
+        .change::<ReceiveAuthorizationInformation>("information-received", "The pended-for information arrived: the decision clock restarts")
+        .change::<WithdrawAuthorization>("withdrawal", "Withdraw an open request, with the reason")
+        .change::<RecordAuthorizationNotice>("notices", "Record a notice sent about the request (channel, recipient, content)")
+        .change::<DecideAuthorization>("decision", "Approve, modify or deny; an adverse decision needs the notice of action")
+        .change::<FileAppeal>("appeals", "File the member's appeal of the decision")
+        .change::<ResolveAppeal>("appeals/resolution", "Resolve the appeal: upheld or overturned")
+}
+
+pub(crate) fn routes() -> Router<AppState> {
+    resource().router()
+}
+
+/// The OpenAPI operations of this module.
+pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
+    resource().operations(g)
 }

@@ -4,11 +4,9 @@
 //! (`GET /api/v1/ecm-enrollments/reauthorizations-due`).
 
 use axum::Router;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Extension, Query, State};
+use axum::extract::{Extension, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
 use careloop_app::ecm::{
     AddCareTeamMember, AssignLeadCareManager, DiscontinueEcm, EcmReauthorizationQueueQuery,
     EnrollEcm, OpenEcmEnrollment, ReauthorizeEcm, RecordAssessment, RecordCarePlanGoal,
@@ -21,12 +19,14 @@ use schemars::generate::SchemaGenerator;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::extract::{ApiJson, IdempotencyKey, RecordId, json_response, record_response};
+use crate::extract::{
+    ApiJson, IdempotencyKey, QueryString, RecordId, json_response, record_response,
+};
 use crate::ids::record_id;
 use crate::operation::{Op, QueryParam};
-use crate::paging::{self, decode_cursor, encode_cursor};
+use crate::paging;
 use crate::problem::Problem;
-use crate::routes::change::ChangeRoute;
+use crate::routes::resource::Resource;
 
 const BASE: &str = "/api/v1/ecm-enrollments";
 
@@ -80,18 +80,6 @@ pub struct EcmReauthorizationQueueResponse {
     pub next: Option<String>,
 }
 
-pub(crate) fn routes() -> Router<AppState> {
-    let routes = Router::new()
-        .route("/ecm-enrollments", post(open))
-        .route("/ecm-enrollments/reauthorizations-due", get(queue))
-        .route("/ecm-enrollments/{id}", get(read));
-    ChangeRoute::route_all(routes, &changes())
-}
-
-fn ok(record: &EcmEnrollmentRecord) -> Response {
-    record_response(StatusCode::OK, record, None)
-}
-
 async fn open(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
@@ -122,128 +110,68 @@ async fn read(
     RecordId(id): RecordId,
 ) -> Result<Response, Problem> {
     let record = st.app.get_ecm_enrollment(&actor, &id, st.now()).await?;
-    Ok(ok(&record))
+    Ok(record_response(StatusCode::OK, &record, None))
 }
 
 async fn queue(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
-    params: Result<Query<QueueParams>, QueryRejection>,
+    QueryString(p): QueryString<QueueParams>,
 ) -> Result<Response, Problem> {
-    let Query(p) = params.map_err(|e| Problem::invalid("query", e.body_text()))?;
-    let limit = paging::limit(p.limit)?;
     let query = EcmReauthorizationQueueQuery {
         plan_id: p.plan,
         county: p.county,
-        limit,
-        after: p.after.as_deref().map(decode_cursor).transpose()?,
+        limit: paging::limit(p.limit)?,
+        after: paging::after(p.after.as_deref())?,
     };
     let page = st
         .app
         .ecm_reauthorization_queue(&actor, query, st.now())
         .await?;
+    let next = page.next.as_ref().map(paging::encode_cursor);
+    let items = page
+        .items
+        .into_iter()
+        .map(|i| EcmReauthorizationDueItem {
+            record: i.record,
+            entry: i.entry,
+        })
+        .collect();
     Ok(json_response(
         StatusCode::OK,
-        &EcmReauthorizationQueueResponse {
-            items: page
-                .items
-                .into_iter()
-                .map(|i| EcmReauthorizationDueItem {
-                    record: i.record,
-                    entry: i.entry,
-                })
-                .collect(),
-            next: page.next.as_ref().map(encode_cursor),
-        },
+        &EcmReauthorizationQueueResponse { items, next },
     ))
 }
 
-/// The changes on a record of this resource, one line each (`routes::change`).
-fn changes() -> [ChangeRoute; 9] {
-    [
-        ChangeRoute::post::<RecordOutreachAttempt>(
-            "recordEcmOutreachAttempt",
-            "/api/v1/ecm-enrollments/{id}/outreach-attempts",
-            "Record an outreach attempt, reached or not (the enrollment's provider)",
-        ),
-        ChangeRoute::post::<EnrollEcm>(
-            "enrollEcm",
-            "/api/v1/ecm-enrollments/{id}/enrollment",
-            "Enroll from a start date; blocked (422 naming the rule) by hospice, PACE, CCM, CCT or a 1915(c) waiver",
-        ),
-        ChangeRoute::post::<AssignLeadCareManager>(
-            "assignEcmLeadCareManager",
-            "/api/v1/ecm-enrollments/{id}/lead-care-manager",
-            "Name a (new) Lead Care Manager",
-        ),
-        ChangeRoute::post::<AddCareTeamMember>(
-            "addEcmCareTeamMember",
-            "/api/v1/ecm-enrollments/{id}/care-team",
-            "Add a care team member",
-        ),
-        ChangeRoute::post::<RecordAssessment>(
-            "recordEcmAssessment",
-            "/api/v1/ecm-enrollments/{id}/assessments",
-            "Record (or revise) a comprehensive assessment",
-        ),
-        ChangeRoute::post::<RecordCarePlanGoal>(
-            "recordEcmCarePlanGoal",
-            "/api/v1/ecm-enrollments/{id}/care-plan-goals",
-            "Record (or revise) a care plan goal",
-        ),
-        ChangeRoute::post::<RecordCoreServiceActivity>(
-            "recordEcmCoreServiceActivity",
-            "/api/v1/ecm-enrollments/{id}/activities",
-            "Record an activity under one of the seven ECM core services",
-        ),
-        ChangeRoute::post::<ReauthorizeEcm>(
-            "reauthorizeEcm",
-            "/api/v1/ecm-enrollments/{id}/reauthorizations",
-            "The plan's re-authorization: a new authorization id and period",
-        ),
-        ChangeRoute::post::<DiscontinueEcm>(
-            "discontinueEcm",
-            "/api/v1/ecm-enrollments/{id}/discontinuation",
-            "Stop ECM on a date with a reason from workflow.toml",
-        ),
-    ]
-}
-
-/// The OpenAPI operations of this module.
-pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
-    let record = g.subschema_for::<EcmEnrollmentRecord>();
-    let tag = "ecm-enrollments";
-    let mut ops = vec![
-        Op::post(
-            "openEcmEnrollment",
-            BASE,
-            "Assign a member to an ECM provider (plan care coordinator); outreach starts, the provider is granted access; the server assigns the id",
-            tag,
-            g.subschema_for::<OpenEcmEnrollmentBody>(),
-            record.clone(),
-        )
-        .created(),
-        Op::get(
-            "ecmReauthorizationsDue",
-            "/api/v1/ecm-enrollments/reauthorizations-due",
-            "The work queue: enrollments whose re-authorization is due within the look-ahead (30 days) or overdue, soonest first",
-            tag,
-            g.subschema_for::<EcmReauthorizationQueueResponse>(),
-        )
-        .query(vec![
+/// This resource's operations, one row each, for the router and the OpenAPI document. Most
+/// change operation ids name ECM although their input types do not.
+#[rustfmt::skip]
+fn resource() -> Resource {
+    Resource::new::<EcmEnrollmentRecord>(BASE, "ecm-enrollments")
+        .create::<OpenEcmEnrollmentBody, _>(open, "openEcmEnrollment", "Assign a member to an ECM provider (plan care coordinator); outreach starts, the provider is granted access; the server assigns the id")
+        .list::<EcmReauthorizationQueueResponse, _>("/reauthorizations-due", queue, "ecmReauthorizationsDue", "The work queue: enrollments whose re-authorization is due within the look-ahead (30 days) or overdue, soonest first", vec![
             QueryParam::new("plan", "string", "plan policy overlay id, e.g. hpsm"),
             QueryParam::new("county", "string", "county name"),
             QueryParam::limit(),
             QueryParam::time_cursor(),
-        ]),
-        Op::get(
-            "getEcmEnrollment",
-            "/api/v1/ecm-enrollments/{id}",
-            "Read one ECM enrollment (audited)",
-            tag,
-            record.clone(),
-        ),
-    ];
-    ops.extend(ChangeRoute::operations(&changes(), g, tag, &record));
-    ops
+        ])
+        .read(read, "getEcmEnrollment", "Read one ECM enrollment (audited)")
+        .change_named::<RecordOutreachAttempt>("recordEcmOutreachAttempt", "outreach-attempts", "Record an outreach attempt, reached or not (the enrollment's provider)")
+        .change::<EnrollEcm>("enrollment", "Enroll from a start date; blocked (422 naming the rule) by hospice, PACE, CCM, CCT or a 1915(c) waiver")
+        .change_named::<AssignLeadCareManager>("assignEcmLeadCareManager", "lead-care-manager", "Name a (new) Lead Care Manager")
+        .change_named::<AddCareTeamMember>("addEcmCareTeamMember", "care-team", "Add a care team member")
+        .change_named::<RecordAssessment>("recordEcmAssessment", "assessments", "Record (or revise) a comprehensive assessment")
+        .change_named::<RecordCarePlanGoal>("recordEcmCarePlanGoal", "care-plan-goals", "Record (or revise) a care plan goal")
+        .change_named::<RecordCoreServiceActivity>("recordEcmCoreServiceActivity", "activities", "Record an activity under one of the seven ECM core services")
+        .change::<ReauthorizeEcm>("reauthorizations", "The plan's re-authorization: a new authorization id and period")
+        .change::<DiscontinueEcm>("discontinuation", "Stop ECM on a date with a reason from workflow.toml")
+}
+
+pub(crate) fn routes() -> Router<AppState> {
+    resource().router()
+}
+
+/// The OpenAPI operations of this module.
+pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
+    resource().operations(g)
 }

@@ -8,11 +8,9 @@
 //! it, and then it must equal the record's id.
 
 use axum::Router;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Extension, Query, State};
+use axum::extract::{Extension, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
 use careloop_app::member::{
     MemberEligibility, MemberListQuery, RecomputeMemberEligibility, RecordMemberFacts,
     RegisterMember, UpdateMemberDemographics,
@@ -25,12 +23,14 @@ use schemars::generate::SchemaGenerator;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::extract::{ApiJson, IdempotencyKey, RecordId, json_response, record_response};
+use crate::extract::{
+    ApiJson, IdempotencyKey, QueryString, RecordId, json_response, record_response,
+};
 use crate::ids::record_id;
 use crate::operation::{Op, QueryParam};
 use crate::paging;
 use crate::problem::Problem;
-use crate::routes::change::ChangeRoute;
+use crate::routes::resource::Resource;
 
 const BASE: &str = "/api/v1/members";
 
@@ -99,18 +99,6 @@ pub struct MemberListResponse {
     pub next: Option<String>,
 }
 
-pub(crate) fn routes() -> Router<AppState> {
-    let routes = Router::new()
-        .route("/members", post(register).get(list))
-        .route("/members/{id}", get(read))
-        .route("/members/{id}/eligibility", get(eligibility));
-    ChangeRoute::route_all(routes, &changes())
-}
-
-fn ok(record: &MemberRecord) -> Response {
-    record_response(StatusCode::OK, record, None)
-}
-
 async fn register(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
@@ -145,27 +133,17 @@ async fn register(
 async fn list(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
-    params: Result<Query<ListParams>, QueryRejection>,
+    QueryString(p): QueryString<ListParams>,
 ) -> Result<Response, Problem> {
-    let Query(p) = params.map_err(|e| Problem::invalid("query", e.body_text()))?;
-    let limit = paging::limit(p.limit)?;
-    let page = st
-        .app
-        .list_members(
-            &actor,
-            MemberListQuery {
-                limit,
-                after: p.after,
-            },
-            st.now(),
-        )
-        .await?;
+    let query = MemberListQuery {
+        limit: paging::limit(p.limit)?,
+        after: p.after,
+    };
+    let page = st.app.list_members(&actor, query, st.now()).await?;
+    let (items, next) = (page.items, page.next);
     Ok(json_response(
         StatusCode::OK,
-        &MemberListResponse {
-            items: page.items,
-            next: page.next,
-        },
+        &MemberListResponse { items, next },
     ))
 }
 
@@ -175,7 +153,7 @@ async fn read(
     RecordId(id): RecordId,
 ) -> Result<Response, Problem> {
     let record = st.app.get_member(&actor, &id, st.now()).await?;
-    Ok(ok(&record))
+    Ok(record_response(StatusCode::OK, &record, None))
 }
 
 async fn eligibility(
@@ -187,66 +165,27 @@ async fn eligibility(
     Ok(json_response(StatusCode::OK, &why))
 }
 
-/// The changes on a record of this resource, one line each (`routes::change`).
-fn changes() -> [ChangeRoute; 3] {
-    [
-        ChangeRoute::post::<UpdateMemberDemographics>(
-            "updateMemberDemographics",
-            "/api/v1/members/{id}/demographics",
-            "Replace the member's contact data",
-        ),
-        ChangeRoute::post::<RecordMemberFacts>(
-            "recordMemberFacts",
-            "/api/v1/members/{id}/facts",
-            "Replace the member's facts; eligibility is re-determined as of today (Los Angeles)",
-        ),
-        ChangeRoute::post::<RecomputeMemberEligibility>(
-            "recomputeMemberEligibility",
-            "/api/v1/members/{id}/eligibility/recompute",
-            "Re-run the eligibility engine on the stored facts; stored only when the result changed",
-        ),
-    ]
+/// This resource's operations, one row each, for the router and the OpenAPI document.
+#[rustfmt::skip]
+fn resource() -> Resource {
+    Resource::new::<MemberRecord>(BASE, "members")
+        .create::<RegisterMemberBody, _>(register, "registerMember", "Register a member of the caller's plan with their eligibility facts; the server assigns the id")
+        .list::<MemberListResponse, _>("", list, "listMembers", "Members by id: a plan's own, a provider's granted ones (each listed member is audited)", vec![
+            QueryParam::limit(),
+            QueryParam::new("after", "string", "the `next` cursor of the previous page"),
+        ])
+        .read(read, "getMember", "Read one member (audited)")
+        .change::<UpdateMemberDemographics>("demographics", "Replace the member's contact data")
+        .change::<RecordMemberFacts>("facts", "Replace the member's facts; eligibility is re-determined as of today (Los Angeles)")
+        .change::<RecomputeMemberEligibility>("eligibility/recompute", "Re-run the eligibility engine on the stored facts; stored only when the result changed")
+        .read_about::<MemberEligibility, _>("eligibility", eligibility, "getMemberEligibility", "The stored determination with its trace: why the member is (not) eligible (audited)")
+}
+
+pub(crate) fn routes() -> Router<AppState> {
+    resource().router()
 }
 
 /// The OpenAPI operations of this module.
 pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
-    let record = g.subschema_for::<MemberRecord>();
-    let mut ops = vec![
-        Op::post(
-            "registerMember",
-            BASE,
-            "Register a member of the caller's plan with their eligibility facts; the server assigns the id",
-            "members",
-            g.subschema_for::<RegisterMemberBody>(),
-            record.clone(),
-        )
-        .created(),
-        Op::get(
-            "listMembers",
-            BASE,
-            "Members by id: a plan's own, a provider's granted ones (each listed member is audited)",
-            "members",
-            g.subschema_for::<MemberListResponse>(),
-        )
-        .query(vec![
-            QueryParam::limit(),
-            QueryParam::new("after", "string", "the `next` cursor of the previous page"),
-        ]),
-        Op::get(
-            "getMember",
-            "/api/v1/members/{id}",
-            "Read one member (audited)",
-            "members",
-            record.clone(),
-        ),
-    ];
-    ops.extend(ChangeRoute::operations(&changes(), g, "members", &record));
-    ops.push(Op::get(
-        "getMemberEligibility",
-        "/api/v1/members/{id}/eligibility",
-        "The stored determination with its trace: why the member is (not) eligible (audited)",
-        "members",
-        g.subschema_for::<MemberEligibility>(),
-    ));
-    ops
+    resource().operations(g)
 }

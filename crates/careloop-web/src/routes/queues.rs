@@ -4,8 +4,7 @@
 //! `/api/v1/ecm-enrollments`.)
 
 use axum::Router;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Extension, Query, State};
+use axum::extract::{Extension, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
@@ -18,7 +17,7 @@ use schemars::generate::SchemaGenerator;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::extract::json_response;
+use crate::extract::{QueryString, json_response};
 use crate::operation::{Op, QueryParam};
 use crate::paging;
 use crate::problem::Problem;
@@ -78,9 +77,8 @@ fn party(value: Option<&str>) -> Result<Option<ReferralParty>, Problem> {
 async fn referral_queue(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
-    params: Result<Query<ReferralQueueParams>, QueryRejection>,
+    QueryString(p): QueryString<ReferralQueueParams>,
 ) -> Result<Response, Problem> {
-    let Query(p) = params.map_err(|e| Problem::invalid("query", e.body_text()))?;
     let limit = paging::limit(p.limit)?;
     let query = ReferralQueueQuery {
         waiting_on: party(p.waiting_on.as_deref())?,

@@ -5,7 +5,6 @@ use axum::Router;
 use axum::extract::{Extension, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
 use careloop_app::referral::{
     AcceptReferral, AssignReferral, CloseReferral, CreateReferral, DeclineReferral,
     RecordReferralAuthorization, RecordReferralNotice, RecordReferralNoticeAgreement,
@@ -23,7 +22,7 @@ use crate::extract::{ApiJson, IdempotencyKey, RecordId, record_response};
 use crate::ids::record_id;
 use crate::operation::Op;
 use crate::problem::Problem;
-use crate::routes::change::ChangeRoute;
+use crate::routes::resource::Resource;
 
 const BASE: &str = "/api/v1/referrals";
 
@@ -49,17 +48,6 @@ pub struct CreateReferralBody {
     #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
     #[schemars(with = "Option<careloop_domain::text::Id>")]
     pub claimed_pof: Option<String>,
-}
-
-pub(crate) fn routes() -> Router<AppState> {
-    let routes = Router::new()
-        .route("/referrals", post(create))
-        .route("/referrals/{id}", get(read));
-    ChangeRoute::route_all(routes, &changes())
-}
-
-fn ok(record: &ReferralRecord) -> Response {
-    record_response(StatusCode::OK, record, None)
 }
 
 async fn create(
@@ -92,81 +80,31 @@ async fn read(
     RecordId(id): RecordId,
 ) -> Result<Response, Problem> {
     let record = st.app.get_referral(&actor, &id, st.now()).await?;
-    Ok(ok(&record))
+    Ok(record_response(StatusCode::OK, &record, None))
 }
 
-/// The changes on a record of this resource, one line each (`routes::change`).
-fn changes() -> [ChangeRoute; 9] {
-    [
-        ChangeRoute::post::<ReviewReferralEligibility>(
-            "reviewReferralEligibility",
-            "/api/v1/referrals/{id}/eligibility-review",
-            "Record the plan's eligibility review",
-        ),
-        ChangeRoute::post::<AssignReferral>(
-            "assignReferral",
-            "/api/v1/referrals/{id}/assignment",
-            "Assign an ECM/CS provider, granting it access to the member",
-        ),
-        ChangeRoute::post::<AcceptReferral>(
-            "acceptReferral",
-            "/api/v1/referrals/{id}/acceptance",
-            "The assigned provider accepts",
-        ),
-        ChangeRoute::post::<DeclineReferral>(
-            "declineReferral",
-            "/api/v1/referrals/{id}/declination",
-            "The assigned provider declines, with the reason",
-        ),
-        ChangeRoute::post::<CloseReferral>(
-            "closeReferral",
-            "/api/v1/referrals/{id}/closure",
-            "Close the loop with a closure reason",
-        ),
-        ChangeRoute::post::<RecordReferralAuthorization>(
-            "recordReferralAuthorization",
-            "/api/v1/referrals/{id}/authorization",
-            "Record the authorization decision on the referred service (plan); not authorized needs the reason",
-        ),
-        ChangeRoute::post::<StartReferralServices>(
-            "startReferralServices",
-            "/api/v1/referrals/{id}/services-started",
-            "The assigned provider reports services started",
-        ),
-        ChangeRoute::post::<RecordReferralNotice>(
-            "recordReferralNotice",
-            "/api/v1/referrals/{id}/notices",
-            "Record a notice sent to the member, the referrer or the provider (the sender is the signed-in user)",
-        ),
-        ChangeRoute::post::<RecordReferralNoticeAgreement>(
-            "recordReferralNoticeAgreement",
-            "/api/v1/referrals/{id}/notice-agreement",
-            "Record that both sides agreed referrer notices may use a non-electronic channel",
-        ),
-    ]
+/// This resource's operations, one row each, for the router and the OpenAPI document.
+#[rustfmt::skip]
+fn resource() -> Resource {
+    Resource::new::<ReferralRecord>(BASE, "referrals")
+        .create::<CreateReferralBody, _>(create, "createReferral", "Create a referral (referring entity or plan care coordinator); the server assigns the id")
+        .read(read, "getReferral", "Read one referral (audited)")
+        .change::<ReviewReferralEligibility>("eligibility-review", "Record the plan's eligibility review")
+        .change::<AssignReferral>("assignment", "Assign an ECM/CS provider, granting it access to the member")
+        .change::<AcceptReferral>("acceptance", "The assigned provider accepts")
+        .change::<DeclineReferral>("declination", "The assigned provider declines, with the reason")
+        .change::<CloseReferral>("closure", "Close the loop with a closure reason")
+        .change::<RecordReferralAuthorization>("authorization", "Record the authorization decision on the referred service (plan); not authorized needs the reason")
+        .change::<StartReferralServices>("services-started", "The assigned provider reports services started")
+        .change::<RecordReferralNotice>("notices", "Record a notice sent to the member, the referrer or the provider (the sender is the signed-in user)")
+        .change::<RecordReferralNoticeAgreement>("notice-agreement", "Record that both sides agreed referrer notices may use a non-electronic channel")
+}
+
+pub(crate) fn routes() -> Router<AppState> {
+    resource().router()
 }
 
 /// The OpenAPI operations of this module.
 pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
-    let record = g.subschema_for::<ReferralRecord>();
-    let mut ops = vec![
-        Op::post(
-            "createReferral",
-            BASE,
-            "Create a referral (referring entity or plan care coordinator); the server assigns the id",
-            "referrals",
-            g.subschema_for::<CreateReferralBody>(),
-            record.clone(),
-        )
-        .created(),
-        Op::get(
-            "getReferral",
-            "/api/v1/referrals/{id}",
-            "Read one referral (audited)",
-            "referrals",
-            record.clone(),
-        ),
-    ];
-    ops.extend(ChangeRoute::operations(&changes(), g, "referrals", &record));
-    ops
+    resource().operations(g)
 }
