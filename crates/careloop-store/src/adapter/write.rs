@@ -60,18 +60,20 @@ where
         self.fetch(sql).await?.iter().map(Self::aggregate).collect()
     }
 
+    /// The value of `column`; a value of another type is `Corrupt { table, column }`.
     fn col<'r, T>(
         row: &'r D::Row,
         table: &'static str,
         column: &'static str,
     ) -> Result<T, StoreError>
     where
-        T: sqlx::Decode<'r, D> + sqlx::Type<D>,
+        T: Decode<'r, D> + Type<D>,
     {
         row.try_get::<T, _>(column)
             .map_err(|e| StoreError::corrupt(table, column, e))
     }
 
+    /// Epoch milliseconds in `column` as a timestamp.
     fn time(
         row: &D::Row,
         table: &'static str,
@@ -96,7 +98,7 @@ where
             due_at,
             plan_id: Self::col(row, T, "plan_id")?,
             county: Self::col(row, T, "county")?,
-            body: Self::col::<Json<serde_json::Value>>(row, T, "body")?.0,
+            body: Self::col::<Json<Value>>(row, T, "body")?.0,
             created_at: Self::time(row, T, "created_at")?,
             updated_at: Self::time(row, T, "updated_at")?,
         })
@@ -110,7 +112,7 @@ where
             aggregate_id: Self::col(row, T, "aggregate_id")?,
             version: Self::col(row, T, "version")?,
             event_type: Self::col(row, T, "event_type")?,
-            body: Self::col::<Json<serde_json::Value>>(row, T, "body")?.0,
+            body: Self::col::<Json<Value>>(row, T, "body")?.0,
             actor: Self::col(row, T, "actor")?,
             at: Self::time(row, T, "at")?,
         })
