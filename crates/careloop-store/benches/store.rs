@@ -179,60 +179,65 @@ fn grants_sql(rows: usize) -> String {
     sql
 }
 
-/// Bulk-loads `rows` aggregates and one grant per member on one connection (engine-generic by
-/// macro: sqlx's generic bounds are unreadable).
-macro_rules! bulk_load {
-    ($conn:expr, $rows:expr) => {{
-        let conn = $conn;
-        let rows: u64 = $rows;
-        let mut rng = Rng(42);
-        let mut n = 0u64;
-        while n < rows {
-            let mut tx = conn.begin().await.expect("begin");
-            let tx_end = (n + ROWS_PER_TX as u64).min(rows);
-            while n < tx_end {
-                let chunk = (tx_end - n).min(ROWS_PER_INSERT as u64) as usize;
-                let sql = insert_sql(chunk);
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-                for i in 0..chunk as u64 {
-                    let (id, org, member, st, due, plan, county, body) = bulk_row(n + i, &mut rng);
-                    q = q
-                        .bind(KIND)
-                        .bind(id)
-                        .bind(1_i64)
-                        .bind(org)
-                        .bind(member)
-                        .bind(st)
-                        .bind(due)
-                        .bind(plan)
-                        .bind(county)
-                        .bind(sqlx::types::Json(body))
-                        .bind(0_i64)
-                        .bind(0_i64);
-                }
-                q.execute(&mut *tx).await.expect("bulk insert");
-                n += chunk as u64;
-            }
-            tx.commit().await.expect("commit");
-        }
-        let members = rows.div_ceil(AUTHS_PER_MEMBER);
-        let mut m = 0u64;
+/// Bulk-loads `rows` aggregates and one grant per member on one connection of either engine
+/// (the `where` clause is what sqlx needs to bind the row's column types on `D`).
+async fn bulk_load<D>(conn: &mut D::Connection, rows: u64)
+where
+    D: sqlx::Database,
+    for<'c> &'c mut D::Connection: sqlx::Executor<'c, Database = D>,
+    D::Arguments: sqlx::IntoArguments<D>,
+    for<'q> &'q str: sqlx::Encode<'q, D> + sqlx::Type<D>,
+    for<'q> String: sqlx::Encode<'q, D> + sqlx::Type<D>,
+    for<'q> i64: sqlx::Encode<'q, D> + sqlx::Type<D>,
+    for<'q> sqlx::types::Json<Value>: sqlx::Encode<'q, D> + sqlx::Type<D>,
+{
+    let mut rng = Rng(42);
+    let mut n = 0u64;
+    while n < rows {
         let mut tx = conn.begin().await.expect("begin");
-        while m < members {
-            let chunk = (members - m).min(ROWS_PER_INSERT as u64) as usize;
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(grants_sql(chunk)));
+        let tx_end = (n + ROWS_PER_TX as u64).min(rows);
+        while n < tx_end {
+            let chunk = (tx_end - n).min(ROWS_PER_INSERT as u64) as usize;
+            let sql = insert_sql(chunk);
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for i in 0..chunk as u64 {
-                q = q.bind(provider(m + i)).bind(format!("member-{:07}", m + i));
+                let (id, org, member, st, due, plan, county, body) = bulk_row(n + i, &mut rng);
+                q = q
+                    .bind(KIND)
+                    .bind(id)
+                    .bind(1_i64)
+                    .bind(org)
+                    .bind(member)
+                    .bind(st)
+                    .bind(due)
+                    .bind(plan)
+                    .bind(county)
+                    .bind(sqlx::types::Json(body))
+                    .bind(0_i64)
+                    .bind(0_i64);
             }
-            q.execute(&mut *tx).await.expect("grants insert");
-            m += chunk as u64;
+            q.execute(&mut *tx).await.expect("bulk insert");
+            n += chunk as u64;
         }
         tx.commit().await.expect("commit");
-        sqlx::raw_sql("ANALYZE")
-            .execute(&mut *conn)
-            .await
-            .expect("analyze");
-    }};
+    }
+    let members = rows.div_ceil(AUTHS_PER_MEMBER);
+    let mut m = 0u64;
+    let mut tx = conn.begin().await.expect("begin");
+    while m < members {
+        let chunk = (members - m).min(ROWS_PER_INSERT as u64) as usize;
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(grants_sql(chunk)));
+        for i in 0..chunk as u64 {
+            q = q.bind(provider(m + i)).bind(format!("member-{:07}", m + i));
+        }
+        q.execute(&mut *tx).await.expect("grants insert");
+        m += chunk as u64;
+    }
+    tx.commit().await.expect("commit");
+    sqlx::raw_sql("ANALYZE")
+        .execute(&mut *conn)
+        .await
+        .expect("analyze");
 }
 
 /// A realistic authorization submission body (~1 KB of JSON).
@@ -401,7 +406,7 @@ async fn run_sqlite(o: &Opts) {
     )
     .await
     .expect("load connection");
-    bulk_load!(&mut conn, o.rows);
+    bulk_load::<sqlx::Sqlite>(&mut conn, o.rows).await;
     conn.close().await.expect("close");
     println!(
         "sqlite: bulk load {} rows + grants + ANALYZE in {:.1} s",
@@ -446,7 +451,7 @@ async fn run_postgres(o: &Opts) {
     let mut conn = sqlx::PgConnection::connect(&bench_url)
         .await
         .expect("load connection");
-    bulk_load!(&mut conn, o.rows);
+    bulk_load::<sqlx::Postgres>(&mut conn, o.rows).await;
     conn.close().await.expect("close");
     println!(
         "postgres: bulk load {} rows + grants + ANALYZE in {:.1} s",

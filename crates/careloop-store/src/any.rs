@@ -81,26 +81,26 @@ impl AnyStore {
     }
 }
 
-macro_rules! delegate {
-    ($self:ident, $s:ident => $call:expr) => {
-        match $self {
-            AnyStore::Sqlite($s) => $call.await,
-            AnyStore::Postgres($s) => $call.await,
-        }
-    };
-}
-
 impl Store for AnyStore {
     async fn migrate(&self) -> Result<(), StoreError> {
-        delegate!(self, s => s.migrate())
+        match self {
+            AnyStore::Sqlite(s) => s.migrate().await,
+            AnyStore::Postgres(s) => s.migrate().await,
+        }
     }
 
     async fn commit(&self, batch: WriteBatch) -> Result<CommitReceipt, StoreError> {
-        delegate!(self, s => s.commit(batch))
+        match self {
+            AnyStore::Sqlite(s) => s.commit(batch).await,
+            AnyStore::Postgres(s) => s.commit(batch).await,
+        }
     }
 
     async fn get(&self, kind: &str, id: &str) -> Result<Option<StoredAggregate>, StoreError> {
-        delegate!(self, s => s.get(kind, id))
+        match self {
+            AnyStore::Sqlite(s) => s.get(kind, id).await,
+            AnyStore::Postgres(s) => s.get(kind, id).await,
+        }
     }
 
     async fn idempotent_response(
@@ -108,49 +108,79 @@ impl Store for AnyStore {
         actor: &str,
         key: &str,
     ) -> Result<Option<StoredResponse>, StoreError> {
-        delegate!(self, s => s.idempotent_response(actor, key))
+        match self {
+            AnyStore::Sqlite(s) => s.idempotent_response(actor, key).await,
+            AnyStore::Postgres(s) => s.idempotent_response(actor, key).await,
+        }
     }
 
     async fn queue(&self, query: &QueueQuery) -> Result<QueuePage, StoreError> {
-        delegate!(self, s => s.queue(query))
+        match self {
+            AnyStore::Sqlite(s) => s.queue(query).await,
+            AnyStore::Postgres(s) => s.queue(query).await,
+        }
     }
 
     async fn list(&self, query: &ListQuery) -> Result<ListPage, StoreError> {
-        delegate!(self, s => s.list(query))
+        match self {
+            AnyStore::Sqlite(s) => s.list(query).await,
+            AnyStore::Postgres(s) => s.list(query).await,
+        }
     }
 
     async fn list_by_kind(
         &self,
         query: &KindListQuery,
     ) -> Result<Vec<StoredAggregate>, StoreError> {
-        delegate!(self, s => s.list_by_kind(query))
+        match self {
+            AnyStore::Sqlite(s) => s.list_by_kind(query).await,
+            AnyStore::Postgres(s) => s.list_by_kind(query).await,
+        }
     }
 
     async fn list_for_member(
         &self,
         query: &MemberKindQuery,
     ) -> Result<Vec<StoredAggregate>, StoreError> {
-        delegate!(self, s => s.list_for_member(query))
+        match self {
+            AnyStore::Sqlite(s) => s.list_for_member(query).await,
+            AnyStore::Postgres(s) => s.list_for_member(query).await,
+        }
     }
 
     async fn events_for(&self, kind: &str, id: &str) -> Result<Vec<StoredEvent>, StoreError> {
-        delegate!(self, s => s.events_for(kind, id))
+        match self {
+            AnyStore::Sqlite(s) => s.events_for(kind, id).await,
+            AnyStore::Postgres(s) => s.events_for(kind, id).await,
+        }
     }
 
     async fn events_since(&self, seq: i64, limit: u32) -> Result<Vec<StoredEvent>, StoreError> {
-        delegate!(self, s => s.events_since(seq, limit))
+        match self {
+            AnyStore::Sqlite(s) => s.events_since(seq, limit).await,
+            AnyStore::Postgres(s) => s.events_since(seq, limit).await,
+        }
     }
 
     async fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditRecord>, StoreError> {
-        delegate!(self, s => s.audit(filter))
+        match self {
+            AnyStore::Sqlite(s) => s.audit(filter).await,
+            AnyStore::Postgres(s) => s.audit(filter).await,
+        }
     }
 
     async fn has_access(&self, org_id: &str, member_id: &str) -> Result<bool, StoreError> {
-        delegate!(self, s => s.has_access(org_id, member_id))
+        match self {
+            AnyStore::Sqlite(s) => s.has_access(org_id, member_id).await,
+            AnyStore::Postgres(s) => s.has_access(org_id, member_id).await,
+        }
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        delegate!(self, s => s.ping())
+        match self {
+            AnyStore::Sqlite(s) => s.ping().await,
+            AnyStore::Postgres(s) => s.ping().await,
+        }
     }
 }
 

@@ -7,10 +7,12 @@
 //! columns (`org_id`, `member_id`, `status`, `due_at`, `plan_id`, `county`) for the queries that
 //! need indexes, so the domain aggregates can evolve without schema changes.
 //!
-//! Two adapters implement the port with the same plain SQL (`$1` placeholders work on both):
-//! [`SqliteStore`] (embedded default: WAL, `synchronous=FULL`, one writer connection and a read
-//! pool) and [`PostgresStore`] (plans at scale, default durable settings). [`AnyStore`] picks one
-//! from a [`StoreConfig`]. Migrations are embedded in the binary ([`Store::migrate`]).
+//! One adapter implements the port for both engines with the same plain SQL (`$1` placeholders
+//! work on both), generic over the engine's dialect (what really differs: transaction start,
+//! event-log order, a planner hint, migrations): [`SqliteStore`] (embedded default: WAL,
+//! `synchronous=FULL`, one writer connection and a read pool) and [`PostgresStore`] (plans at
+//! scale, default durable settings) are that adapter on each engine. [`AnyStore`] picks one from
+//! a [`StoreConfig`]. Migrations are embedded in the binary ([`Store::migrate`]).
 #![forbid(unsafe_code)]
 #![deny(
     clippy::unwrap_used,
@@ -21,8 +23,10 @@
     clippy::unimplemented
 )]
 
+mod adapter;
 mod any;
 mod batch;
+mod dialect;
 mod error;
 mod group;
 mod migrations;

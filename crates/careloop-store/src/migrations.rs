@@ -7,7 +7,7 @@ use sqlx::SqlSafeStr;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 
 /// (version, description, SQL) for SQLite, in order.
-const SQLITE: &[(i64, &str, &str)] = &[
+pub(crate) const SQLITE: &[(i64, &str, &str)] = &[
     (
         1,
         "init",
@@ -37,7 +37,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
 
 /// (version, description, SQL) for PostgreSQL, in order. 0002 (event transaction ids) has no
 /// SQLite counterpart: SQLite has one writer, so its event seq order is already commit order.
-const POSTGRES: &[(i64, &str, &str)] = &[
+pub(crate) const POSTGRES: &[(i64, &str, &str)] = &[
     (
         1,
         "init",
@@ -65,18 +65,8 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     ),
 ];
 
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Engine {
-    Sqlite,
-    Postgres,
-}
-
-/// The embedded migrator for `engine`.
-pub(crate) fn migrator(engine: Engine) -> Migrator {
-    let list = match engine {
-        Engine::Sqlite => SQLITE,
-        Engine::Postgres => POSTGRES,
-    };
+/// The embedded migrator for one engine's list ([`crate::dialect::Dialect::MIGRATIONS`]).
+pub(crate) fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
     let migrations = list
         .iter()
         .map(|(version, description, sql)| {

@@ -25,7 +25,9 @@ use crate::records::{AuditRecord, CommitReceipt, StoredAggregate, StoredEvent, S
 /// - **Durable on return**: SQLite with `synchronous=FULL`, PostgreSQL with its default durable
 ///   settings (docs/storage.md, "The write path contract").
 ///
-/// Implemented by [`crate::SqliteStore`], [`crate::PostgresStore`] and [`crate::AnyStore`]; the
+/// Implemented once for both engines by the generic adapter (src/adapter.rs, over the engine's
+/// dialect: src/dialect.rs), whose instances are [`crate::SqliteStore`] and
+/// [`crate::PostgresStore`], and by [`crate::AnyStore`] (either, chosen at run time); the
 /// conformance suite (tests/conformance) holds every implementation to the same behaviour.
 pub trait Store: Send + Sync {
     /// Applies the embedded migrations (idempotent; safe to run at every start).

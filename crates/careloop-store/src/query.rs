@@ -178,13 +178,6 @@ pub(crate) fn check_limit(limit: u32) -> Result<i64, StoreError> {
     Ok(i64::from(limit))
 }
 
-/// The SQL dialect a query is written for, where the engines differ.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Dialect {
-    Sqlite,
-    Postgres,
-}
-
 /// The queue query: one index range scan on `aggregates_queue (kind, status, due_at, id, …)` per
 /// status, merged by (due_at, id). Each arm is already limited, so the merge reads at most
 /// `limit` rows per status.
@@ -193,8 +186,9 @@ pub(crate) enum Dialect {
 /// statistics of a large table its planner otherwise prefers the equality prefix of
 /// `aggregates_queue_county (kind, status, org_id, …)` and sorts the owner's whole open queue
 /// (at 1,000,000 rows: ~15 ms instead of ~1 ms a page; BENCHMARKS.md). A county filter keeps the
-/// planner's choice (`aggregates_queue_county`, already in queue order).
-pub(crate) fn queue_sql(q: &QueueQuery, dialect: Dialect) -> Result<Sql, StoreError> {
+/// planner's choice (`aggregates_queue_county`, already in queue order). `index_hint` is the
+/// engine's [`crate::dialect::Dialect::QUEUE_INDEX_HINT`].
+pub(crate) fn queue_sql(q: &QueueQuery, index_hint: &str) -> Result<Sql, StoreError> {
     let limit = check_limit(q.limit)?;
     let mut statuses: Vec<&str> = q.statuses.iter().map(String::as_str).collect();
     statuses.sort_unstable();
@@ -228,9 +222,9 @@ pub(crate) fn queue_sql(q: &QueueQuery, dialect: Dialect) -> Result<Sql, StoreEr
         let p = sql.bind(Bind::Text(county.clone()));
         common.push_str(&format!(" AND a.county = {p}"));
     }
-    let hint = match (dialect, &q.county) {
-        (Dialect::Sqlite, None) => " INDEXED BY aggregates_queue",
-        _ => "",
+    let hint = match &q.county {
+        None => index_hint,
+        Some(_) => "",
     };
     let arm = |status: &str| {
         format!(
@@ -388,12 +382,16 @@ pub(crate) fn list_sql(q: &ListQuery) -> Result<Sql, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dialect::Dialect as _;
+
+    const SQLITE: &str = sqlx::Sqlite::QUEUE_INDEX_HINT;
+    const POSTGRES: &str = sqlx::Postgres::QUEUE_INDEX_HINT;
 
     #[test]
     fn queue_sql_uses_one_indexed_arm_per_status() -> Result<(), StoreError> {
         let mut q = QueueQuery::new("auth", &["pended", "received", "pended"], 50);
         q.org = Some(OrgScope::AccessibleTo("org-1".into()));
-        let sql = queue_sql(&q, Dialect::Postgres)?;
+        let sql = queue_sql(&q, POSTGRES)?;
         assert_eq!(sql.text.matches("UNION ALL").count(), 1, "{}", sql.text);
         assert_eq!(sql.text.matches("member_access").count(), 2);
         // kind, limit, org, then one bind per distinct status
@@ -405,16 +403,16 @@ mod tests {
     fn sqlite_queue_without_county_names_the_queue_index() -> Result<(), StoreError> {
         let mut q = QueueQuery::new("auth", &["pended", "received"], 50);
         q.org = Some(OrgScope::OwnedBy("org-1".into()));
-        let sqlite = queue_sql(&q, Dialect::Sqlite)?;
+        let sqlite = queue_sql(&q, SQLITE)?;
         assert_eq!(
             sqlite.text.matches("INDEXED BY aggregates_queue ").count(),
             2,
             "{}",
             sqlite.text
         );
-        assert!(!queue_sql(&q, Dialect::Postgres)?.text.contains("INDEXED"));
+        assert!(!queue_sql(&q, POSTGRES)?.text.contains("INDEXED"));
         q.county = Some("Alameda".into());
-        assert!(!queue_sql(&q, Dialect::Sqlite)?.text.contains("INDEXED"));
+        assert!(!queue_sql(&q, SQLITE)?.text.contains("INDEXED"));
         Ok(())
     }
 
@@ -442,7 +440,7 @@ mod tests {
     fn queue_sql_rejects_empty_statuses_and_bad_limits() {
         let no_status = QueueQuery::new("auth", &[], 10);
         assert!(matches!(
-            queue_sql(&no_status, Dialect::Postgres),
+            queue_sql(&no_status, POSTGRES),
             Err(StoreError::Invalid {
                 field: "statuses",
                 ..
@@ -451,7 +449,7 @@ mod tests {
         for limit in [0, MAX_PAGE + 1] {
             let q = QueueQuery::new("auth", &["pended"], limit);
             assert!(matches!(
-                queue_sql(&q, Dialect::Postgres),
+                queue_sql(&q, POSTGRES),
                 Err(StoreError::Invalid { field: "limit", .. })
             ));
         }

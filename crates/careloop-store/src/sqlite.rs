@@ -8,23 +8,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use crate::batch::WriteBatch;
+use crate::adapter::SqlStore;
+use crate::dialect::Extra;
 use crate::error::StoreError;
-use crate::group::Pending;
-use crate::migrations::{Engine, migrator};
-use crate::port::Store;
-use crate::query::{
-    AuditFilter, KindListQuery, ListPage, ListQuery, MemberKindQuery, QueuePage, QueueQuery,
-};
-use crate::records::{AuditRecord, CommitReceipt, StoredAggregate, StoredEvent, StoredResponse};
-
-mod ops {
-    crate::ops::store_ops!(sqlx::Sqlite);
-}
 
 /// How long a connection waits for a lock held by another process before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -40,30 +28,23 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 /// checkpointer cannot keep up (about 64 MiB with 4 KiB pages).
 const WRITER_AUTOCHECKPOINT_PAGES: u32 = 16_000;
 
-/// SQLite has one writer, so seq order is commit order: a reader following `seq` never skips.
-const EVENT_LOG: crate::ops::EventLogSql = crate::ops::EventLogSql {
-    from_start: concat!(
-        "SELECT ",
-        crate::ops::event_columns!(),
-        " FROM events ORDER BY seq LIMIT $1"
-    ),
-    after: concat!(
-        "SELECT ",
-        crate::ops::event_columns!(),
-        " FROM events WHERE seq > $1 ORDER BY seq LIMIT $2"
-    ),
-};
+/// The SQLite store over one database file: ONE writer connection and a pool of read-only
+/// connections (the statements, decoding and write path are [`SqlStore`]'s, shared with
+/// PostgreSQL; what differs is in [`crate::dialect::Dialect`]).
+pub type SqliteStore = SqlStore<sqlx::Sqlite>;
 
-/// The SQLite store over one database file.
+/// What the SQLite store keeps beside its pools: the database file's path and the background
+/// checkpointer (stopped on `close`, or when the last clone is dropped).
 #[derive(Debug, Clone)]
-pub struct SqliteStore {
+pub struct SqliteFile {
     path: PathBuf,
-    writer: SqlitePool,
-    reader: SqlitePool,
-    /// Batches waiting for the writer (group commit, `crate::group`).
-    pending: Arc<Pending>,
-    /// Stops the background checkpointer (on `close`, or when the last clone is dropped).
     checkpointer: Arc<Checkpointer>,
+}
+
+impl Extra for SqliteFile {
+    async fn stop(&self) {
+        self.checkpointer.stop().await;
+    }
 }
 
 /// The background WAL checkpointer: its own read-write connection runs
@@ -129,8 +110,8 @@ pub struct SqliteSettings {
     pub busy_timeout_ms: i64,
 }
 
-impl SqliteStore {
-    /// Opens (creating if missing) the database file at `path`. Run [`Store::migrate`] before use.
+impl SqlStore<sqlx::Sqlite> {
+    /// Opens (creating if missing) the database file at `path`. Run [`crate::Store::migrate`] before use.
     pub async fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         Self::open_with(path.as_ref(), SqliteSynchronous::Full).await
     }
@@ -178,23 +159,21 @@ impl SqliteStore {
             .connect_with(base.clone().read_only(true))
             .await?;
         let checkpointer = Arc::new(Checkpointer::start(base.synchronous(synchronous)).await?);
-        Ok(SqliteStore {
-            path,
+        Ok(SqlStore::new(
             writer,
             reader,
-            pending: Arc::new(Pending::default()),
-            checkpointer,
-        })
+            SqliteFile { path, checkpointer },
+        ))
     }
 
     /// The database file.
     pub fn path(&self) -> &Path {
-        &self.path
+        &self.extra().path
     }
 
     /// The durability settings of the writer connection.
     pub async fn settings(&self) -> Result<SqliteSettings, StoreError> {
-        let mut conn = self.writer.acquire().await?;
+        let mut conn = self.writer().acquire().await?;
         let journal_mode: String = sqlx::query_scalar("PRAGMA journal_mode")
             .fetch_one(&mut *conn)
             .await?;
@@ -209,89 +188,5 @@ impl SqliteStore {
             synchronous,
             busy_timeout_ms,
         })
-    }
-
-    /// Closes both pools (checkpointing the WAL on the last connection).
-    pub async fn close(&self) {
-        self.checkpointer.stop().await;
-        self.reader.close().await;
-        self.writer.close().await;
-    }
-}
-
-// Each method below binds one shared operation (`ops::*`, written once in ops.rs for both
-// engines) to this adapter's own pools. The two adapters' impls look alike because each line is
-// that one call; what differs is real and per engine: the pools (SQLite: one writer connection
-// and a read pool; PostgreSQL: a writer pool and a read pool), the transaction start (SQLite
-// `BEGIN IMMEDIATE` takes the write lock up front; PostgreSQL `BEGIN`), the queue's SQL dialect
-// and the event-log SQL (`EVENT_LOG`: seq order vs (xid, seq) with the snapshot bound). Folding
-// the impls into one would take a macro that generates the trait impl, which only hides this.
-impl Store for SqliteStore {
-    async fn migrate(&self) -> Result<(), StoreError> {
-        migrator(Engine::Sqlite).run(&self.writer).await?;
-        Ok(())
-    }
-
-    async fn commit(&self, batch: WriteBatch) -> Result<CommitReceipt, StoreError> {
-        // IMMEDIATE takes the write lock up front, so a second process (e.g. `careloop migrate`
-        // beside `serve`) waits on busy_timeout instead of failing mid-transaction.
-        ops::commit_grouped(&self.writer, &self.pending, "BEGIN IMMEDIATE", batch).await
-    }
-
-    async fn get(&self, kind: &str, id: &str) -> Result<Option<StoredAggregate>, StoreError> {
-        ops::get(&self.reader, kind, id).await
-    }
-
-    async fn idempotent_response(
-        &self,
-        actor: &str,
-        key: &str,
-    ) -> Result<Option<StoredResponse>, StoreError> {
-        ops::idempotent_response(&self.reader, actor, key).await
-    }
-
-    async fn queue(&self, query: &QueueQuery) -> Result<QueuePage, StoreError> {
-        ops::queue(&self.reader, query, crate::query::Dialect::Sqlite).await
-    }
-
-    async fn list(&self, query: &ListQuery) -> Result<ListPage, StoreError> {
-        ops::list(&self.reader, query).await
-    }
-
-    async fn list_by_kind(
-        &self,
-        query: &KindListQuery,
-    ) -> Result<Vec<StoredAggregate>, StoreError> {
-        ops::list_by_kind(&self.reader, query).await
-    }
-
-    async fn list_for_member(
-        &self,
-        query: &MemberKindQuery,
-    ) -> Result<Vec<StoredAggregate>, StoreError> {
-        ops::list_for_member(&self.reader, query).await
-    }
-
-    async fn events_for(&self, kind: &str, id: &str) -> Result<Vec<StoredEvent>, StoreError> {
-        ops::events_for(&self.reader, kind, id).await
-    }
-
-    async fn events_since(&self, seq: i64, limit: u32) -> Result<Vec<StoredEvent>, StoreError> {
-        ops::events_since(&self.reader, seq, limit, &EVENT_LOG).await
-    }
-
-    async fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditRecord>, StoreError> {
-        ops::audit(&self.reader, filter).await
-    }
-
-    async fn has_access(&self, org_id: &str, member_id: &str) -> Result<bool, StoreError> {
-        ops::has_access(&self.reader, org_id, member_id).await
-    }
-
-    async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1 FROM aggregates LIMIT 1")
-            .fetch_optional(&self.reader)
-            .await?;
-        Ok(())
     }
 }
