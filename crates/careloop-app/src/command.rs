@@ -1,6 +1,6 @@
 //! The one command path: a change to an existing record is its input type plus an impl of
 //! [`Change`] (the aggregate, the action, and the domain command the input becomes);
-//! [`App::run_change`] does everything else, the same way for every command:
+//! [`App::change`] does everything else, the same way for every command:
 //!
 //! 1. the idempotency hash of the action, the record id and the input (a retry replays);
 //! 2. the role check and the load through the access check (`App::load`; a record the caller's
@@ -13,7 +13,8 @@
 //!
 //! The HTTP API serves every such command with one generic handler (`careloop-web`,
 //! `routes::change`), so a new command is: the domain transition, the input struct with its
-//! `Change` impl, a thin named method on [`App`] if callers want one, and one route line.
+//! `Change` impl, and one route line. Callers name the change by its input type:
+//! `app.change(&actor, id, PendAuthorization { .. }, key, now)`.
 
 use std::future::Future;
 
@@ -28,7 +29,7 @@ use crate::app::{App, Idem, Transition};
 use crate::error::AppError;
 use crate::record::{Aggregate, Record};
 
-/// A change to an existing record of `Self::Aggregate`, run by [`App::run_change`].
+/// A change to an existing record of `Self::Aggregate`, run by [`App::change`].
 pub trait Change: Serialize + Send + Sized {
     /// The kind of record it changes.
     type Aggregate: Aggregate;
@@ -80,7 +81,7 @@ impl<A: Aggregate> Transition<A> {
 impl<S: Store> App<S> {
     /// Runs one change (see the module doc): hash, role and access check, If-Match, the
     /// command's `transition`, decide, one commit. Every change use case goes through here.
-    pub async fn run_change<C: Change>(
+    pub async fn change<C: Change>(
         &self,
         actor: &Actor,
         id: &str,
@@ -95,7 +96,7 @@ impl<S: Store> App<S> {
         let expected = *input.expected_version();
         let mut loaded_version = None;
         let record = self
-            .change::<C::Aggregate>(actor, C::ACTION, id, expected, idem, now, async |record| {
+            .update::<C::Aggregate>(actor, C::ACTION, id, expected, idem, now, async |record| {
                 loaded_version = Some(record.version);
                 let on = On {
                     app: self,

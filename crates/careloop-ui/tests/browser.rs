@@ -59,7 +59,7 @@ async fn staff_ui_in_headless_chromium() {
     let foreign_member = demo.foreign_member(&provider).await;
     let member = demo
         .app()
-        .get_member(&demo.actor(&provider).await, &own_member, demo.now)
+        .get::<MemberAggregate>(&demo.actor(&provider).await, &own_member, demo.now)
         .await
         .unwrap();
     let member_plan = member.owners.owner_org_id.clone();

@@ -421,7 +421,7 @@ async fn reviewer_queue_decision_refusal_and_provider_not_found() {
     let actor = demo.actor(&reviewer).await;
     let record = demo
         .app()
-        .get_authorization(&actor, &id, demo.now)
+        .get::<AuthorizationAggregate>(&actor, &id, demo.now)
         .await
         .unwrap();
     assert_eq!(record.status, "received", "nothing was decided");
@@ -439,7 +439,7 @@ async fn reviewer_queue_decision_refusal_and_provider_not_found() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let record = demo
         .app()
-        .get_authorization(&actor, &id, demo.now)
+        .get::<AuthorizationAggregate>(&actor, &id, demo.now)
         .await
         .unwrap();
     assert_eq!(record.status, "denied");
@@ -475,7 +475,7 @@ async fn reviewer_queue_decision_refusal_and_provider_not_found() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let record = demo
         .app()
-        .get_authorization(&actor, &other, demo.now)
+        .get::<AuthorizationAggregate>(&actor, &other, demo.now)
         .await
         .unwrap();
     assert_eq!(record.status, "approved");
@@ -611,7 +611,7 @@ async fn referral_intake_preview_and_steps_go_through_the_app() {
     let actor = demo.actor(&coordinator).await;
     let record = demo
         .app()
-        .get_referral(&actor, &id, demo.now)
+        .get::<ReferralAggregate>(&actor, &id, demo.now)
         .await
         .unwrap();
     assert_eq!(record.status, "eligibility-reviewed");
@@ -647,7 +647,7 @@ async fn cs_limit_status_approval_and_use_against_limits() {
     let provider_actor = demo.actor(&provider).await;
     let member = demo
         .app()
-        .get_member(&provider_actor, &member_id, demo.now)
+        .get::<MemberAggregate>(&provider_actor, &member_id, demo.now)
         .await
         .unwrap();
     let plan_org = member.owners.owner_org_id.clone();
@@ -709,7 +709,7 @@ async fn cs_limit_status_approval_and_use_against_limits() {
         .await
         .unwrap();
     demo.app()
-        .review_referral_eligibility(
+        .change(
             &coordinator,
             "ref-cs-respite",
             ReviewReferralEligibility {
@@ -723,7 +723,7 @@ async fn cs_limit_status_approval_and_use_against_limits() {
         .await
         .unwrap();
     demo.app()
-        .assign_referral(
+        .change(
             &coordinator,
             "ref-cs-respite",
             AssignReferral {
@@ -800,7 +800,7 @@ async fn cs_limit_status_approval_and_use_against_limits() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let record = demo
         .app()
-        .get_authorization(&reviewer_actor, "auth-cs-respite-1", demo.now)
+        .get::<AuthorizationAggregate>(&reviewer_actor, "auth-cs-respite-1", demo.now)
         .await
         .unwrap();
     assert_eq!(record.status, "approved");
@@ -838,7 +838,7 @@ async fn cs_limit_status_approval_and_use_against_limits() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     let record = demo
         .app()
-        .get_authorization(&reviewer_actor, "auth-cs-respite-2", demo.now)
+        .get::<AuthorizationAggregate>(&reviewer_actor, "auth-cs-respite-2", demo.now)
         .await
         .unwrap();
     assert_eq!(record.status, "received", "nothing was decided");
@@ -1078,7 +1078,7 @@ async fn the_notice_preview_is_the_policy_packs_template() {
     let actor = demo.actor(&reviewer).await;
     let record = demo
         .app()
-        .get_authorization(&actor, &id, demo.now)
+        .get::<AuthorizationAggregate>(&actor, &id, demo.now)
         .await
         .unwrap();
     assert_eq!(record.status, "received");

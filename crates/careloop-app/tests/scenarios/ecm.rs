@@ -110,7 +110,7 @@ pub async fn enrolled<S: Store>(
     let auth = format!("{id}-auth");
     approved_ecm_request(app, &auth, member, provider_org, Service::EcmInitial, start).await;
     let rec = app
-        .enroll_ecm(
+        .change(
             &provider(provider_org),
             id,
             enroll_input(start, &auth),
@@ -163,7 +163,7 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
         .unwrap_err();
     assert!(matches!(err, AppError::Forbidden { .. }), "{err}");
 
-    app.record_outreach_attempt(
+    app.change(
         &cm,
         "ecm-1",
         outreach("2026-11-03", ContactMode::Telephonic, false),
@@ -173,7 +173,7 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
     .await
     .unwrap();
     let rec = app
-        .record_outreach_attempt(
+        .change(
             &cm,
             "ecm-1",
             outreach("2026-11-05", ContactMode::InPerson, true),
@@ -197,7 +197,7 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
     )
     .await;
     let rec = app
-        .enroll_ecm(
+        .change(
             &cm,
             "ecm-1",
             EnrollEcm {
@@ -227,7 +227,7 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
     // Due: the start of the period's last day in California (PST, UTC-8).
     assert_eq!(rec.due_at, Some(ts("2027-11-15T08:00:00Z")));
 
-    app.assign_lead_care_manager(
+    app.change(
         &cm,
         "ecm-1",
         AssignLeadCareManager {
@@ -239,7 +239,7 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
     )
     .await
     .unwrap();
-    app.add_care_team_member(
+    app.change(
         &cm,
         "ecm-1",
         AddCareTeamMember {
@@ -252,7 +252,7 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
     )
     .await
     .unwrap();
-    app.record_assessment(
+    app.change(
         &cm,
         "ecm-1",
         RecordAssessment {
@@ -267,7 +267,7 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
     .await
     .unwrap();
     for (goal, status) in [("goal-1", GoalStatus::Open), ("goal-1", GoalStatus::Met)] {
-        app.record_care_plan_goal(
+        app.change(
             &cm,
             "ecm-1",
             RecordCarePlanGoal {
@@ -286,7 +286,7 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
     let mut rec = None;
     for service in CoreService::ALL {
         rec = Some(
-            app.record_core_service_activity(
+            app.change(
                 &cm,
                 "ecm-1",
                 RecordCoreServiceActivity {
@@ -332,12 +332,12 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
         expected_version: None,
     };
     let err = app
-        .reauthorize_ecm(&cm, "ecm-1", reauth.clone(), None, t("2027-11-01"))
+        .change(&cm, "ecm-1", reauth.clone(), None, t("2027-11-01"))
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Forbidden { .. }), "{err}");
     let rec = app
-        .reauthorize_ecm(&reviewer(), "ecm-1", reauth, None, t("2027-11-01"))
+        .change(&reviewer(), "ecm-1", reauth, None, t("2027-11-01"))
         .await
         .unwrap();
     assert_eq!(rec.state.authorization_ids, ["ecm-auth-1", "ecm-auth-2"]);
@@ -348,7 +348,7 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
 
     // An unknown reason is refused naming the field; a known one discontinues.
     let err = app
-        .discontinue_ecm(
+        .change(
             &cm,
             "ecm-1",
             DiscontinueEcm {
@@ -373,7 +373,7 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
         "{err}"
     );
     let rec = app
-        .discontinue_ecm(
+        .change(
             &cm,
             "ecm-1",
             DiscontinueEcm {
@@ -419,7 +419,7 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
 
     // The plan reads it; the read and every change are audited, refusals too.
     let read = app
-        .get_ecm_enrollment(&coord, "ecm-1", t("2028-01-11"))
+        .get::<EcmAggregate>(&coord, "ecm-1", t("2028-01-11"))
         .await
         .unwrap();
     assert_eq!(read, rec);
@@ -486,7 +486,7 @@ pub async fn ecm_enrollment_blocked_by_exclusion<S: Store>(store: S) {
     )
     .await;
     let err = app
-        .enroll_ecm(&cm, "ecm-h", enroll_input("2026-11-16", "a-1"), None, t0)
+        .change(&cm, "ecm-h", enroll_input("2026-11-16", "a-1"), None, t0)
         .await
         .unwrap_err();
     match &err {
@@ -499,7 +499,7 @@ pub async fn ecm_enrollment_blocked_by_exclusion<S: Store>(store: S) {
         other => panic!("expected Invalid, got {other:?}"),
     }
     assert_eq!(err.http_status(), 422);
-    let rec = app.get_ecm_enrollment(&cm, "ecm-h", t0).await.unwrap();
+    let rec = app.get::<EcmAggregate>(&cm, "ecm-h", t0).await.unwrap();
     assert_eq!((rec.version, rec.status.as_str()), (1, "outreach"));
     assert_eq!(
         app.store()
@@ -512,7 +512,7 @@ pub async fn ecm_enrollment_blocked_by_exclusion<S: Store>(store: S) {
 
     // Before the exclusions were assessed (2026-11-01) they are undetermined: named, not enrolled.
     let err = app
-        .enroll_ecm(&cm, "ecm-h", enroll_input("2026-10-15", "a-1"), None, t0)
+        .change(&cm, "ecm-h", enroll_input("2026-10-15", "a-1"), None, t0)
         .await
         .unwrap_err();
     match &err {
@@ -577,12 +577,12 @@ pub async fn ecm_other_provider_gets_not_found_and_is_audited<S: Store>(store: S
     .unwrap();
     let other = provider("org-ecm-z");
     let err = app
-        .get_ecm_enrollment(&other, "ecm-x", t0)
+        .get::<EcmAggregate>(&other, "ecm-x", t0)
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::NotFound { .. }), "{err}");
     let missing = app
-        .get_ecm_enrollment(&other, "ecm-none", t0)
+        .get::<EcmAggregate>(&other, "ecm-none", t0)
         .await
         .unwrap_err();
     assert_eq!(
@@ -590,7 +590,7 @@ pub async fn ecm_other_provider_gets_not_found_and_is_audited<S: Store>(store: S
         missing.to_string().replace("ecm-none", "?")
     );
     let err = app
-        .record_outreach_attempt(
+        .change(
             &other,
             "ecm-x",
             outreach("2026-11-03", ContactMode::Telephonic, false),
@@ -608,7 +608,7 @@ pub async fn ecm_other_provider_gets_not_found_and_is_audited<S: Store>(store: S
     )
     .unwrap();
     let err = app
-        .get_ecm_enrollment(&other_plan, "ecm-x", t0)
+        .get::<EcmAggregate>(&other_plan, "ecm-x", t0)
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::NotFound { .. }), "{err}");
@@ -643,14 +643,14 @@ pub async fn ecm_other_provider_gets_not_found_and_is_audited<S: Store>(store: S
     .unwrap();
     let b = provider("org-ecm-b");
     assert_eq!(
-        app.get_ecm_enrollment(&b, "ecm-x", t0)
+        app.get::<EcmAggregate>(&b, "ecm-x", t0)
             .await
             .unwrap()
             .version,
         1
     );
     let err = app
-        .record_outreach_attempt(
+        .change(
             &b,
             "ecm-x",
             outreach("2026-11-03", ContactMode::Telephonic, false),
@@ -680,7 +680,7 @@ pub async fn ecm_reauthorization_queue_lists_due_within_30_days<S: Store>(store:
     enrolled(&app, "ecm-q-c", "mem-q-c", "org-ecm-b", "2026-11-20").await; // due 2027-11-19
     enrolled(&app, "ecm-q-e", "mem-q-e", "org-ecm-a", "2026-11-05").await; // due 2027-11-04
     enrolled(&app, "ecm-q-d", "mem-q-d", "org-ecm-a", "2026-11-06").await; // discontinued below
-    app.discontinue_ecm(
+    app.change(
         &coordinator(),
         "ecm-q-d",
         DiscontinueEcm {
@@ -835,7 +835,7 @@ pub async fn ecm_idempotent_retry_replays<S: Store>(store: S) {
     )
     .await;
     let enrolled = app
-        .enroll_ecm(
+        .change(
             &cm,
             "ecm-i",
             enroll_input("2026-11-16", "auth-i"),
@@ -845,7 +845,7 @@ pub async fn ecm_idempotent_retry_replays<S: Store>(store: S) {
         .await
         .unwrap();
     let replay = app
-        .enroll_ecm(
+        .change(
             &cm,
             "ecm-i",
             enroll_input("2026-11-16", "auth-i"),
@@ -857,7 +857,7 @@ pub async fn ecm_idempotent_retry_replays<S: Store>(store: S) {
     assert_eq!(enrolled, replay);
     assert_eq!(replay.version, 2);
     let err = app
-        .enroll_ecm(
+        .change(
             &cm,
             "ecm-i",
             enroll_input("2026-11-17", "auth-i"),

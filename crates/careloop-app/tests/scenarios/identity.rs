@@ -458,8 +458,8 @@ pub async fn audit_log_visibility_for_plan_admins<S: Store>(store: S) {
     .unwrap();
     // A provider of another org tries ref-1 (about our member) and ref-2 (not ours).
     let prov = provider("org-ecm-z");
-    assert!(app.get_referral(&prov, "ref-1", t0).await.is_err());
-    assert!(app.get_referral(&prov, "ref-2", t0).await.is_err());
+    assert!(app.get::<ReferralAggregate>(&prov, "ref-1", t0).await.is_err());
+    assert!(app.get::<ReferralAggregate>(&prov, "ref-2", t0).await.is_err());
 
     let admin = plan_admin();
     let page = app

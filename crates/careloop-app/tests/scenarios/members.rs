@@ -90,7 +90,7 @@ pub async fn member_register_read_and_new_facts_redetermine<S: Store>(store: S) 
 
     // An audited read by a plan UM reviewer.
     let got = app
-        .get_member(&reviewer(), MEMBER, ts("2026-11-23T18:00:00Z"))
+        .get::<MemberAggregate>(&reviewer(), MEMBER, ts("2026-11-23T18:00:00Z"))
         .await
         .unwrap();
     assert_eq!(got, created);
@@ -102,7 +102,7 @@ pub async fn member_register_read_and_new_facts_redetermine<S: Store>(store: S) 
         .retain(|i| i.kind != IndicatorKind::Homelessness);
     let t1 = ts("2026-11-24T18:00:00Z");
     let changed = app
-        .record_member_facts(
+        .change(
             &coordinator(),
             MEMBER,
             RecordMemberFacts {
@@ -134,7 +134,7 @@ pub async fn member_register_read_and_new_facts_redetermine<S: Store>(store: S) 
 
     // Recompute on the same day: same result, no event, the access is audited.
     let same = app
-        .recompute_member_eligibility(
+        .change(
             &plan_admin(PLAN),
             MEMBER,
             RecomputeMemberEligibility::default(),
@@ -166,7 +166,7 @@ pub async fn member_register_read_and_new_facts_redetermine<S: Store>(store: S) 
 
     // Contact data is replaced without touching the facts or the determination.
     let updated = app
-        .update_member_demographics(
+        .change(
             &coordinator(),
             MEMBER,
             UpdateMemberDemographics {
@@ -280,12 +280,12 @@ pub async fn member_roles_and_invalid_input_are_refused<S: Store>(store: S) {
     assert!(matches!(err, AppError::Conflict { .. }), "{err}");
     assert_eq!(err.http_status(), 409);
     let err = app
-        .get_member(&referrer("org-ref-1"), "SYN-X", t0)
+        .get::<MemberAggregate>(&referrer("org-ref-1"), "SYN-X", t0)
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Forbidden { .. }), "{err}");
     let err = app
-        .record_member_facts(
+        .change(
             &reviewer(),
             "SYN-X",
             RecordMemberFacts {
@@ -299,7 +299,7 @@ pub async fn member_roles_and_invalid_input_are_refused<S: Store>(store: S) {
         .unwrap_err();
     assert!(matches!(err, AppError::Forbidden { .. }), "{err}");
     let err = app
-        .record_member_facts(
+        .change(
             &coordinator(),
             "SYN-X",
             RecordMemberFacts {
@@ -320,7 +320,7 @@ pub async fn member_roles_and_invalid_input_are_refused<S: Store>(store: S) {
         vec![Role::PlanCareCoordinator],
     )
     .unwrap();
-    let err = app.get_member(&other_plan, "SYN-X", t0).await.unwrap_err();
+    let err = app.get::<MemberAggregate>(&other_plan, "SYN-X", t0).await.unwrap_err();
     assert!(matches!(err, AppError::NotFound { .. }), "{err}");
 }
 
@@ -339,7 +339,7 @@ pub async fn provider_sees_member_only_with_a_grant<S: Store>(store: S) {
         .await
         .unwrap();
     let prov = provider("org-ecm-a");
-    let err = app.get_member(&prov, "SYN-HPSM-001", t0).await.unwrap_err();
+    let err = app.get::<MemberAggregate>(&prov, "SYN-HPSM-001", t0).await.unwrap_err();
     assert!(matches!(err, AppError::NotFound { .. }), "{err}");
     let err = app
         .member_eligibility(&prov, "SYN-HPSM-001", t0)
@@ -422,7 +422,7 @@ pub async fn provider_sees_member_only_with_a_grant<S: Store>(store: S) {
         lines("submit-authorization-denied").await,
         denied("submit-authorization-denied")
     );
-    let err = app.get_member(&prov, "SYN-HPSM-001", t0).await.unwrap_err();
+    let err = app.get::<MemberAggregate>(&prov, "SYN-HPSM-001", t0).await.unwrap_err();
     assert!(matches!(err, AppError::NotFound { .. }), "{err}");
 
     // The plan gives the member to the provider (ECM enrollment): now it sees the member and
@@ -444,7 +444,7 @@ pub async fn provider_sees_member_only_with_a_grant<S: Store>(store: S) {
     app.submit_authorization(&prov, submission("auth-1", "SYN-HPSM-001"), None, t0)
         .await
         .unwrap();
-    let got = app.get_member(&prov, "SYN-HPSM-001", t0).await.unwrap();
+    let got = app.get::<MemberAggregate>(&prov, "SYN-HPSM-001", t0).await.unwrap();
     assert_eq!(got.state.plan.as_deref(), Some("hpsm"));
     let why = app
         .member_eligibility(&prov, "SYN-HPSM-001", t0)
@@ -466,7 +466,7 @@ pub async fn provider_sees_member_only_with_a_grant<S: Store>(store: S) {
     assert_eq!(ids, ["SYN-HPSM-001"]);
     // Providers read but do not write members.
     let err = app
-        .update_member_demographics(
+        .change(
             &prov,
             "SYN-HPSM-001",
             UpdateMemberDemographics {
@@ -481,7 +481,7 @@ pub async fn provider_sees_member_only_with_a_grant<S: Store>(store: S) {
     assert!(matches!(err, AppError::Forbidden { .. }), "{err}");
     // Another provider still does not see the member.
     let err = app
-        .get_member(&provider("org-ecm-z"), "SYN-HPSM-001", t0)
+        .get::<MemberAggregate>(&provider("org-ecm-z"), "SYN-HPSM-001", t0)
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::NotFound { .. }), "{err}");

@@ -91,7 +91,7 @@ pub async fn provider_cannot_reach_a_member_by_submitting<S: Store>(store: S) {
         );
     }
     assert!(matches!(
-        app.get_member(&cm, HPSM_MEMBER, now).await,
+        app.get::<MemberAggregate>(&cm, HPSM_MEMBER, now).await,
         Err(AppError::NotFound { .. })
     ));
     assert!(
@@ -273,12 +273,12 @@ pub async fn referral_references_are_resolved<S: Store>(store: S) {
         expected_version: None,
     };
     let err = app
-        .review_referral_eligibility(&coord, "r-1", review(Some("det-1".into())), None, now)
+        .change(&coord, "r-1", review(Some("det-1".into())), None, now)
         .await
         .unwrap_err();
     assert_eq!(field_of(&err), "determination_id", "{err}");
     let current = app
-        .get_member(&coord, HPSM_MEMBER, now)
+        .get::<MemberAggregate>(&coord, HPSM_MEMBER, now)
         .await
         .unwrap()
         .state
@@ -287,7 +287,7 @@ pub async fn referral_references_are_resolved<S: Store>(store: S) {
         .determination
         .determination_id;
     let rec = app
-        .review_referral_eligibility(&coord, "r-1", review(Some(current.clone())), None, now)
+        .change(&coord, "r-1", review(Some(current.clone())), None, now)
         .await
         .unwrap();
     assert_eq!(
@@ -300,16 +300,16 @@ pub async fn referral_references_are_resolved<S: Store>(store: S) {
     };
     for org in ["org-cs-99", "org-cs-sm", "org-ecm-al", PLAN] {
         let err = app
-            .assign_referral(&coord, "r-1", assign(org), None, now)
+            .change(&coord, "r-1", assign(org), None, now)
             .await
             .unwrap_err();
         assert_eq!(field_of(&err), "provider_org_id", "{org}: {err}");
         assert!(!app.store().has_access(org, HPSM_MEMBER).await.unwrap());
     }
-    app.assign_referral(&coord, "r-1", assign("org-ecm-a"), None, now)
+    app.change(&coord, "r-1", assign("org-ecm-a"), None, now)
         .await
         .unwrap();
-    app.accept_referral(
+    app.change(
         &provider("org-ecm-a"),
         "r-1",
         AcceptReferral {
@@ -331,7 +331,7 @@ pub async fn referral_references_are_resolved<S: Store>(store: S) {
     let reviewer = reviewer();
     for (authorized, id) in [(true, None), (true, Some("auth-missing"))] {
         let err = app
-            .record_referral_authorization(&reviewer, "r-1", step(authorized, id), None, now)
+            .change(&reviewer, "r-1", step(authorized, id), None, now)
             .await
             .unwrap_err();
         assert_eq!(field_of(&err), "authorization_id", "{err}");
@@ -350,7 +350,7 @@ pub async fn referral_references_are_resolved<S: Store>(store: S) {
     .unwrap();
     deny(&app, "req-other", now).await;
     let err = app
-        .record_referral_authorization(&reviewer, "r-1", step(true, Some("req-other")), None, now)
+        .change(&reviewer, "r-1", step(true, Some("req-other")), None, now)
         .await
         .unwrap_err();
     assert_eq!(field_of(&err), "authorization_id");
@@ -364,13 +364,13 @@ pub async fn referral_references_are_resolved<S: Store>(store: S) {
     .await
     .unwrap();
     let err = app
-        .record_referral_authorization(&reviewer, "r-1", step(true, Some("req-own")), None, now)
+        .change(&reviewer, "r-1", step(true, Some("req-own")), None, now)
         .await
         .unwrap_err();
     assert_eq!(field_of(&err), "authorization_id", "{err}");
     approve(&app, "req-own", None, None, now).await.unwrap();
     let rec = app
-        .record_referral_authorization(&reviewer, "r-1", step(true, Some("req-own")), None, now)
+        .change(&reviewer, "r-1", step(true, Some("req-own")), None, now)
         .await
         .unwrap();
     assert_eq!(rec.state.authorization_id.as_deref(), Some("req-own"));
@@ -392,7 +392,7 @@ async fn deny<S: Store>(app: &App<S>, id: &str, now: Timestamp) {
         }),
         expected_version: None,
     };
-    app.decide_authorization(&reviewer(), id, input, None, now)
+    app.change(&reviewer(), id, input, None, now)
         .await
         .unwrap();
 }
@@ -414,7 +414,7 @@ async fn approve<S: Store>(
         notice_of_action: None,
         expected_version: None,
     };
-    app.decide_authorization(&reviewer(), id, input, None, now)
+    app.change(&reviewer(), id, input, None, now)
         .await
 }
 
@@ -438,7 +438,7 @@ pub async fn refused_attempts_reach_the_owners_audit_log<S: Store>(store: S) {
     // decision its role does not permit.
     let intruder = alameda(vec![Role::PlanUmReviewer]);
     assert!(matches!(
-        app.get_authorization(&intruder, "req-1", now).await,
+        app.get::<AuthorizationAggregate>(&intruder, "req-1", now).await,
         Err(AppError::NotFound { .. })
     ));
     assert!(matches!(
@@ -537,7 +537,7 @@ async fn approve_as<S: Store>(
         notice_of_action: None,
         expected_version: None,
     };
-    app.decide_authorization(actor, id, input, None, now).await
+    app.change(actor, id, input, None, now).await
 }
 
 /// Defect 12: a Community Support approval took the member's history from the request body.
@@ -555,7 +555,7 @@ pub async fn cs_approval_counts_the_stored_history<S: Store>(store: S) {
     app.create_referral(&coord, respite, None, now)
         .await
         .unwrap();
-    app.review_referral_eligibility(
+    app.change(
         &coord,
         "r-respite",
         ReviewReferralEligibility {
@@ -568,7 +568,7 @@ pub async fn cs_approval_counts_the_stored_history<S: Store>(store: S) {
     )
     .await
     .unwrap();
-    app.assign_referral(
+    app.change(
         &coord,
         "r-respite",
         AssignReferral {
@@ -624,7 +624,7 @@ pub async fn cs_approval_counts_the_stored_history<S: Store>(store: S) {
         expected_version: None,
     };
     let err = app
-        .decide_authorization(&reviewer(), "resp-3", over(None), None, now)
+        .change(&reviewer(), "resp-3", over(None), None, now)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("limit"), "{err}");
@@ -633,7 +633,7 @@ pub async fn cs_approval_counts_the_stored_history<S: Store>(store: S) {
         documentation: "caregiver hospitalized; documented in the care plan".into(),
     };
     let rec = app
-        .decide_authorization(&reviewer(), "resp-3", over(Some(claim)), None, now)
+        .change(&reviewer(), "resp-3", over(Some(claim)), None, now)
         .await
         .unwrap();
     let check = rec.state.decision.unwrap().limit_check.unwrap();
@@ -674,14 +674,14 @@ pub async fn ecm_steps_name_approved_requests<S: Store>(store: S) {
         ("init-own", "not decided yet"),
     ] {
         let err = app
-            .enroll_ecm(&cm, &enrollment, enroll(auth), None, now)
+            .change(&cm, &enrollment, enroll(auth), None, now)
             .await
             .unwrap_err();
         assert_eq!(field_of(&err), "authorization_id", "{why}: {err}");
     }
     approve(&app, "init-own", None, None, now).await.unwrap();
     let rec = app
-        .enroll_ecm(&cm, &enrollment, enroll("init-own"), None, now)
+        .change(&cm, &enrollment, enroll("init-own"), None, now)
         .await
         .unwrap();
     assert_eq!(rec.status, "enrolled");
@@ -694,7 +694,7 @@ pub async fn ecm_steps_name_approved_requests<S: Store>(store: S) {
     // A year later, two weeks before the re-authorization starts.
     let later = ts("2027-10-20T17:00:00Z");
     let err = app
-        .reauthorize_ecm(
+        .change(
             &coordinator(),
             &enrollment,
             reauthorize("init-own"),
@@ -713,7 +713,7 @@ pub async fn ecm_steps_name_approved_requests<S: Store>(store: S) {
         .await
         .unwrap();
     let rec = app
-        .reauthorize_ecm(
+        .change(
             &coordinator(),
             &enrollment,
             reauthorize("reauth-own"),

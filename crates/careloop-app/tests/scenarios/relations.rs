@@ -109,7 +109,7 @@ pub async fn decided_ecm_request<S: Store>(
         }
     };
     let rec = app
-        .decide_authorization(
+        .change(
             &reviewer(),
             request_id,
             DecideAuthorization {

@@ -78,11 +78,11 @@ pub async fn idempotent_retry_returns_same_record_and_writes_nothing<S: Store>(s
     };
     let rev = reviewer();
     let p1 = app
-        .pend_authorization(&rev, "auth-i", pend(), Some("key-p"), t0)
+        .change(&rev, "auth-i", pend(), Some("key-p"), t0)
         .await
         .unwrap();
     let p2 = app
-        .pend_authorization(&rev, "auth-i", pend(), Some("key-p"), t0)
+        .change(&rev, "auth-i", pend(), Some("key-p"), t0)
         .await
         .unwrap();
     assert_eq!(p1, p2);
@@ -120,7 +120,7 @@ pub async fn illegal_transition_is_invalid_and_changes_nothing<S: Store>(store: 
         .len();
     // Appeal before any decision.
     let err = app
-        .file_appeal(
+        .change(
             &coordinator(),
             "auth-t",
             FileAppeal {
@@ -142,7 +142,7 @@ pub async fn illegal_transition_is_invalid_and_changes_nothing<S: Store>(store: 
     assert_eq!(err.http_status(), 422);
     // Deny without a reason names the field.
     let err = app
-        .decide_authorization(
+        .change(
             &reviewer(),
             "auth-t",
             DecideAuthorization {
@@ -175,7 +175,7 @@ pub async fn illegal_transition_is_invalid_and_changes_nothing<S: Store>(store: 
 
     // Optimistic concurrency: a stale expected_version is a Conflict, nothing written.
     let err = app
-        .pend_authorization(
+        .change(
             &reviewer(),
             "auth-t",
             PendAuthorization {
@@ -233,7 +233,7 @@ pub async fn concurrent_changes_commit_once<S: Store + 'static>(store: S) {
         let app = app.clone();
         tasks.push(tokio::spawn(async move {
             let key = format!("k-{n}");
-            app.pend_authorization(
+            app.change(
                 &reviewer(),
                 "auth-c",
                 PendAuthorization {

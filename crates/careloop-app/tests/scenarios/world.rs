@@ -137,7 +137,7 @@ pub async fn approved_ecm_request<S: Store>(
         notice_of_action: None,
         expected_version: None,
     };
-    app.decide_authorization(&reviewer(), id, approve, None, now)
+    app.change(&reviewer(), id, approve, None, now)
         .await
         .unwrap();
 }

@@ -92,7 +92,7 @@ async fn take_step(
                 determination_id: given(&Some(f.determination_id.clone())),
                 expected_version: v,
             };
-            app.review_referral_eligibility(actor, id, input, key, now)
+            app.change(actor, id, input, key, now)
                 .await
         }
         "assignment" => {
@@ -100,20 +100,20 @@ async fn take_step(
                 provider_org_id: f.provider_org_id.trim().to_owned(),
                 expected_version: v,
             };
-            app.assign_referral(actor, id, input, key, now).await
+            app.change(actor, id, input, key, now).await
         }
         "accept" => {
             let input = AcceptReferral {
                 expected_version: v,
             };
-            app.accept_referral(actor, id, input, key, now).await
+            app.change(actor, id, input, key, now).await
         }
         "decline" => {
             let input = DeclineReferral {
                 reason: f.reason.clone(),
                 expected_version: v,
             };
-            app.decline_referral(actor, id, input, key, now).await
+            app.change(actor, id, input, key, now).await
         }
         "authorization" => {
             let input = RecordReferralAuthorization {
@@ -122,7 +122,7 @@ async fn take_step(
                 reason: given(&Some(f.reason.clone())),
                 expected_version: v,
             };
-            app.record_referral_authorization(actor, id, input, key, now)
+            app.change(actor, id, input, key, now)
                 .await
         }
         "start-services" => match f.date.trim().parse::<Date>() {
@@ -131,7 +131,7 @@ async fn take_step(
                     started_on,
                     expected_version: v,
                 };
-                app.start_referral_services(actor, id, input, key, now)
+                app.change(actor, id, input, key, now)
                     .await
             }
             Err(_) => Err(AppError::Invalid {
@@ -145,7 +145,7 @@ async fn take_step(
                 note: given(&Some(f.note.clone())),
                 expected_version: v,
             };
-            app.close_referral(actor, id, input, key, now).await
+            app.change(actor, id, input, key, now).await
         }
         other => Err(AppError::Invalid {
             field: "step",
@@ -168,7 +168,7 @@ async fn ask_authorization(
 ) -> Result<Response, AppError> {
     let app = &state.web.app;
     let now = state.now();
-    let referral = app.get_referral(authed.actor(), id, now).await?;
+    let referral = app.get::<ReferralAggregate>(authed.actor(), id, now).await?;
     let service = match referral.state.program {
         Some(Program::Ecm) => Service::EcmInitial,
         Some(Program::Cs(cs)) => Service::Cs(cs),
@@ -205,7 +205,7 @@ async fn open_ecm_enrollment(
 ) -> Result<Response, AppError> {
     let app = &state.web.app;
     let now = state.now();
-    let referral = app.get_referral(authed.actor(), id, now).await?;
+    let referral = app.get::<ReferralAggregate>(authed.actor(), id, now).await?;
     let Some(provider) = referral.state.provider_id.clone() else {
         return Err(invalid(
             "provider_org_id",

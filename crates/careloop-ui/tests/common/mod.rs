@@ -206,7 +206,7 @@ impl Demo {
             .await
             .unwrap();
         for m in all.items {
-            if let Err(AppError::NotFound { .. }) = self.app().get_member(&p, &m.id, self.now).await
+            if let Err(AppError::NotFound { .. }) = self.app().get::<MemberAggregate>(&p, &m.id, self.now).await
             {
                 return m.id;
             }

@@ -11,46 +11,20 @@ use careloop_app::authorization::{
     FileAppeal, PendAuthorization, ReceiveAuthorizationInformation, RecordAuthorizationNotice,
     ResolveAppeal, SubmitAuthorization, WithdrawAuthorization,
 };
-use careloop_app::{Actor, AuthorizationRecord};
-use careloop_domain::clock::ClockKind;
-use careloop_domain::workflow::authorization::{Requested, Service};
+use careloop_app::{Actor, AuthorizationAggregate, AuthorizationRecord};
 use schemars::JsonSchema;
 use schemars::generate::SchemaGenerator;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::extract::{ApiJson, IdempotencyKey, RecordId, json_response, record_response};
-use crate::ids::record_id;
 use crate::operation::{Op, QueryParam};
 use crate::paging::{self, decode_cursor, encode_cursor};
 use crate::problem::Problem;
 use crate::routes::change::ChangeRoute;
+use crate::routes::create::created;
 
 const BASE: &str = "/api/v1/authorizations";
-
-/// A provider's authorization request; the server assigns its id.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SubmitAuthorizationBody {
-    #[serde(deserialize_with = "careloop_domain::text::de::id")]
-    #[schemars(with = "careloop_domain::text::Id")]
-    pub member_id: String,
-    /// The plan organization that decides (owns) the request.
-    #[serde(deserialize_with = "careloop_domain::text::de::id")]
-    #[schemars(with = "careloop_domain::text::Id")]
-    pub plan_org_id: String,
-    /// The plan's policy overlay id (e.g. "hpsm"), for its clock rules.
-    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
-    #[schemars(with = "Option<careloop_domain::codes::PlanId>")]
-    pub plan: Option<String>,
-    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_line")]
-    #[schemars(with = "Option<careloop_domain::text::Line>")]
-    pub county: Option<String>,
-    pub service: Service,
-    pub kind: ClockKind,
-    #[serde(default)]
-    pub requested: Requested,
-}
 
 /// The work queue's query string.
 #[derive(Debug, Deserialize)]
@@ -84,10 +58,6 @@ pub(crate) fn routes() -> Router<AppState> {
     ChangeRoute::route_all(routes, &changes())
 }
 
-fn location(id: &str) -> Option<String> {
-    Some(format!("{BASE}/{id}"))
-}
-
 fn ok(record: &AuthorizationRecord) -> Response {
     record_response(StatusCode::OK, record, None)
 }
@@ -96,27 +66,9 @@ async fn submit(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
     IdempotencyKey(key): IdempotencyKey,
-    ApiJson(body): ApiJson<SubmitAuthorizationBody>,
+    ApiJson(body): ApiJson<SubmitAuthorization>,
 ) -> Result<Response, Problem> {
-    let input = SubmitAuthorization {
-        request_id: record_id(),
-        member_id: body.member_id,
-        plan_org_id: body.plan_org_id,
-        plan: body.plan,
-        county: body.county,
-        service: body.service,
-        kind: body.kind,
-        requested: body.requested,
-    };
-    let record = st
-        .app
-        .submit_authorization(&actor, input, key.as_deref(), st.now())
-        .await?;
-    Ok(record_response(
-        StatusCode::CREATED,
-        &record,
-        location(&record.id),
-    ))
+    created(&st, &actor, key, body, BASE).await
 }
 
 async fn read(
@@ -124,7 +76,7 @@ async fn read(
     Extension(actor): Extension<Actor>,
     RecordId(id): RecordId,
 ) -> Result<Response, Problem> {
-    let record = st.app.get_authorization(&actor, &id, st.now()).await?;
+    let record = st.app.get::<AuthorizationAggregate>(&actor, &id, st.now()).await?;
     Ok(ok(&record))
 }
 
@@ -207,7 +159,7 @@ pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
             BASE,
             "Submit an authorization request (provider staff); the server assigns the id",
             "authorizations",
-            g.subschema_for::<SubmitAuthorizationBody>(),
+            g.subschema_for::<SubmitAuthorization>(),
             record.clone(),
         )
         .created(),

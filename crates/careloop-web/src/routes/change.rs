@@ -1,6 +1,6 @@
 //! The one handler for a change on a record (`POST /api/v1/<records>/{id}/<change>`): the record
 //! id from the path, If-Match (or the body's `expected_version`; both must agree), the
-//! Idempotency-Key, the JSON body, then `App::run_change` and the record with its ETag.
+//! Idempotency-Key, the JSON body, then `App::change` and the record with its ETag.
 //!
 //! A resource declares each of its changes once, as a [`ChangeRoute`] line (operation id, path,
 //! summary, and the app's input type); its `routes()` and `operations()` both read that list.
@@ -38,7 +38,7 @@ async fn change<C: Change + DeserializeOwned>(
     *expected = expected_version(if_match, *expected)?;
     let record = st
         .app
-        .run_change(&actor, &id, body, key.as_deref(), st.now())
+        .change(&actor, &id, body, key.as_deref(), st.now())
         .await?;
     Ok(record_response(StatusCode::OK, &record, None))
 }

@@ -14,7 +14,7 @@ use careloop_app::ecm::{
     EnrollEcm, OpenEcmEnrollment, ReauthorizeEcm, RecordAssessment, RecordCarePlanGoal,
     RecordCoreServiceActivity, RecordOutreachAttempt,
 };
-use careloop_app::{Actor, EcmEnrollmentRecord};
+use careloop_app::{Actor, EcmAggregate, EcmEnrollmentRecord};
 use careloop_domain::workflow::queue::ReauthorizationDue;
 use schemars::JsonSchema;
 use schemars::generate::SchemaGenerator;
@@ -22,33 +22,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::extract::{ApiJson, IdempotencyKey, RecordId, json_response, record_response};
-use crate::ids::record_id;
 use crate::operation::{Op, QueryParam};
 use crate::paging::{self, decode_cursor, encode_cursor};
 use crate::problem::Problem;
 use crate::routes::change::ChangeRoute;
+use crate::routes::create::created;
 
 const BASE: &str = "/api/v1/ecm-enrollments";
-
-/// The plan assigns a member to an ECM provider (outreach starts); the server assigns the id.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OpenEcmEnrollmentBody {
-    #[serde(deserialize_with = "careloop_domain::text::de::id")]
-    #[schemars(with = "careloop_domain::text::Id")]
-    pub member_id: String,
-    /// The ECM provider organization; it is granted access to the member.
-    #[serde(deserialize_with = "careloop_domain::text::de::id")]
-    #[schemars(with = "careloop_domain::text::Id")]
-    pub provider_org_id: String,
-    /// The plan's policy overlay id (e.g. "hpsm"), for its authorization period lengths.
-    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
-    #[schemars(with = "Option<careloop_domain::codes::PlanId>")]
-    pub plan_id: Option<String>,
-    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_line")]
-    #[schemars(with = "Option<careloop_domain::text::Line>")]
-    pub county: Option<String>,
-}
 
 /// The re-authorization queue's query string.
 #[derive(Debug, Deserialize)]
@@ -96,24 +76,9 @@ async fn open(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
     IdempotencyKey(key): IdempotencyKey,
-    ApiJson(body): ApiJson<OpenEcmEnrollmentBody>,
+    ApiJson(body): ApiJson<OpenEcmEnrollment>,
 ) -> Result<Response, Problem> {
-    let input = OpenEcmEnrollment {
-        enrollment_id: record_id(),
-        member_id: body.member_id,
-        provider_org_id: body.provider_org_id,
-        plan_id: body.plan_id,
-        county: body.county,
-    };
-    let record = st
-        .app
-        .open_ecm_enrollment(&actor, input, key.as_deref(), st.now())
-        .await?;
-    Ok(record_response(
-        StatusCode::CREATED,
-        &record,
-        Some(format!("{BASE}/{}", record.id)),
-    ))
+    created(&st, &actor, key, body, BASE).await
 }
 
 async fn read(
@@ -121,7 +86,7 @@ async fn read(
     Extension(actor): Extension<Actor>,
     RecordId(id): RecordId,
 ) -> Result<Response, Problem> {
-    let record = st.app.get_ecm_enrollment(&actor, &id, st.now()).await?;
+    let record = st.app.get::<EcmAggregate>(&actor, &id, st.now()).await?;
     Ok(ok(&record))
 }
 
@@ -219,7 +184,7 @@ pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
             BASE,
             "Assign a member to an ECM provider (plan care coordinator); outreach starts, the provider is granted access; the server assigns the id",
             tag,
-            g.subschema_for::<OpenEcmEnrollmentBody>(),
+            g.subschema_for::<OpenEcmEnrollment>(),
             record.clone(),
         )
         .created(),

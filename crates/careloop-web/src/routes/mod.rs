@@ -6,6 +6,7 @@
 pub(crate) mod audit;
 pub(crate) mod authorizations;
 pub(crate) mod change;
+pub(crate) mod create;
 pub(crate) mod ecm;
 pub(crate) mod members;
 pub(crate) mod organizations;

@@ -181,7 +181,7 @@ pub async fn approved_ecm(
         expected_version: None,
     };
     api.app
-        .decide_authorization(&reviewer, id, approve, None, now)
+        .change(&reviewer, id, approve, None, now)
         .await
         .unwrap();
 }
