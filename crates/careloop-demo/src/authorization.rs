@@ -39,10 +39,10 @@ pub(crate) async fn submit<S: Store>(
     received: Timestamp,
 ) -> Result<(), AppError> {
     l.app
-        .submit_authorization(
+        .create(
             request.by,
+            &request.id,
             SubmitAuthorization {
-                request_id: request.id,
                 member_id: m.id.clone(),
                 plan_org_id: m.plan.org_id.clone(),
                 plan: Some(m.plan.plan_id.clone()),

@@ -88,10 +88,10 @@ pub(crate) async fn drive<S: Store>(
             },
         )
     };
-    app.create_referral(
+    app.create(
         creator,
+        &id,
         CreateReferral {
-            referral_id: id.clone(),
             member_id: m.id.clone(),
             plan_org_id: m.plan.org_id.clone(),
             plan_id: Some(m.plan.plan_id.clone()),

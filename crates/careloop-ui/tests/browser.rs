@@ -11,6 +11,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use careloop_app::MemberAggregate;
 use careloop_app::Role;
 
 fn missing_tools(browser_dir: &Path) -> Vec<String> {

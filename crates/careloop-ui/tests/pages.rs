@@ -10,6 +10,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use careloop_app::Role;
+use careloop_app::{AuthorizationAggregate, MemberAggregate, ReferralAggregate};
 use careloop_ui::{UiConfig, UiState};
 use tower::ServiceExt;
 
@@ -686,10 +687,10 @@ async fn cs_limit_status_approval_and_use_against_limits() {
         .actor(&demo.user(Role::PlanCareCoordinator, Some(&plan_org)))
         .await;
     demo.app()
-        .create_referral(
+        .create(
             &coordinator,
+            "ref-cs-respite",
             CreateReferral {
-                referral_id: "ref-cs-respite".into(),
                 member_id: member_id.clone(),
                 plan_org_id: plan_org.clone(),
                 plan_id: member.plan_id.clone(),
@@ -738,8 +739,7 @@ async fn cs_limit_status_approval_and_use_against_limits() {
     let cs_actor = demo.actor(&cs_user).await;
     let year = demo.now.to_zoned(jiff::tz::TimeZone::UTC).date().year();
     let day = |m: i8, d: i8| jiff::civil::date(year, m, d);
-    let submit = |id: &str, start, through, hours| SubmitAuthorization {
-        request_id: id.to_owned(),
+    let submit = |start, through, hours| SubmitAuthorization {
         member_id: member_id.clone(),
         plan_org_id: plan_org.clone(),
         plan: member.plan_id.clone(),
@@ -757,9 +757,10 @@ async fn cs_limit_status_approval_and_use_against_limits() {
         ("auth-cs-respite-2", day(3, 1), day(3, 31), 200),
     ] {
         demo.app()
-            .submit_authorization(
+            .create(
                 &cs_actor,
-                submit(id, start, through, hours),
+                id,
+                submit(start, through, hours),
                 Some(id),
                 demo.now,
             )

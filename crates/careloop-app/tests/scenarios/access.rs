@@ -12,9 +12,10 @@ pub async fn other_provider_gets_not_found_and_is_audited<S: Store>(store: S) {
     hpsm_member(&app, "mem-x").await;
     give_member(&app, "mem-x", "org-ecm-a").await;
     let t0 = ts("2026-11-02T17:00:00Z");
-    app.submit_authorization(
+    app.create(
         &provider("org-ecm-a"),
-        submission("auth-x", "mem-x"),
+        "auth-x",
+        submission("mem-x"),
         None,
         t0,
     )
@@ -186,21 +187,33 @@ pub async fn referrer_sees_only_own_referrals<S: Store>(store: S) {
     let t0 = ts("2026-11-02T17:00:00Z");
     let (a, b) = (referrer("org-ref-a"), referrer("org-ref-b"));
     // Each referring entity refers as itself (referrer.id is its own organization or empty).
-    let as_referrer = |id: &str, member: &str, org: &str| {
-        let mut input = referral(id, member);
+    let as_referrer = |member: &str, org: &str| {
+        let mut input = referral(member);
         input.referrer.id = Some(org.into());
         input
     };
-    app.create_referral(&a, as_referrer("ref-a", "mem-a", "org-ref-a"), None, t0)
+    app.create(&a, "ref-a", as_referrer("mem-a", "org-ref-a"), None, t0)
         .await
         .unwrap();
-    app.create_referral(&b, as_referrer("ref-b", "mem-b", "org-ref-b"), None, t0)
+    app.create(&b, "ref-b", as_referrer("mem-b", "org-ref-b"), None, t0)
         .await
         .unwrap();
-    assert_eq!(app.get::<ReferralAggregate>(&a, "ref-a", t0).await.unwrap().id, "ref-a");
-    let err = app.get::<ReferralAggregate>(&a, "ref-b", t0).await.unwrap_err();
+    assert_eq!(
+        app.get::<ReferralAggregate>(&a, "ref-a", t0)
+            .await
+            .unwrap()
+            .id,
+        "ref-a"
+    );
+    let err = app
+        .get::<ReferralAggregate>(&a, "ref-b", t0)
+        .await
+        .unwrap_err();
     assert!(matches!(err, AppError::NotFound { .. }), "{err}");
-    let err = app.get::<ReferralAggregate>(&b, "ref-a", t0).await.unwrap_err();
+    let err = app
+        .get::<ReferralAggregate>(&b, "ref-a", t0)
+        .await
+        .unwrap_err();
     assert!(matches!(err, AppError::NotFound { .. }), "{err}");
     assert_eq!(
         app.get::<ReferralAggregate>(&coordinator(), "ref-b", t0)

@@ -42,21 +42,25 @@ pub fn ecm_facts(member_id: &str, present: Option<&str>) -> serde_json::Value {
 /// coordinator of its plan (PLAN: hpsm, San Mateo), before the member's ECM enrollment is opened.
 pub async fn seed_member<S: Store>(app: &App<S>, member_id: &str, facts: serde_json::Value) {
     let input = RegisterMember {
-        member_id: member_id.into(),
         plan: Some("hpsm".into()),
-        county: Some("San Mateo".into()),
+        county: "San Mateo".into(),
         demographics: Default::default(),
         cin: None,
         facts: serde_json::from_value(facts).unwrap(),
     };
-    app.register_member(&coordinator(), input, None, ts("2026-10-01T00:00:00Z"))
-        .await
-        .unwrap();
+    app.create(
+        &coordinator(),
+        member_id,
+        input,
+        None,
+        ts("2026-10-01T00:00:00Z"),
+    )
+    .await
+    .unwrap();
 }
 
-pub fn open_input(id: &str, member: &str, provider_org: &str) -> OpenEcmEnrollment {
+pub fn open_input(member: &str, provider_org: &str) -> OpenEcmEnrollment {
     OpenEcmEnrollment {
-        enrollment_id: id.into(),
         member_id: member.into(),
         provider_org_id: provider_org.into(),
         plan_id: Some("hpsm".into()),
@@ -99,9 +103,10 @@ pub async fn enrolled<S: Store>(
 ) {
     seed_member(app, member, ecm_facts(member, None)).await;
     let t_open = ts("2026-11-01T17:00:00Z");
-    app.open_ecm_enrollment(
+    app.create(
         &coordinator(),
-        open_input(id, member, provider_org),
+        id,
+        open_input(member, provider_org),
         None,
         t_open,
     )
@@ -133,9 +138,10 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
     let t = |d: &str| ts(&format!("{d}T17:00:00Z"));
 
     let rec = app
-        .open_ecm_enrollment(
+        .create(
             &coord,
-            open_input("ecm-1", "mem-ecm-1", "org-ecm-a"),
+            "ecm-1",
+            open_input("mem-ecm-1", "org-ecm-a"),
             None,
             t("2026-11-02"),
         )
@@ -153,9 +159,10 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
     );
     // Only plan care coordinators assign members to ECM providers.
     let err = app
-        .open_ecm_enrollment(
+        .create(
             &cm,
-            open_input("ecm-2", "mem-ecm-1", "org-ecm-a"),
+            "ecm-2",
+            open_input("mem-ecm-1", "org-ecm-a"),
             None,
             t("2026-11-02"),
         )
@@ -468,9 +475,10 @@ pub async fn ecm_enrollment_blocked_by_exclusion<S: Store>(store: S) {
         ecm_facts("mem-hospice", Some("hospice")),
     )
     .await;
-    app.open_ecm_enrollment(
+    app.create(
         &coordinator(),
-        open_input("ecm-h", "mem-hospice", "org-ecm-a"),
+        "ecm-h",
+        open_input("mem-hospice", "org-ecm-a"),
         None,
         t0,
     )
@@ -526,9 +534,10 @@ pub async fn ecm_enrollment_blocked_by_exclusion<S: Store>(store: S) {
     // No member record at all: issue #12 refuses the enrollment when it is opened (before, it
     // was opened and only enrolling it was refused).
     let err = app
-        .open_ecm_enrollment(
+        .create(
             &coordinator(),
-            open_input("ecm-nomem", "mem-unknown", "org-ecm-a"),
+            "ecm-nomem",
+            open_input("mem-unknown", "org-ecm-a"),
             None,
             t0,
         )
@@ -567,9 +576,10 @@ pub async fn ecm_other_provider_gets_not_found_and_is_audited<S: Store>(store: S
     world(&app).await;
     seed_member(&app, "mem-x", ecm_facts("mem-x", None)).await;
     let t0 = ts("2026-11-02T17:00:00Z");
-    app.open_ecm_enrollment(
+    app.create(
         &coordinator(),
-        open_input("ecm-x", "mem-x", "org-ecm-a"),
+        "ecm-x",
+        open_input("mem-x", "org-ecm-a"),
         None,
         t0,
     )
@@ -633,9 +643,10 @@ pub async fn ecm_other_provider_gets_not_found_and_is_audited<S: Store>(store: S
     );
 
     // org-ecm-b is granted the same member by another enrollment: it sees ecm-x, cannot change it.
-    app.open_ecm_enrollment(
+    app.create(
         &coordinator(),
-        open_input("ecm-y", "mem-x", "org-ecm-b"),
+        "ecm-y",
+        open_input("mem-x", "org-ecm-b"),
         None,
         t0,
     )
@@ -696,9 +707,10 @@ pub async fn ecm_reauthorization_queue_lists_due_within_30_days<S: Store>(store:
     .unwrap();
     // Still in outreach: never on the queue.
     seed_member(&app, "mem-q-o", ecm_facts("mem-q-o", None)).await;
-    app.open_ecm_enrollment(
+    app.create(
         &coordinator(),
-        open_input("ecm-q-o", "mem-q-o", "org-ecm-a"),
+        "ecm-q-o",
+        open_input("mem-q-o", "org-ecm-a"),
         None,
         ts("2026-11-01T17:00:00Z"),
     )
@@ -806,18 +818,20 @@ pub async fn ecm_idempotent_retry_replays<S: Store>(store: S) {
     let cm = provider("org-ecm-a");
     let t0 = ts("2026-11-02T17:00:00Z");
     let first = app
-        .open_ecm_enrollment(
+        .create(
             &coord,
-            open_input("ecm-i", "mem-i", "org-ecm-a"),
+            "ecm-i",
+            open_input("mem-i", "org-ecm-a"),
             Some("k-open"),
             t0,
         )
         .await
         .unwrap();
     let again = app
-        .open_ecm_enrollment(
+        .create(
             &coord,
-            open_input("ecm-i", "mem-i", "org-ecm-a"),
+            "ecm-i",
+            open_input("mem-i", "org-ecm-a"),
             Some("k-open"),
             ts("2026-11-02T17:05:00Z"),
         )

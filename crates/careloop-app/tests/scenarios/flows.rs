@@ -13,7 +13,7 @@ pub async fn authorization_flow_submit_pend_deny_appeal_overturn<S: Store>(store
     let prov = provider("org-ecm-a");
     let t0 = ts("2026-11-02T17:00:00Z");
     let rec = app
-        .submit_authorization(&prov, submission("auth-1", "mem-1"), Some("k-submit"), t0)
+        .create(&prov, "auth-1", submission("mem-1"), Some("k-submit"), t0)
         .await
         .unwrap();
     assert_eq!((rec.version, rec.status.as_str()), (1, "received"));
@@ -169,7 +169,7 @@ pub async fn referral_flow_to_closure<S: Store>(store: S) {
     let coord = coordinator();
     let t = |h: u32| ts(&format!("2026-11-02T{h:02}:00:00Z"));
     let rec = app
-        .create_referral(&refr, referral("ref-1", "mem-2"), Some("k-ref"), t(10))
+        .create(&refr, "ref-1", referral("mem-2"), Some("k-ref"), t(10))
         .await
         .unwrap();
     assert_eq!((rec.version, rec.status.as_str()), (1, "received"));
@@ -268,6 +268,9 @@ pub async fn referral_flow_to_closure<S: Store>(store: S) {
         7
     );
     // The referrer reads its own referral.
-    let read = app.get::<ReferralAggregate>(&refr, "ref-1", t(17)).await.unwrap();
+    let read = app
+        .get::<ReferralAggregate>(&refr, "ref-1", t(17))
+        .await
+        .unwrap();
     assert_eq!(read.status, "closed");
 }

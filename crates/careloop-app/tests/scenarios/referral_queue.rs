@@ -70,7 +70,7 @@ pub async fn referral_extras_authorize_start_services_and_notices<S: Store>(stor
     hpsm_member(&app, "mem-x").await;
     let coord = coordinator();
     let prov = provider("org-ecm-b");
-    app.create_referral(&coord, referral("ref-x", "mem-x"), None, h(0))
+    app.create(&coord, "ref-x", referral("mem-x"), None, h(0))
         .await
         .unwrap();
     app.change(&coord, "ref-x", eligible(), None, h(1))
@@ -193,7 +193,10 @@ pub async fn referral_extras_authorize_start_services_and_notices<S: Store>(stor
         .map(|&i| events[i].body["events"][0]["meets_electronic_rule"].clone())
         .collect();
     assert_eq!(met, [serde_json::json!(false), serde_json::json!(true)]);
-    let rec = app.get::<ReferralAggregate>(&coord, "ref-x", h(10)).await.unwrap();
+    let rec = app
+        .get::<ReferralAggregate>(&coord, "ref-x", h(10))
+        .await
+        .unwrap();
     assert_eq!(rec.state.notices.len(), 2);
     let senders: Vec<_> = rec.state.notices.iter().map(|n| n.actor.clone()).collect();
     assert_eq!(
@@ -232,11 +235,11 @@ pub async fn referral_queue_waits_on_each_party<S: Store>(store: S) {
     let coord = coordinator();
     let prov_b = provider("org-ecm-b");
     // r-recv: received (h0)
-    app.create_referral(&coord, referral("r-recv", "m-1"), None, h(0))
+    app.create(&coord, "r-recv", referral("m-1"), None, h(0))
         .await
         .unwrap();
     // r-assigned: assigned to b (last change h5)
-    app.create_referral(&coord, referral("r-assigned", "m-2"), None, h(1))
+    app.create(&coord, "r-assigned", referral("m-2"), None, h(1))
         .await
         .unwrap();
     app.change(&coord, "r-assigned", eligible(), None, h(2))
@@ -246,7 +249,7 @@ pub async fn referral_queue_waits_on_each_party<S: Store>(store: S) {
         .await
         .unwrap();
     // r-accepted: accepted by b (h4) -> plan must authorize
-    app.create_referral(&coord, referral("r-accepted", "m-3"), None, h(1))
+    app.create(&coord, "r-accepted", referral("m-3"), None, h(1))
         .await
         .unwrap();
     app.change(&coord, "r-accepted", eligible(), None, h(2))
@@ -259,7 +262,7 @@ pub async fn referral_queue_waits_on_each_party<S: Store>(store: S) {
         .await
         .unwrap();
     // r-other-prov: assigned to c (h6)
-    app.create_referral(&coord, referral("r-other-prov", "m-4"), None, h(1))
+    app.create(&coord, "r-other-prov", referral("m-4"), None, h(1))
         .await
         .unwrap();
     app.change(&coord, "r-other-prov", eligible(), None, h(2))
@@ -269,7 +272,7 @@ pub async fn referral_queue_waits_on_each_party<S: Store>(store: S) {
         .await
         .unwrap();
     // r-closed: closed (not listed)
-    app.create_referral(&coord, referral("r-closed", "m-5"), None, h(1))
+    app.create(&coord, "r-closed", referral("m-5"), None, h(1))
         .await
         .unwrap();
     app.change(
@@ -286,9 +289,10 @@ pub async fn referral_queue_waits_on_each_party<S: Store>(store: S) {
     .await
     .unwrap_or_else(|e| panic!("close: {e}"));
     // Another plan's referral about its own member (not listed).
-    app.create_referral(
+    app.create(
         &alameda_coordinator(),
-        alameda_referral("r-foreign", "m-6"),
+        "r-foreign",
+        alameda_referral("m-6"),
         None,
         h(0),
     )

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use careloop_app::access::permits;
 use careloop_app::authorization::{DecideAuthorization, ExtendAuthorization, PendAuthorization};
 use careloop_app::{Action, AppError, AuthorizationRecord};
+use careloop_app::{AuthorizationAggregate, MemberAggregate};
 use careloop_domain::PolicyPack;
 use careloop_domain::notice::{AdverseAction, NoticeOfAction};
 use careloop_domain::workflow::authorization::{DecisionInput, DecisionOutcome, Service};

@@ -6,6 +6,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use careloop_app::AppError;
+use careloop_app::EcmAggregate;
 use careloop_app::ecm::RecordOutreachAttempt;
 use careloop_domain::clock::ClockKind;
 use careloop_domain::workflow::Channel;

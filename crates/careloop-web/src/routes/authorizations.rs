@@ -76,7 +76,10 @@ async fn read(
     Extension(actor): Extension<Actor>,
     RecordId(id): RecordId,
 ) -> Result<Response, Problem> {
-    let record = st.app.get::<AuthorizationAggregate>(&actor, &id, st.now()).await?;
+    let record = st
+        .app
+        .get::<AuthorizationAggregate>(&actor, &id, st.now())
+        .await?;
     Ok(ok(&record))
 }
 

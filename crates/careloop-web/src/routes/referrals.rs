@@ -48,7 +48,10 @@ async fn read(
     Extension(actor): Extension<Actor>,
     RecordId(id): RecordId,
 ) -> Result<Response, Problem> {
-    let record = st.app.get::<ReferralAggregate>(&actor, &id, st.now()).await?;
+    let record = st
+        .app
+        .get::<ReferralAggregate>(&actor, &id, st.now())
+        .await?;
     Ok(ok(&record))
 }
 
