@@ -253,9 +253,6 @@ impl Create for SubmitAuthorization {
 impl Change for PendAuthorization {
     type Aggregate = AuthorizationAggregate;
     const ACTION: Action = Action::PendAuthorization;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, AuthorizationAggregate>) -> Changed {
         Ok(Transition::of(AuthorizationCommand::PendForInformation {
             at: on.now,
@@ -268,9 +265,6 @@ impl Change for PendAuthorization {
 impl Change for ExtendAuthorization {
     type Aggregate = AuthorizationAggregate;
     const ACTION: Action = Action::ExtendAuthorization;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, AuthorizationAggregate>) -> Changed {
         let (at, actor) = (on.now, on.by());
         let reason = self.reason;
@@ -285,9 +279,6 @@ impl Change for ExtendAuthorization {
 impl Change for ReceiveAuthorizationInformation {
     type Aggregate = AuthorizationAggregate;
     const ACTION: Action = Action::ReceiveAuthorizationInformation;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, AuthorizationAggregate>) -> Changed {
         let (at, actor) = (on.now, on.by());
         Ok(Transition::of(AuthorizationCommand::ReceiveInformation {
@@ -300,9 +291,6 @@ impl Change for ReceiveAuthorizationInformation {
 impl Change for WithdrawAuthorization {
     type Aggregate = AuthorizationAggregate;
     const ACTION: Action = Action::WithdrawAuthorization;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, AuthorizationAggregate>) -> Changed {
         let (at, reason, actor) = (on.now, self.reason, on.by());
         Ok(Transition::of(AuthorizationCommand::Withdraw {
@@ -316,9 +304,6 @@ impl Change for WithdrawAuthorization {
 impl Change for RecordAuthorizationNotice {
     type Aggregate = AuthorizationAggregate;
     const ACTION: Action = Action::RecordAuthorizationNotice;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, _: On<'_, S, AuthorizationAggregate>) -> Changed {
         let notice = self.notice;
         Ok(Transition::of(AuthorizationCommand::RecordNotice {
@@ -330,9 +315,6 @@ impl Change for RecordAuthorizationNotice {
 impl Change for DecideAuthorization {
     type Aggregate = AuthorizationAggregate;
     const ACTION: Action = Action::DecideAuthorization;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, AuthorizationAggregate>) -> Changed {
         // A Community Support approval is checked against the member's stored CS history
         // across all plans, never a history the request supplies (issue #12).
@@ -356,9 +338,6 @@ impl Change for DecideAuthorization {
 impl Change for FileAppeal {
     type Aggregate = AuthorizationAggregate;
     const ACTION: Action = Action::FileAppeal;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, AuthorizationAggregate>) -> Changed {
         Ok(Transition::of(AuthorizationCommand::FileAppeal {
             appeal_id: self.appeal_id,
@@ -371,9 +350,6 @@ impl Change for FileAppeal {
 impl Change for ResolveAppeal {
     type Aggregate = AuthorizationAggregate;
     const ACTION: Action = Action::ResolveAppeal;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, AuthorizationAggregate>) -> Changed {
         Ok(Transition::of(AuthorizationCommand::ResolveAppeal {
             at: on.now,

@@ -282,9 +282,6 @@ impl Create for OpenEcmEnrollment {
 impl Change for RecordOutreachAttempt {
     type Aggregate = EcmAggregate;
     const ACTION: Action = Action::RecordEcmOutreachAttempt;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
         assigned_provider(on.actor, on.record, Self::ACTION)?;
         let attempt = OutreachAttempt {
@@ -306,9 +303,6 @@ impl Change for RecordOutreachAttempt {
 impl Change for EnrollEcm {
     type Aggregate = EcmAggregate;
     const ACTION: Action = Action::EnrollEcm;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
         let r = on.record;
         assigned_provider(on.actor, r, Self::ACTION)?;
@@ -340,9 +334,6 @@ impl Change for EnrollEcm {
 impl Change for AssignLeadCareManager {
     type Aggregate = EcmAggregate;
     const ACTION: Action = Action::AssignEcmLeadCareManager;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
         assigned_provider(on.actor, on.record, Self::ACTION)?;
         let (at, person_id, actor) = (on.now, self.person_id, on.by());
@@ -357,9 +348,6 @@ impl Change for AssignLeadCareManager {
 impl Change for AddCareTeamMember {
     type Aggregate = EcmAggregate;
     const ACTION: Action = Action::AddEcmCareTeamMember;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
         assigned_provider(on.actor, on.record, Self::ACTION)?;
         let member = CareTeamMember {
@@ -378,9 +366,6 @@ impl Change for AddCareTeamMember {
 impl Change for RecordAssessment {
     type Aggregate = EcmAggregate;
     const ACTION: Action = Action::RecordEcmAssessment;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
         assigned_provider(on.actor, on.record, Self::ACTION)?;
         let assessment = Assessment {
@@ -400,9 +385,6 @@ impl Change for RecordAssessment {
 impl Change for RecordCarePlanGoal {
     type Aggregate = EcmAggregate;
     const ACTION: Action = Action::RecordEcmCarePlanGoal;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
         assigned_provider(on.actor, on.record, Self::ACTION)?;
         let goal = CarePlanGoal {
@@ -423,9 +405,6 @@ impl Change for RecordCarePlanGoal {
 impl Change for RecordCoreServiceActivity {
     type Aggregate = EcmAggregate;
     const ACTION: Action = Action::RecordEcmCoreServiceActivity;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
         assigned_provider(on.actor, on.record, Self::ACTION)?;
         let activity = CoreServiceActivity {
@@ -445,9 +424,6 @@ impl Change for RecordCoreServiceActivity {
 impl Change for ReauthorizeEcm {
     type Aggregate = EcmAggregate;
     const ACTION: Action = Action::ReauthorizeEcm;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
         if on.record.state.status == EnrollmentStatus::Enrolled {
             let service = Service::EcmReauthorization;
@@ -467,9 +443,6 @@ impl Change for ReauthorizeEcm {
 impl Change for DiscontinueEcm {
     type Aggregate = EcmAggregate;
     const ACTION: Action = Action::DiscontinueEcm;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
         assigned_provider(on.actor, on.record, Self::ACTION)?;
         Ok(Transition::of(EcmCommand::Discontinue {

@@ -40,7 +40,7 @@ pub use actor::{Actor, OrgKind, Role};
 pub use app::{App, Transition};
 pub use audit::{AuditPage, AuditQuery};
 pub use authorization::AuthorizationRecord;
-pub use command::{Change, On};
+pub use command::{Change, On, expected_version_of};
 pub use create::{Create, New, Opening};
 pub use ecm::EcmEnrollmentRecord;
 pub use error::AppError;

@@ -210,9 +210,6 @@ impl Create for RegisterMember {
 impl Change for UpdateMemberDemographics {
     type Aggregate = MemberAggregate;
     const ACTION: Action = Action::UpdateMember;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, MemberAggregate>) -> Changed {
         let (demographics, at, actor) = (self.demographics, on.now, on.by());
         Ok(Transition::of(MemberCommand::UpdateDemographics {
@@ -226,9 +223,6 @@ impl Change for UpdateMemberDemographics {
 impl Change for RecordMemberFacts {
     type Aggregate = MemberAggregate;
     const ACTION: Action = Action::RecordMemberFacts;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, MemberAggregate>) -> Changed {
         let (facts, at, actor) = (self.facts, on.now, on.by());
         Ok(Transition::of(MemberCommand::RecordFacts {
@@ -244,9 +238,6 @@ impl Change for RecomputeMemberEligibility {
     const ACTION: Action = Action::RecomputeMemberEligibility;
     /// An unchanged result writes no event; the access is audited all the same.
     const AUDIT_UNCHANGED: bool = true;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, MemberAggregate>) -> Changed {
         let as_of = match self.as_of {
             Some(d) => d,

@@ -237,9 +237,6 @@ impl Create for CreateReferral {
 impl Change for ReviewReferralEligibility {
     type Aggregate = ReferralAggregate;
     const ACTION: Action = Action::ReviewReferralEligibility;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, ReferralAggregate>) -> Changed {
         if let Some(given) = self.determination_id.as_deref() {
             on.app.check_current_determination(on.record, given).await?;
@@ -256,9 +253,6 @@ impl Change for ReviewReferralEligibility {
 impl Change for AssignReferral {
     type Aggregate = ReferralAggregate;
     const ACTION: Action = Action::AssignReferral;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, ReferralAggregate>) -> Changed {
         // The provider must exist, be of the program's kind and serve the member's county; the
         // grant follows the plan's assignment (issue #12).
@@ -291,9 +285,6 @@ impl Change for AcceptReferral {
     type Aggregate = ReferralAggregate;
     const ACTION: Action = Action::RespondToReferral;
     const VARIANT: Option<&'static str> = Some("accept");
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, ReferralAggregate>) -> Changed {
         assigned_to(on.actor, on.record, Self::ACTION)?;
         let (at, actor) = (on.now, on.by());
@@ -308,9 +299,6 @@ impl Change for DeclineReferral {
     type Aggregate = ReferralAggregate;
     const ACTION: Action = Action::RespondToReferral;
     const VARIANT: Option<&'static str> = Some("decline");
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, ReferralAggregate>) -> Changed {
         assigned_to(on.actor, on.record, Self::ACTION)?;
         let (at, reason, actor) = (on.now, self.reason, on.by());
@@ -325,9 +313,6 @@ impl Change for DeclineReferral {
 impl Change for CloseReferral {
     type Aggregate = ReferralAggregate;
     const ACTION: Action = Action::CloseReferral;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, ReferralAggregate>) -> Changed {
         Ok(Transition::of(ReferralCommand::Close {
             at: on.now,
@@ -341,9 +326,6 @@ impl Change for CloseReferral {
 impl Change for RecordReferralAuthorization {
     type Aggregate = ReferralAggregate;
     const ACTION: Action = Action::AuthorizeReferral;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, ReferralAggregate>) -> Changed {
         on.app
             .check_referral_authorization(on.record, &self)
@@ -361,9 +343,6 @@ impl Change for RecordReferralAuthorization {
 impl Change for StartReferralServices {
     type Aggregate = ReferralAggregate;
     const ACTION: Action = Action::StartReferralServices;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, ReferralAggregate>) -> Changed {
         assigned_to(on.actor, on.record, Self::ACTION)?;
         let (at, started_on, actor) = (on.now, self.started_on, on.by());
@@ -378,9 +357,6 @@ impl Change for StartReferralServices {
 impl Change for RecordReferralNotice {
     type Aggregate = ReferralAggregate;
     const ACTION: Action = Action::RecordReferralNotice;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, ReferralAggregate>) -> Changed {
         if on.actor.org_kind.is_provider() {
             assigned_to(on.actor, on.record, Self::ACTION)?;
@@ -400,9 +376,6 @@ impl Change for RecordReferralNotice {
 impl Change for RecordReferralNoticeAgreement {
     type Aggregate = ReferralAggregate;
     const ACTION: Action = Action::RecordReferralNoticeAgreement;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, ReferralAggregate>) -> Changed {
         if on.actor.org_kind.is_provider() {
             assigned_to(on.actor, on.record, Self::ACTION)?;
