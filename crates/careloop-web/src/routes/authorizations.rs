@@ -17,12 +17,12 @@ use schemars::generate::SchemaGenerator;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::extract::{ApiJson, IdempotencyKey, RecordId, json_response, record_response};
+use crate::extract::{ApiJson, IdempotencyKey, json_response};
 use crate::operation::{Op, QueryParam};
 use crate::paging::{self, decode_cursor, encode_cursor};
 use crate::problem::Problem;
 use crate::routes::change::ChangeRoute;
-use crate::routes::create::created;
+use crate::routes::record::{created, read};
 
 const BASE: &str = "/api/v1/authorizations";
 
@@ -54,12 +54,8 @@ pub struct AuthorizationQueueResponse {
 pub(crate) fn routes() -> Router<AppState> {
     let routes = Router::new()
         .route("/authorizations", post(submit).get(queue))
-        .route("/authorizations/{id}", get(read));
+        .route("/authorizations/{id}", get(read::<AuthorizationAggregate>));
     ChangeRoute::route_all(routes, &changes())
-}
-
-fn ok(record: &AuthorizationRecord) -> Response {
-    record_response(StatusCode::OK, record, None)
 }
 
 async fn submit(
@@ -69,18 +65,6 @@ async fn submit(
     ApiJson(body): ApiJson<SubmitAuthorization>,
 ) -> Result<Response, Problem> {
     created(&st, &actor, key, body, BASE).await
-}
-
-async fn read(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-) -> Result<Response, Problem> {
-    let record = st
-        .app
-        .get::<AuthorizationAggregate>(&actor, &id, st.now())
-        .await?;
-    Ok(ok(&record))
 }
 
 async fn queue(

@@ -21,12 +21,12 @@ use schemars::generate::SchemaGenerator;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::extract::{ApiJson, IdempotencyKey, RecordId, json_response, record_response};
+use crate::extract::{ApiJson, IdempotencyKey, json_response};
 use crate::operation::{Op, QueryParam};
 use crate::paging::{self, decode_cursor, encode_cursor};
 use crate::problem::Problem;
 use crate::routes::change::ChangeRoute;
-use crate::routes::create::created;
+use crate::routes::record::{created, read};
 
 const BASE: &str = "/api/v1/ecm-enrollments";
 
@@ -64,12 +64,8 @@ pub(crate) fn routes() -> Router<AppState> {
     let routes = Router::new()
         .route("/ecm-enrollments", post(open))
         .route("/ecm-enrollments/reauthorizations-due", get(queue))
-        .route("/ecm-enrollments/{id}", get(read));
+        .route("/ecm-enrollments/{id}", get(read::<EcmAggregate>));
     ChangeRoute::route_all(routes, &changes())
-}
-
-fn ok(record: &EcmEnrollmentRecord) -> Response {
-    record_response(StatusCode::OK, record, None)
 }
 
 async fn open(
@@ -79,15 +75,6 @@ async fn open(
     ApiJson(body): ApiJson<OpenEcmEnrollment>,
 ) -> Result<Response, Problem> {
     created(&st, &actor, key, body, BASE).await
-}
-
-async fn read(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-) -> Result<Response, Problem> {
-    let record = st.app.get::<EcmAggregate>(&actor, &id, st.now()).await?;
-    Ok(ok(&record))
 }
 
 async fn queue(

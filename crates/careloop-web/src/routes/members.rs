@@ -23,12 +23,12 @@ use schemars::generate::SchemaGenerator;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::extract::{ApiJson, IdempotencyKey, RecordId, json_response, record_response};
+use crate::extract::{ApiJson, IdempotencyKey, RecordId, json_response};
 use crate::operation::{Op, QueryParam};
 use crate::paging;
 use crate::problem::Problem;
 use crate::routes::change::ChangeRoute;
-use crate::routes::create::created;
+use crate::routes::record::{created, read};
 
 const BASE: &str = "/api/v1/members";
 
@@ -54,13 +54,9 @@ pub struct MemberListResponse {
 pub(crate) fn routes() -> Router<AppState> {
     let routes = Router::new()
         .route("/members", post(register).get(list))
-        .route("/members/{id}", get(read))
+        .route("/members/{id}", get(read::<MemberAggregate>))
         .route("/members/{id}/eligibility", get(eligibility));
     ChangeRoute::route_all(routes, &changes())
-}
-
-fn ok(record: &MemberRecord) -> Response {
-    record_response(StatusCode::OK, record, None)
 }
 
 async fn register(
@@ -97,15 +93,6 @@ async fn list(
             next: page.next,
         },
     ))
-}
-
-async fn read(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-) -> Result<Response, Problem> {
-    let record = st.app.get::<MemberAggregate>(&actor, &id, st.now()).await?;
-    Ok(ok(&record))
 }
 
 async fn eligibility(

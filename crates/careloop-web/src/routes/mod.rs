@@ -6,11 +6,11 @@
 pub(crate) mod audit;
 pub(crate) mod authorizations;
 pub(crate) mod change;
-pub(crate) mod create;
 pub(crate) mod ecm;
 pub(crate) mod members;
 pub(crate) mod organizations;
 pub(crate) mod queues;
+pub(crate) mod record;
 pub(crate) mod referrals;
 pub(crate) mod tokens;
 pub(crate) mod users;

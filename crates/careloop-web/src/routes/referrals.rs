@@ -3,7 +3,6 @@
 
 use axum::Router;
 use axum::extract::{Extension, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use careloop_app::referral::{
@@ -15,23 +14,19 @@ use careloop_app::{Actor, ReferralAggregate, ReferralRecord};
 use schemars::generate::SchemaGenerator;
 
 use crate::AppState;
-use crate::extract::{ApiJson, IdempotencyKey, RecordId, record_response};
+use crate::extract::{ApiJson, IdempotencyKey};
 use crate::operation::Op;
 use crate::problem::Problem;
 use crate::routes::change::ChangeRoute;
-use crate::routes::create::created;
+use crate::routes::record::{created, read};
 
 const BASE: &str = "/api/v1/referrals";
 
 pub(crate) fn routes() -> Router<AppState> {
     let routes = Router::new()
         .route("/referrals", post(create))
-        .route("/referrals/{id}", get(read));
+        .route("/referrals/{id}", get(read::<ReferralAggregate>));
     ChangeRoute::route_all(routes, &changes())
-}
-
-fn ok(record: &ReferralRecord) -> Response {
-    record_response(StatusCode::OK, record, None)
 }
 
 async fn create(
@@ -41,18 +36,6 @@ async fn create(
     ApiJson(body): ApiJson<CreateReferral>,
 ) -> Result<Response, Problem> {
     created(&st, &actor, key, body, BASE).await
-}
-
-async fn read(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-) -> Result<Response, Problem> {
-    let record = st
-        .app
-        .get::<ReferralAggregate>(&actor, &id, st.now())
-        .await?;
-    Ok(ok(&record))
 }
 
 /// The changes on a record of this resource, one line each (`routes::change`).
