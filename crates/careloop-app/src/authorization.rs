@@ -9,16 +9,17 @@ use careloop_domain::workflow::authorization::{
     AuthorizationCommand, AuthorizationState, DecisionInput, Requested, Service,
 };
 use careloop_domain::workflow::queue::{QueueEntry, classify_authorization};
-use careloop_domain::workflow::{ActorId, Notice, Program};
+use careloop_domain::workflow::{Notice, Program};
 use careloop_store::{AuditEntry, QueueCursor, QueueQuery, Store};
 use jiff::{SignedDuration, Timestamp};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::access::{Action, RecordOwners};
+use crate::access::Action;
 use crate::actor::{Actor, OrgKind};
-use crate::app::{App, Idem, NewRecord, Transition, list_scope};
+use crate::app::{App, Transition, list_scope};
 use crate::command::{Change, On};
+use crate::create::{Create, New, Opening};
 use crate::error::AppError;
 use crate::record::{Aggregate, AuthorizationAggregate, Record};
 
@@ -27,13 +28,11 @@ pub type AuthorizationRecord = Record<AuthorizationState>;
 
 const KIND: &str = AuthorizationAggregate::KIND;
 
-/// A provider's authorization request. Received at `now`; the decision clock starts then.
+/// A provider's authorization request; the server assigns its id.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "SubmitAuthorizationBody")]
 pub struct SubmitAuthorization {
-    #[serde(deserialize_with = "careloop_domain::text::de::id")]
-    #[schemars(with = "careloop_domain::text::Id")]
-    pub request_id: String,
     #[serde(deserialize_with = "careloop_domain::text::de::id")]
     #[schemars(with = "careloop_domain::text::Id")]
     pub member_id: String,
@@ -197,13 +196,63 @@ pub struct AuthorizationQueuePage {
 }
 
 type Changed = Result<Transition<AuthorizationAggregate>, AppError>;
+type Opened = Result<Opening<AuthorizationAggregate>, AppError>;
+
+/// Submits a request for the actor's provider organization. The member is resolved through the
+/// access check (the provider must have been given the member by the plan: referral assignment
+/// or ECM enrollment); the owning plan organization, its overlay and the county come from the
+/// member record (request fields that disagree are refused); the member's plan must cover the
+/// service in the member's county today. The request grants nothing: the provider already sees
+/// the member (issue #12). Received at `now`; the clock starts then.
+impl Create for SubmitAuthorization {
+    type Aggregate = AuthorizationAggregate;
+    const ACTION: Action = Action::SubmitAuthorization;
+    fn member_id<'a>(&'a self, _: &'a str) -> &'a str {
+        &self.member_id
+    }
+    async fn open<S: Store>(self, new: New<'_, S>) -> Opened {
+        let (app, actor, now) = (new.app, new.actor, new.now);
+        if self.plan_org_id.trim().is_empty() {
+            return Err(AppError::invalid("plan_org_id", "must not be empty"));
+        }
+        let scope = app
+            .resolve_member(actor, Self::ACTION, &self.member_id, now)
+            .await?;
+        let (plan, county) = (self.plan.as_deref(), self.county.as_deref());
+        scope.agrees_with(Some(&self.plan_org_id), plan, county)?;
+        let program = self.service.program();
+        let provider_kind = match program {
+            Program::Ecm => OrgKind::EcmProvider,
+            Program::Cs(_) => OrgKind::CsProvider,
+        };
+        if actor.org_kind != provider_kind {
+            return Err(AppError::invalid(
+                "service",
+                format!(
+                    "a {} organization cannot request this service (it is for a {})",
+                    actor.org_kind.as_str(),
+                    provider_kind.as_str()
+                ),
+            ));
+        }
+        app.check_covered(&scope, program, now)?;
+        let transition = Transition::of(AuthorizationCommand::Receive {
+            request_id: new.id.to_owned(),
+            member_id: scope.member_id.clone(),
+            plan: Some(scope.plan.clone()),
+            service: self.service,
+            kind: self.kind,
+            received_at: now,
+            requested: self.requested,
+            actor: new.by(),
+        });
+        Ok(Opening::owned(scope, transition))
+    }
+}
 
 impl Change for PendAuthorization {
     type Aggregate = AuthorizationAggregate;
     const ACTION: Action = Action::PendAuthorization;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, AuthorizationAggregate>) -> Changed {
         Ok(Transition::of(AuthorizationCommand::PendForInformation {
             at: on.now,
@@ -216,9 +265,6 @@ impl Change for PendAuthorization {
 impl Change for ExtendAuthorization {
     type Aggregate = AuthorizationAggregate;
     const ACTION: Action = Action::ExtendAuthorization;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, AuthorizationAggregate>) -> Changed {
         let (at, actor) = (on.now, on.by());
         let reason = self.reason;
@@ -233,9 +279,6 @@ impl Change for ExtendAuthorization {
 impl Change for ReceiveAuthorizationInformation {
     type Aggregate = AuthorizationAggregate;
     const ACTION: Action = Action::ReceiveAuthorizationInformation;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, AuthorizationAggregate>) -> Changed {
         let (at, actor) = (on.now, on.by());
         Ok(Transition::of(AuthorizationCommand::ReceiveInformation {
@@ -248,9 +291,6 @@ impl Change for ReceiveAuthorizationInformation {
 impl Change for WithdrawAuthorization {
     type Aggregate = AuthorizationAggregate;
     const ACTION: Action = Action::WithdrawAuthorization;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, AuthorizationAggregate>) -> Changed {
         let (at, reason, actor) = (on.now, self.reason, on.by());
         Ok(Transition::of(AuthorizationCommand::Withdraw {
@@ -264,9 +304,6 @@ impl Change for WithdrawAuthorization {
 impl Change for RecordAuthorizationNotice {
     type Aggregate = AuthorizationAggregate;
     const ACTION: Action = Action::RecordAuthorizationNotice;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, _: On<'_, S, AuthorizationAggregate>) -> Changed {
         let notice = self.notice;
         Ok(Transition::of(AuthorizationCommand::RecordNotice {
@@ -278,9 +315,6 @@ impl Change for RecordAuthorizationNotice {
 impl Change for DecideAuthorization {
     type Aggregate = AuthorizationAggregate;
     const ACTION: Action = Action::DecideAuthorization;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, AuthorizationAggregate>) -> Changed {
         // A Community Support approval is checked against the member's stored CS history
         // across all plans, never a history the request supplies (issue #12).
@@ -304,9 +338,6 @@ impl Change for DecideAuthorization {
 impl Change for FileAppeal {
     type Aggregate = AuthorizationAggregate;
     const ACTION: Action = Action::FileAppeal;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, AuthorizationAggregate>) -> Changed {
         Ok(Transition::of(AuthorizationCommand::FileAppeal {
             appeal_id: self.appeal_id,
@@ -319,9 +350,6 @@ impl Change for FileAppeal {
 impl Change for ResolveAppeal {
     type Aggregate = AuthorizationAggregate;
     const ACTION: Action = Action::ResolveAppeal;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, AuthorizationAggregate>) -> Changed {
         Ok(Transition::of(AuthorizationCommand::ResolveAppeal {
             at: on.now,
@@ -333,197 +361,6 @@ impl Change for ResolveAppeal {
 }
 
 impl<S: Store> App<S> {
-    /// Submits a request for the actor's provider organization. The member is resolved through
-    /// the access check (the provider must have been given the member by the plan: referral
-    /// assignment or ECM enrollment); the owning plan organization, its overlay and the county
-    /// come from the member record (request fields that disagree are refused); the member's
-    /// plan must cover the service in the member's county today. The request grants nothing:
-    /// the provider already sees the member (issue #12). Received at `now`; the clock starts then.
-    pub async fn submit_authorization(
-        &self,
-        actor: &Actor,
-        input: SubmitAuthorization,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<AuthorizationRecord, AppError> {
-        let action = Action::SubmitAuthorization;
-        self.require_role_naming(
-            actor,
-            action,
-            KIND,
-            &input.request_id,
-            &input.member_id,
-            now,
-        )
-        .await?;
-        if input.plan_org_id.trim().is_empty() {
-            return Err(AppError::invalid("plan_org_id", "must not be empty"));
-        }
-        let scope = self
-            .resolve_member(actor, action, &input.member_id, now)
-            .await?;
-        scope.agrees_with(
-            Some(&input.plan_org_id),
-            input.plan.as_deref(),
-            input.county.as_deref(),
-        )?;
-        let program = input.service.program();
-        let provider_kind = match program {
-            Program::Ecm => OrgKind::EcmProvider,
-            Program::Cs(_) => OrgKind::CsProvider,
-        };
-        if actor.org_kind != provider_kind {
-            return Err(AppError::invalid(
-                "service",
-                format!(
-                    "a {} organization cannot request this service (it is for a {})",
-                    actor.org_kind.as_str(),
-                    provider_kind.as_str()
-                ),
-            ));
-        }
-        self.check_covered(&scope, program, now)?;
-        let idem = Idem::for_create(idempotency_key, action, "request_id", &input)?;
-        let new = NewRecord {
-            id: input.request_id.clone(),
-            owners: RecordOwners {
-                owner_org_id: scope.plan_org_id.clone(),
-                referrer_org_id: None,
-            },
-            plan_id: Some(scope.plan.clone()),
-            county: Some(scope.county.clone()),
-        };
-        let transition = Transition::of(AuthorizationCommand::Receive {
-            request_id: input.request_id.clone(),
-            member_id: scope.member_id.clone(),
-            plan: Some(scope.plan.clone()),
-            service: input.service,
-            kind: input.kind,
-            received_at: now,
-            requested: input.requested.clone(),
-            actor: ActorId::new(actor.user_id.clone()),
-        });
-        self.create::<AuthorizationAggregate>(actor, action, new, transition, idem, now)
-            .await
-    }
-
-    /// Pends a non-urgent pre-service request for information.
-    pub async fn pend_authorization(
-        &self,
-        actor: &Actor,
-        id: &str,
-        input: PendAuthorization,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<AuthorizationRecord, AppError> {
-        self.run_change(actor, id, input, idempotency_key, now)
-            .await
-    }
-
-    /// Takes the one deferral/extension, with its reason.
-    pub async fn extend_authorization(
-        &self,
-        actor: &Actor,
-        id: &str,
-        input: ExtendAuthorization,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<AuthorizationRecord, AppError> {
-        self.run_change(actor, id, input, idempotency_key, now)
-            .await
-    }
-
-    /// The pended-for information arrived (plan UM reviewer or the provider's care manager).
-    pub async fn receive_authorization_information(
-        &self,
-        actor: &Actor,
-        id: &str,
-        input: ReceiveAuthorizationInformation,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<AuthorizationRecord, AppError> {
-        self.run_change(actor, id, input, idempotency_key, now)
-            .await
-    }
-
-    /// Withdraws an open request (the provider's care manager, or the plan UM reviewer on the
-    /// requester's behalf), with the reason.
-    pub async fn withdraw_authorization(
-        &self,
-        actor: &Actor,
-        id: &str,
-        input: WithdrawAuthorization,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<AuthorizationRecord, AppError> {
-        self.run_change(actor, id, input, idempotency_key, now)
-            .await
-    }
-
-    /// Records a notice sent about the request (plan UM reviewer or care coordinator).
-    pub async fn record_authorization_notice(
-        &self,
-        actor: &Actor,
-        id: &str,
-        input: RecordAuthorizationNotice,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<AuthorizationRecord, AppError> {
-        self.run_change(actor, id, input, idempotency_key, now)
-            .await
-    }
-
-    /// Records the reviewer's decision (a CS approval is checked against the member's stored CS
-    /// history).
-    pub async fn decide_authorization(
-        &self,
-        actor: &Actor,
-        id: &str,
-        input: DecideAuthorization,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<AuthorizationRecord, AppError> {
-        self.run_change(actor, id, input, idempotency_key, now)
-            .await
-    }
-
-    /// Files the member's appeal, received at `now`.
-    pub async fn file_appeal(
-        &self,
-        actor: &Actor,
-        id: &str,
-        input: FileAppeal,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<AuthorizationRecord, AppError> {
-        self.run_change(actor, id, input, idempotency_key, now)
-            .await
-    }
-
-    /// Resolves the appeal: upheld with a reason, or overturned.
-    pub async fn resolve_appeal(
-        &self,
-        actor: &Actor,
-        id: &str,
-        input: ResolveAppeal,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<AuthorizationRecord, AppError> {
-        self.run_change(actor, id, input, idempotency_key, now)
-            .await
-    }
-
-    /// An audited read; NotFound for a request the actor's organization may not see.
-    pub async fn get_authorization(
-        &self,
-        actor: &Actor,
-        id: &str,
-        now: Timestamp,
-    ) -> Result<AuthorizationRecord, AppError> {
-        self.read::<AuthorizationAggregate>(actor, Action::ReadAuthorization, id, now)
-            .await
-    }
-
     /// Open requests by due time: plan staff see their plan's queue, providers only requests
     /// about members they may see. Each item is classified at `now` (at-risk window from
     /// `workflow.toml at_risk_hours`); every listed record is audited.

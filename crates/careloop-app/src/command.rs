@@ -1,6 +1,6 @@
 //! The one command path: a change to an existing record is its input type plus an impl of
 //! [`Change`] (the aggregate, the action, and the domain command the input becomes);
-//! [`App::run_change`] does everything else, the same way for every command:
+//! [`App::change`] does everything else, the same way for every command:
 //!
 //! 1. the idempotency hash of the action, the record id and the input (a retry replays);
 //! 2. the role check and the load through the access check (`App::load`; a record the caller's
@@ -13,7 +13,8 @@
 //!
 //! The HTTP API serves every such command with one generic handler (`careloop-web`,
 //! `routes::change`), so a new command is: the domain transition, the input struct with its
-//! `Change` impl, a thin named method on [`App`] if callers want one, and one route line.
+//! `Change` impl, and one route line. Callers name the change by its input type:
+//! `app.change(&actor, id, PendAuthorization { .. }, key, now)`.
 
 use std::future::Future;
 
@@ -28,7 +29,9 @@ use crate::app::{App, Idem, Transition};
 use crate::error::AppError;
 use crate::record::{Aggregate, Record};
 
-/// A change to an existing record of `Self::Aggregate`, run by [`App::run_change`].
+/// A change to an existing record of `Self::Aggregate`, run by [`App::change`]. Every input has
+/// an `expected_version: Option<i64>` field, the version the caller expects (the If-Match of its
+/// body; [`expected_version_of`] reads it).
 pub trait Change: Serialize + Send + Sized {
     /// The kind of record it changes.
     type Aggregate: Aggregate;
@@ -39,9 +42,6 @@ pub trait Change: Serialize + Send + Sized {
     /// When the domain decides nothing changed (no event, nothing written), still audit the
     /// access (a recompute that found the same result).
     const AUDIT_UNCHANGED: bool = false;
-
-    /// The version the caller expects (the body's `expected_version`, or If-Match over HTTP).
-    fn expected_version(&mut self) -> &mut Option<i64>;
 
     /// The domain command for the loaded record, after checking what it names.
     fn transition<S: Store>(
@@ -77,25 +77,58 @@ impl<A: Aggregate> Transition<A> {
     }
 }
 
+/// The `expected_version` of a change input (its JSON field; absent or null: `None`).
+pub fn expected_version_of<C: Change>(input: &C) -> Result<Option<i64>, AppError> {
+    let value =
+        serde_json::to_value(input).map_err(|e| AppError::invalid("request", e.to_string()))?;
+    Ok(value
+        .get("expected_version")
+        .and_then(serde_json::Value::as_i64))
+}
+
+type StateOf<C> = <<C as Change>::Aggregate as Aggregate>::State;
+
 impl<S: Store> App<S> {
-    /// Runs one change (see the module doc): hash, role and access check, If-Match, the
-    /// command's `transition`, decide, one commit. Every change use case goes through here.
-    pub async fn run_change<C: Change>(
+    /// Runs one change (see the module doc): hash, role and access check, If-Match (the input's
+    /// `expected_version`), the command's `transition`, decide, one commit. Every change use
+    /// case goes through here.
+    pub async fn change<C: Change>(
         &self,
         actor: &Actor,
         id: &str,
-        mut input: C,
+        input: C,
         idempotency_key: Option<&str>,
         now: Timestamp,
-    ) -> Result<Record<<C::Aggregate as Aggregate>::State>, AppError> {
+    ) -> Result<Record<StateOf<C>>, AppError> {
+        let expected = expected_version_of(&input)?;
+        self.change_expecting(actor, id, input, expected, idempotency_key, now)
+            .await
+    }
+
+    /// [`App::change`] expecting version `expected` instead of the input's own `expected_version`
+    /// (over HTTP: the If-Match header, which the API checks agrees with the body's). The
+    /// idempotency hash covers it as the input's `expected_version`, as if the body had said it.
+    pub async fn change_expecting<C: Change>(
+        &self,
+        actor: &Actor,
+        id: &str,
+        input: C,
+        expected: Option<i64>,
+        idempotency_key: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Record<StateOf<C>>, AppError> {
+        let mut hashed = serde_json::to_value(&input)
+            .map_err(|e| AppError::invalid("request", e.to_string()))?;
+        if let Some(fields) = hashed.as_object_mut() {
+            fields.insert("expected_version".to_owned(), expected.into());
+        }
         let idem = match C::VARIANT {
-            Some(variant) => Idem::new(idempotency_key, C::ACTION, id, &(variant, &input))?,
-            None => Idem::new(idempotency_key, C::ACTION, id, &input)?,
+            Some(variant) => Idem::new(idempotency_key, C::ACTION, id, &(variant, &hashed))?,
+            None => Idem::new(idempotency_key, C::ACTION, id, &hashed)?,
         };
-        let expected = *input.expected_version();
         let mut loaded_version = None;
         let record = self
-            .change::<C::Aggregate>(actor, C::ACTION, id, expected, idem, now, async |record| {
+            .update::<C::Aggregate>(actor, C::ACTION, id, expected, idem, now, async |record| {
                 loaded_version = Some(record.version);
                 let on = On {
                     app: self,

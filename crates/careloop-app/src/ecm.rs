@@ -15,17 +15,18 @@ use careloop_domain::workflow::ecm::{
     check_ecm_authorization,
 };
 use careloop_domain::workflow::queue::{ReauthorizationDue, reauthorizations_due};
-use careloop_domain::workflow::{ActorId, Channel, Program};
+use careloop_domain::workflow::{Channel, Program};
 use careloop_store::{AccessGrant, AccessReason, AuditEntry, QueueCursor, QueueQuery, Store};
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::access::{Action, RecordOwners};
+use crate::access::Action;
 use crate::actor::Actor;
-use crate::app::{App, Idem, NewRecord, Transition, list_scope};
+use crate::app::{App, Transition, list_scope};
 use crate::command::{Change, On};
+use crate::create::{Create, New, Opening};
 use crate::error::AppError;
 use crate::record::{Aggregate, ECM_TIME_ZONE, EcmAggregate, EcmStep, Record};
 
@@ -34,17 +35,15 @@ pub type EcmEnrollmentRecord = Record<EcmEnrollmentState>;
 
 const KIND: &str = EcmAggregate::KIND;
 
-/// The plan assigns a member to an ECM provider: outreach starts. The actor's plan owns it.
+/// The plan assigns a member to an ECM provider (outreach starts); the server assigns the id.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "OpenEcmEnrollmentBody")]
 pub struct OpenEcmEnrollment {
     #[serde(deserialize_with = "careloop_domain::text::de::id")]
     #[schemars(with = "careloop_domain::text::Id")]
-    pub enrollment_id: String,
-    #[serde(deserialize_with = "careloop_domain::text::de::id")]
-    #[schemars(with = "careloop_domain::text::Id")]
     pub member_id: String,
-    /// The ECM provider organization; it is granted access to the member (`assigned`).
+    /// The ECM provider organization; it is granted access to the member.
     #[serde(deserialize_with = "careloop_domain::text::de::id")]
     #[schemars(with = "careloop_domain::text::Id")]
     pub provider_org_id: String,
@@ -229,12 +228,60 @@ fn assigned_provider(
 
 type Changed = Result<Transition<EcmAggregate>, AppError>;
 
+/// Opens an enrollment for the actor's plan and grants the provider access to the member (the
+/// member and the provider become related by the plan's decision, issue #12). The member must be
+/// the plan's own (resolved through the access check), the plan must serve the member's county
+/// today, and the provider must be an existing ECM provider that serves that county; the plan
+/// overlay and county come from the member record.
+impl Create for OpenEcmEnrollment {
+    type Aggregate = EcmAggregate;
+    const ACTION: Action = Action::OpenEcmEnrollment;
+    fn member_id<'a>(&'a self, _: &'a str) -> &'a str {
+        &self.member_id
+    }
+    async fn open<S: Store>(self, new: New<'_, S>) -> Result<Opening<EcmAggregate>, AppError> {
+        let (app, actor, now) = (new.app, new.actor, new.now);
+        if self.provider_org_id.trim().is_empty() {
+            return Err(AppError::invalid("provider_org_id", "must not be empty"));
+        }
+        if self.member_id.trim().is_empty() {
+            return Err(AppError::invalid("member_id", "must not be empty"));
+        }
+        let scope = app
+            .resolve_member(actor, Self::ACTION, self.member_id.trim(), now)
+            .await?;
+        scope.agrees_with(None, self.plan_id.as_deref(), self.county.as_deref())?;
+        app.check_covered(&scope, Program::Ecm, now)?;
+        let provider = app
+            .resolve_provider(
+                "provider_org_id",
+                self.provider_org_id.trim(),
+                Program::Ecm,
+                &scope.county,
+            )
+            .await?;
+        let grant = AccessGrant {
+            org_id: provider.id.clone(),
+            member_id: scope.member_id.clone(),
+            reason: AccessReason::Assigned,
+        };
+        let command = EcmCommand::Open {
+            enrollment_id: new.id.to_owned(),
+            member_id: scope.member_id.clone(),
+            plan: Some(scope.plan.clone()),
+            provider_id: provider.id,
+            at: now,
+            actor: new.by(),
+        };
+        let mut transition = Transition::of(command);
+        transition.grants.push(grant);
+        Ok(Opening::owned(scope, transition))
+    }
+}
+
 impl Change for RecordOutreachAttempt {
     type Aggregate = EcmAggregate;
     const ACTION: Action = Action::RecordEcmOutreachAttempt;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
         assigned_provider(on.actor, on.record, Self::ACTION)?;
         let attempt = OutreachAttempt {
@@ -256,9 +303,6 @@ impl Change for RecordOutreachAttempt {
 impl Change for EnrollEcm {
     type Aggregate = EcmAggregate;
     const ACTION: Action = Action::EnrollEcm;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
         let r = on.record;
         assigned_provider(on.actor, r, Self::ACTION)?;
@@ -290,9 +334,6 @@ impl Change for EnrollEcm {
 impl Change for AssignLeadCareManager {
     type Aggregate = EcmAggregate;
     const ACTION: Action = Action::AssignEcmLeadCareManager;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
         assigned_provider(on.actor, on.record, Self::ACTION)?;
         let (at, person_id, actor) = (on.now, self.person_id, on.by());
@@ -307,9 +348,6 @@ impl Change for AssignLeadCareManager {
 impl Change for AddCareTeamMember {
     type Aggregate = EcmAggregate;
     const ACTION: Action = Action::AddEcmCareTeamMember;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
         assigned_provider(on.actor, on.record, Self::ACTION)?;
         let member = CareTeamMember {
@@ -328,9 +366,6 @@ impl Change for AddCareTeamMember {
 impl Change for RecordAssessment {
     type Aggregate = EcmAggregate;
     const ACTION: Action = Action::RecordEcmAssessment;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
         assigned_provider(on.actor, on.record, Self::ACTION)?;
         let assessment = Assessment {
@@ -350,9 +385,6 @@ impl Change for RecordAssessment {
 impl Change for RecordCarePlanGoal {
     type Aggregate = EcmAggregate;
     const ACTION: Action = Action::RecordEcmCarePlanGoal;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
         assigned_provider(on.actor, on.record, Self::ACTION)?;
         let goal = CarePlanGoal {
@@ -373,9 +405,6 @@ impl Change for RecordCarePlanGoal {
 impl Change for RecordCoreServiceActivity {
     type Aggregate = EcmAggregate;
     const ACTION: Action = Action::RecordEcmCoreServiceActivity;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
         assigned_provider(on.actor, on.record, Self::ACTION)?;
         let activity = CoreServiceActivity {
@@ -395,9 +424,6 @@ impl Change for RecordCoreServiceActivity {
 impl Change for ReauthorizeEcm {
     type Aggregate = EcmAggregate;
     const ACTION: Action = Action::ReauthorizeEcm;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
         if on.record.state.status == EnrollmentStatus::Enrolled {
             let service = Service::EcmReauthorization;
@@ -417,9 +443,6 @@ impl Change for ReauthorizeEcm {
 impl Change for DiscontinueEcm {
     type Aggregate = EcmAggregate;
     const ACTION: Action = Action::DiscontinueEcm;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
         assigned_provider(on.actor, on.record, Self::ACTION)?;
         Ok(Transition::of(EcmCommand::Discontinue {
@@ -458,208 +481,6 @@ impl<S: Store> App<S> {
             .await?;
         check_ecm_authorization(&enrollment.state, &request.state, service)?;
         Ok(())
-    }
-
-    /// Opens an enrollment for the actor's plan and grants the provider access to the member.
-    /// The member must be the plan's own (resolved through the access check), the plan must
-    /// serve the member's county today, and the provider must be an existing ECM provider that
-    /// serves that county; the plan overlay and county come from the member record (issue #12).
-    pub async fn open_ecm_enrollment(
-        &self,
-        actor: &Actor,
-        input: OpenEcmEnrollment,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<EcmEnrollmentRecord, AppError> {
-        let action = Action::OpenEcmEnrollment;
-        self.require_role_naming(
-            actor,
-            action,
-            KIND,
-            &input.enrollment_id,
-            &input.member_id,
-            now,
-        )
-        .await?;
-        if input.provider_org_id.trim().is_empty() {
-            return Err(AppError::invalid("provider_org_id", "must not be empty"));
-        }
-        if input.member_id.trim().is_empty() {
-            return Err(AppError::invalid("member_id", "must not be empty"));
-        }
-        let scope = self
-            .resolve_member(actor, action, input.member_id.trim(), now)
-            .await?;
-        scope.agrees_with(None, input.plan_id.as_deref(), input.county.as_deref())?;
-        self.check_covered(&scope, Program::Ecm, now)?;
-        let provider = self
-            .resolve_provider(
-                "provider_org_id",
-                input.provider_org_id.trim(),
-                Program::Ecm,
-                &scope.county,
-            )
-            .await?;
-        let idem = Idem::for_create(idempotency_key, action, "enrollment_id", &input)?;
-        let new = NewRecord {
-            id: input.enrollment_id.clone(),
-            owners: RecordOwners {
-                owner_org_id: scope.plan_org_id.clone(),
-                referrer_org_id: None,
-            },
-            plan_id: Some(scope.plan.clone()),
-            county: Some(scope.county.clone()),
-        };
-        let transition = Transition {
-            command: EcmCommand::Open {
-                enrollment_id: input.enrollment_id.clone(),
-                member_id: scope.member_id.clone(),
-                plan: Some(scope.plan.clone()),
-                provider_id: provider.id.clone(),
-                at: now,
-                actor: ActorId::new(actor.user_id.clone()),
-            }
-            .into(),
-            cs_limit_input: None,
-            grants: vec![AccessGrant {
-                org_id: provider.id,
-                member_id: scope.member_id,
-                reason: AccessReason::Assigned,
-            }],
-        };
-        self.create::<EcmAggregate>(actor, action, new, transition, idem, now)
-            .await
-    }
-
-    /// Records one outreach attempt (the enrollment's provider).
-    pub async fn record_outreach_attempt(
-        &self,
-        actor: &Actor,
-        id: &str,
-        input: RecordOutreachAttempt,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<EcmEnrollmentRecord, AppError> {
-        self.run_change(actor, id, input, idempotency_key, now)
-            .await
-    }
-
-    /// Enrolls the member. The exclusions (hospice, PACE, CCM, CCT, 1915(c) waiver, plan
-    /// enrollment) are checked on `determine(member facts, start)`; one that applies is
-    /// `Invalid { field: "determination" }` naming the rule and its citation, an undetermined one
-    /// names the missing facts.
-    pub async fn enroll_ecm(
-        &self,
-        actor: &Actor,
-        id: &str,
-        input: EnrollEcm,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<EcmEnrollmentRecord, AppError> {
-        self.run_change(actor, id, input, idempotency_key, now)
-            .await
-    }
-
-    /// Names a (new) Lead Care Manager.
-    pub async fn assign_lead_care_manager(
-        &self,
-        actor: &Actor,
-        id: &str,
-        input: AssignLeadCareManager,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<EcmEnrollmentRecord, AppError> {
-        self.run_change(actor, id, input, idempotency_key, now)
-            .await
-    }
-
-    /// Adds a care team member.
-    pub async fn add_care_team_member(
-        &self,
-        actor: &Actor,
-        id: &str,
-        input: AddCareTeamMember,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<EcmEnrollmentRecord, AppError> {
-        self.run_change(actor, id, input, idempotency_key, now)
-            .await
-    }
-
-    /// Records (or revises) a comprehensive assessment.
-    pub async fn record_assessment(
-        &self,
-        actor: &Actor,
-        id: &str,
-        input: RecordAssessment,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<EcmEnrollmentRecord, AppError> {
-        self.run_change(actor, id, input, idempotency_key, now)
-            .await
-    }
-
-    /// Records (or revises) a care plan goal.
-    pub async fn record_care_plan_goal(
-        &self,
-        actor: &Actor,
-        id: &str,
-        input: RecordCarePlanGoal,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<EcmEnrollmentRecord, AppError> {
-        self.run_change(actor, id, input, idempotency_key, now)
-            .await
-    }
-
-    /// Records an activity under one of the seven core services.
-    pub async fn record_core_service_activity(
-        &self,
-        actor: &Actor,
-        id: &str,
-        input: RecordCoreServiceActivity,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<EcmEnrollmentRecord, AppError> {
-        self.run_change(actor, id, input, idempotency_key, now)
-            .await
-    }
-
-    /// The plan's re-authorization (plan UM reviewer or care coordinator).
-    pub async fn reauthorize_ecm(
-        &self,
-        actor: &Actor,
-        id: &str,
-        input: ReauthorizeEcm,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<EcmEnrollmentRecord, AppError> {
-        self.run_change(actor, id, input, idempotency_key, now)
-            .await
-    }
-
-    /// The provider's care manager or the plan's care coordinator stops ECM, with a reason.
-    pub async fn discontinue_ecm(
-        &self,
-        actor: &Actor,
-        id: &str,
-        input: DiscontinueEcm,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<EcmEnrollmentRecord, AppError> {
-        self.run_change(actor, id, input, idempotency_key, now)
-            .await
-    }
-
-    /// An audited read; NotFound for an enrollment the actor's organization may not see.
-    pub async fn get_ecm_enrollment(
-        &self,
-        actor: &Actor,
-        id: &str,
-        now: Timestamp,
-    ) -> Result<EcmEnrollmentRecord, AppError> {
-        self.read::<EcmAggregate>(actor, Action::ReadEcmEnrollment, id, now)
-            .await
     }
 
     /// Enrolled members whose re-authorization is due before `now` + the look-ahead

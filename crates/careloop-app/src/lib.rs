@@ -21,6 +21,7 @@ mod app;
 pub mod audit;
 pub mod authorization;
 mod command;
+mod create;
 pub mod cs_use;
 pub mod dashboard;
 pub mod ecm;
@@ -39,12 +40,15 @@ pub use actor::{Actor, OrgKind, Role};
 pub use app::{App, Transition};
 pub use audit::{AuditPage, AuditQuery};
 pub use authorization::AuthorizationRecord;
-pub use command::{Change, On};
+pub use command::{Change, On, expected_version_of};
+pub use create::{Create, New, Opening};
 pub use ecm::EcmEnrollmentRecord;
 pub use error::AppError;
 pub use identity::{
     NewOrganization, NewToken, NewUser, Organization, TokenInfo, TokenStatus, TokenView, UserView,
 };
 pub use member::MemberRecord;
-pub use record::Record;
+pub use record::{
+    Aggregate, AuthorizationAggregate, EcmAggregate, MemberAggregate, Record, ReferralAggregate,
+};
 pub use referral::ReferralRecord;

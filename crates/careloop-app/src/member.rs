@@ -4,51 +4,78 @@
 //! list them and see the stored determination with its trace (the "why" view). Reads are audited.
 
 use careloop_domain::eligibility::MemberFacts;
-use careloop_domain::workflow::coverage::check_program_covered;
+use careloop_domain::workflow::Program;
 use careloop_domain::workflow::member::{
     Demographics, MemberCommand, MemberState, StoredDetermination,
 };
-use careloop_domain::workflow::{ActorId, Program};
 use careloop_store::{AuditEntry, ListQuery, Store};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::access::{Action, RecordOwners};
+use crate::access::Action;
 use crate::actor::{Actor, OrgKind};
-use crate::app::{App, Idem, NewRecord, Transition, list_scope};
+use crate::app::{App, Transition, list_scope};
 use crate::command::{Change, On};
+use crate::create::{Create, New, Opening};
 use crate::error::AppError;
 use crate::record::{Aggregate, MemberAggregate, Record};
+use crate::resolve::MemberScope;
 
 /// A stored member.
 pub type MemberRecord = Record<MemberState>;
 
 const KIND: &str = MemberAggregate::KIND;
 
-/// A new member of the actor's plan organization, with their facts
-/// (docs/schemas/member-facts.schema.json). Eligibility is determined as of `now`'s local date.
+/// A new member of the caller's plan organization; the server assigns the member id.
+// The facts are the eligibility engine's (docs/schemas/member-facts.schema.json); eligibility is
+// determined as of `now`'s local date. The member id is the new record's id, given to
+// `App::create` beside the input, so `facts.member_id` is absent (or that same id).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "RegisterMemberBody")]
 pub struct RegisterMember {
-    #[serde(deserialize_with = "careloop_domain::text::de::id")]
-    #[schemars(with = "careloop_domain::text::Id")]
-    pub member_id: String,
     /// The plan's policy overlay id (e.g. "hpsm").
     #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
-    #[schemars(with = "Option<careloop_domain::text::Id>")]
+    #[schemars(with = "Option<careloop_domain::codes::PlanId>")]
     pub plan: Option<String>,
-    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_line")]
-    #[schemars(with = "Option<careloop_domain::text::Line>")]
-    pub county: Option<String>,
+    /// The member's county (the plan must serve it).
+    #[serde(deserialize_with = "careloop_domain::text::de::line")]
+    #[schemars(with = "careloop_domain::text::Line")]
+    pub county: String,
     #[serde(default)]
     pub demographics: Demographics,
-    /// Synthetic client index number.
+    /// Synthetic client index number (the plan's own identifier for the member).
     #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
     #[schemars(with = "Option<careloop_domain::text::Id>")]
     pub cin: Option<String>,
+    /// The eligibility facts (docs/schemas/member-facts.schema.json) without `member_id` (absent
+    /// or null: the server assigns it).
+    #[schemars(with = "FactsWithoutMemberId")]
     pub facts: MemberFacts,
+}
+
+/// The schema of [`RegisterMember::facts`]: [`MemberFacts`] with `member_id` absent or null,
+/// stated as an `allOf` (keywords beside a `$ref` are ignored by OpenAPI 3.0 tools and by
+/// schemathesis' generator, so a sibling `properties` did not reach them).
+struct FactsWithoutMemberId;
+
+impl JsonSchema for FactsWithoutMemberId {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("FactsWithoutMemberId")
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let facts = g.subschema_for::<MemberFacts>();
+        schemars::json_schema!({
+            "allOf": [facts, { "properties": { "member_id": { "type": "null" } } }]
+        })
+    }
 }
 
 /// Replace the member's contact data.
@@ -112,12 +139,77 @@ pub struct MemberEligibility {
 
 type Changed = Result<Transition<MemberAggregate>, AppError>;
 
+/// Registers a member owned by the actor's plan organization (plan care coordinator or plan
+/// admin). No access grants: the owning plan sees its members.
+impl Create for RegisterMember {
+    type Aggregate = MemberAggregate;
+    const ACTION: Action = Action::RegisterMember;
+    /// The new record is the member.
+    fn member_id<'a>(&'a self, id: &'a str) -> &'a str {
+        id
+    }
+    async fn open<S: Store>(self, new: New<'_, S>) -> Result<Opening<MemberAggregate>, AppError> {
+        let (app, actor, now, member_id) = (new.app, new.actor, new.now, new.id);
+        if actor.org_kind != OrgKind::Plan {
+            return Err(AppError::Forbidden {
+                action: Self::ACTION.as_str(),
+            });
+        }
+        if member_id.trim().is_empty() {
+            return Err(AppError::invalid("member_id", "must not be empty"));
+        }
+        if self
+            .facts
+            .member_id
+            .as_deref()
+            .is_some_and(|given| given.trim() != member_id)
+        {
+            return Err(AppError::invalid(
+                "facts.member_id",
+                "the server assigns the member id; omit facts.member_id when registering",
+            ));
+        }
+        // The member's plan is the registering plan organization's own overlay, and the plan
+        // must serve the member's county today (issue #12: never a plan the request names).
+        let org = app
+            .resolve_org("actor.org_id", &actor.org_id, &[OrgKind::Plan])
+            .await?;
+        let Some(plan) = org.plan.clone() else {
+            return Err(AppError::invalid(
+                "plan",
+                format!("plan organization {} names no policy overlay", org.id),
+            ));
+        };
+        if let Some(given) = self.plan.as_deref().filter(|p| *p != plan) {
+            return Err(AppError::invalid(
+                "plan",
+                format!("{} registers members of plan {plan}, not {given}", org.id),
+            ));
+        }
+        let scope = MemberScope {
+            member_id: member_id.to_owned(),
+            plan_org_id: actor.org_id.clone(),
+            plan,
+            county: self.county,
+        };
+        app.check_covered(&scope, Program::Ecm, now)?;
+        let command = MemberCommand::Register {
+            member_id: scope.member_id.clone(),
+            plan: Some(scope.plan.clone()),
+            county: Some(scope.county.clone()),
+            demographics: self.demographics,
+            cin: self.cin,
+            facts: self.facts,
+            at: now,
+            actor: new.by(),
+        };
+        Ok(Opening::owned(scope, Transition::of(command)))
+    }
+}
+
 impl Change for UpdateMemberDemographics {
     type Aggregate = MemberAggregate;
     const ACTION: Action = Action::UpdateMember;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, MemberAggregate>) -> Changed {
         let (demographics, at, actor) = (self.demographics, on.now, on.by());
         Ok(Transition::of(MemberCommand::UpdateDemographics {
@@ -131,9 +223,6 @@ impl Change for UpdateMemberDemographics {
 impl Change for RecordMemberFacts {
     type Aggregate = MemberAggregate;
     const ACTION: Action = Action::RecordMemberFacts;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, MemberAggregate>) -> Changed {
         let (facts, at, actor) = (self.facts, on.now, on.by());
         Ok(Transition::of(MemberCommand::RecordFacts {
@@ -149,9 +238,6 @@ impl Change for RecomputeMemberEligibility {
     const ACTION: Action = Action::RecomputeMemberEligibility;
     /// An unchanged result writes no event; the access is audited all the same.
     const AUDIT_UNCHANGED: bool = true;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, MemberAggregate>) -> Changed {
         let as_of = match self.as_of {
             Some(d) => d,
@@ -167,133 +253,6 @@ impl Change for RecomputeMemberEligibility {
 }
 
 impl<S: Store> App<S> {
-    /// Registers a member owned by the actor's plan organization (plan care coordinator or plan
-    /// admin). No access grants: the owning plan sees its members.
-    pub async fn register_member(
-        &self,
-        actor: &Actor,
-        input: RegisterMember,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<MemberRecord, AppError> {
-        let action = Action::RegisterMember;
-        self.require_role(actor, action, KIND, &input.member_id, now)
-            .await?;
-        if actor.org_kind != OrgKind::Plan {
-            return Err(AppError::Forbidden {
-                action: action.as_str(),
-            });
-        }
-        let member_id = input.member_id.trim().to_owned();
-        if member_id.is_empty() {
-            return Err(AppError::invalid("member_id", "must not be empty"));
-        }
-        // The member's plan is the registering plan organization's own overlay, and the plan
-        // must serve the member's county today (issue #12: never a plan the request names).
-        let org = self
-            .resolve_org("actor.org_id", &actor.org_id, &[OrgKind::Plan])
-            .await?;
-        let Some(plan) = org.plan.clone() else {
-            return Err(AppError::invalid(
-                "plan",
-                format!("plan organization {} names no policy overlay", org.id),
-            ));
-        };
-        if let Some(given) = input.plan.as_deref().filter(|p| *p != plan) {
-            return Err(AppError::invalid(
-                "plan",
-                format!("{} registers members of plan {plan}, not {given}", org.id),
-            ));
-        }
-        let Some(county) = input.county.clone() else {
-            return Err(AppError::invalid(
-                "county",
-                "the member's county is required",
-            ));
-        };
-        check_program_covered(
-            self.pack(),
-            &plan,
-            &county,
-            self.california_date(now)?,
-            Program::Ecm,
-        )?;
-        let idem = Idem::for_create(idempotency_key, action, "member_id", &input)?;
-        let new = NewRecord {
-            id: member_id.clone(),
-            owners: RecordOwners {
-                owner_org_id: actor.org_id.clone(),
-                referrer_org_id: None,
-            },
-            plan_id: Some(plan.clone()),
-            county: Some(county.clone()),
-        };
-        let command = MemberCommand::Register {
-            member_id,
-            plan: Some(plan),
-            county: Some(county),
-            demographics: input.demographics,
-            cin: input.cin,
-            facts: input.facts,
-            at: now,
-            actor: ActorId::new(actor.user_id.clone()),
-        };
-        self.create::<MemberAggregate>(actor, action, new, Transition::of(command), idem, now)
-            .await
-    }
-
-    /// Replaces the member's contact data.
-    pub async fn update_member_demographics(
-        &self,
-        actor: &Actor,
-        member_id: &str,
-        input: UpdateMemberDemographics,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<MemberRecord, AppError> {
-        self.run_change(actor, member_id, input, idempotency_key, now)
-            .await
-    }
-
-    /// Replaces the facts; the new determination (as of `now`'s local date) is stored with them.
-    pub async fn record_member_facts(
-        &self,
-        actor: &Actor,
-        member_id: &str,
-        input: RecordMemberFacts,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<MemberRecord, AppError> {
-        self.run_change(actor, member_id, input, idempotency_key, now)
-            .await
-    }
-
-    /// Re-runs the engine on the stored facts. A changed result is stored (one event); an
-    /// unchanged one writes no event and returns the record as it is, auditing the access.
-    pub async fn recompute_member_eligibility(
-        &self,
-        actor: &Actor,
-        member_id: &str,
-        input: RecomputeMemberEligibility,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<MemberRecord, AppError> {
-        self.run_change(actor, member_id, input, idempotency_key, now)
-            .await
-    }
-
-    /// An audited read; NotFound for a member the actor's organization may not see (a provider
-    /// sees a member only with an access grant).
-    pub async fn get_member(
-        &self,
-        actor: &Actor,
-        member_id: &str,
-        now: Timestamp,
-    ) -> Result<MemberRecord, AppError> {
-        self.read::<MemberAggregate>(actor, Action::ReadMember, member_id, now)
-            .await
-    }
-
     /// The stored determination with its trace (the "why" view); access-checked and audited.
     pub async fn member_eligibility(
         &self,

@@ -20,7 +20,7 @@ use crate::authorization::AuthorizationRecord;
 use crate::ecm::EcmEnrollmentRecord;
 use crate::error::AppError;
 use crate::member::MemberRecord;
-use crate::record::{Aggregate, AuthorizationAggregate, EcmAggregate, Record};
+use crate::record::{Aggregate, AuthorizationAggregate, EcmAggregate, MemberAggregate, Record};
 
 /// The member with the records about the member the actor may see.
 #[derive(Clone, Debug, PartialEq)]
@@ -42,7 +42,7 @@ impl<S: Store> App<S> {
         member_id: &str,
         now: Timestamp,
     ) -> Result<MemberRecords, AppError> {
-        let member = self.get_member(actor, member_id, now).await?;
+        let member = self.get::<MemberAggregate>(actor, member_id, now).await?;
         let authorizations = self
             .records_about::<AuthorizationAggregate>(
                 actor,

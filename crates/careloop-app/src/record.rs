@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::access::RecordOwners;
+use crate::access::{Action, RecordOwners};
 use crate::error::AppError;
 
 /// One workflow aggregate as the app stores it: the domain's `decide`/`apply` for it and the
@@ -17,6 +17,8 @@ use crate::error::AppError;
 pub trait Aggregate {
     /// The store's `kind` column.
     const KIND: &'static str;
+    /// Reading one record (`App::get`): the role check and the audit line name it.
+    const READ: Action;
     type State: Serialize + DeserializeOwned + Default + Clone + Send + Sync;
     type Command: Send;
     type Event: Serialize + Send + Sync;
@@ -72,6 +74,7 @@ pub struct AuthorizationAggregate;
 
 impl Aggregate for AuthorizationAggregate {
     const KIND: &'static str = "authorization";
+    const READ: Action = Action::ReadAuthorization;
     type State = authorization::AuthorizationState;
     type Command = authorization::AuthorizationCommand;
     type Event = authorization::AuthorizationEvent;
@@ -92,6 +95,7 @@ pub struct ReferralAggregate;
 
 impl Aggregate for ReferralAggregate {
     const KIND: &'static str = "referral";
+    const READ: Action = Action::ReadReferral;
     type State = referral::ReferralState;
     type Command = referral::ReferralCommand;
     type Event = referral::ReferralEvent;
@@ -125,6 +129,7 @@ pub struct EcmAggregate;
 
 impl Aggregate for EcmAggregate {
     const KIND: &'static str = "ecm-enrollment";
+    const READ: Action = Action::ReadEcmEnrollment;
     type State = ecm::EcmEnrollmentState;
     type Command = EcmStep;
     type Event = ecm::EcmEvent;
@@ -149,6 +154,7 @@ pub struct MemberAggregate;
 
 impl Aggregate for MemberAggregate {
     const KIND: &'static str = "member";
+    const READ: Action = Action::ReadMember;
     type State = member::MemberState;
     type Command = member::MemberCommand;
     type Event = member::MemberEvent;

@@ -30,7 +30,7 @@ impl<S: Store> App<S> {
         id: &str,
         now: Timestamp,
     ) -> Result<Vec<TimelineEntry>, AppError> {
-        let referral = self.get_referral(actor, id, now).await?;
+        let referral = self.get::<ReferralAggregate>(actor, id, now).await?;
         let events = self
             .store()
             .events_for(ReferralAggregate::KIND, &referral.id)

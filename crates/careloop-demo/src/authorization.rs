@@ -39,10 +39,10 @@ pub(crate) async fn submit<S: Store>(
     received: Timestamp,
 ) -> Result<(), AppError> {
     l.app
-        .submit_authorization(
+        .create(
             request.by,
+            &request.id,
             SubmitAuthorization {
-                request_id: request.id,
                 member_id: m.id.clone(),
                 plan_org_id: m.plan.org_id.clone(),
                 plan: Some(m.plan.plan_id.clone()),
@@ -72,7 +72,7 @@ pub(crate) async fn decide<S: Store>(
     at: Timestamp,
 ) -> Result<(), AppError> {
     l.app
-        .decide_authorization(
+        .change(
             &m.plan.reviewer,
             id,
             DecideAuthorization {
@@ -222,7 +222,7 @@ pub(crate) async fn drive<S: Store>(
     match step {
         A::OnTrack | A::AtRisk | A::Overdue => {}
         A::Pended => {
-            app.pend_authorization(
+            app.change(
                 reviewer,
                 &id,
                 PendAuthorization {
@@ -235,7 +235,7 @@ pub(crate) async fn drive<S: Store>(
             .await?;
         }
         A::Extended => {
-            app.extend_authorization(
+            app.change(
                 reviewer,
                 &id,
                 ExtendAuthorization {
@@ -277,7 +277,7 @@ pub(crate) async fn drive<S: Store>(
             if step == A::Denied {
                 return Ok(());
             }
-            app.file_appeal(
+            app.change(
                 &m.plan.coordinator,
                 &id,
                 FileAppeal {
@@ -300,7 +300,7 @@ pub(crate) async fn drive<S: Store>(
                 },
                 _ => return Ok(()),
             };
-            app.resolve_appeal(
+            app.change(
                 reviewer,
                 &id,
                 ResolveAppeal {

@@ -77,7 +77,7 @@ pub(crate) async fn drive<S: Store>(
         expected_version: None,
     };
     let d1 = day(1)?;
-    app.record_outreach_attempt(
+    app.change(
         cm,
         &id,
         attempt(d1, ContactMode::Telephonic, false),
@@ -89,7 +89,7 @@ pub(crate) async fn drive<S: Store>(
         return Ok(());
     }
     let d3 = day(3)?;
-    app.record_outreach_attempt(
+    app.change(
         cm,
         &id,
         attempt(d3, ContactMode::InPerson, true),
@@ -117,7 +117,7 @@ pub(crate) async fn drive<S: Store>(
     };
     decide(l, m, &auth_id, approve, None, l.noon(d4)?).await?;
     let d5 = day(5)?;
-    app.enroll_ecm(
+    app.change(
         cm,
         &id,
         EnrollEcm {
@@ -133,7 +133,7 @@ pub(crate) async fn drive<S: Store>(
     // Care team, assessment, goals and a few core-service activities after the start.
     let on = |offset: i64| plus_days(start, offset);
     let a2 = on(2)?;
-    app.add_care_team_member(
+    app.change(
         cm,
         &id,
         AddCareTeamMember {
@@ -146,7 +146,7 @@ pub(crate) async fn drive<S: Store>(
     )
     .await?;
     let a7 = on(7)?;
-    app.record_assessment(
+    app.change(
         cm,
         &id,
         RecordAssessment {
@@ -165,7 +165,7 @@ pub(crate) async fn drive<S: Store>(
         "medications reconciled",
     ];
     for (g, text) in goals.iter().enumerate().take(1 + index(rng, goals.len())) {
-        app.record_care_plan_goal(
+        app.change(
             cm,
             &id,
             RecordCarePlanGoal {
@@ -190,7 +190,7 @@ pub(crate) async fn drive<S: Store>(
         if d > l.today() {
             break;
         }
-        app.record_core_service_activity(
+        app.change(
             cm,
             &id,
             RecordCoreServiceActivity {
@@ -215,7 +215,7 @@ pub(crate) async fn drive<S: Store>(
                 "lost-coverage",
             ],
         )?;
-        app.discontinue_ecm(
+        app.change(
             cm,
             &id,
             DiscontinueEcm {

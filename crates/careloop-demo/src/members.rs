@@ -72,12 +72,12 @@ pub(crate) async fn register<'c, S: Store>(
     let registered_at = l.hours_ago(range(rng, 24 * 30, 24 * 60))?;
     let registered = l
         .app
-        .register_member(
+        .create(
             &plan.coordinator,
+            &id,
             RegisterMember {
-                member_id: id.clone(),
                 plan: Some(plan.plan_id.clone()),
-                county: Some(county.clone()),
+                county: county.clone(),
                 demographics,
                 cin: Some(format!("SYN{:08}X", n + 1)),
                 facts,
@@ -143,10 +143,10 @@ pub(crate) async fn open_ecm<S: Store>(
     at: Timestamp,
 ) -> Result<(), AppError> {
     l.app
-        .open_ecm_enrollment(
+        .create(
             &m.plan.coordinator,
+            id,
             OpenEcmEnrollment {
-                enrollment_id: id.to_owned(),
                 member_id: m.id.clone(),
                 provider_org_id: provider_org_id.to_owned(),
                 plan_id: Some(m.plan.plan_id.clone()),

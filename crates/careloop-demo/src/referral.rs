@@ -88,10 +88,10 @@ pub(crate) async fn drive<S: Store>(
             },
         )
     };
-    app.create_referral(
+    app.create(
         creator,
+        &id,
         CreateReferral {
-            referral_id: id.clone(),
             member_id: m.id.clone(),
             plan_org_id: m.plan.org_id.clone(),
             plan_id: Some(m.plan.plan_id.clone()),
@@ -112,7 +112,7 @@ pub(crate) async fn drive<S: Store>(
         return Ok(());
     }
     let eligible = !matches!(step, R::NotEligible | R::ClosedNotEligible);
-    app.review_referral_eligibility(
+    app.change(
         coord,
         &id,
         ReviewReferralEligibility {
@@ -132,7 +132,7 @@ pub(crate) async fn drive<S: Store>(
     match step {
         R::Reviewed | R::NotEligible => return Ok(()),
         R::ClosedNotEligible => {
-            app.close_referral(coord, &id, close("not-eligible", None), None, at()?)
+            app.change(coord, &id, close("not-eligible", None), None, at()?)
                 .await?;
             return Ok(());
         }
@@ -143,10 +143,10 @@ pub(crate) async fn drive<S: Store>(
         provider_org_id: org.to_owned(),
         expected_version: None,
     };
-    app.assign_referral(coord, &id, assign(&first.org_id), None, at()?)
+    app.change(coord, &id, assign(&first.org_id), None, at()?)
         .await?;
     if creator != coord {
-        app.record_referral_notice(
+        app.change(
             coord,
             &id,
             RecordReferralNotice {
@@ -165,7 +165,7 @@ pub(crate) async fn drive<S: Store>(
     let provider = match step {
         R::Assigned => return Ok(()),
         R::ClosedUnableToReach => {
-            app.close_referral(
+            app.change(
                 coord,
                 &id,
                 close("unable-to-reach", Some("three outreach attempts")),
@@ -176,7 +176,7 @@ pub(crate) async fn drive<S: Store>(
             return Ok(());
         }
         R::Declined => {
-            app.decline_referral(
+            app.change(
                 &first.care_manager,
                 &id,
                 DeclineReferral {
@@ -191,7 +191,7 @@ pub(crate) async fn drive<S: Store>(
         }
         // Some accepted referrals were declined by a first provider and reassigned.
         _ if n.is_multiple_of(3) => {
-            app.decline_referral(
+            app.change(
                 &first.care_manager,
                 &id,
                 DeclineReferral {
@@ -203,13 +203,13 @@ pub(crate) async fn drive<S: Store>(
             )
             .await?;
             let second = cast.other_provider(kind, &m.county, &first.org_id, rng)?;
-            app.assign_referral(coord, &id, assign(&second.org_id), None, at()?)
+            app.change(coord, &id, assign(&second.org_id), None, at()?)
                 .await?;
             second
         }
         _ => first,
     };
-    app.accept_referral(
+    app.change(
         &provider.care_manager,
         &id,
         AcceptReferral {
@@ -222,7 +222,7 @@ pub(crate) async fn drive<S: Store>(
     match step {
         R::Accepted => return Ok(()),
         R::ClosedMemberDeclined => {
-            app.close_referral(coord, &id, close("member-declined", None), None, at()?)
+            app.change(coord, &id, close("member-declined", None), None, at()?)
                 .await?;
             return Ok(());
         }
@@ -240,7 +240,7 @@ pub(crate) async fn drive<S: Store>(
         times,
     )
     .await?;
-    app.record_referral_authorization(
+    app.change(
         reviewer,
         &id,
         RecordReferralAuthorization {
@@ -256,14 +256,14 @@ pub(crate) async fn drive<S: Store>(
     match step {
         R::Authorized | R::NotAuthorized => return Ok(()),
         R::ClosedNotAuthorized => {
-            app.close_referral(coord, &id, close("not-authorized", None), None, at()?)
+            app.change(coord, &id, close("not-authorized", None), None, at()?)
                 .await?;
             return Ok(());
         }
         _ => {}
     }
     let started_at = at()?;
-    app.start_referral_services(
+    app.change(
         &provider.care_manager,
         &id,
         StartReferralServices {
@@ -283,7 +283,7 @@ pub(crate) async fn drive<S: Store>(
         sent_at: None,
         expected_version: None,
     };
-    app.record_referral_notice(
+    app.change(
         coord,
         &id,
         fax("authorized (synthetic template 5)"),
@@ -291,7 +291,7 @@ pub(crate) async fn drive<S: Store>(
         at()?,
     )
     .await?;
-    app.record_referral_notice_agreement(
+    app.change(
         coord,
         &id,
         RecordReferralNoticeAgreement {
@@ -303,7 +303,7 @@ pub(crate) async fn drive<S: Store>(
         at()?,
     )
     .await?;
-    app.record_referral_notice(
+    app.change(
         &provider.care_manager,
         &id,
         fax("services started (synthetic template 6)"),
@@ -312,9 +312,9 @@ pub(crate) async fn drive<S: Store>(
     )
     .await?;
     if step == R::ClosedServicesReceived {
-        app.close_referral(coord, &id, close("services-received", None), None, at()?)
+        app.change(coord, &id, close("services-received", None), None, at()?)
             .await?;
-        app.record_referral_notice(
+        app.change(
             coord,
             &id,
             RecordReferralNotice {

@@ -11,6 +11,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use careloop_app::MemberAggregate;
 use careloop_app::Role;
 
 fn missing_tools(browser_dir: &Path) -> Vec<String> {
@@ -59,7 +60,7 @@ async fn staff_ui_in_headless_chromium() {
     let foreign_member = demo.foreign_member(&provider).await;
     let member = demo
         .app()
-        .get_member(&demo.actor(&provider).await, &own_member, demo.now)
+        .get::<MemberAggregate>(&demo.actor(&provider).await, &own_member, demo.now)
         .await
         .unwrap();
     let member_plan = member.owners.owner_org_id.clone();

@@ -10,6 +10,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use careloop_app::Role;
+use careloop_app::{AuthorizationAggregate, MemberAggregate, ReferralAggregate};
 use careloop_ui::{UiConfig, UiState};
 use tower::ServiceExt;
 
@@ -421,7 +422,7 @@ async fn reviewer_queue_decision_refusal_and_provider_not_found() {
     let actor = demo.actor(&reviewer).await;
     let record = demo
         .app()
-        .get_authorization(&actor, &id, demo.now)
+        .get::<AuthorizationAggregate>(&actor, &id, demo.now)
         .await
         .unwrap();
     assert_eq!(record.status, "received", "nothing was decided");
@@ -439,7 +440,7 @@ async fn reviewer_queue_decision_refusal_and_provider_not_found() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let record = demo
         .app()
-        .get_authorization(&actor, &id, demo.now)
+        .get::<AuthorizationAggregate>(&actor, &id, demo.now)
         .await
         .unwrap();
     assert_eq!(record.status, "denied");
@@ -475,7 +476,7 @@ async fn reviewer_queue_decision_refusal_and_provider_not_found() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let record = demo
         .app()
-        .get_authorization(&actor, &other, demo.now)
+        .get::<AuthorizationAggregate>(&actor, &other, demo.now)
         .await
         .unwrap();
     assert_eq!(record.status, "approved");
@@ -611,7 +612,7 @@ async fn referral_intake_preview_and_steps_go_through_the_app() {
     let actor = demo.actor(&coordinator).await;
     let record = demo
         .app()
-        .get_referral(&actor, &id, demo.now)
+        .get::<ReferralAggregate>(&actor, &id, demo.now)
         .await
         .unwrap();
     assert_eq!(record.status, "eligibility-reviewed");
@@ -647,7 +648,7 @@ async fn cs_limit_status_approval_and_use_against_limits() {
     let provider_actor = demo.actor(&provider).await;
     let member = demo
         .app()
-        .get_member(&provider_actor, &member_id, demo.now)
+        .get::<MemberAggregate>(&provider_actor, &member_id, demo.now)
         .await
         .unwrap();
     let plan_org = member.owners.owner_org_id.clone();
@@ -686,10 +687,10 @@ async fn cs_limit_status_approval_and_use_against_limits() {
         .actor(&demo.user(Role::PlanCareCoordinator, Some(&plan_org)))
         .await;
     demo.app()
-        .create_referral(
+        .create(
             &coordinator,
+            "ref-cs-respite",
             CreateReferral {
-                referral_id: "ref-cs-respite".into(),
                 member_id: member_id.clone(),
                 plan_org_id: plan_org.clone(),
                 plan_id: member.plan_id.clone(),
@@ -709,7 +710,7 @@ async fn cs_limit_status_approval_and_use_against_limits() {
         .await
         .unwrap();
     demo.app()
-        .review_referral_eligibility(
+        .change(
             &coordinator,
             "ref-cs-respite",
             ReviewReferralEligibility {
@@ -723,7 +724,7 @@ async fn cs_limit_status_approval_and_use_against_limits() {
         .await
         .unwrap();
     demo.app()
-        .assign_referral(
+        .change(
             &coordinator,
             "ref-cs-respite",
             AssignReferral {
@@ -738,8 +739,7 @@ async fn cs_limit_status_approval_and_use_against_limits() {
     let cs_actor = demo.actor(&cs_user).await;
     let year = demo.now.to_zoned(jiff::tz::TimeZone::UTC).date().year();
     let day = |m: i8, d: i8| jiff::civil::date(year, m, d);
-    let submit = |id: &str, start, through, hours| SubmitAuthorization {
-        request_id: id.to_owned(),
+    let submit = |start, through, hours| SubmitAuthorization {
         member_id: member_id.clone(),
         plan_org_id: plan_org.clone(),
         plan: member.plan_id.clone(),
@@ -757,9 +757,10 @@ async fn cs_limit_status_approval_and_use_against_limits() {
         ("auth-cs-respite-2", day(3, 1), day(3, 31), 200),
     ] {
         demo.app()
-            .submit_authorization(
+            .create(
                 &cs_actor,
-                submit(id, start, through, hours),
+                id,
+                submit(start, through, hours),
                 Some(id),
                 demo.now,
             )
@@ -800,7 +801,7 @@ async fn cs_limit_status_approval_and_use_against_limits() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let record = demo
         .app()
-        .get_authorization(&reviewer_actor, "auth-cs-respite-1", demo.now)
+        .get::<AuthorizationAggregate>(&reviewer_actor, "auth-cs-respite-1", demo.now)
         .await
         .unwrap();
     assert_eq!(record.status, "approved");
@@ -838,7 +839,7 @@ async fn cs_limit_status_approval_and_use_against_limits() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     let record = demo
         .app()
-        .get_authorization(&reviewer_actor, "auth-cs-respite-2", demo.now)
+        .get::<AuthorizationAggregate>(&reviewer_actor, "auth-cs-respite-2", demo.now)
         .await
         .unwrap();
     assert_eq!(record.status, "received", "nothing was decided");
@@ -1078,7 +1079,7 @@ async fn the_notice_preview_is_the_policy_packs_template() {
     let actor = demo.actor(&reviewer).await;
     let record = demo
         .app()
-        .get_authorization(&actor, &id, demo.now)
+        .get::<AuthorizationAggregate>(&actor, &id, demo.now)
         .await
         .unwrap();
     assert_eq!(record.status, "received");

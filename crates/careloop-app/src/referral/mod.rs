@@ -5,17 +5,18 @@
 use careloop_domain::workflow::referral::{
     ReferralCommand, ReferralState, Referrer, check_authorization_link,
 };
-use careloop_domain::workflow::{ActorId, Channel, Notice, NoticePurpose, Program, Recipient};
+use careloop_domain::workflow::{Channel, Notice, NoticePurpose, Program, Recipient};
 use careloop_store::{AccessGrant, AccessReason, Store};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::access::{Action, RecordOwners};
+use crate::access::Action;
 use crate::actor::{Actor, OrgKind};
-use crate::app::{App, Idem, NewRecord, Transition};
+use crate::app::{App, Transition};
 use crate::command::{Change, On};
+use crate::create::{Create, New, Opening};
 use crate::error::AppError;
 use crate::member::MemberRecord;
 use crate::record::{Aggregate, MemberAggregate, Record, ReferralAggregate};
@@ -32,13 +33,11 @@ pub type ReferralRecord = Record<ReferralState>;
 
 const KIND: &str = ReferralAggregate::KIND;
 
-/// A new referral, received at `now`.
+/// A new referral; the server assigns its id.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "CreateReferralBody")]
 pub struct CreateReferral {
-    #[serde(deserialize_with = "careloop_domain::text::de::id")]
-    #[schemars(with = "careloop_domain::text::Id")]
-    pub referral_id: String,
     #[serde(deserialize_with = "careloop_domain::text::de::id")]
     #[schemars(with = "careloop_domain::text::Id")]
     pub member_id: String,
@@ -179,12 +178,65 @@ fn assigned_to(actor: &Actor, record: &ReferralRecord, action: Action) -> Result
 
 type Changed = Result<Transition<ReferralAggregate>, AppError>;
 
+/// Creates a referral. The member is resolved before anything is stored (issue #12): plan care
+/// coordinators refer their own plan's members (through the access check); a referring entity,
+/// which sees no member record, names a member of the plan organization it refers to. The owner,
+/// the plan overlay and the county come from the member record (request fields that disagree are
+/// refused), and the member's plan must cover the program in the member's county today. A
+/// referring entity's referral is visible to it (and only its own); it is recorded as the
+/// referrer. Received at `now`.
+impl Create for CreateReferral {
+    type Aggregate = ReferralAggregate;
+    const ACTION: Action = Action::CreateReferral;
+    fn member_id<'a>(&'a self, _: &'a str) -> &'a str {
+        &self.member_id
+    }
+    async fn open<S: Store>(self, new: New<'_, S>) -> Result<Opening<ReferralAggregate>, AppError> {
+        let (app, actor, now) = (new.app, new.actor, new.now);
+        if self.plan_org_id.trim().is_empty() {
+            return Err(AppError::invalid("plan_org_id", "must not be empty"));
+        }
+        let referring = actor.org_kind == OrgKind::ReferringEntity;
+        let mut referrer = self.referrer;
+        if referring {
+            if referrer.id.as_deref().is_some_and(|id| id != actor.org_id) {
+                return Err(AppError::invalid(
+                    "referrer.id",
+                    "a referring entity refers as itself: leave referrer.id empty or give its own organization id",
+                ));
+            }
+            referrer.id = Some(actor.org_id.clone());
+        }
+        let (member, plan_org) = (&self.member_id, &self.plan_org_id);
+        let scope = if referring {
+            app.member_of_plan(actor, Self::ACTION, member, plan_org, now)
+                .await?
+        } else {
+            app.resolve_member(actor, Self::ACTION, member, now).await?
+        };
+        let (plan, county) = (self.plan_id.as_deref(), self.county.as_deref());
+        scope.agrees_with(Some(plan_org), plan, county)?;
+        app.check_covered(&scope, self.program, now)?;
+        let transition = Transition::of(ReferralCommand::Receive {
+            referral_id: new.id.to_owned(),
+            member_id: scope.member_id.clone(),
+            referrer,
+            program: self.program,
+            claimed_pof: self.claimed_pof,
+            received_at: now,
+            actor: new.by(),
+        });
+        Ok(Opening {
+            scope,
+            referrer_org_id: referring.then(|| actor.org_id.clone()),
+            transition,
+        })
+    }
+}
+
 impl Change for ReviewReferralEligibility {
     type Aggregate = ReferralAggregate;
     const ACTION: Action = Action::ReviewReferralEligibility;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, ReferralAggregate>) -> Changed {
         if let Some(given) = self.determination_id.as_deref() {
             on.app.check_current_determination(on.record, given).await?;
@@ -201,9 +253,6 @@ impl Change for ReviewReferralEligibility {
 impl Change for AssignReferral {
     type Aggregate = ReferralAggregate;
     const ACTION: Action = Action::AssignReferral;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, ReferralAggregate>) -> Changed {
         // The provider must exist, be of the program's kind and serve the member's county; the
         // grant follows the plan's assignment (issue #12).
@@ -236,9 +285,6 @@ impl Change for AcceptReferral {
     type Aggregate = ReferralAggregate;
     const ACTION: Action = Action::RespondToReferral;
     const VARIANT: Option<&'static str> = Some("accept");
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, ReferralAggregate>) -> Changed {
         assigned_to(on.actor, on.record, Self::ACTION)?;
         let (at, actor) = (on.now, on.by());
@@ -253,9 +299,6 @@ impl Change for DeclineReferral {
     type Aggregate = ReferralAggregate;
     const ACTION: Action = Action::RespondToReferral;
     const VARIANT: Option<&'static str> = Some("decline");
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, ReferralAggregate>) -> Changed {
         assigned_to(on.actor, on.record, Self::ACTION)?;
         let (at, reason, actor) = (on.now, self.reason, on.by());
@@ -270,9 +313,6 @@ impl Change for DeclineReferral {
 impl Change for CloseReferral {
     type Aggregate = ReferralAggregate;
     const ACTION: Action = Action::CloseReferral;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, ReferralAggregate>) -> Changed {
         Ok(Transition::of(ReferralCommand::Close {
             at: on.now,
@@ -286,9 +326,6 @@ impl Change for CloseReferral {
 impl Change for RecordReferralAuthorization {
     type Aggregate = ReferralAggregate;
     const ACTION: Action = Action::AuthorizeReferral;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, ReferralAggregate>) -> Changed {
         on.app
             .check_referral_authorization(on.record, &self)
@@ -306,9 +343,6 @@ impl Change for RecordReferralAuthorization {
 impl Change for StartReferralServices {
     type Aggregate = ReferralAggregate;
     const ACTION: Action = Action::StartReferralServices;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, ReferralAggregate>) -> Changed {
         assigned_to(on.actor, on.record, Self::ACTION)?;
         let (at, started_on, actor) = (on.now, self.started_on, on.by());
@@ -323,9 +357,6 @@ impl Change for StartReferralServices {
 impl Change for RecordReferralNotice {
     type Aggregate = ReferralAggregate;
     const ACTION: Action = Action::RecordReferralNotice;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, ReferralAggregate>) -> Changed {
         if on.actor.org_kind.is_provider() {
             assigned_to(on.actor, on.record, Self::ACTION)?;
@@ -345,9 +376,6 @@ impl Change for RecordReferralNotice {
 impl Change for RecordReferralNoticeAgreement {
     type Aggregate = ReferralAggregate;
     const ACTION: Action = Action::RecordReferralNoticeAgreement;
-    fn expected_version(&mut self) -> &mut Option<i64> {
-        &mut self.expected_version
-    }
     async fn transition<S: Store>(self, on: On<'_, S, ReferralAggregate>) -> Changed {
         if on.actor.org_kind.is_provider() {
             assigned_to(on.actor, on.record, Self::ACTION)?;
@@ -362,217 +390,6 @@ impl Change for RecordReferralNoticeAgreement {
 }
 
 impl<S: Store> App<S> {
-    /// Creates a referral. The member is resolved before anything is stored (issue #12): plan
-    /// care coordinators refer their own plan's members (through the access check); a referring
-    /// entity, which sees no member record, names a member of the plan organization it refers
-    /// to. The owner, the plan overlay and the county come from the member record (request
-    /// fields that disagree are refused), and the member's plan must cover the program in the
-    /// member's county today. A referring entity's referral is visible to it (and only its own);
-    /// it is recorded as the referrer.
-    pub async fn create_referral(
-        &self,
-        actor: &Actor,
-        input: CreateReferral,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<ReferralRecord, AppError> {
-        let action = Action::CreateReferral;
-        self.require_role_naming(
-            actor,
-            action,
-            KIND,
-            &input.referral_id,
-            &input.member_id,
-            now,
-        )
-        .await?;
-        if input.plan_org_id.trim().is_empty() {
-            return Err(AppError::invalid("plan_org_id", "must not be empty"));
-        }
-        let referring = actor.org_kind == OrgKind::ReferringEntity;
-        if referring
-            && input
-                .referrer
-                .id
-                .as_deref()
-                .is_some_and(|id| id != actor.org_id)
-        {
-            return Err(AppError::invalid(
-                "referrer.id",
-                "a referring entity refers as itself: leave referrer.id empty or give its own organization id",
-            ));
-        }
-        let scope = if referring {
-            self.member_of_plan(actor, action, &input.member_id, &input.plan_org_id, now)
-                .await?
-        } else {
-            self.resolve_member(actor, action, &input.member_id, now)
-                .await?
-        };
-        scope.agrees_with(
-            Some(&input.plan_org_id),
-            input.plan_id.as_deref(),
-            input.county.as_deref(),
-        )?;
-        self.check_covered(&scope, input.program, now)?;
-        let idem = Idem::for_create(idempotency_key, action, "referral_id", &input)?;
-        let referrer_org_id = referring.then(|| actor.org_id.clone());
-        let mut referrer = input.referrer.clone();
-        if referring {
-            referrer.id = Some(actor.org_id.clone());
-        }
-        let new = NewRecord {
-            id: input.referral_id.clone(),
-            owners: RecordOwners {
-                owner_org_id: scope.plan_org_id.clone(),
-                referrer_org_id,
-            },
-            plan_id: Some(scope.plan.clone()),
-            county: Some(scope.county.clone()),
-        };
-        let transition = Transition::of(ReferralCommand::Receive {
-            referral_id: input.referral_id.clone(),
-            member_id: scope.member_id.clone(),
-            referrer,
-            program: input.program,
-            claimed_pof: input.claimed_pof.clone(),
-            received_at: now,
-            actor: ActorId::new(actor.user_id.clone()),
-        });
-        self.create::<ReferralAggregate>(actor, action, new, transition, idem, now)
-            .await
-    }
-
-    /// Records the plan's eligibility review; a determination it names must be the member's current
-    /// one.
-    pub async fn review_referral_eligibility(
-        &self,
-        actor: &Actor,
-        id: &str,
-        input: ReviewReferralEligibility,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<ReferralRecord, AppError> {
-        self.run_change(actor, id, input, idempotency_key, now)
-            .await
-    }
-
-    /// Assigns the referral to a provider, which is granted access to the member (`assigned`).
-    pub async fn assign_referral(
-        &self,
-        actor: &Actor,
-        id: &str,
-        input: AssignReferral,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<ReferralRecord, AppError> {
-        self.run_change(actor, id, input, idempotency_key, now)
-            .await
-    }
-
-    /// The assigned provider accepts.
-    pub async fn accept_referral(
-        &self,
-        actor: &Actor,
-        id: &str,
-        input: AcceptReferral,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<ReferralRecord, AppError> {
-        self.run_change(actor, id, input, idempotency_key, now)
-            .await
-    }
-
-    /// The assigned provider declines, with the reason.
-    pub async fn decline_referral(
-        &self,
-        actor: &Actor,
-        id: &str,
-        input: DeclineReferral,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<ReferralRecord, AppError> {
-        self.run_change(actor, id, input, idempotency_key, now)
-            .await
-    }
-
-    /// Closes the loop with a reason from `workflow.toml closure_reasons`.
-    pub async fn close_referral(
-        &self,
-        actor: &Actor,
-        id: &str,
-        input: CloseReferral,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<ReferralRecord, AppError> {
-        self.run_change(actor, id, input, idempotency_key, now)
-            .await
-    }
-
-    /// Records the authorization decision on the referred service (accepted referrals).
-    pub async fn record_referral_authorization(
-        &self,
-        actor: &Actor,
-        id: &str,
-        input: RecordReferralAuthorization,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<ReferralRecord, AppError> {
-        self.run_change(actor, id, input, idempotency_key, now)
-            .await
-    }
-
-    /// The assigned provider reports services started (authorized referrals).
-    pub async fn start_referral_services(
-        &self,
-        actor: &Actor,
-        id: &str,
-        input: StartReferralServices,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<ReferralRecord, AppError> {
-        self.run_change(actor, id, input, idempotency_key, now)
-            .await
-    }
-
-    /// Records a notice sent to the member, the referrer or the provider. Plan care
-    /// coordinators of the owning plan, or the provider the referral is assigned to.
-    pub async fn record_referral_notice(
-        &self,
-        actor: &Actor,
-        id: &str,
-        input: RecordReferralNotice,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<ReferralRecord, AppError> {
-        self.run_change(actor, id, input, idempotency_key, now)
-            .await
-    }
-
-    /// Records the agreement that referrer notices may use a non-electronic channel.
-    pub async fn record_referral_notice_agreement(
-        &self,
-        actor: &Actor,
-        id: &str,
-        input: RecordReferralNoticeAgreement,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<ReferralRecord, AppError> {
-        self.run_change(actor, id, input, idempotency_key, now)
-            .await
-    }
-
-    /// An audited read; NotFound for a referral the actor's organization may not see.
-    pub async fn get_referral(
-        &self,
-        actor: &Actor,
-        id: &str,
-        now: Timestamp,
-    ) -> Result<ReferralRecord, AppError> {
-        self.read::<ReferralAggregate>(actor, Action::ReadReferral, id, now)
-            .await
-    }
-
     /// The authorization request a referral's authorization step names must be a decided request
     /// of the same plan about the same member and program whose decision is the one recorded
     /// (`referral::check_authorization_link`); an approval must name its request (issue #12).

@@ -12,9 +12,10 @@ pub async fn other_provider_gets_not_found_and_is_audited<S: Store>(store: S) {
     hpsm_member(&app, "mem-x").await;
     give_member(&app, "mem-x", "org-ecm-a").await;
     let t0 = ts("2026-11-02T17:00:00Z");
-    app.submit_authorization(
+    app.create(
         &provider("org-ecm-a"),
-        submission("auth-x", "mem-x"),
+        "auth-x",
+        submission("mem-x"),
         None,
         t0,
     )
@@ -22,12 +23,12 @@ pub async fn other_provider_gets_not_found_and_is_audited<S: Store>(store: S) {
     .unwrap();
     let other = provider("org-ecm-z");
     let err = app
-        .get_authorization(&other, "auth-x", t0)
+        .get::<AuthorizationAggregate>(&other, "auth-x", t0)
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::NotFound { .. }), "{err}");
     let missing = app
-        .get_authorization(&other, "auth-none", t0)
+        .get::<AuthorizationAggregate>(&other, "auth-none", t0)
         .await
         .unwrap_err();
     assert_eq!(
@@ -35,7 +36,7 @@ pub async fn other_provider_gets_not_found_and_is_audited<S: Store>(store: S) {
         missing.to_string().replace("auth-none", "?")
     );
     let err = app
-        .file_appeal(
+        .change(
             &other,
             "auth-x",
             FileAppeal {
@@ -58,7 +59,7 @@ pub async fn other_provider_gets_not_found_and_is_audited<S: Store>(store: S) {
     )
     .unwrap();
     let err = app
-        .get_authorization(&other_plan, "auth-x", t0)
+        .get::<AuthorizationAggregate>(&other_plan, "auth-x", t0)
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::NotFound { .. }), "{err}");
@@ -121,7 +122,7 @@ pub async fn other_provider_gets_not_found_and_is_audited<S: Store>(store: S) {
 
     // A role that may not act at all is Forbidden, whatever the record, and audited.
     let err = app
-        .pend_authorization(
+        .change(
             &provider("org-ecm-a"),
             "auth-x",
             PendAuthorization {
@@ -186,24 +187,36 @@ pub async fn referrer_sees_only_own_referrals<S: Store>(store: S) {
     let t0 = ts("2026-11-02T17:00:00Z");
     let (a, b) = (referrer("org-ref-a"), referrer("org-ref-b"));
     // Each referring entity refers as itself (referrer.id is its own organization or empty).
-    let as_referrer = |id: &str, member: &str, org: &str| {
-        let mut input = referral(id, member);
+    let as_referrer = |member: &str, org: &str| {
+        let mut input = referral(member);
         input.referrer.id = Some(org.into());
         input
     };
-    app.create_referral(&a, as_referrer("ref-a", "mem-a", "org-ref-a"), None, t0)
+    app.create(&a, "ref-a", as_referrer("mem-a", "org-ref-a"), None, t0)
         .await
         .unwrap();
-    app.create_referral(&b, as_referrer("ref-b", "mem-b", "org-ref-b"), None, t0)
+    app.create(&b, "ref-b", as_referrer("mem-b", "org-ref-b"), None, t0)
         .await
         .unwrap();
-    assert_eq!(app.get_referral(&a, "ref-a", t0).await.unwrap().id, "ref-a");
-    let err = app.get_referral(&a, "ref-b", t0).await.unwrap_err();
+    assert_eq!(
+        app.get::<ReferralAggregate>(&a, "ref-a", t0)
+            .await
+            .unwrap()
+            .id,
+        "ref-a"
+    );
+    let err = app
+        .get::<ReferralAggregate>(&a, "ref-b", t0)
+        .await
+        .unwrap_err();
     assert!(matches!(err, AppError::NotFound { .. }), "{err}");
-    let err = app.get_referral(&b, "ref-a", t0).await.unwrap_err();
+    let err = app
+        .get::<ReferralAggregate>(&b, "ref-a", t0)
+        .await
+        .unwrap_err();
     assert!(matches!(err, AppError::NotFound { .. }), "{err}");
     assert_eq!(
-        app.get_referral(&coordinator(), "ref-b", t0)
+        app.get::<ReferralAggregate>(&coordinator(), "ref-b", t0)
             .await
             .unwrap()
             .id,
@@ -211,7 +224,7 @@ pub async fn referrer_sees_only_own_referrals<S: Store>(store: S) {
     );
     // Referrers may not act on a referral after creating it.
     let err = app
-        .close_referral(
+        .change(
             &a,
             "ref-a",
             CloseReferral {

@@ -42,21 +42,25 @@ pub fn ecm_facts(member_id: &str, present: Option<&str>) -> serde_json::Value {
 /// coordinator of its plan (PLAN: hpsm, San Mateo), before the member's ECM enrollment is opened.
 pub async fn seed_member<S: Store>(app: &App<S>, member_id: &str, facts: serde_json::Value) {
     let input = RegisterMember {
-        member_id: member_id.into(),
         plan: Some("hpsm".into()),
-        county: Some("San Mateo".into()),
+        county: "San Mateo".into(),
         demographics: Default::default(),
         cin: None,
         facts: serde_json::from_value(facts).unwrap(),
     };
-    app.register_member(&coordinator(), input, None, ts("2026-10-01T00:00:00Z"))
-        .await
-        .unwrap();
+    app.create(
+        &coordinator(),
+        member_id,
+        input,
+        None,
+        ts("2026-10-01T00:00:00Z"),
+    )
+    .await
+    .unwrap();
 }
 
-pub fn open_input(id: &str, member: &str, provider_org: &str) -> OpenEcmEnrollment {
+pub fn open_input(member: &str, provider_org: &str) -> OpenEcmEnrollment {
     OpenEcmEnrollment {
-        enrollment_id: id.into(),
         member_id: member.into(),
         provider_org_id: provider_org.into(),
         plan_id: Some("hpsm".into()),
@@ -99,9 +103,10 @@ pub async fn enrolled<S: Store>(
 ) {
     seed_member(app, member, ecm_facts(member, None)).await;
     let t_open = ts("2026-11-01T17:00:00Z");
-    app.open_ecm_enrollment(
+    app.create(
         &coordinator(),
-        open_input(id, member, provider_org),
+        id,
+        open_input(member, provider_org),
         None,
         t_open,
     )
@@ -110,7 +115,7 @@ pub async fn enrolled<S: Store>(
     let auth = format!("{id}-auth");
     approved_ecm_request(app, &auth, member, provider_org, Service::EcmInitial, start).await;
     let rec = app
-        .enroll_ecm(
+        .change(
             &provider(provider_org),
             id,
             enroll_input(start, &auth),
@@ -133,9 +138,10 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
     let t = |d: &str| ts(&format!("{d}T17:00:00Z"));
 
     let rec = app
-        .open_ecm_enrollment(
+        .create(
             &coord,
-            open_input("ecm-1", "mem-ecm-1", "org-ecm-a"),
+            "ecm-1",
+            open_input("mem-ecm-1", "org-ecm-a"),
             None,
             t("2026-11-02"),
         )
@@ -153,9 +159,10 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
     );
     // Only plan care coordinators assign members to ECM providers.
     let err = app
-        .open_ecm_enrollment(
+        .create(
             &cm,
-            open_input("ecm-2", "mem-ecm-1", "org-ecm-a"),
+            "ecm-2",
+            open_input("mem-ecm-1", "org-ecm-a"),
             None,
             t("2026-11-02"),
         )
@@ -163,7 +170,7 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
         .unwrap_err();
     assert!(matches!(err, AppError::Forbidden { .. }), "{err}");
 
-    app.record_outreach_attempt(
+    app.change(
         &cm,
         "ecm-1",
         outreach("2026-11-03", ContactMode::Telephonic, false),
@@ -173,7 +180,7 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
     .await
     .unwrap();
     let rec = app
-        .record_outreach_attempt(
+        .change(
             &cm,
             "ecm-1",
             outreach("2026-11-05", ContactMode::InPerson, true),
@@ -197,7 +204,7 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
     )
     .await;
     let rec = app
-        .enroll_ecm(
+        .change(
             &cm,
             "ecm-1",
             EnrollEcm {
@@ -227,7 +234,7 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
     // Due: the start of the period's last day in California (PST, UTC-8).
     assert_eq!(rec.due_at, Some(ts("2027-11-15T08:00:00Z")));
 
-    app.assign_lead_care_manager(
+    app.change(
         &cm,
         "ecm-1",
         AssignLeadCareManager {
@@ -239,7 +246,7 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
     )
     .await
     .unwrap();
-    app.add_care_team_member(
+    app.change(
         &cm,
         "ecm-1",
         AddCareTeamMember {
@@ -252,7 +259,7 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
     )
     .await
     .unwrap();
-    app.record_assessment(
+    app.change(
         &cm,
         "ecm-1",
         RecordAssessment {
@@ -267,7 +274,7 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
     .await
     .unwrap();
     for (goal, status) in [("goal-1", GoalStatus::Open), ("goal-1", GoalStatus::Met)] {
-        app.record_care_plan_goal(
+        app.change(
             &cm,
             "ecm-1",
             RecordCarePlanGoal {
@@ -286,7 +293,7 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
     let mut rec = None;
     for service in CoreService::ALL {
         rec = Some(
-            app.record_core_service_activity(
+            app.change(
                 &cm,
                 "ecm-1",
                 RecordCoreServiceActivity {
@@ -332,12 +339,12 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
         expected_version: None,
     };
     let err = app
-        .reauthorize_ecm(&cm, "ecm-1", reauth.clone(), None, t("2027-11-01"))
+        .change(&cm, "ecm-1", reauth.clone(), None, t("2027-11-01"))
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Forbidden { .. }), "{err}");
     let rec = app
-        .reauthorize_ecm(&reviewer(), "ecm-1", reauth, None, t("2027-11-01"))
+        .change(&reviewer(), "ecm-1", reauth, None, t("2027-11-01"))
         .await
         .unwrap();
     assert_eq!(rec.state.authorization_ids, ["ecm-auth-1", "ecm-auth-2"]);
@@ -348,7 +355,7 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
 
     // An unknown reason is refused naming the field; a known one discontinues.
     let err = app
-        .discontinue_ecm(
+        .change(
             &cm,
             "ecm-1",
             DiscontinueEcm {
@@ -373,7 +380,7 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
         "{err}"
     );
     let rec = app
-        .discontinue_ecm(
+        .change(
             &cm,
             "ecm-1",
             DiscontinueEcm {
@@ -419,7 +426,7 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
 
     // The plan reads it; the read and every change are audited, refusals too.
     let read = app
-        .get_ecm_enrollment(&coord, "ecm-1", t("2028-01-11"))
+        .get::<EcmAggregate>(&coord, "ecm-1", t("2028-01-11"))
         .await
         .unwrap();
     assert_eq!(read, rec);
@@ -468,9 +475,10 @@ pub async fn ecm_enrollment_blocked_by_exclusion<S: Store>(store: S) {
         ecm_facts("mem-hospice", Some("hospice")),
     )
     .await;
-    app.open_ecm_enrollment(
+    app.create(
         &coordinator(),
-        open_input("ecm-h", "mem-hospice", "org-ecm-a"),
+        "ecm-h",
+        open_input("mem-hospice", "org-ecm-a"),
         None,
         t0,
     )
@@ -486,7 +494,7 @@ pub async fn ecm_enrollment_blocked_by_exclusion<S: Store>(store: S) {
     )
     .await;
     let err = app
-        .enroll_ecm(&cm, "ecm-h", enroll_input("2026-11-16", "a-1"), None, t0)
+        .change(&cm, "ecm-h", enroll_input("2026-11-16", "a-1"), None, t0)
         .await
         .unwrap_err();
     match &err {
@@ -499,7 +507,7 @@ pub async fn ecm_enrollment_blocked_by_exclusion<S: Store>(store: S) {
         other => panic!("expected Invalid, got {other:?}"),
     }
     assert_eq!(err.http_status(), 422);
-    let rec = app.get_ecm_enrollment(&cm, "ecm-h", t0).await.unwrap();
+    let rec = app.get::<EcmAggregate>(&cm, "ecm-h", t0).await.unwrap();
     assert_eq!((rec.version, rec.status.as_str()), (1, "outreach"));
     assert_eq!(
         app.store()
@@ -512,7 +520,7 @@ pub async fn ecm_enrollment_blocked_by_exclusion<S: Store>(store: S) {
 
     // Before the exclusions were assessed (2026-11-01) they are undetermined: named, not enrolled.
     let err = app
-        .enroll_ecm(&cm, "ecm-h", enroll_input("2026-10-15", "a-1"), None, t0)
+        .change(&cm, "ecm-h", enroll_input("2026-10-15", "a-1"), None, t0)
         .await
         .unwrap_err();
     match &err {
@@ -526,9 +534,10 @@ pub async fn ecm_enrollment_blocked_by_exclusion<S: Store>(store: S) {
     // No member record at all: issue #12 refuses the enrollment when it is opened (before, it
     // was opened and only enrolling it was refused).
     let err = app
-        .open_ecm_enrollment(
+        .create(
             &coordinator(),
-            open_input("ecm-nomem", "mem-unknown", "org-ecm-a"),
+            "ecm-nomem",
+            open_input("mem-unknown", "org-ecm-a"),
             None,
             t0,
         )
@@ -567,9 +576,10 @@ pub async fn ecm_other_provider_gets_not_found_and_is_audited<S: Store>(store: S
     world(&app).await;
     seed_member(&app, "mem-x", ecm_facts("mem-x", None)).await;
     let t0 = ts("2026-11-02T17:00:00Z");
-    app.open_ecm_enrollment(
+    app.create(
         &coordinator(),
-        open_input("ecm-x", "mem-x", "org-ecm-a"),
+        "ecm-x",
+        open_input("mem-x", "org-ecm-a"),
         None,
         t0,
     )
@@ -577,12 +587,12 @@ pub async fn ecm_other_provider_gets_not_found_and_is_audited<S: Store>(store: S
     .unwrap();
     let other = provider("org-ecm-z");
     let err = app
-        .get_ecm_enrollment(&other, "ecm-x", t0)
+        .get::<EcmAggregate>(&other, "ecm-x", t0)
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::NotFound { .. }), "{err}");
     let missing = app
-        .get_ecm_enrollment(&other, "ecm-none", t0)
+        .get::<EcmAggregate>(&other, "ecm-none", t0)
         .await
         .unwrap_err();
     assert_eq!(
@@ -590,7 +600,7 @@ pub async fn ecm_other_provider_gets_not_found_and_is_audited<S: Store>(store: S
         missing.to_string().replace("ecm-none", "?")
     );
     let err = app
-        .record_outreach_attempt(
+        .change(
             &other,
             "ecm-x",
             outreach("2026-11-03", ContactMode::Telephonic, false),
@@ -608,7 +618,7 @@ pub async fn ecm_other_provider_gets_not_found_and_is_audited<S: Store>(store: S
     )
     .unwrap();
     let err = app
-        .get_ecm_enrollment(&other_plan, "ecm-x", t0)
+        .get::<EcmAggregate>(&other_plan, "ecm-x", t0)
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::NotFound { .. }), "{err}");
@@ -633,9 +643,10 @@ pub async fn ecm_other_provider_gets_not_found_and_is_audited<S: Store>(store: S
     );
 
     // org-ecm-b is granted the same member by another enrollment: it sees ecm-x, cannot change it.
-    app.open_ecm_enrollment(
+    app.create(
         &coordinator(),
-        open_input("ecm-y", "mem-x", "org-ecm-b"),
+        "ecm-y",
+        open_input("mem-x", "org-ecm-b"),
         None,
         t0,
     )
@@ -643,14 +654,14 @@ pub async fn ecm_other_provider_gets_not_found_and_is_audited<S: Store>(store: S
     .unwrap();
     let b = provider("org-ecm-b");
     assert_eq!(
-        app.get_ecm_enrollment(&b, "ecm-x", t0)
+        app.get::<EcmAggregate>(&b, "ecm-x", t0)
             .await
             .unwrap()
             .version,
         1
     );
     let err = app
-        .record_outreach_attempt(
+        .change(
             &b,
             "ecm-x",
             outreach("2026-11-03", ContactMode::Telephonic, false),
@@ -680,7 +691,7 @@ pub async fn ecm_reauthorization_queue_lists_due_within_30_days<S: Store>(store:
     enrolled(&app, "ecm-q-c", "mem-q-c", "org-ecm-b", "2026-11-20").await; // due 2027-11-19
     enrolled(&app, "ecm-q-e", "mem-q-e", "org-ecm-a", "2026-11-05").await; // due 2027-11-04
     enrolled(&app, "ecm-q-d", "mem-q-d", "org-ecm-a", "2026-11-06").await; // discontinued below
-    app.discontinue_ecm(
+    app.change(
         &coordinator(),
         "ecm-q-d",
         DiscontinueEcm {
@@ -696,9 +707,10 @@ pub async fn ecm_reauthorization_queue_lists_due_within_30_days<S: Store>(store:
     .unwrap();
     // Still in outreach: never on the queue.
     seed_member(&app, "mem-q-o", ecm_facts("mem-q-o", None)).await;
-    app.open_ecm_enrollment(
+    app.create(
         &coordinator(),
-        open_input("ecm-q-o", "mem-q-o", "org-ecm-a"),
+        "ecm-q-o",
+        open_input("mem-q-o", "org-ecm-a"),
         None,
         ts("2026-11-01T17:00:00Z"),
     )
@@ -806,18 +818,20 @@ pub async fn ecm_idempotent_retry_replays<S: Store>(store: S) {
     let cm = provider("org-ecm-a");
     let t0 = ts("2026-11-02T17:00:00Z");
     let first = app
-        .open_ecm_enrollment(
+        .create(
             &coord,
-            open_input("ecm-i", "mem-i", "org-ecm-a"),
+            "ecm-i",
+            open_input("mem-i", "org-ecm-a"),
             Some("k-open"),
             t0,
         )
         .await
         .unwrap();
     let again = app
-        .open_ecm_enrollment(
+        .create(
             &coord,
-            open_input("ecm-i", "mem-i", "org-ecm-a"),
+            "ecm-i",
+            open_input("mem-i", "org-ecm-a"),
             Some("k-open"),
             ts("2026-11-02T17:05:00Z"),
         )
@@ -835,7 +849,7 @@ pub async fn ecm_idempotent_retry_replays<S: Store>(store: S) {
     )
     .await;
     let enrolled = app
-        .enroll_ecm(
+        .change(
             &cm,
             "ecm-i",
             enroll_input("2026-11-16", "auth-i"),
@@ -845,7 +859,7 @@ pub async fn ecm_idempotent_retry_replays<S: Store>(store: S) {
         .await
         .unwrap();
     let replay = app
-        .enroll_ecm(
+        .change(
             &cm,
             "ecm-i",
             enroll_input("2026-11-16", "auth-i"),
@@ -857,7 +871,7 @@ pub async fn ecm_idempotent_retry_replays<S: Store>(store: S) {
     assert_eq!(enrolled, replay);
     assert_eq!(replay.version, 2);
     let err = app
-        .enroll_ecm(
+        .change(
             &cm,
             "ecm-i",
             enroll_input("2026-11-17", "auth-i"),

@@ -13,7 +13,7 @@ pub async fn authorization_flow_submit_pend_deny_appeal_overturn<S: Store>(store
     let prov = provider("org-ecm-a");
     let t0 = ts("2026-11-02T17:00:00Z");
     let rec = app
-        .submit_authorization(&prov, submission("auth-1", "mem-1"), Some("k-submit"), t0)
+        .create(&prov, "auth-1", submission("mem-1"), Some("k-submit"), t0)
         .await
         .unwrap();
     assert_eq!((rec.version, rec.status.as_str()), (1, "received"));
@@ -25,7 +25,7 @@ pub async fn authorization_flow_submit_pend_deny_appeal_overturn<S: Store>(store
 
     let rev = reviewer();
     let rec = app
-        .pend_authorization(
+        .change(
             &rev,
             "auth-1",
             PendAuthorization {
@@ -44,7 +44,7 @@ pub async fn authorization_flow_submit_pend_deny_appeal_overturn<S: Store>(store
 
     let t_deny = ts("2026-11-04T17:00:00Z");
     let rec = app
-        .decide_authorization(
+        .change(
             &rev,
             "auth-1",
             DecideAuthorization {
@@ -76,7 +76,7 @@ pub async fn authorization_flow_submit_pend_deny_appeal_overturn<S: Store>(store
     );
 
     let rec = app
-        .file_appeal(
+        .change(
             &coordinator(),
             "auth-1",
             FileAppeal {
@@ -92,7 +92,7 @@ pub async fn authorization_flow_submit_pend_deny_appeal_overturn<S: Store>(store
     assert!(rec.state.appeal.is_some());
 
     let rec = app
-        .resolve_appeal(
+        .change(
             &rev,
             "auth-1",
             ResolveAppeal {
@@ -137,7 +137,7 @@ pub async fn authorization_flow_submit_pend_deny_appeal_overturn<S: Store>(store
 
     // Reading it back is audited; every change was audited.
     let read = app
-        .get_authorization(&prov, "auth-1", ts("2026-11-21T17:00:00Z"))
+        .get::<AuthorizationAggregate>(&prov, "auth-1", ts("2026-11-21T17:00:00Z"))
         .await
         .unwrap();
     assert_eq!(read, rec);
@@ -169,13 +169,13 @@ pub async fn referral_flow_to_closure<S: Store>(store: S) {
     let coord = coordinator();
     let t = |h: u32| ts(&format!("2026-11-02T{h:02}:00:00Z"));
     let rec = app
-        .create_referral(&refr, referral("ref-1", "mem-2"), Some("k-ref"), t(10))
+        .create(&refr, "ref-1", referral("mem-2"), Some("k-ref"), t(10))
         .await
         .unwrap();
     assert_eq!((rec.version, rec.status.as_str()), (1, "received"));
     assert_eq!(rec.owners.referrer_org_id.as_deref(), Some("cbo-1"));
 
-    app.review_referral_eligibility(
+    app.change(
         &coord,
         "ref-1",
         ReviewReferralEligibility {
@@ -193,13 +193,13 @@ pub async fn referral_flow_to_closure<S: Store>(store: S) {
         provider_org_id: org.into(),
         expected_version: None,
     };
-    app.assign_referral(&coord, "ref-1", assign("org-ecm-b"), None, t(12))
+    app.change(&coord, "ref-1", assign("org-ecm-b"), None, t(12))
         .await
         .unwrap();
     assert!(app.store().has_access("org-ecm-b", "mem-2").await.unwrap());
 
     let rec = app
-        .decline_referral(
+        .change(
             &provider("org-ecm-b"),
             "ref-1",
             DeclineReferral {
@@ -212,12 +212,12 @@ pub async fn referral_flow_to_closure<S: Store>(store: S) {
         .await
         .unwrap();
     assert_eq!(rec.status, "declined-by-provider");
-    app.assign_referral(&coord, "ref-1", assign("org-ecm-c"), None, t(14))
+    app.change(&coord, "ref-1", assign("org-ecm-c"), None, t(14))
         .await
         .unwrap();
     // The provider that declined is no longer the assignee.
     let err = app
-        .accept_referral(
+        .change(
             &provider("org-ecm-b"),
             "ref-1",
             AcceptReferral {
@@ -230,7 +230,7 @@ pub async fn referral_flow_to_closure<S: Store>(store: S) {
         .unwrap_err();
     assert!(matches!(err, AppError::Forbidden { .. }), "{err}");
     let rec = app
-        .accept_referral(
+        .change(
             &provider("org-ecm-c"),
             "ref-1",
             AcceptReferral {
@@ -243,7 +243,7 @@ pub async fn referral_flow_to_closure<S: Store>(store: S) {
         .unwrap();
     assert_eq!(rec.status, "accepted-by-provider");
     let rec = app
-        .close_referral(
+        .change(
             &coord,
             "ref-1",
             CloseReferral {
@@ -268,6 +268,9 @@ pub async fn referral_flow_to_closure<S: Store>(store: S) {
         7
     );
     // The referrer reads its own referral.
-    let read = app.get_referral(&refr, "ref-1", t(17)).await.unwrap();
+    let read = app
+        .get::<ReferralAggregate>(&refr, "ref-1", t(17))
+        .await
+        .unwrap();
     assert_eq!(read.status, "closed");
 }

@@ -444,13 +444,14 @@ pub async fn audit_log_visibility_for_plan_admins<S: Store>(store: S) {
     alameda_member(&app, "mem-2").await;
     let t0 = ts("2026-11-02T17:00:00Z");
     let coord = coordinator();
-    app.create_referral(&coord, referral("ref-1", "mem-1"), None, t0)
+    app.create(&coord, "ref-1", referral("mem-1"), None, t0)
         .await
         .unwrap();
     // Another plan's referral about its own member.
-    app.create_referral(
+    app.create(
         &alameda_coordinator(),
-        alameda_referral("ref-2", "mem-2"),
+        "ref-2",
+        alameda_referral("mem-2"),
         None,
         t0,
     )
@@ -458,8 +459,16 @@ pub async fn audit_log_visibility_for_plan_admins<S: Store>(store: S) {
     .unwrap();
     // A provider of another org tries ref-1 (about our member) and ref-2 (not ours).
     let prov = provider("org-ecm-z");
-    assert!(app.get_referral(&prov, "ref-1", t0).await.is_err());
-    assert!(app.get_referral(&prov, "ref-2", t0).await.is_err());
+    assert!(
+        app.get::<ReferralAggregate>(&prov, "ref-1", t0)
+            .await
+            .is_err()
+    );
+    assert!(
+        app.get::<ReferralAggregate>(&prov, "ref-2", t0)
+            .await
+            .is_err()
+    );
 
     let admin = plan_admin();
     let page = app

@@ -26,11 +26,10 @@ pub fn example_facts(name: &str) -> MemberFacts {
 pub fn registration(member_id: &str, mut facts: MemberFacts) -> RegisterMember {
     facts.member_id = Some(member_id.into());
     RegisterMember {
-        member_id: member_id.into(),
         // The registering coordinator's plan (PLAN: hpsm, San Mateo): a plan registers members
         // of its own overlay (issue #12). The example facts' enrollment spans are unchanged.
         plan: Some("hpsm".into()),
-        county: Some("San Mateo".into()),
+        county: "San Mateo".into(),
         demographics: Demographics {
             given_name: Some("Testa".parse().unwrap()),
             family_name: Some("Synthetic".parse().unwrap()),
@@ -65,8 +64,9 @@ pub async fn member_register_read_and_new_facts_redetermine<S: Store>(store: S) 
     // 05:30Z on Nov 23 is Nov 22 in Los Angeles.
     let t0 = ts("2026-11-23T05:30:00Z");
     let created = app
-        .register_member(
+        .create(
             &coordinator(),
+            MEMBER,
             registration(MEMBER, example_facts("pof-1a-adult")),
             Some("reg-1"),
             t0,
@@ -90,7 +90,7 @@ pub async fn member_register_read_and_new_facts_redetermine<S: Store>(store: S) 
 
     // An audited read by a plan UM reviewer.
     let got = app
-        .get_member(&reviewer(), MEMBER, ts("2026-11-23T18:00:00Z"))
+        .get::<MemberAggregate>(&reviewer(), MEMBER, ts("2026-11-23T18:00:00Z"))
         .await
         .unwrap();
     assert_eq!(got, created);
@@ -102,7 +102,7 @@ pub async fn member_register_read_and_new_facts_redetermine<S: Store>(store: S) 
         .retain(|i| i.kind != IndicatorKind::Homelessness);
     let t1 = ts("2026-11-24T18:00:00Z");
     let changed = app
-        .record_member_facts(
+        .change(
             &coordinator(),
             MEMBER,
             RecordMemberFacts {
@@ -134,7 +134,7 @@ pub async fn member_register_read_and_new_facts_redetermine<S: Store>(store: S) 
 
     // Recompute on the same day: same result, no event, the access is audited.
     let same = app
-        .recompute_member_eligibility(
+        .change(
             &plan_admin(PLAN),
             MEMBER,
             RecomputeMemberEligibility::default(),
@@ -166,7 +166,7 @@ pub async fn member_register_read_and_new_facts_redetermine<S: Store>(store: S) 
 
     // Contact data is replaced without touching the facts or the determination.
     let updated = app
-        .update_member_demographics(
+        .change(
             &coordinator(),
             MEMBER,
             UpdateMemberDemographics {
@@ -202,8 +202,9 @@ pub async fn member_register_read_and_new_facts_redetermine<S: Store>(store: S) 
 
     // An idempotent retry of the registration returns the stored response and writes nothing.
     let retry = app
-        .register_member(
+        .create(
             &coordinator(),
+            MEMBER,
             registration(MEMBER, example_facts("pof-1a-adult")),
             Some("reg-1"),
             t0,
@@ -220,8 +221,9 @@ pub async fn member_roles_and_invalid_input_are_refused<S: Store>(store: S) {
     let t0 = ts("2026-11-23T18:00:00Z");
     for actor in [reviewer(), provider("org-ecm-a"), referrer("org-ref-1")] {
         let err = app
-            .register_member(
+            .create(
                 &actor,
+                "SYN-X",
                 registration("SYN-X", example_facts("pof-3-adult")),
                 None,
                 t0,
@@ -234,7 +236,7 @@ pub async fn member_roles_and_invalid_input_are_refused<S: Store>(store: S) {
     let mut mismatch = registration("SYN-X", example_facts("pof-3-adult"));
     mismatch.facts.member_id = Some("SYN-OTHER".into());
     let err = app
-        .register_member(&coordinator(), mismatch, None, t0)
+        .create(&coordinator(), "SYN-X", mismatch, None, t0)
         .await
         .unwrap_err();
     assert!(
@@ -250,7 +252,7 @@ pub async fn member_roles_and_invalid_input_are_refused<S: Store>(store: S) {
     let mut unknown = registration("SYN-X", example_facts("pof-3-adult"));
     unknown.plan = Some("no-such-plan".into());
     let err = app
-        .register_member(&coordinator(), unknown, None, t0)
+        .create(&coordinator(), "SYN-X", unknown, None, t0)
         .await
         .unwrap_err();
     assert!(
@@ -259,8 +261,9 @@ pub async fn member_roles_and_invalid_input_are_refused<S: Store>(store: S) {
     );
     assert_eq!(app.store().get("member", "SYN-X").await.unwrap(), None);
 
-    app.register_member(
+    app.create(
         &coordinator(),
+        "SYN-X",
         registration("SYN-X", example_facts("pof-3-adult")),
         None,
         t0,
@@ -268,8 +271,9 @@ pub async fn member_roles_and_invalid_input_are_refused<S: Store>(store: S) {
     .await
     .unwrap();
     let err = app
-        .register_member(
+        .create(
             &coordinator(),
+            "SYN-X",
             registration("SYN-X", example_facts("pof-3-adult")),
             None,
             t0,
@@ -280,12 +284,12 @@ pub async fn member_roles_and_invalid_input_are_refused<S: Store>(store: S) {
     assert!(matches!(err, AppError::Conflict { .. }), "{err}");
     assert_eq!(err.http_status(), 409);
     let err = app
-        .get_member(&referrer("org-ref-1"), "SYN-X", t0)
+        .get::<MemberAggregate>(&referrer("org-ref-1"), "SYN-X", t0)
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Forbidden { .. }), "{err}");
     let err = app
-        .record_member_facts(
+        .change(
             &reviewer(),
             "SYN-X",
             RecordMemberFacts {
@@ -299,7 +303,7 @@ pub async fn member_roles_and_invalid_input_are_refused<S: Store>(store: S) {
         .unwrap_err();
     assert!(matches!(err, AppError::Forbidden { .. }), "{err}");
     let err = app
-        .record_member_facts(
+        .change(
             &coordinator(),
             "SYN-X",
             RecordMemberFacts {
@@ -320,7 +324,10 @@ pub async fn member_roles_and_invalid_input_are_refused<S: Store>(store: S) {
         vec![Role::PlanCareCoordinator],
     )
     .unwrap();
-    let err = app.get_member(&other_plan, "SYN-X", t0).await.unwrap_err();
+    let err = app
+        .get::<MemberAggregate>(&other_plan, "SYN-X", t0)
+        .await
+        .unwrap_err();
     assert!(matches!(err, AppError::NotFound { .. }), "{err}");
 }
 
@@ -334,12 +341,15 @@ pub async fn provider_sees_member_only_with_a_grant<S: Store>(store: S) {
     facts.member_id = None;
     let mut input = registration("SYN-HPSM-001", facts);
     input.plan = Some("hpsm".into());
-    input.county = Some("San Mateo".into());
-    app.register_member(&coordinator(), input, None, t0)
+    input.county = "San Mateo".into();
+    app.create(&coordinator(), "SYN-HPSM-001", input, None, t0)
         .await
         .unwrap();
     let prov = provider("org-ecm-a");
-    let err = app.get_member(&prov, "SYN-HPSM-001", t0).await.unwrap_err();
+    let err = app
+        .get::<MemberAggregate>(&prov, "SYN-HPSM-001", t0)
+        .await
+        .unwrap_err();
     assert!(matches!(err, AppError::NotFound { .. }), "{err}");
     let err = app
         .member_eligibility(&prov, "SYN-HPSM-001", t0)
@@ -395,7 +405,7 @@ pub async fn provider_sees_member_only_with_a_grant<S: Store>(store: S) {
     // Submitting an authorization for the member does not give it to the provider (issue #12;
     // before, the submission granted access): refused like a missing member, audited, no record.
     let err = app
-        .submit_authorization(&prov, submission("auth-0", "SYN-HPSM-001"), None, t0)
+        .create(&prov, "auth-0", submission("SYN-HPSM-001"), None, t0)
         .await
         .unwrap_err();
     assert!(
@@ -422,15 +432,18 @@ pub async fn provider_sees_member_only_with_a_grant<S: Store>(store: S) {
         lines("submit-authorization-denied").await,
         denied("submit-authorization-denied")
     );
-    let err = app.get_member(&prov, "SYN-HPSM-001", t0).await.unwrap_err();
+    let err = app
+        .get::<MemberAggregate>(&prov, "SYN-HPSM-001", t0)
+        .await
+        .unwrap_err();
     assert!(matches!(err, AppError::NotFound { .. }), "{err}");
 
     // The plan gives the member to the provider (ECM enrollment): now it sees the member and
     // may request its authorization.
-    app.open_ecm_enrollment(
+    app.create(
         &coordinator(),
+        "ecm-hpsm-1",
         careloop_app::ecm::OpenEcmEnrollment {
-            enrollment_id: "ecm-hpsm-1".into(),
             member_id: "SYN-HPSM-001".into(),
             provider_org_id: "org-ecm-a".into(),
             plan_id: None,
@@ -441,10 +454,13 @@ pub async fn provider_sees_member_only_with_a_grant<S: Store>(store: S) {
     )
     .await
     .unwrap();
-    app.submit_authorization(&prov, submission("auth-1", "SYN-HPSM-001"), None, t0)
+    app.create(&prov, "auth-1", submission("SYN-HPSM-001"), None, t0)
         .await
         .unwrap();
-    let got = app.get_member(&prov, "SYN-HPSM-001", t0).await.unwrap();
+    let got = app
+        .get::<MemberAggregate>(&prov, "SYN-HPSM-001", t0)
+        .await
+        .unwrap();
     assert_eq!(got.state.plan.as_deref(), Some("hpsm"));
     let why = app
         .member_eligibility(&prov, "SYN-HPSM-001", t0)
@@ -466,7 +482,7 @@ pub async fn provider_sees_member_only_with_a_grant<S: Store>(store: S) {
     assert_eq!(ids, ["SYN-HPSM-001"]);
     // Providers read but do not write members.
     let err = app
-        .update_member_demographics(
+        .change(
             &prov,
             "SYN-HPSM-001",
             UpdateMemberDemographics {
@@ -481,7 +497,7 @@ pub async fn provider_sees_member_only_with_a_grant<S: Store>(store: S) {
     assert!(matches!(err, AppError::Forbidden { .. }), "{err}");
     // Another provider still does not see the member.
     let err = app
-        .get_member(&provider("org-ecm-z"), "SYN-HPSM-001", t0)
+        .get::<MemberAggregate>(&provider("org-ecm-z"), "SYN-HPSM-001", t0)
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::NotFound { .. }), "{err}");
@@ -492,8 +508,9 @@ pub async fn member_list_pages_by_id_within_the_plan<S: Store>(store: S) {
     world(&app).await;
     let t0 = ts("2026-11-23T18:00:00Z");
     for id in ["SYN-M-3", "SYN-M-1", "SYN-M-5", "SYN-M-2", "SYN-M-4"] {
-        app.register_member(
+        app.create(
             &coordinator(),
+            id,
             registration(id, example_facts("pof-3-adult")),
             None,
             t0,
@@ -512,8 +529,9 @@ pub async fn member_list_pages_by_id_within_the_plan<S: Store>(store: S) {
         },
     )
     .await;
-    app.register_member(
+    app.create(
         &plan_admin("org-plan-other"),
+        "SYN-M-0",
         registration("SYN-M-0", example_facts("pof-3-adult")),
         None,
         t0,

@@ -10,7 +10,10 @@ use careloop_app::referral::{
     AcceptReferral, AssignReferral, CloseReferral, CreateReferral, DeclineReferral,
     ReviewReferralEligibility,
 };
-use careloop_app::{Actor, App, AppError, OrgKind, Role};
+use careloop_app::{
+    Actor, App, AppError, AuthorizationAggregate, EcmAggregate, MemberAggregate, OrgKind,
+    ReferralAggregate, Role,
+};
 use careloop_domain::PolicyPack;
 use careloop_domain::clock::ClockKind;
 use careloop_domain::workflow::appeal::AppealResolution;
@@ -95,9 +98,8 @@ pub fn referrer(org: &str) -> Actor {
     .unwrap()
 }
 
-pub fn submission(id: &str, member: &str) -> SubmitAuthorization {
+pub fn submission(member: &str) -> SubmitAuthorization {
     SubmitAuthorization {
-        request_id: id.into(),
         member_id: member.into(),
         plan_org_id: PLAN.into(),
         plan: Some("hpsm".into()),
@@ -108,9 +110,8 @@ pub fn submission(id: &str, member: &str) -> SubmitAuthorization {
     }
 }
 
-pub fn referral(id: &str, member: &str) -> CreateReferral {
+pub fn referral(member: &str) -> CreateReferral {
     CreateReferral {
-        referral_id: id.into(),
         member_id: member.into(),
         plan_org_id: PLAN.into(),
         plan_id: Some("hpsm".into()),

@@ -47,15 +47,15 @@ async fn two_plans<S: Store>(app: &App<S>) {
     world(app).await;
     hpsm_member(app, HPSM_MEMBER).await;
     let input = RegisterMember {
-        member_id: ALAMEDA_MEMBER.into(),
         plan: Some("alameda-alliance".into()),
-        county: Some("Alameda".into()),
+        county: "Alameda".into(),
         demographics: Default::default(),
         cin: None,
         facts: serde_json::from_value(ecm_facts(ALAMEDA_MEMBER, None)).unwrap(),
     };
-    app.register_member(
+    app.create(
         &alameda(vec![Role::PlanCareCoordinator]),
+        ALAMEDA_MEMBER,
         input,
         None,
         ts("2026-10-01T00:00:00Z"),
@@ -81,7 +81,7 @@ pub async fn provider_cannot_reach_a_member_by_submitting<S: Store>(store: S) {
     let now = ts(NOW);
     for member in [HPSM_MEMBER, "NO-SUCH-MEMBER"] {
         let err = app
-            .submit_authorization(&cm, submission("req-1", member), None, now)
+            .create(&cm, "req-1", submission(member), None, now)
             .await
             .unwrap_err();
         assert_eq!(field_of(&err), "member_id", "{err}");
@@ -91,7 +91,7 @@ pub async fn provider_cannot_reach_a_member_by_submitting<S: Store>(store: S) {
         );
     }
     assert!(matches!(
-        app.get_member(&cm, HPSM_MEMBER, now).await,
+        app.get::<MemberAggregate>(&cm, HPSM_MEMBER, now).await,
         Err(AppError::NotFound { .. })
     ));
     assert!(
@@ -111,32 +111,29 @@ pub async fn provider_cannot_reach_a_member_by_submitting<S: Store>(store: S) {
     // Given the member by the plan, the provider may submit; the request grants nothing more
     // and belongs to the member's plan whatever the request says.
     give_member(&app, HPSM_MEMBER, "org-ecm-a").await;
-    let mut wrong_plan = submission("req-2", HPSM_MEMBER);
+    let mut wrong_plan = submission(HPSM_MEMBER);
     wrong_plan.plan_org_id = ALAMEDA_PLAN.into();
     let err = app
-        .submit_authorization(&cm, wrong_plan, None, now)
+        .create(&cm, "req-2", wrong_plan, None, now)
         .await
         .unwrap_err();
     assert_eq!(field_of(&err), "plan_org_id");
-    let mut wrong_county = submission("req-2", HPSM_MEMBER);
+    let mut wrong_county = submission(HPSM_MEMBER);
     wrong_county.county = Some("Alameda".into());
     let err = app
-        .submit_authorization(&cm, wrong_county, None, now)
+        .create(&cm, "req-2", wrong_county, None, now)
         .await
         .unwrap_err();
     assert_eq!(field_of(&err), "county");
     let rec = app
-        .submit_authorization(&cm, submission("req-2", HPSM_MEMBER), None, now)
+        .create(&cm, "req-2", submission(HPSM_MEMBER), None, now)
         .await
         .unwrap();
     assert_eq!(rec.owners.owner_org_id, PLAN);
     // A CS provider may not request ECM, an ECM provider not a CS.
-    let mut cs = submission("req-3", HPSM_MEMBER);
+    let mut cs = submission(HPSM_MEMBER);
     cs.service = careloop_domain::workflow::authorization::Service::Cs(CsId::Respite);
-    let err = app
-        .submit_authorization(&cm, cs, None, now)
-        .await
-        .unwrap_err();
+    let err = app.create(&cm, "req-3", cs, None, now).await.unwrap_err();
     assert_eq!(field_of(&err), "service");
 
     // The plan's audit log shows the refused attempts with the provider's organization.
@@ -171,14 +168,19 @@ pub async fn plan_cannot_give_another_plans_member_to_a_provider<S: Store>(store
     let now = ts(NOW);
     let coord_al = alameda(vec![Role::PlanCareCoordinator]);
     let open = |member: &str, provider: &str| OpenEcmEnrollment {
-        enrollment_id: format!("ecm-{member}-{provider}"),
         member_id: member.into(),
         provider_org_id: provider.into(),
         plan_id: None,
         county: None,
     };
     let err = app
-        .open_ecm_enrollment(&coord_al, open(HPSM_MEMBER, "org-ecm-al"), None, now)
+        .create(
+            &coord_al,
+            &format!("ecm-{}-{}", HPSM_MEMBER, "org-ecm-al"),
+            open(HPSM_MEMBER, "org-ecm-al"),
+            None,
+            now,
+        )
         .await
         .unwrap_err();
     assert_eq!(field_of(&err), "member_id");
@@ -195,7 +197,13 @@ pub async fn plan_cannot_give_another_plans_member_to_a_provider<S: Store>(store
         ("org-ecm-99", "no such organization"),
     ] {
         let err = app
-            .open_ecm_enrollment(&coord_al, open(ALAMEDA_MEMBER, provider), None, now)
+            .create(
+                &coord_al,
+                &format!("ecm-{}-{}", ALAMEDA_MEMBER, provider),
+                open(ALAMEDA_MEMBER, provider),
+                None,
+                now,
+            )
             .await
             .unwrap_err();
         assert_eq!(field_of(&err), "provider_org_id", "{why}: {err}");
@@ -207,7 +215,13 @@ pub async fn plan_cannot_give_another_plans_member_to_a_provider<S: Store>(store
         );
     }
     let rec = app
-        .open_ecm_enrollment(&coord_al, open(ALAMEDA_MEMBER, "org-ecm-al"), None, now)
+        .create(
+            &coord_al,
+            &format!("ecm-{}-{}", ALAMEDA_MEMBER, "org-ecm-al"),
+            open(ALAMEDA_MEMBER, "org-ecm-al"),
+            None,
+            now,
+        )
         .await
         .unwrap();
     assert_eq!(rec.plan_id.as_deref(), Some("alameda-alliance"));
@@ -229,41 +243,42 @@ pub async fn referral_references_are_resolved<S: Store>(store: S) {
 
     // hpsm staff cannot refer Alameda's member; a referrer cannot name a member of another plan.
     let err = app
-        .create_referral(&coord, referral("r-x", ALAMEDA_MEMBER), None, now)
+        .create(&coord, "r-x", referral(ALAMEDA_MEMBER), None, now)
         .await
         .unwrap_err();
     assert_eq!(field_of(&err), "member_id");
     let err = app
-        .create_referral(
+        .create(
             &referrer("cbo-1"),
-            referral("r-x", ALAMEDA_MEMBER),
+            "r-x",
+            referral(ALAMEDA_MEMBER),
             None,
             now,
         )
         .await
         .unwrap_err();
     assert_eq!(field_of(&err), "member_id");
-    let mut spoofed = referral("r-x", HPSM_MEMBER);
+    let mut spoofed = referral(HPSM_MEMBER);
     spoofed.referrer.id = Some("cbo-other".into());
     let err = app
-        .create_referral(&referrer("cbo-1"), spoofed, None, now)
+        .create(&referrer("cbo-1"), "r-x", spoofed, None, now)
         .await
         .unwrap_err();
     assert_eq!(field_of(&err), "referrer.id");
 
     // A sobering center is not an hpsm offering in San Mateo.
-    let mut sobering = referral("r-x", HPSM_MEMBER);
+    let mut sobering = referral(HPSM_MEMBER);
     sobering.program = Program::Cs(CsId::SoberingCenters);
     sobering.claimed_pof = None;
     let err = app
-        .create_referral(&coord, sobering, None, now)
+        .create(&coord, "r-x", sobering, None, now)
         .await
         .unwrap_err();
     assert_eq!(field_of(&err), "program", "{err}");
     assert!(app.store().get("referral", "r-x").await.unwrap().is_none());
 
     // Assignment only to an existing provider of the program's kind in the member's county.
-    app.create_referral(&coord, referral("r-1", HPSM_MEMBER), None, now)
+    app.create(&coord, "r-1", referral(HPSM_MEMBER), None, now)
         .await
         .unwrap();
     // The review may cite only the member's current stored determination.
@@ -273,12 +288,12 @@ pub async fn referral_references_are_resolved<S: Store>(store: S) {
         expected_version: None,
     };
     let err = app
-        .review_referral_eligibility(&coord, "r-1", review(Some("det-1".into())), None, now)
+        .change(&coord, "r-1", review(Some("det-1".into())), None, now)
         .await
         .unwrap_err();
     assert_eq!(field_of(&err), "determination_id", "{err}");
     let current = app
-        .get_member(&coord, HPSM_MEMBER, now)
+        .get::<MemberAggregate>(&coord, HPSM_MEMBER, now)
         .await
         .unwrap()
         .state
@@ -287,7 +302,7 @@ pub async fn referral_references_are_resolved<S: Store>(store: S) {
         .determination
         .determination_id;
     let rec = app
-        .review_referral_eligibility(&coord, "r-1", review(Some(current.clone())), None, now)
+        .change(&coord, "r-1", review(Some(current.clone())), None, now)
         .await
         .unwrap();
     assert_eq!(
@@ -300,16 +315,16 @@ pub async fn referral_references_are_resolved<S: Store>(store: S) {
     };
     for org in ["org-cs-99", "org-cs-sm", "org-ecm-al", PLAN] {
         let err = app
-            .assign_referral(&coord, "r-1", assign(org), None, now)
+            .change(&coord, "r-1", assign(org), None, now)
             .await
             .unwrap_err();
         assert_eq!(field_of(&err), "provider_org_id", "{org}: {err}");
         assert!(!app.store().has_access(org, HPSM_MEMBER).await.unwrap());
     }
-    app.assign_referral(&coord, "r-1", assign("org-ecm-a"), None, now)
+    app.change(&coord, "r-1", assign("org-ecm-a"), None, now)
         .await
         .unwrap();
-    app.accept_referral(
+    app.change(
         &provider("org-ecm-a"),
         "r-1",
         AcceptReferral {
@@ -331,7 +346,7 @@ pub async fn referral_references_are_resolved<S: Store>(store: S) {
     let reviewer = reviewer();
     for (authorized, id) in [(true, None), (true, Some("auth-missing"))] {
         let err = app
-            .record_referral_authorization(&reviewer, "r-1", step(authorized, id), None, now)
+            .change(&reviewer, "r-1", step(authorized, id), None, now)
             .await
             .unwrap_err();
         assert_eq!(field_of(&err), "authorization_id", "{err}");
@@ -340,9 +355,10 @@ pub async fn referral_references_are_resolved<S: Store>(store: S) {
     let other = "SYN-REF-002";
     hpsm_member(&app, other).await;
     give_member(&app, other, "org-ecm-a").await;
-    app.submit_authorization(
+    app.create(
         &provider("org-ecm-a"),
-        submission("req-other", other),
+        "req-other",
+        submission(other),
         None,
         now,
     )
@@ -350,27 +366,28 @@ pub async fn referral_references_are_resolved<S: Store>(store: S) {
     .unwrap();
     deny(&app, "req-other", now).await;
     let err = app
-        .record_referral_authorization(&reviewer, "r-1", step(true, Some("req-other")), None, now)
+        .change(&reviewer, "r-1", step(true, Some("req-other")), None, now)
         .await
         .unwrap_err();
     assert_eq!(field_of(&err), "authorization_id");
     // The member's own request: pending is not an approval; once approved, it is.
-    app.submit_authorization(
+    app.create(
         &provider("org-ecm-a"),
-        submission("req-own", HPSM_MEMBER),
+        "req-own",
+        submission(HPSM_MEMBER),
         None,
         now,
     )
     .await
     .unwrap();
     let err = app
-        .record_referral_authorization(&reviewer, "r-1", step(true, Some("req-own")), None, now)
+        .change(&reviewer, "r-1", step(true, Some("req-own")), None, now)
         .await
         .unwrap_err();
     assert_eq!(field_of(&err), "authorization_id", "{err}");
     approve(&app, "req-own", None, None, now).await.unwrap();
     let rec = app
-        .record_referral_authorization(&reviewer, "r-1", step(true, Some("req-own")), None, now)
+        .change(&reviewer, "r-1", step(true, Some("req-own")), None, now)
         .await
         .unwrap();
     assert_eq!(rec.state.authorization_id.as_deref(), Some("req-own"));
@@ -392,9 +409,7 @@ async fn deny<S: Store>(app: &App<S>, id: &str, now: Timestamp) {
         }),
         expected_version: None,
     };
-    app.decide_authorization(&reviewer(), id, input, None, now)
-        .await
-        .unwrap();
+    app.change(&reviewer(), id, input, None, now).await.unwrap();
 }
 
 async fn approve<S: Store>(
@@ -414,8 +429,7 @@ async fn approve<S: Store>(
         notice_of_action: None,
         expected_version: None,
     };
-    app.decide_authorization(&reviewer(), id, input, None, now)
-        .await
+    app.change(&reviewer(), id, input, None, now).await
 }
 
 /// Defect 9: a refused attempt on another plan's record was stored under the caller's
@@ -426,9 +440,10 @@ pub async fn refused_attempts_reach_the_owners_audit_log<S: Store>(store: S) {
     two_plans(&app).await;
     let now = ts(NOW);
     give_member(&app, HPSM_MEMBER, "org-ecm-a").await;
-    app.submit_authorization(
+    app.create(
         &provider("org-ecm-a"),
-        submission("req-1", HPSM_MEMBER),
+        "req-1",
+        submission(HPSM_MEMBER),
         None,
         now,
     )
@@ -438,7 +453,8 @@ pub async fn refused_attempts_reach_the_owners_audit_log<S: Store>(store: S) {
     // decision its role does not permit.
     let intruder = alameda(vec![Role::PlanUmReviewer]);
     assert!(matches!(
-        app.get_authorization(&intruder, "req-1", now).await,
+        app.get::<AuthorizationAggregate>(&intruder, "req-1", now)
+            .await,
         Err(AppError::NotFound { .. })
     ));
     assert!(matches!(
@@ -537,7 +553,7 @@ async fn approve_as<S: Store>(
         notice_of_action: None,
         expected_version: None,
     };
-    app.decide_authorization(actor, id, input, None, now).await
+    app.change(actor, id, input, None, now).await
 }
 
 /// Defect 12: a Community Support approval took the member's history from the request body.
@@ -549,13 +565,13 @@ pub async fn cs_approval_counts_the_stored_history<S: Store>(store: S) {
     two_plans(&app).await;
     let now = ts(NOW);
     let coord = coordinator();
-    let mut respite = referral("r-respite", HPSM_MEMBER);
+    let mut respite = referral(HPSM_MEMBER);
     respite.program = Program::Cs(CsId::Respite);
     respite.claimed_pof = None;
-    app.create_referral(&coord, respite, None, now)
+    app.create(&coord, "r-respite", respite, None, now)
         .await
         .unwrap();
-    app.review_referral_eligibility(
+    app.change(
         &coord,
         "r-respite",
         ReviewReferralEligibility {
@@ -568,7 +584,7 @@ pub async fn cs_approval_counts_the_stored_history<S: Store>(store: S) {
     )
     .await
     .unwrap();
-    app.assign_referral(
+    app.change(
         &coord,
         "r-respite",
         AssignReferral {
@@ -581,22 +597,22 @@ pub async fn cs_approval_counts_the_stored_history<S: Store>(store: S) {
     .await
     .unwrap();
     let cm = cs_provider("org-cs-sm");
-    let request = |id: &str, units: u32| SubmitAuthorization {
+    let request = |units: u32| SubmitAuthorization {
         service: careloop_domain::workflow::authorization::Service::Cs(CsId::Respite),
         requested: Requested {
             start: Some("2026-11-03".parse().unwrap()),
             through: Some("2026-11-30".parse().unwrap()),
             units: Some(units),
         },
-        ..submission(id, HPSM_MEMBER)
+        ..submission(HPSM_MEMBER)
     };
-    app.submit_authorization(&cm, request("resp-1", 300), None, now)
+    app.create(&cm, "resp-1", request(300), None, now)
         .await
         .unwrap();
     approve(&app, "resp-1", Some("2026-11-30"), Some(300), now)
         .await
         .unwrap();
-    app.submit_authorization(&cm, request("resp-2", 48), None, now)
+    app.create(&cm, "resp-2", request(48), None, now)
         .await
         .unwrap();
     let err = approve(&app, "resp-2", Some("2026-11-30"), Some(48), now)
@@ -610,7 +626,7 @@ pub async fn cs_approval_counts_the_stored_history<S: Store>(store: S) {
     assert_eq!(check.outcome, "allowed", "{check:?}");
 
     // Past the cap only with a documented exception the reviewer records (CALAIM.md §3.2 #7).
-    app.submit_authorization(&cm, request("resp-3", 24), None, now)
+    app.create(&cm, "resp-3", request(24), None, now)
         .await
         .unwrap();
     let over = |exception| DecideAuthorization {
@@ -624,7 +640,7 @@ pub async fn cs_approval_counts_the_stored_history<S: Store>(store: S) {
         expected_version: None,
     };
     let err = app
-        .decide_authorization(&reviewer(), "resp-3", over(None), None, now)
+        .change(&reviewer(), "resp-3", over(None), None, now)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("limit"), "{err}");
@@ -633,7 +649,7 @@ pub async fn cs_approval_counts_the_stored_history<S: Store>(store: S) {
         documentation: "caregiver hospitalized; documented in the care plan".into(),
     };
     let rec = app
-        .decide_authorization(&reviewer(), "resp-3", over(Some(claim)), None, now)
+        .change(&reviewer(), "resp-3", over(Some(claim)), None, now)
         .await
         .unwrap();
     let check = rec.state.decision.unwrap().limit_check.unwrap();
@@ -661,11 +677,11 @@ pub async fn ecm_steps_name_approved_requests<S: Store>(store: S) {
     let other = "SYN-REF-003";
     hpsm_member(&app, other).await;
     give_member(&app, other, "org-ecm-a").await;
-    app.submit_authorization(&cm, submission("init-other", other), None, now)
+    app.create(&cm, "init-other", submission(other), None, now)
         .await
         .unwrap();
     approve(&app, "init-other", None, None, now).await.unwrap();
-    app.submit_authorization(&cm, submission("init-own", HPSM_MEMBER), None, now)
+    app.create(&cm, "init-own", submission(HPSM_MEMBER), None, now)
         .await
         .unwrap();
     for (auth, why) in [
@@ -674,14 +690,14 @@ pub async fn ecm_steps_name_approved_requests<S: Store>(store: S) {
         ("init-own", "not decided yet"),
     ] {
         let err = app
-            .enroll_ecm(&cm, &enrollment, enroll(auth), None, now)
+            .change(&cm, &enrollment, enroll(auth), None, now)
             .await
             .unwrap_err();
         assert_eq!(field_of(&err), "authorization_id", "{why}: {err}");
     }
     approve(&app, "init-own", None, None, now).await.unwrap();
     let rec = app
-        .enroll_ecm(&cm, &enrollment, enroll("init-own"), None, now)
+        .change(&cm, &enrollment, enroll("init-own"), None, now)
         .await
         .unwrap();
     assert_eq!(rec.status, "enrolled");
@@ -694,7 +710,7 @@ pub async fn ecm_steps_name_approved_requests<S: Store>(store: S) {
     // A year later, two weeks before the re-authorization starts.
     let later = ts("2027-10-20T17:00:00Z");
     let err = app
-        .reauthorize_ecm(
+        .change(
             &coordinator(),
             &enrollment,
             reauthorize("init-own"),
@@ -704,16 +720,16 @@ pub async fn ecm_steps_name_approved_requests<S: Store>(store: S) {
         .await
         .unwrap_err();
     assert_eq!(field_of(&err), "authorization_id", "{err}");
-    let mut request = submission("reauth-own", HPSM_MEMBER);
+    let mut request = submission(HPSM_MEMBER);
     request.service = Service::EcmReauthorization;
-    app.submit_authorization(&cm, request, None, later)
+    app.create(&cm, "reauth-own", request, None, later)
         .await
         .unwrap();
     approve(&app, "reauth-own", None, None, later)
         .await
         .unwrap();
     let rec = app
-        .reauthorize_ecm(
+        .change(
             &coordinator(),
             &enrollment,
             reauthorize("reauth-own"),
@@ -733,27 +749,37 @@ pub async fn plan_registers_only_its_own_members<S: Store>(store: S) {
     world(&app).await;
     let now = ts(NOW);
     let coord_al = alameda(vec![Role::PlanCareCoordinator]);
-    let register = |plan: Option<&str>, county: Option<&str>| RegisterMember {
-        member_id: "SYN-REF-500".into(),
+    let register = |plan: Option<&str>, county: &str| RegisterMember {
         plan: plan.map(str::to_owned),
-        county: county.map(str::to_owned),
+        county: county.to_owned(),
         demographics: Default::default(),
         cin: None,
         facts: serde_json::from_value(ecm_facts("SYN-REF-500", None)).unwrap(),
     };
     for (plan, county, field) in [
-        (Some("hpsm"), Some("San Mateo"), "plan"),
-        (None, Some("San Mateo"), "county"),
-        (Some("alameda-alliance"), None, "county"),
+        (Some("hpsm"), "San Mateo", "plan"),
+        (None, "San Mateo", "county"),
     ] {
         let err = app
-            .register_member(&coord_al, register(plan, county), None, now)
+            .create(&coord_al, "SYN-REF-500", register(plan, county), None, now)
             .await
             .unwrap_err();
         assert_eq!(field_of(&err), field, "{plan:?} {county:?}: {err}");
     }
+    // The county is required: the input type cannot be built without one (a body without it is
+    // refused when it is read, naming the field).
+    let mut body = serde_json::to_value(register(Some("alameda-alliance"), "Alameda")).unwrap();
+    body.as_object_mut().unwrap().remove("county");
+    let err = serde_json::from_value::<RegisterMember>(body).unwrap_err();
+    assert!(err.to_string().contains("county"), "{err}");
     let rec = app
-        .register_member(&coord_al, register(None, Some("Alameda")), None, now)
+        .create(
+            &coord_al,
+            "SYN-REF-500",
+            register(None, "Alameda"),
+            None,
+            now,
+        )
         .await
         .unwrap();
     assert_eq!(rec.plan_id.as_deref(), Some("alameda-alliance"));

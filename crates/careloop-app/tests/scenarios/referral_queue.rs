@@ -70,34 +70,34 @@ pub async fn referral_extras_authorize_start_services_and_notices<S: Store>(stor
     hpsm_member(&app, "mem-x").await;
     let coord = coordinator();
     let prov = provider("org-ecm-b");
-    app.create_referral(&coord, referral("ref-x", "mem-x"), None, h(0))
+    app.create(&coord, "ref-x", referral("mem-x"), None, h(0))
         .await
         .unwrap();
-    app.review_referral_eligibility(&coord, "ref-x", eligible(), None, h(1))
+    app.change(&coord, "ref-x", eligible(), None, h(1))
         .await
         .unwrap();
-    app.assign_referral(&coord, "ref-x", assign("org-ecm-b"), None, h(2))
+    app.change(&coord, "ref-x", assign("org-ecm-b"), None, h(2))
         .await
         .unwrap();
-    app.accept_referral(&prov, "ref-x", accept(), None, h(3))
+    app.change(&prov, "ref-x", accept(), None, h(3))
         .await
         .unwrap();
     decided_ecm_authorization(&app, "auth-9", "mem-x", "org-ecm-b", true, h(3)).await;
 
     // Providers do not decide authorizations; not authorized needs a reason.
     let err = app
-        .record_referral_authorization(&prov, "ref-x", authorize(true, None), None, h(4))
+        .change(&prov, "ref-x", authorize(true, None), None, h(4))
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Forbidden { .. }), "{err}");
     let err = app
-        .record_referral_authorization(&reviewer(), "ref-x", authorize(false, None), None, h(4))
+        .change(&reviewer(), "ref-x", authorize(false, None), None, h(4))
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Invalid { .. }), "{err}");
     assert!(err.to_string().contains("not-authorized reason"), "{err}");
     let rec = app
-        .record_referral_authorization(
+        .change(
             &reviewer(),
             "ref-x",
             authorize(true, None),
@@ -116,17 +116,17 @@ pub async fn referral_extras_authorize_start_services_and_notices<S: Store>(stor
         expected_version: Some(rec.version),
     };
     let err = app
-        .start_referral_services(&provider("org-ecm-c"), "ref-x", started.clone(), None, h(5))
+        .change(&provider("org-ecm-c"), "ref-x", started.clone(), None, h(5))
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::NotFound { .. }), "{err}");
     let err = app
-        .start_referral_services(&coord, "ref-x", started.clone(), None, h(5))
+        .change(&coord, "ref-x", started.clone(), None, h(5))
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Forbidden { .. }), "{err}");
     let rec = app
-        .start_referral_services(&prov, "ref-x", started, None, h(5))
+        .change(&prov, "ref-x", started, None, h(5))
         .await
         .unwrap();
     assert_eq!(rec.status, "services-started");
@@ -136,11 +136,11 @@ pub async fn referral_extras_authorize_start_services_and_notices<S: Store>(stor
     );
 
     // A fax to the referrer does not meet the electronic rule until both sides agree to fax.
-    app.record_referral_notice(&coord, "ref-x", notice(Channel::Fax, h(6)), None, h(6))
+    app.change(&coord, "ref-x", notice(Channel::Fax, h(6)), None, h(6))
         .await
         .unwrap();
     let rec = app
-        .record_referral_notice_agreement(
+        .change(
             &coord,
             "ref-x",
             RecordReferralNoticeAgreement {
@@ -157,11 +157,11 @@ pub async fn referral_extras_authorize_start_services_and_notices<S: Store>(stor
         rec.state.notice_agreement.as_ref().map(|a| a.channel),
         Some(Channel::Fax)
     );
-    app.record_referral_notice(&prov, "ref-x", notice(Channel::Fax, h(8)), None, h(8))
+    app.change(&prov, "ref-x", notice(Channel::Fax, h(8)), None, h(8))
         .await
         .unwrap();
     let err = app
-        .record_referral_notice(
+        .change(
             &referrer("org-cbo-1"),
             "ref-x",
             notice(Channel::Email, h(9)),
@@ -193,7 +193,10 @@ pub async fn referral_extras_authorize_start_services_and_notices<S: Store>(stor
         .map(|&i| events[i].body["events"][0]["meets_electronic_rule"].clone())
         .collect();
     assert_eq!(met, [serde_json::json!(false), serde_json::json!(true)]);
-    let rec = app.get_referral(&coord, "ref-x", h(10)).await.unwrap();
+    let rec = app
+        .get::<ReferralAggregate>(&coord, "ref-x", h(10))
+        .await
+        .unwrap();
     assert_eq!(rec.state.notices.len(), 2);
     let senders: Vec<_> = rec.state.notices.iter().map(|n| n.actor.clone()).collect();
     assert_eq!(
@@ -203,7 +206,7 @@ pub async fn referral_extras_authorize_start_services_and_notices<S: Store>(stor
     );
     // The loop may now close as services received.
     let rec = app
-        .close_referral(
+        .change(
             &coord,
             "ref-x",
             CloseReferral {
@@ -232,47 +235,47 @@ pub async fn referral_queue_waits_on_each_party<S: Store>(store: S) {
     let coord = coordinator();
     let prov_b = provider("org-ecm-b");
     // r-recv: received (h0)
-    app.create_referral(&coord, referral("r-recv", "m-1"), None, h(0))
+    app.create(&coord, "r-recv", referral("m-1"), None, h(0))
         .await
         .unwrap();
     // r-assigned: assigned to b (last change h5)
-    app.create_referral(&coord, referral("r-assigned", "m-2"), None, h(1))
+    app.create(&coord, "r-assigned", referral("m-2"), None, h(1))
         .await
         .unwrap();
-    app.review_referral_eligibility(&coord, "r-assigned", eligible(), None, h(2))
+    app.change(&coord, "r-assigned", eligible(), None, h(2))
         .await
         .unwrap();
-    app.assign_referral(&coord, "r-assigned", assign("org-ecm-b"), None, h(5))
+    app.change(&coord, "r-assigned", assign("org-ecm-b"), None, h(5))
         .await
         .unwrap();
     // r-accepted: accepted by b (h4) -> plan must authorize
-    app.create_referral(&coord, referral("r-accepted", "m-3"), None, h(1))
+    app.create(&coord, "r-accepted", referral("m-3"), None, h(1))
         .await
         .unwrap();
-    app.review_referral_eligibility(&coord, "r-accepted", eligible(), None, h(2))
+    app.change(&coord, "r-accepted", eligible(), None, h(2))
         .await
         .unwrap();
-    app.assign_referral(&coord, "r-accepted", assign("org-ecm-b"), None, h(3))
+    app.change(&coord, "r-accepted", assign("org-ecm-b"), None, h(3))
         .await
         .unwrap();
-    app.accept_referral(&prov_b, "r-accepted", accept(), None, h(4))
+    app.change(&prov_b, "r-accepted", accept(), None, h(4))
         .await
         .unwrap();
     // r-other-prov: assigned to c (h6)
-    app.create_referral(&coord, referral("r-other-prov", "m-4"), None, h(1))
+    app.create(&coord, "r-other-prov", referral("m-4"), None, h(1))
         .await
         .unwrap();
-    app.review_referral_eligibility(&coord, "r-other-prov", eligible(), None, h(2))
+    app.change(&coord, "r-other-prov", eligible(), None, h(2))
         .await
         .unwrap();
-    app.assign_referral(&coord, "r-other-prov", assign("org-ecm-c"), None, h(6))
+    app.change(&coord, "r-other-prov", assign("org-ecm-c"), None, h(6))
         .await
         .unwrap();
     // r-closed: closed (not listed)
-    app.create_referral(&coord, referral("r-closed", "m-5"), None, h(1))
+    app.create(&coord, "r-closed", referral("m-5"), None, h(1))
         .await
         .unwrap();
-    app.close_referral(
+    app.change(
         &coord,
         "r-closed",
         CloseReferral {
@@ -286,9 +289,10 @@ pub async fn referral_queue_waits_on_each_party<S: Store>(store: S) {
     .await
     .unwrap_or_else(|e| panic!("close: {e}"));
     // Another plan's referral about its own member (not listed).
-    app.create_referral(
+    app.create(
         &alameda_coordinator(),
-        alameda_referral("r-foreign", "m-6"),
+        "r-foreign",
+        alameda_referral("m-6"),
         None,
         h(0),
     )

@@ -22,15 +22,15 @@ pub fn alameda_coordinator() -> Actor {
 /// POF 1a example facts.
 pub async fn alameda_member<S: Store>(app: &App<S>, member_id: &str) {
     let input = RegisterMember {
-        member_id: member_id.into(),
         plan: Some("alameda-alliance".into()),
-        county: Some("Alameda".into()),
+        county: "Alameda".into(),
         demographics: Default::default(),
         cin: None,
         facts: serde_json::from_value(ecm_facts(member_id, None)).unwrap(),
     };
-    app.register_member(
+    app.create(
         &alameda_coordinator(),
+        member_id,
         input,
         None,
         ts("2026-10-01T00:00:00Z"),
@@ -40,12 +40,12 @@ pub async fn alameda_member<S: Store>(app: &App<S>, member_id: &str) {
 }
 
 /// A referral of ALAMEDA_PLAN about its member `member_id`.
-pub fn alameda_referral(id: &str, member: &str) -> CreateReferral {
+pub fn alameda_referral(member: &str) -> CreateReferral {
     CreateReferral {
         plan_org_id: ALAMEDA_PLAN.into(),
         plan_id: Some("alameda-alliance".into()),
         county: Some("Alameda".into()),
-        ..referral(id, member)
+        ..referral(member)
     }
 }
 
@@ -83,11 +83,12 @@ pub async fn decided_ecm_request<S: Store>(
     approve: bool,
     at: Timestamp,
 ) {
-    app.submit_authorization(
+    app.create(
         &provider(provider_org),
+        request_id,
         SubmitAuthorization {
             service,
-            ..submission(request_id, member_id)
+            ..submission(member_id)
         },
         None,
         at,
@@ -109,7 +110,7 @@ pub async fn decided_ecm_request<S: Store>(
         }
     };
     let rec = app
-        .decide_authorization(
+        .change(
             &reviewer(),
             request_id,
             DecideAuthorization {

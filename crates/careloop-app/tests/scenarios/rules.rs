@@ -15,7 +15,7 @@ pub async fn idempotent_retry_returns_same_record_and_writes_nothing<S: Store>(s
     let prov = provider("org-ecm-a");
     let t0 = ts("2026-11-02T17:00:00Z");
     let first = app
-        .submit_authorization(&prov, submission("auth-i", "mem-i"), Some("key-1"), t0)
+        .create(&prov, "auth-i", submission("mem-i"), Some("key-1"), t0)
         .await
         .unwrap();
     let events = app.store().events_since(0, 10_000).await.unwrap().len();
@@ -23,9 +23,10 @@ pub async fn idempotent_retry_returns_same_record_and_writes_nothing<S: Store>(s
         .await
         .len();
     let retry = app
-        .submit_authorization(
+        .create(
             &prov,
-            submission("auth-i", "mem-i"),
+            "auth-i",
+            submission("mem-i"),
             Some("key-1"),
             ts("2026-11-02T17:05:00Z"),
         )
@@ -46,7 +47,7 @@ pub async fn idempotent_retry_returns_same_record_and_writes_nothing<S: Store>(s
     // The new record's id is the server's choice (a fresh one per attempt over the API): a
     // retry handed another id still replays the original record and creates nothing.
     let renamed = app
-        .submit_authorization(&prov, submission("auth-j", "mem-i"), Some("key-1"), t0)
+        .create(&prov, "auth-j", submission("mem-i"), Some("key-1"), t0)
         .await
         .unwrap();
     assert_eq!(renamed, first);
@@ -59,7 +60,7 @@ pub async fn idempotent_retry_returns_same_record_and_writes_nothing<S: Store>(s
     );
     // The same key with another request body is a mismatch and writes nothing.
     let err = app
-        .submit_authorization(&prov, submission("auth-k", "mem-k"), Some("key-1"), t0)
+        .create(&prov, "auth-k", submission("mem-k"), Some("key-1"), t0)
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::IdempotencyMismatch { .. }), "{err}");
@@ -78,11 +79,11 @@ pub async fn idempotent_retry_returns_same_record_and_writes_nothing<S: Store>(s
     };
     let rev = reviewer();
     let p1 = app
-        .pend_authorization(&rev, "auth-i", pend(), Some("key-p"), t0)
+        .change(&rev, "auth-i", pend(), Some("key-p"), t0)
         .await
         .unwrap();
     let p2 = app
-        .pend_authorization(&rev, "auth-i", pend(), Some("key-p"), t0)
+        .change(&rev, "auth-i", pend(), Some("key-p"), t0)
         .await
         .unwrap();
     assert_eq!(p1, p2);
@@ -104,9 +105,10 @@ pub async fn illegal_transition_is_invalid_and_changes_nothing<S: Store>(store: 
     give_member(&app, "mem-t", "org-ecm-a").await;
     let t0 = ts("2026-11-02T17:00:00Z");
     let rec = app
-        .submit_authorization(
+        .create(
             &provider("org-ecm-a"),
-            submission("auth-t", "mem-t"),
+            "auth-t",
+            submission("mem-t"),
             None,
             t0,
         )
@@ -120,7 +122,7 @@ pub async fn illegal_transition_is_invalid_and_changes_nothing<S: Store>(store: 
         .len();
     // Appeal before any decision.
     let err = app
-        .file_appeal(
+        .change(
             &coordinator(),
             "auth-t",
             FileAppeal {
@@ -142,7 +144,7 @@ pub async fn illegal_transition_is_invalid_and_changes_nothing<S: Store>(store: 
     assert_eq!(err.http_status(), 422);
     // Deny without a reason names the field.
     let err = app
-        .decide_authorization(
+        .change(
             &reviewer(),
             "auth-t",
             DecideAuthorization {
@@ -175,7 +177,7 @@ pub async fn illegal_transition_is_invalid_and_changes_nothing<S: Store>(store: 
 
     // Optimistic concurrency: a stale expected_version is a Conflict, nothing written.
     let err = app
-        .pend_authorization(
+        .change(
             &reviewer(),
             "auth-t",
             PendAuthorization {
@@ -191,9 +193,10 @@ pub async fn illegal_transition_is_invalid_and_changes_nothing<S: Store>(store: 
     assert_eq!(err.http_status(), 409);
     // Creating the same request id again is a Conflict from the store.
     let err = app
-        .submit_authorization(
+        .create(
             &provider("org-ecm-a"),
-            submission("auth-t", "mem-t"),
+            "auth-t",
+            submission("mem-t"),
             None,
             t0,
         )
@@ -220,9 +223,10 @@ pub async fn concurrent_changes_commit_once<S: Store + 'static>(store: S) {
     hpsm_member(&app, "mem-c").await;
     give_member(&app, "mem-c", "org-ecm-a").await;
     let t0 = ts("2026-11-02T17:00:00Z");
-    app.submit_authorization(
+    app.create(
         &provider("org-ecm-a"),
-        submission("auth-c", "mem-c"),
+        "auth-c",
+        submission("mem-c"),
         None,
         t0,
     )
@@ -233,7 +237,7 @@ pub async fn concurrent_changes_commit_once<S: Store + 'static>(store: S) {
         let app = app.clone();
         tasks.push(tokio::spawn(async move {
             let key = format!("k-{n}");
-            app.pend_authorization(
+            app.change(
                 &reviewer(),
                 "auth-c",
                 PendAuthorization {

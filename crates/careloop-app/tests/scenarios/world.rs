@@ -75,16 +75,21 @@ pub async fn world<S: Store>(app: &App<S>) {
 /// Registers `member_id` as a member of PLAN (hpsm, San Mateo) with the POF 1a example facts.
 pub async fn hpsm_member<S: Store>(app: &App<S>, member_id: &str) {
     let input = RegisterMember {
-        member_id: member_id.into(),
         plan: Some("hpsm".into()),
-        county: Some("San Mateo".into()),
+        county: "San Mateo".into(),
         demographics: Default::default(),
         cin: None,
         facts: serde_json::from_value(ecm_facts(member_id, None)).unwrap(),
     };
-    app.register_member(&coordinator(), input, None, ts("2026-10-01T00:00:00Z"))
-        .await
-        .unwrap();
+    app.create(
+        &coordinator(),
+        member_id,
+        input,
+        None,
+        ts("2026-10-01T00:00:00Z"),
+    )
+    .await
+    .unwrap();
 }
 
 /// The plan gives `member_id` to the ECM provider `provider_org` by opening an ECM enrollment
@@ -92,15 +97,20 @@ pub async fn hpsm_member<S: Store>(app: &App<S>, member_id: &str) {
 /// request its authorization.
 pub async fn give_member<S: Store>(app: &App<S>, member_id: &str, provider_org: &str) {
     let input = OpenEcmEnrollment {
-        enrollment_id: format!("give-{member_id}-{provider_org}"),
         member_id: member_id.into(),
         provider_org_id: provider_org.into(),
         plan_id: None,
         county: None,
     };
-    app.open_ecm_enrollment(&coordinator(), input, None, ts("2026-10-01T01:00:00Z"))
-        .await
-        .unwrap();
+    app.create(
+        &coordinator(),
+        &format!("give-{member_id}-{provider_org}"),
+        input,
+        None,
+        ts("2026-10-01T01:00:00Z"),
+    )
+    .await
+    .unwrap();
 }
 
 /// `provider_org` (which must already see `member_id`) requests the ECM `service` for the
@@ -122,9 +132,9 @@ pub async fn approved_ecm_request<S: Store>(
         .yesterday()
         .unwrap();
     let now = ts(&format!("{day_before}T18:00:00Z"));
-    let mut request = submission(id, member_id);
+    let mut request = submission(member_id);
     request.service = service;
-    app.submit_authorization(&provider(provider_org), request, None, now)
+    app.create(&provider(provider_org), id, request, None, now)
         .await
         .unwrap();
     let approve = careloop_app::authorization::DecideAuthorization {
@@ -137,7 +147,7 @@ pub async fn approved_ecm_request<S: Store>(
         notice_of_action: None,
         expected_version: None,
     };
-    app.decide_authorization(&reviewer(), id, approve, None, now)
+    app.change(&reviewer(), id, approve, None, now)
         .await
         .unwrap();
 }

@@ -69,7 +69,6 @@ pub(crate) async fn request_authorization<S>(
     now: Timestamp,
 ) -> Result<AuthorizationRecord, AppError> {
     let input = SubmitAuthorization {
-        request_id: format!("auth-{}", key.chars().take(24).collect::<String>()),
         member_id: from.member_id.clone(),
         plan_org_id: from.owners.owner_org_id.clone(),
         plan: from.plan_id.clone(),
@@ -82,5 +81,6 @@ pub(crate) async fn request_authorization<S>(
             units: None,
         },
     };
-    app.submit_authorization(actor, input, Some(key), now).await
+    let request_id = format!("auth-{}", key.chars().take(24).collect::<String>());
+    app.create(actor, &request_id, input, Some(key), now).await
 }

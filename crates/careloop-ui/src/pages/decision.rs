@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use careloop_app::access::permits;
 use careloop_app::authorization::{DecideAuthorization, ExtendAuthorization, PendAuthorization};
 use careloop_app::{Action, AppError, AuthorizationRecord};
+use careloop_app::{AuthorizationAggregate, MemberAggregate};
 use careloop_domain::PolicyPack;
 use careloop_domain::notice::{AdverseAction, NoticeOfAction};
 use careloop_domain::workflow::authorization::{DecisionInput, DecisionOutcome, Service};
@@ -205,11 +206,11 @@ async fn build(
 ) -> Result<DecisionPage, AppError> {
     let app = &state.web.app;
     let actor = authed.actor();
-    let record = app.get_authorization(actor, id, now).await?;
+    let record = app.get::<AuthorizationAggregate>(actor, id, now).await?;
     let tz = zone(&app.pack().clocks.time_zone.value);
     let s = &record.state;
     let (member, eligibility_view, determined_at) = match app
-        .get_member(actor, &record.member_id, now)
+        .get::<MemberAggregate>(actor, &record.member_id, now)
         .await
     {
         Ok(m) => {
@@ -513,7 +514,7 @@ async fn hold(
                     information_needed: information_needed.clone(),
                     expected_version: v,
                 };
-                let result = app.pend_authorization(actor, &id, input, key, now).await;
+                let result = app.change(actor, &id, input, key, now).await;
                 let form = FormValues {
                     information_needed,
                     ..FormValues::initial()
@@ -525,7 +526,7 @@ async fn hold(
                     reason: f.reason.clone(),
                     expected_version: v,
                 };
-                let result = app.extend_authorization(actor, &id, input, key, now).await;
+                let result = app.change(actor, &id, input, key, now).await;
                 let form = FormValues {
                     extension_reason: f.reason.clone(),
                     ..FormValues::initial()
@@ -676,7 +677,7 @@ pub(crate) async fn decide(
         let result = state
             .web
             .app
-            .decide_authorization(authed.actor(), &id, input, key, now)
+            .change(authed.actor(), &id, input, key, now)
             .await;
         let adverse = outcome.is_adverse();
         Ok(answer(&state, &authed, &id, result, "decided", values, adverse).await)

@@ -6,6 +6,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use careloop_app::AppError;
+use careloop_app::EcmAggregate;
 use careloop_app::ecm::RecordOutreachAttempt;
 use careloop_domain::clock::ClockKind;
 use careloop_domain::workflow::Channel;
@@ -80,7 +81,7 @@ pub(crate) async fn record_outreach(
         let record = state
             .web
             .app
-            .record_outreach_attempt(authed.actor(), &id, attempt, key, state.now())
+            .change(authed.actor(), &id, attempt, key, state.now())
             .await?;
         Ok(back_to_member(&record.member_id, "outreach"))
     })
@@ -138,7 +139,7 @@ pub(crate) async fn record_activity(
         let record = state
             .web
             .app
-            .record_core_service_activity(authed.actor(), &id, input, key, state.now())
+            .change(authed.actor(), &id, input, key, state.now())
             .await?;
         Ok(back_to_member(&record.member_id, "activity"))
     })
@@ -182,7 +183,7 @@ pub(crate) async fn record_goal(
         let record = state
             .web
             .app
-            .record_care_plan_goal(authed.actor(), &id, input, key, state.now())
+            .change(authed.actor(), &id, input, key, state.now())
             .await?;
         Ok(back_to_member(&record.member_id, "goal"))
     })
@@ -210,7 +211,7 @@ pub(crate) async fn request_reauthorization(
     command(&authed, Area::Members, &f.csrf, &f.idem, async |key| {
         let app = &state.web.app;
         let now = state.now();
-        let enrollment = app.get_ecm_enrollment(authed.actor(), &id, now).await?;
+        let enrollment = app.get::<EcmAggregate>(authed.actor(), &id, now).await?;
         let kind = kebab_value::<ClockKind>("urgency", &f.urgency)?;
         let start = date("start", &f.start)?;
         let key = required_key(key)?;

@@ -508,9 +508,9 @@ pub(crate) async fn intake_submit(
             view.error = Some("The form has no idempotency key; reload it.".to_owned());
             return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &view));
         };
+        // Derived from the form's key: a resent form names (and replays) the same referral.
+        let referral_id = format!("ref-{}", key.chars().take(24).collect::<String>());
         let input = CreateReferral {
-            // Derived from the form's key: a resent form names (and replays) the same referral.
-            referral_id: format!("ref-{}", key.chars().take(24).collect::<String>()),
             member_id: f.member_id.trim().to_owned(),
             plan_org_id: view.plan_org_id.trim().to_owned(),
             plan_id: given(&Some(f.plan.clone())),
@@ -526,7 +526,7 @@ pub(crate) async fn intake_submit(
         };
         let app = &state.web.app;
         match app
-            .create_referral(authed.actor(), input, Some(key), state.now())
+            .create(authed.actor(), &referral_id, input, Some(key), state.now())
             .await
         {
             Ok(record) => Ok(Redirect::to(&format!(

@@ -6,6 +6,7 @@
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use careloop_app::ReferralAggregate;
 use careloop_app::ecm::OpenEcmEnrollment;
 use careloop_app::referral::{
     AcceptReferral, AssignReferral, CloseReferral, DeclineReferral, RecordReferralAuthorization,
@@ -92,28 +93,27 @@ async fn take_step(
                 determination_id: given(&Some(f.determination_id.clone())),
                 expected_version: v,
             };
-            app.review_referral_eligibility(actor, id, input, key, now)
-                .await
+            app.change(actor, id, input, key, now).await
         }
         "assignment" => {
             let input = AssignReferral {
                 provider_org_id: f.provider_org_id.trim().to_owned(),
                 expected_version: v,
             };
-            app.assign_referral(actor, id, input, key, now).await
+            app.change(actor, id, input, key, now).await
         }
         "accept" => {
             let input = AcceptReferral {
                 expected_version: v,
             };
-            app.accept_referral(actor, id, input, key, now).await
+            app.change(actor, id, input, key, now).await
         }
         "decline" => {
             let input = DeclineReferral {
                 reason: f.reason.clone(),
                 expected_version: v,
             };
-            app.decline_referral(actor, id, input, key, now).await
+            app.change(actor, id, input, key, now).await
         }
         "authorization" => {
             let input = RecordReferralAuthorization {
@@ -122,8 +122,7 @@ async fn take_step(
                 reason: given(&Some(f.reason.clone())),
                 expected_version: v,
             };
-            app.record_referral_authorization(actor, id, input, key, now)
-                .await
+            app.change(actor, id, input, key, now).await
         }
         "start-services" => match f.date.trim().parse::<Date>() {
             Ok(started_on) => {
@@ -131,8 +130,7 @@ async fn take_step(
                     started_on,
                     expected_version: v,
                 };
-                app.start_referral_services(actor, id, input, key, now)
-                    .await
+                app.change(actor, id, input, key, now).await
             }
             Err(_) => Err(AppError::Invalid {
                 field: "started_on",
@@ -145,7 +143,7 @@ async fn take_step(
                 note: given(&Some(f.note.clone())),
                 expected_version: v,
             };
-            app.close_referral(actor, id, input, key, now).await
+            app.change(actor, id, input, key, now).await
         }
         other => Err(AppError::Invalid {
             field: "step",
@@ -168,7 +166,9 @@ async fn ask_authorization(
 ) -> Result<Response, AppError> {
     let app = &state.web.app;
     let now = state.now();
-    let referral = app.get_referral(authed.actor(), id, now).await?;
+    let referral = app
+        .get::<ReferralAggregate>(authed.actor(), id, now)
+        .await?;
     let service = match referral.state.program {
         Some(Program::Ecm) => Service::EcmInitial,
         Some(Program::Cs(cs)) => Service::Cs(cs),
@@ -205,7 +205,9 @@ async fn open_ecm_enrollment(
 ) -> Result<Response, AppError> {
     let app = &state.web.app;
     let now = state.now();
-    let referral = app.get_referral(authed.actor(), id, now).await?;
+    let referral = app
+        .get::<ReferralAggregate>(authed.actor(), id, now)
+        .await?;
     let Some(provider) = referral.state.provider_id.clone() else {
         return Err(invalid(
             "provider_org_id",
@@ -213,14 +215,19 @@ async fn open_ecm_enrollment(
         ));
     };
     let input = OpenEcmEnrollment {
-        enrollment_id: format!("ecm-{}", referral.id),
         member_id: referral.member_id.clone(),
         provider_org_id: provider,
         plan_id: referral.plan_id.clone(),
         county: referral.county.clone(),
     };
     let record = app
-        .open_ecm_enrollment(authed.actor(), input, key, now)
+        .create(
+            authed.actor(),
+            &format!("ecm-{}", referral.id),
+            input,
+            key,
+            now,
+        )
         .await?;
     Ok(Redirect::to(&format!(
         "/ui/referrals/{}?done=enrollment&ecm={}",

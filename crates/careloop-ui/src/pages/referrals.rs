@@ -9,6 +9,7 @@ use axum::response::Response;
 use careloop_app::Action;
 use careloop_app::access::permits;
 use careloop_app::referral::{ReferralParty, ReferralQueueQuery};
+use careloop_app::{EcmAggregate, ReferralAggregate};
 use careloop_domain::workflow::Program;
 use serde::Deserialize;
 
@@ -200,7 +201,10 @@ pub(crate) async fn referral_page(
     let nav = Nav::new(&authed.0, Area::Referrals);
     let app = &state.web.app;
     let tz = zone(&app.pack().clocks.time_zone.value);
-    let r = match app.get_referral(authed.actor(), &id, state.now()).await {
+    let r = match app
+        .get::<ReferralAggregate>(authed.actor(), &id, state.now())
+        .await
+    {
         Ok(r) => r,
         Err(e) => return app_error_page(Some(nav), &e),
     };
@@ -253,7 +257,7 @@ pub(crate) async fn referral_page(
     if can_open_enrollment {
         let ecm_id = format!("ecm-{}", r.id);
         match app
-            .get_ecm_enrollment(authed.actor(), &ecm_id, state.now())
+            .get::<EcmAggregate>(authed.actor(), &ecm_id, state.now())
             .await
         {
             Ok(e) => {

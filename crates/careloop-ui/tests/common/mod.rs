@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use careloop_app::MemberAggregate;
 use careloop_app::{Actor, App, Role};
 use careloop_demo::{DemoOptions, DemoSummary, load_demo};
 use careloop_domain::PolicyPack;
@@ -206,7 +207,8 @@ impl Demo {
             .await
             .unwrap();
         for m in all.items {
-            if let Err(AppError::NotFound { .. }) = self.app().get_member(&p, &m.id, self.now).await
+            if let Err(AppError::NotFound { .. }) =
+                self.app().get::<MemberAggregate>(&p, &m.id, self.now).await
             {
                 return m.id;
             }

@@ -9,48 +9,20 @@ use careloop_app::authorization::{
     FileAppeal, PendAuthorization, ReceiveAuthorizationInformation, RecordAuthorizationNotice,
     ResolveAppeal, SubmitAuthorization, WithdrawAuthorization,
 };
-use careloop_app::{Actor, AuthorizationRecord};
-use careloop_domain::clock::ClockKind;
-use careloop_domain::workflow::authorization::{Requested, Service};
+use careloop_app::{Actor, AuthorizationAggregate, AuthorizationRecord};
 use schemars::JsonSchema;
 use schemars::generate::SchemaGenerator;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::extract::{
-    ApiJson, IdempotencyKey, QueryString, RecordId, json_response, record_response,
-};
-use crate::ids::record_id;
+use crate::extract::{ApiJson, IdempotencyKey, QueryString, json_response};
 use crate::operation::{Op, QueryParam};
 use crate::paging;
 use crate::problem::Problem;
+use crate::routes::record::{created, read};
 use crate::routes::resource::Resource;
 
 const BASE: &str = "/api/v1/authorizations";
-
-/// A provider's authorization request; the server assigns its id.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SubmitAuthorizationBody {
-    #[serde(deserialize_with = "careloop_domain::text::de::id")]
-    #[schemars(with = "careloop_domain::text::Id")]
-    pub member_id: String,
-    /// The plan organization that decides (owns) the request.
-    #[serde(deserialize_with = "careloop_domain::text::de::id")]
-    #[schemars(with = "careloop_domain::text::Id")]
-    pub plan_org_id: String,
-    /// The plan's policy overlay id (e.g. "hpsm"), for its clock rules.
-    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
-    #[schemars(with = "Option<careloop_domain::codes::PlanId>")]
-    pub plan: Option<String>,
-    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_line")]
-    #[schemars(with = "Option<careloop_domain::text::Line>")]
-    pub county: Option<String>,
-    pub service: Service,
-    pub kind: ClockKind,
-    #[serde(default)]
-    pub requested: Requested,
-}
 
 /// The work queue's query string.
 #[derive(Debug, Deserialize)]
@@ -77,44 +49,13 @@ pub struct AuthorizationQueueResponse {
     pub next: Option<String>,
 }
 
-fn location(id: &str) -> Option<String> {
-    Some(format!("{BASE}/{id}"))
-}
-
 async fn submit(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
     IdempotencyKey(key): IdempotencyKey,
-    ApiJson(body): ApiJson<SubmitAuthorizationBody>,
+    ApiJson(body): ApiJson<SubmitAuthorization>,
 ) -> Result<Response, Problem> {
-    let input = SubmitAuthorization {
-        request_id: record_id(),
-        member_id: body.member_id,
-        plan_org_id: body.plan_org_id,
-        plan: body.plan,
-        county: body.county,
-        service: body.service,
-        kind: body.kind,
-        requested: body.requested,
-    };
-    let record = st
-        .app
-        .submit_authorization(&actor, input, key.as_deref(), st.now())
-        .await?;
-    Ok(record_response(
-        StatusCode::CREATED,
-        &record,
-        location(&record.id),
-    ))
-}
-
-async fn read(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-) -> Result<Response, Problem> {
-    let record = st.app.get_authorization(&actor, &id, st.now()).await?;
-    Ok(record_response(StatusCode::OK, &record, None))
+    created(&st, &actor, key, body, BASE).await
 }
 
 async fn queue(
@@ -143,7 +84,7 @@ async fn queue(
 #[rustfmt::skip]
 fn resource() -> Resource {
     Resource::new::<AuthorizationRecord>(BASE, "authorizations")
-        .create::<SubmitAuthorizationBody, _>(submit, "submitAuthorization", "Submit an authorization request (provider staff); the server assigns the id")
+        .create::<SubmitAuthorization, _>(submit, "submitAuthorization", "Submit an authorization request (provider staff); the server assigns the id")
         .list::<AuthorizationQueueResponse, _>("", queue, "authorizationQueue", "The work queue: open requests by due time, classified on track / at risk / overdue", vec![
             QueryParam::new("at_risk_only", "boolean", "only requests at risk or overdue"),
             QueryParam::new("plan", "string", "plan policy overlay id, e.g. hpsm"),
@@ -151,7 +92,7 @@ fn resource() -> Resource {
             QueryParam::limit(),
             QueryParam::time_cursor(),
         ])
-        .read(read, "getAuthorization", "Read one authorization request (audited)")
+        .read(read::<AuthorizationAggregate>, "getAuthorization", "Read one authorization request (audited)")
         .change::<PendAuthorization>("pend", "Pend a non-urgent pre-service request for information")
         .change::<ExtendAuthorization>("extend", "Take the one extension, with its reason")
         .change::<ReceiveAuthorizationInformation>("information-received", "The pended-for information arrived: the decision clock restarts")

@@ -12,43 +12,21 @@ use careloop_app::ecm::{
     EnrollEcm, OpenEcmEnrollment, ReauthorizeEcm, RecordAssessment, RecordCarePlanGoal,
     RecordCoreServiceActivity, RecordOutreachAttempt,
 };
-use careloop_app::{Actor, EcmEnrollmentRecord};
+use careloop_app::{Actor, EcmAggregate, EcmEnrollmentRecord};
 use careloop_domain::workflow::queue::ReauthorizationDue;
 use schemars::JsonSchema;
 use schemars::generate::SchemaGenerator;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::extract::{
-    ApiJson, IdempotencyKey, QueryString, RecordId, json_response, record_response,
-};
-use crate::ids::record_id;
+use crate::extract::{ApiJson, IdempotencyKey, QueryString, json_response};
 use crate::operation::{Op, QueryParam};
 use crate::paging;
 use crate::problem::Problem;
+use crate::routes::record::{created, read};
 use crate::routes::resource::Resource;
 
 const BASE: &str = "/api/v1/ecm-enrollments";
-
-/// The plan assigns a member to an ECM provider (outreach starts); the server assigns the id.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OpenEcmEnrollmentBody {
-    #[serde(deserialize_with = "careloop_domain::text::de::id")]
-    #[schemars(with = "careloop_domain::text::Id")]
-    pub member_id: String,
-    /// The ECM provider organization; it is granted access to the member.
-    #[serde(deserialize_with = "careloop_domain::text::de::id")]
-    #[schemars(with = "careloop_domain::text::Id")]
-    pub provider_org_id: String,
-    /// The plan's policy overlay id (e.g. "hpsm"), for its authorization period lengths.
-    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
-    #[schemars(with = "Option<careloop_domain::codes::PlanId>")]
-    pub plan_id: Option<String>,
-    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_line")]
-    #[schemars(with = "Option<careloop_domain::text::Line>")]
-    pub county: Option<String>,
-}
 
 /// The re-authorization queue's query string.
 #[derive(Debug, Deserialize)]
@@ -84,33 +62,9 @@ async fn open(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
     IdempotencyKey(key): IdempotencyKey,
-    ApiJson(body): ApiJson<OpenEcmEnrollmentBody>,
+    ApiJson(body): ApiJson<OpenEcmEnrollment>,
 ) -> Result<Response, Problem> {
-    let input = OpenEcmEnrollment {
-        enrollment_id: record_id(),
-        member_id: body.member_id,
-        provider_org_id: body.provider_org_id,
-        plan_id: body.plan_id,
-        county: body.county,
-    };
-    let record = st
-        .app
-        .open_ecm_enrollment(&actor, input, key.as_deref(), st.now())
-        .await?;
-    Ok(record_response(
-        StatusCode::CREATED,
-        &record,
-        Some(format!("{BASE}/{}", record.id)),
-    ))
-}
-
-async fn read(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    RecordId(id): RecordId,
-) -> Result<Response, Problem> {
-    let record = st.app.get_ecm_enrollment(&actor, &id, st.now()).await?;
-    Ok(record_response(StatusCode::OK, &record, None))
+    created(&st, &actor, key, body, BASE).await
 }
 
 async fn queue(
@@ -148,14 +102,14 @@ async fn queue(
 #[rustfmt::skip]
 fn resource() -> Resource {
     Resource::new::<EcmEnrollmentRecord>(BASE, "ecm-enrollments")
-        .create::<OpenEcmEnrollmentBody, _>(open, "openEcmEnrollment", "Assign a member to an ECM provider (plan care coordinator); outreach starts, the provider is granted access; the server assigns the id")
+        .create::<OpenEcmEnrollment, _>(open, "openEcmEnrollment", "Assign a member to an ECM provider (plan care coordinator); outreach starts, the provider is granted access; the server assigns the id")
         .list::<EcmReauthorizationQueueResponse, _>("/reauthorizations-due", queue, "ecmReauthorizationsDue", "The work queue: enrollments whose re-authorization is due within the look-ahead (30 days) or overdue, soonest first", vec![
             QueryParam::new("plan", "string", "plan policy overlay id, e.g. hpsm"),
             QueryParam::new("county", "string", "county name"),
             QueryParam::limit(),
             QueryParam::time_cursor(),
         ])
-        .read(read, "getEcmEnrollment", "Read one ECM enrollment (audited)")
+        .read(read::<EcmAggregate>, "getEcmEnrollment", "Read one ECM enrollment (audited)")
         .change_named::<RecordOutreachAttempt>("recordEcmOutreachAttempt", "outreach-attempts", "Record an outreach attempt, reached or not (the enrollment's provider)")
         .change::<EnrollEcm>("enrollment", "Enroll from a start date; blocked (422 naming the rule) by hospice, PACE, CCM, CCT or a 1915(c) waiver")
         .change_named::<AssignLeadCareManager>("assignEcmLeadCareManager", "lead-care-manager", "Name a (new) Lead Care Manager")

@@ -11,6 +11,7 @@ pub(crate) mod ecm;
 pub(crate) mod members;
 pub(crate) mod organizations;
 pub(crate) mod queues;
+pub(crate) mod record;
 pub(crate) mod referrals;
 pub(crate) mod resource;
 pub(crate) mod tokens;

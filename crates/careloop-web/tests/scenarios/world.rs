@@ -64,15 +64,14 @@ pub async fn world(api: &Api) {
 /// the POF 1a example facts.
 pub async fn plan_member(api: &Api, member_id: &str) {
     let input = RegisterMember {
-        member_id: member_id.into(),
         plan: Some("hpsm".into()),
-        county: Some("San Mateo".into()),
+        county: "San Mateo".into(),
         demographics: Default::default(),
         cin: None,
         facts: serde_json::from_value(example_facts("pof-1a-adult", None)).unwrap(),
     };
     api.app
-        .register_member(&coordinator(), input, None, ts(SET_UP_AT))
+        .create(&coordinator(), member_id, input, None, ts(SET_UP_AT))
         .await
         .unwrap();
 }
@@ -82,14 +81,19 @@ pub async fn plan_member(api: &Api, member_id: &str) {
 /// its authorization.
 pub async fn give_member(api: &Api, member_id: &str, provider_org: &str) {
     let input = OpenEcmEnrollment {
-        enrollment_id: format!("give-{member_id}-{provider_org}"),
         member_id: member_id.into(),
         provider_org_id: provider_org.into(),
         plan_id: None,
         county: None,
     };
     api.app
-        .open_ecm_enrollment(&coordinator(), input, None, ts(SET_UP_AT))
+        .create(
+            &coordinator(),
+            &format!("give-{member_id}-{provider_org}"),
+            input,
+            None,
+            ts(SET_UP_AT),
+        )
         .await
         .unwrap();
 }
@@ -154,7 +158,6 @@ pub async fn approved_ecm(
     let reviewer = Actor::new("u-rev", PLAN, OrgKind::Plan, vec![Role::PlanUmReviewer]).unwrap();
     let now = *api.now.lock().unwrap();
     let request = SubmitAuthorization {
-        request_id: id.into(),
         member_id: member_id.into(),
         plan_org_id: PLAN.into(),
         plan: None,
@@ -164,7 +167,7 @@ pub async fn approved_ecm(
         requested: Requested::default(),
     };
     api.app
-        .submit_authorization(&provider, request, None, now)
+        .create(&provider, id, request, None, now)
         .await
         .unwrap();
     let today = now
@@ -181,7 +184,7 @@ pub async fn approved_ecm(
         expected_version: None,
     };
     api.app
-        .decide_authorization(&reviewer, id, approve, None, now)
+        .change(&reviewer, id, approve, None, now)
         .await
         .unwrap();
 }
