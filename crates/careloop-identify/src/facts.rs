@@ -99,6 +99,7 @@ fn indicator(
         housing_loss_date: None,
         facility: None,
         state: None,
+        waiver: None,
     }
 }
 

@@ -27,6 +27,14 @@ pub struct PlanOverlay {
     /// The plan's ECM rules.
     #[serde(default)]
     pub ecm: PlanEcmPolicy,
+
+    // --- Plan program rules (issue #14 items 4 and 8; `policy::plan_rules`) ---
+    /// Prerequisites the plan adds for every Community Support (HPSM, seed 003 [4]).
+    #[serde(default)]
+    pub cs_prerequisites: Vec<super::plan_rules::CsPrerequisite>,
+    /// Legacy automatic ECM enrollment from a predecessor program (HPSM, seed 003 [4]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legacy_ecm_enrollment: Option<super::plan_rules::LegacyEcmEnrollment>,
 }
 
 /// A county the plan serves, from/through dates (through inclusive; open when absent).

@@ -15,7 +15,7 @@ mod problem;
 
 pub use problem::{OverlayProblem, ProblemKind};
 
-const TOP_KEYS: [&str; 7] = [
+const TOP_KEYS: [&str; 9] = [
     "id",
     "name",
     "source",
@@ -23,6 +23,9 @@ const TOP_KEYS: [&str; 7] = [
     "offerings",
     "clocks",
     "ecm",
+    // plan program rules (policy::plan_rules); their shape is checked by the typed parse
+    "cs_prerequisites",
+    "legacy_ecm_enrollment",
 ];
 const COUNTY_KEYS: [&str; 6] = [
     "county",
