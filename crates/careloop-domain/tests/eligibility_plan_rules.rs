@@ -325,3 +325,54 @@ fn waiver_exclusion_names_the_open_waiver() {
     );
     assert_eq!(det.ecm_eligible, Some(false));
 }
+
+// --- item 6 --------------------------------------------------------------------------------
+
+/// A child with the three POF 1b housing conditions assessed as absent, plus `extra`.
+fn child_housing(extra: Vec<Indicator>) -> MemberFacts {
+    let d = date(2026, 11, 1);
+    let mut facts = with(
+        child(),
+        vec![absent(K::CouchSurfing, d), absent(K::TemporaryLodging, d)],
+    );
+    facts.indicators.extend(extra);
+    facts
+}
+
+fn pof_1b_housing(det: &Determination) -> Option<&Trace> {
+    det.population("1b")?
+        .criteria
+        .iter()
+        .find_map(|t| find(t, "pof1b.child.homeless_or_unstably_housed"))
+}
+
+#[test]
+fn pof_1b_housing_insecurity_is_read_as_the_dhcs_conditions() {
+    // At risk of homelessness alone is not POF 1b housing insecurity.
+    let det = run(&child_housing(vec![
+        absent(K::Homelessness, date(2026, 11, 1)),
+        ind(K::AtRiskOfHomelessness, date(2026, 10, 1)),
+    ]));
+    assert_eq!(status(&det, "1b"), Outcome::NotMet);
+    let t = pof_1b_housing(&det);
+    assert!(
+        t.is_some_and(|t| t.description.contains("housing insecurity")
+            && t.description.contains("at risk of homelessness alone is not enough")
+            && t.citation.source.contains("seed 003")),
+        "{t:#?}"
+    );
+    // Losing housing within 30 days is: day 30 counts, day 31 does not.
+    let losing = |days: i64| Indicator {
+        condition: Some(careloop_domain::eligibility::HomelessCondition::ImminentLossOfHousing),
+        housing_loss_date: Some(days_after(AS_OF, days)),
+        ..ind(K::Homelessness, date(2026, 11, 1))
+    };
+    let det = run(&child_housing(vec![losing(30)]));
+    assert_eq!(status(&det, "1b"), Outcome::Met);
+    let det = run(&child_housing(vec![losing(31)]));
+    assert_eq!(status(&det, "1b"), Outcome::NotMet);
+}
+
+fn days_after(day: jiff::civil::Date, days: i64) -> jiff::civil::Date {
+    day.saturating_add(jiff::Span::new().days(days))
+}

@@ -67,6 +67,9 @@ pub struct HomelessnessPolicy {
     pub definition: Cited<String>,
     /// Imminent loss of housing counts when housing will be lost within this many days (30).
     pub imminent_loss_window_days: Cited<i32>,
+    /// How POF 1b's "experiencing homelessness or housing insecurity" (HPSM's wording, seed
+    /// 003) maps onto the conditions careloop records (docs/eligibility.md, "POF 1b").
+    pub pof_1b_housing_insecurity: Cited<String>,
 }
 
 /// POF 3 (CALAIM.md §2.2 POF 3).
