@@ -31,16 +31,24 @@ fn federal_due(d: &Deadline) -> Option<String> {
 fn standard_extension_is_day_7_plus_14_and_the_state_day_14_wins() -> TestResult {
     let d = extended(ClockKind::NonUrgentPreService, "2026-06-01T23:30:00-07:00")?;
     // Federal: end of calendar day 21 after receipt, not day 14 (the old reading) nor 22.
-    assert_eq!(federal_due(&d).as_deref(), Some("2026-06-22T23:59:59-07:00"));
+    assert_eq!(
+        federal_due(&d).as_deref(),
+        Some("2026-06-22T23:59:59-07:00")
+    );
     assert_eq!(d.due_rfc3339(), "2026-06-15T23:59:59-07:00");
     assert_eq!(d.explanation.winner, Winner::State);
     assert!(
-        d.rule.contains("7 calendar days + 14 additional calendar days")
+        d.rule
+            .contains("7 calendar days + 14 additional calendar days")
             && d.rule.ends_with("is later"),
         "{}",
         d.rule
     );
-    let note = d.explanation.extension.as_ref().map(|e| e.description.as_str());
+    let note = d
+        .explanation
+        .extension
+        .as_ref()
+        .map(|e| e.description.as_str());
     assert!(
         note.is_some_and(|n| n.contains("2026-06-22T23:59:59-07:00")
             && n.ends_with("the California rule is stricter and applies")),
@@ -52,7 +60,10 @@ fn standard_extension_is_day_7_plus_14_and_the_state_day_14_wins() -> TestResult
 #[test]
 fn expedited_extension_is_72_hours_plus_14_days() -> TestResult {
     let d = extended(ClockKind::UrgentPreService, "2026-06-01T09:00:00-07:00")?;
-    assert_eq!(federal_due(&d).as_deref(), Some("2026-06-18T09:00:00-07:00"));
+    assert_eq!(
+        federal_due(&d).as_deref(),
+        Some("2026-06-18T09:00:00-07:00")
+    );
     assert_eq!(d.due_rfc3339(), "2026-06-15T23:59:59-07:00");
     assert_eq!(d.explanation.winner, Winner::State);
     assert!(d.rule.contains("72 hours + 14 additional"), "{}", d.rule);
@@ -63,7 +74,10 @@ fn expedited_extension_is_72_hours_plus_14_days() -> TestResult {
 fn extension_across_the_dst_change_counts_calendar_days() -> TestResult {
     // DST ends 2026-11-01: day 21 after 2026-10-25 is 2026-11-15, in PST.
     let d = extended(ClockKind::NonUrgentPreService, "2026-10-25T10:00:00-07:00")?;
-    assert_eq!(federal_due(&d).as_deref(), Some("2026-11-15T23:59:59-08:00"));
+    assert_eq!(
+        federal_due(&d).as_deref(),
+        Some("2026-11-15T23:59:59-08:00")
+    );
     assert_eq!(d.due_rfc3339(), "2026-11-08T23:59:59-08:00");
     Ok(())
 }
@@ -71,7 +85,10 @@ fn extension_across_the_dst_change_counts_calendar_days() -> TestResult {
 #[test]
 fn federal_extension_starts_with_the_effective_date() -> TestResult {
     let on = extended(ClockKind::NonUrgentPreService, "2026-01-01T00:00:00-08:00")?;
-    assert_eq!(federal_due(&on).as_deref(), Some("2026-01-22T23:59:59-08:00"));
+    assert_eq!(
+        federal_due(&on).as_deref(),
+        Some("2026-01-22T23:59:59-08:00")
+    );
     assert_eq!(on.explanation.winner, Winner::State);
     let before = extended(ClockKind::NonUrgentPreService, "2025-12-31T23:59:59-08:00")?;
     assert_eq!(federal_due(&before), None);

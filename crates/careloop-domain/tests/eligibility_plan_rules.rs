@@ -357,7 +357,8 @@ fn pof_1b_housing_insecurity_is_read_as_the_dhcs_conditions() {
     let t = pof_1b_housing(&det);
     assert!(
         t.is_some_and(|t| t.description.contains("housing insecurity")
-            && t.description.contains("at risk of homelessness alone is not enough")
+            && t.description
+                .contains("at risk of homelessness alone is not enough")
             && t.citation.source.contains("seed 003")),
         "{t:#?}"
     );
