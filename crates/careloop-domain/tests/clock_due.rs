@@ -254,13 +254,15 @@ const CASES: &[Case] = &[
         ..BASE
     },
     Case {
-        name: "extension: end of calendar day 14; federal extension gives the same time",
+        // Issue #14 item 5: the federal extension is 14 *additional* days (7 + 14 = day 21);
+        // the California end of calendar day 14 is stricter and wins.
+        name: "extension: end of calendar day 14; federal extension (day 7 + 14 additional) is later",
         received: "2026-06-01T09:00:00-07:00",
         extension: Some("awaiting specialist review"),
         due: "2026-06-15T23:59:59-07:00",
         state_due: "2026-06-15T23:59:59-07:00",
-        federal: Some("2026-06-15T23:59:59-07:00"),
-        winner: Winner::Equal,
+        federal: Some("2026-06-22T23:59:59-07:00"),
+        winner: Winner::State,
         ..BASE
     },
     Case {

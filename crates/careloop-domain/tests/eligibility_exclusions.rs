@@ -120,7 +120,16 @@ fn hpsm_dsnp() -> MemberFacts {
         start: date(2025, 1, 1),
         end: None,
     }];
+    // HPSM's CS prerequisites (seed 003): a care manager and the member's willingness.
+    facts.indicators.extend(hpsm_prerequisites());
     facts
+}
+
+fn hpsm_prerequisites() -> Vec<Indicator> {
+    vec![
+        ind(K::EngagedWithCareManager, date(2026, 10, 1)),
+        ind(K::WillingToReceiveCs, date(2026, 10, 1)),
+    ]
 }
 
 #[test]
@@ -158,15 +167,25 @@ fn hpsm_ecm_eligible_member_is_cs_eligible_by_plan_rule_only_at_hpsm() {
             ind(K::ComplexSocialRiskFactor, date(2026, 1, 1)),
         ],
     );
-    let mut at_hpsm = base.clone();
+    let mut at_hpsm = with(base.clone(), hpsm_prerequisites());
     at_hpsm.enrollments = vec![medi_cal("hpsm")];
     let det = run(&at_hpsm);
     assert_eq!(det.ecm_eligible, Some(true));
-    assert!(
-        det.community_supports
-            .iter()
-            .all(|c| c.status == Outcome::Met)
-    );
+    // Issue #14 item 13: the plan rule makes every CS HPSM offers met, except where the
+    // service's own bounds stop it (Assisted Living for a 14-year-old; a home transition for a
+    // member not known to be in a nursing facility); CS HPSM does not offer are not met by it.
+    for c in &det.community_supports {
+        let bounded = [CsId::AlfTransitions, CsId::CommunityHomeTransition];
+        let by_rule = c.offered == Some(true) && !bounded.contains(&c.id);
+        assert_eq!(
+            c.status == Outcome::Met,
+            by_rule,
+            "{}: {:?} offered {:?}",
+            c.id,
+            c.status,
+            c.offered
+        );
+    }
     let det = run(&base);
     assert_eq!(
         det.community_support(CsId::SoberingCenters)

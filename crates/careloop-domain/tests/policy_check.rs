@@ -279,3 +279,23 @@ fn hpsm_channels_come_from_its_page() {
         ["HPSM Prior Authorization Request Form", "650-829-2079"]
     );
 }
+
+/// Plan program rules (issue #14): a well-formed prerequisite checks clean; an unknown indicator
+/// kind in one is an invalid value naming where.
+#[test]
+fn cs_prerequisites_are_checked_by_the_typed_parse() {
+    let with = |indicator: &str| {
+        format!(
+            "{VALID}\n[[cs_prerequisites]]\nid = \"cm\"\ndescription = \"Engaged with a Care Manager\"\nrequires = {{ indicator = \"{indicator}\" }}\nsource = \"test overlay\"\n"
+        )
+    };
+    let problems = check_overlay(&with("engaged-with-care-manager"), &pack());
+    assert!(problems.is_empty(), "{problems:#?}");
+    let problems = check_overlay(&with("engaged-with-a-manager"), &pack());
+    assert!(
+        problems.iter().any(|p| p.kind == ProblemKind::InvalidValue
+            && p.location.starts_with("line ")
+            && p.message.contains("engaged-with-a-manager")),
+        "{problems:#?}"
+    );
+}

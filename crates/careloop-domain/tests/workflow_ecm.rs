@@ -436,3 +436,45 @@ fn activity_on(day: Date) -> C {
         },
     }
 }
+
+/// Issue #14 item 9: "they cannot be enrolled in ECM and a 1915(c) waiver program at the same
+/// time" (seed 003). Enrollment is refused while a waiver span is open on the start date, naming
+/// the waiver; a span that ended before the start does not block.
+#[test]
+fn open_1915c_waiver_span_refuses_enrollment_naming_the_waiver() {
+    use careloop_domain::eligibility::{Indicator, WaiverProgram};
+    let waiver = |end: Option<Date>| Indicator {
+        waiver: Some(WaiverProgram::Alw),
+        end,
+        ..elig::ind(IndicatorKind::Waiver1915c, date(2026, 3, 1))
+    };
+    let mut facts = hpsm_member();
+    facts
+        .indicators
+        .retain(|i| i.kind != IndicatorKind::Waiver1915c);
+    let open_span = elig::with(facts.clone(), vec![waiver(None)]);
+    let err = run_with(vec![open(), enroll()], &determination(&open_span, START))
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        err.contains("exclusion.waiver_1915c")
+            && err.contains("Assisted Living Waiver (ALW), from 2026-03-01 (open)"),
+        "{err}"
+    );
+    let through_start = elig::with(facts.clone(), vec![waiver(Some(START))]);
+    let err = run_with(
+        vec![open(), enroll()],
+        &determination(&through_start, START),
+    )
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default();
+    assert!(
+        err.contains("(ALW), from 2026-03-01 (through 2026-11-22)"),
+        "{err}"
+    );
+    let ended = elig::with(facts, vec![waiver(Some(date(2026, 11, 21)))]);
+    let state = run_with(vec![open(), enroll()], &determination(&ended, START));
+    assert_eq!(state.map(|s| s.status).ok(), Some(S::Enrolled));
+}

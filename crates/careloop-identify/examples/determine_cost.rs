@@ -39,6 +39,7 @@ fn facts(i: u32) -> MemberFacts {
             housing_loss_date: None,
             facility: None,
             state: None,
+            waiver: None,
         }]
     } else {
         Vec::new()

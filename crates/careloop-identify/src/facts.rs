@@ -103,6 +103,7 @@ fn indicator(
         housing_loss_date: None,
         facility: None,
         state: None,
+        waiver: None,
     }
 }
 

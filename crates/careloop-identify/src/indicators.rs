@@ -250,6 +250,7 @@ fn parse(
             housing_loss_date: None,
             facility,
             state: None,
+            waiver: None,
         },
     ))
 }

@@ -184,7 +184,14 @@ pub(crate) fn eligibility(d: &Determination) -> EligibilityView {
             .community_supports
             .iter()
             .filter(|c| c.status == Outcome::Met)
-            .map(|c| c.id.as_str().replace('-', " "))
+            .map(|c| {
+                let name = c.id.as_str().replace('-', " ");
+                if c.offered == Some(false) {
+                    format!("{name} (not offered by the plan here)")
+                } else {
+                    name
+                }
+            })
             .collect(),
         missing: d.missing_facts.join(", "),
     }

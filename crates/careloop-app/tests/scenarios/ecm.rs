@@ -461,6 +461,59 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
     assert_eq!(actions, want);
 }
 
+/// Issue #14 item 9: a member whose 1915(c) waiver span (HCBA) is open on the start date is
+/// refused ECM enrollment through the one command path, the error naming the waiver and its span
+/// ("they cannot be enrolled in ECM and a 1915(c) waiver program at the same time", seed 003).
+pub async fn ecm_enrollment_refused_while_a_waiver_is_open<S: Store>(store: S) {
+    let app = app(store);
+    world(&app).await;
+    let cm = provider("org-ecm-a");
+    let t0 = ts("2026-11-02T17:00:00Z");
+    let mut facts = ecm_facts("mem-waiver", Some("waiver-1915c"));
+    let waiver = facts["indicators"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|i| i["kind"] == "waiver-1915c")
+        .unwrap();
+    waiver["waiver"] = "hcba".into();
+    seed_member(&app, "mem-waiver", facts).await;
+    app.open_ecm_enrollment(
+        &coordinator(),
+        open_input("ecm-w", "mem-waiver", "org-ecm-a"),
+        None,
+        t0,
+    )
+    .await
+    .unwrap();
+    approved_ecm_request(
+        &app,
+        "a-w",
+        "mem-waiver",
+        "org-ecm-a",
+        Service::EcmInitial,
+        "2026-11-16",
+    )
+    .await;
+    let err = app
+        .enroll_ecm(&cm, "ecm-w", enroll_input("2026-11-16", "a-w"), None, t0)
+        .await
+        .unwrap_err();
+    match &err {
+        AppError::Invalid { field, problem } => {
+            assert_eq!(*field, "determination");
+            assert!(problem.contains("exclusion.waiver_1915c"), "{problem}");
+            assert!(
+                problem.contains("Home and Community-Based Alternatives (HCBA) Waiver, from"),
+                "{problem}"
+            );
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    let rec = app.get_ecm_enrollment(&cm, "ecm-w", t0).await.unwrap();
+    assert_eq!(rec.status.as_str(), "outreach");
+}
+
 /// A member in hospice on the start date cannot be enrolled: the error names the rule and its
 /// citation, and nothing is stored. No member record: the enrollment cannot even be opened
 /// (Invalid naming member_id, issue #12), and nothing is stored.

@@ -157,6 +157,7 @@ macro_rules! app_scenarios {
             // ECM enrollment (ecm)
             ecm_enrollment_flow_open_to_discontinue,
             ecm_enrollment_blocked_by_exclusion,
+            ecm_enrollment_refused_while_a_waiver_is_open,
             ecm_other_provider_gets_not_found_and_is_audited,
             ecm_reauthorization_queue_lists_due_within_30_days,
             ecm_idempotent_retry_replays,

@@ -146,12 +146,23 @@ fn write_text(
     for e in &det.exclusions {
         writeln!(out, "  {:<12} {}", e.outcome.as_str(), e.description)?;
     }
+    for t in &det.legacy_enrollment {
+        writeln!(
+            out,
+            "\nLegacy automatic ECM enrollment (not a POF): {}",
+            t.outcome.as_str()
+        )?;
+        write_trace(t, 1, out)?;
+    }
     writeln!(out, "\nECM eligible: {}", yes_no(det.ecm_eligible))?;
     let cs_met: Vec<String> = det
         .community_supports
         .iter()
         .filter(|c| c.status == Outcome::Met)
-        .map(|c| c.id.to_string())
+        .map(|c| match c.offered {
+            Some(false) => format!("{} [not offered by the plan here]", c.id),
+            _ => c.id.to_string(),
+        })
         .collect();
     let cs_list = if cs_met.is_empty() {
         String::new()

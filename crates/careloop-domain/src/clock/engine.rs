@@ -131,6 +131,19 @@ pub fn due(request: &ClockRequest, pack: &PolicyPack) -> Result<Deadline, ClockE
             std::cmp::Ordering::Greater => (Winner::State, state.due.clone()),
         },
     };
+    if let (Some(fed), Some(note)) = (&federal, extension_note.as_mut()) {
+        let verdict = match winner {
+            Winner::State => "the California rule is stricter and applies",
+            Winner::Federal => "the federal rule is stricter and applies",
+            Winner::Equal => "both rules give the same time",
+        };
+        note.description = format!(
+            "{}; the federal limit with its extension is {} ({}): {verdict}",
+            note.description,
+            crate::clock::format_rfc3339(&fed.due),
+            fed.description
+        );
+    }
     let rule = rule_text(request.kind, &state, federal.as_ref(), winner);
     let (holidays_skipped, weekends_skipped) = match counted {
         Some(c) => (c.holidays_skipped, c.weekends_skipped),
@@ -237,9 +250,12 @@ fn state_value<'a>(
 }
 
 /// CMS-0057-F: standard 7 calendar days (end of day 7), expedited 72 hours, for pre-service
-/// requests received on/after the effective date; with an extension, the end of the federal
-/// extension day (UNCONFIRMED, CALAIM.md §10 item 11). Not applied to concurrent or
-/// post-service review (CALAIM.md §4.3 [44][46]).
+/// requests received on/after the effective date. With an extension, 42 CFR 438.210(d) allows
+/// up to `extension_additional_days` (14) *additional* calendar days on top of that limit
+/// (UNCONFIRMED from the primary text): standard = end of calendar day 21 after receipt,
+/// expedited = 72 hours + 14 days. The state extension (end of calendar day 14) is earlier, so
+/// the California rule wins. Not applied to concurrent or post-service review (CALAIM.md §4.3
+/// [44][46]).
 fn federal_rule(
     request: &ClockRequest,
     clocks: &ClockPolicy,
@@ -263,17 +279,7 @@ fn federal_rule(
         ));
         return Ok(None);
     }
-    let rule = if request.extension_reason.is_some() {
-        let days = fed.extension_max_days.value;
-        RuleDue {
-            source: RuleSource::Federal,
-            description: format!(
-                "extended to the end of calendar day {days} after receipt (UNCONFIRMED)"
-            ),
-            due: end_of_day(add_calendar_days(day0, days)?, tz)?,
-            citation: fed.extension_max_days.citation(),
-        }
-    } else if request.kind == ClockKind::UrgentPreService {
+    let base = if request.kind == ClockKind::UrgentPreService {
         RuleDue {
             source: RuleSource::Federal,
             description: format!("{} hours", fed.expedited_hours.value),
@@ -292,7 +298,23 @@ fn federal_rule(
             citation: fed.standard_days.citation(),
         }
     };
-    Ok(Some(rule))
+    if request.extension_reason.is_none() {
+        return Ok(Some(base));
+    }
+    let extra = &fed.extension_additional_days;
+    // Calendar days in the plan's zone: the same wall-clock time 14 days later, across DST.
+    let due = base
+        .due
+        .checked_add(jiff::Span::new().try_days(i64::from(extra.value))?)?;
+    Ok(Some(RuleDue {
+        source: RuleSource::Federal,
+        description: format!(
+            "{} + {} additional calendar days (extended, 42 CFR 438.210(d))",
+            base.description, extra.value
+        ),
+        due,
+        citation: extra.citation(),
+    }))
 }
 
 fn describe_days(rule: DayRule, pend_start: Option<Date>) -> String {

@@ -52,9 +52,11 @@ pub struct FederalOverlay {
     pub standard_days: Cited<u32>,
     /// Expedited: hours (72).
     pub expedited_hours: Cited<u32>,
-    /// With an extension, the latest a federal pre-service decision may fall: end of this calendar
-    /// day after receipt (14; 42 CFR 438.210(d)(1)). UNCONFIRMED (CALAIM.md §4.1, §10 item 11).
-    pub extension_max_days: Cited<u32>,
+    /// With an extension, the federal limit is the standard (or expedited) limit plus up to this
+    /// many *additional* calendar days (14; 42 CFR 438.210(d)(1), (d)(2)): a standard request is
+    /// due at the end of calendar day 7 + 14 = 21 after receipt, an expedited one 72 hours + 14
+    /// days after receipt. The California rule (end of calendar day 14) is stricter and wins.
+    pub extension_additional_days: Cited<u32>,
 }
 
 /// A plan's own clock rules; each absent value falls back to the statewide one.

@@ -4,7 +4,7 @@
 //! on as_of, `not_met` = it does not apply, `undetermined` = unknown.
 
 use super::ctx::{Ctx, Finding};
-use super::facts::{EnrollmentSpan, IndicatorKind};
+use super::facts::{EnrollmentSpan, IndicatorKind, IndicatorStatus};
 use super::trace::{Evidence, Outcome, Trace};
 use crate::cite::Citation;
 
@@ -132,11 +132,51 @@ pub fn evaluate(ctx: &Ctx<'_>) -> Vec<Trace> {
         program("exclusion.pace", IndicatorKind::Pace, &ex.pace),
         program("exclusion.ccm", IndicatorKind::Ccm, &ex.ccm),
         program("exclusion.cct", IndicatorKind::Cct, &ex.cct),
-        program(
-            "exclusion.waiver_1915c",
-            IndicatorKind::Waiver1915c,
-            &ex.waiver_1915c,
-        ),
+        waiver_1915c(ctx),
         plan_line_of_business(ctx),
     ]
+}
+
+/// A 1915(c) waiver span open on as_of excludes ECM: "they cannot be enrolled in ECM and a
+/// 1915(c) waiver program at the same time" (seed 003 [4]; CALAIM.md §2.4 [8]). When it applies
+/// the description names each open waiver (the indicator's `waiver`) and its span, so the ECM
+/// enrollment refusal names it.
+fn waiver_1915c(ctx: &Ctx<'_>) -> Trace {
+    let cited = &ctx.policy.exclusions.waiver_1915c;
+    let mut t = ctx.fact(
+        "exclusion.waiver_1915c",
+        &format!(
+            "Enrolled in {} (cannot be in ECM at the same time)",
+            cited.value
+        ),
+        IndicatorKind::Waiver1915c,
+        cited.citation(),
+    );
+    if t.outcome != Outcome::Met {
+        return t;
+    }
+    let open: Vec<String> = ctx
+        .facts
+        .indicators
+        .iter()
+        .filter(|i| {
+            i.kind == IndicatorKind::Waiver1915c
+                && i.status == IndicatorStatus::Present
+                && i.covers(ctx.as_of)
+        })
+        .map(|i| {
+            let name = i
+                .waiver
+                .map_or("a 1915(c) waiver (program not recorded)", |w| w.label());
+            let through = i
+                .end
+                .map_or_else(|| "open".to_string(), |e| format!("through {e}"));
+            format!("{name}, from {} ({through})", i.start)
+        })
+        .collect();
+    t.description = format!(
+        "Enrolled in a 1915(c) waiver program: {}; a member cannot be enrolled in ECM and a 1915(c) waiver program at the same time",
+        open.join("; ")
+    );
+    t
 }

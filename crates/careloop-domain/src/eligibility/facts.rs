@@ -110,6 +110,42 @@ pub struct Indicator {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<crate::text::Line>")]
     pub state: Option<String>,
+    /// `waiver-1915c` only: which 1915(c) waiver program (named when ECM enrollment is refused).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<WaiverProgram>,
+}
+
+/// The 1915(c) HCBS waiver programs a member cannot be in at the same time as ECM
+/// (CALAIM.md §2.4 [8][4]; seed 003).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum WaiverProgram {
+    /// Medi-Cal Waiver Program (HIV/AIDS).
+    MediCalWaiverProgram,
+    /// Home and Community-Based Alternatives.
+    Hcba,
+    /// Assisted Living Waiver.
+    Alw,
+    /// HCBS waiver for Californians with developmental disabilities.
+    HcbsDd,
+    /// Multipurpose Senior Services Program.
+    Mssp,
+    /// Self-Determination Program.
+    SelfDetermination,
+}
+
+impl WaiverProgram {
+    /// The program's name as staff say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            WaiverProgram::MediCalWaiverProgram => "Medi-Cal Waiver Program (HIV/AIDS)",
+            WaiverProgram::Hcba => "Home and Community-Based Alternatives (HCBA) Waiver",
+            WaiverProgram::Alw => "Assisted Living Waiver (ALW)",
+            WaiverProgram::HcbsDd => "HCBS Waiver for Individuals with Developmental Disabilities",
+            WaiverProgram::Mssp => "Multipurpose Senior Services Program (MSSP)",
+            WaiverProgram::SelfDetermination => "Self-Determination Program",
+        }
+    }
 }
 
 impl Indicator {
@@ -265,12 +301,19 @@ pub enum IndicatorKind {
     Ccm,
     /// California Community Transitions.
     Cct,
-    /// Enrolled in Whole Person Care before 2022-01-01 (recorded; see docs/eligibility.md).
+    /// Enrolled in Whole Person Care (including its pilots, e.g. HPSM's Community Care Settings
+    /// Pilot and Bridges to Wellness); `start` = program enrollment date (legacy automatic ECM
+    /// enrollment, docs/eligibility.md).
     LegacyWpc,
     /// Enrolled in the Health Homes Program before 2022-01-01 (recorded).
     LegacyHhp,
-    /// Enrolled in MSSP before 2022-01-01 (recorded).
+    /// Enrolled in MSSP; `start` = program enrollment date (legacy automatic ECM enrollment).
     LegacyMssp,
+    // --- Plan CS prerequisites (plan overlay `cs_prerequisites`, e.g. HPSM seed 003) ---
+    /// Engaged with a care manager.
+    EngagedWithCareManager,
+    /// Willing to receive Community Supports.
+    WillingToReceiveCs,
     // --- Community Supports criteria (CALAIM.md §3.2) ---
     /// In a Transitional Rent transitioning population (leaving an institution, incarceration,
     /// child welfare, interim housing or recuperative care; unsheltered; FSP-eligible).
@@ -374,6 +417,8 @@ impl IndicatorKind {
             IndicatorKind::LegacyWpc => "legacy-wpc",
             IndicatorKind::LegacyHhp => "legacy-hhp",
             IndicatorKind::LegacyMssp => "legacy-mssp",
+            IndicatorKind::EngagedWithCareManager => "engaged-with-care-manager",
+            IndicatorKind::WillingToReceiveCs => "willing-to-receive-cs",
             IndicatorKind::TransitioningPopulation => "transitioning-population",
             IndicatorKind::HousingSupportPlan => "housing-support-plan",
             IndicatorKind::SeriousHealthCondition => "serious-health-condition",
@@ -393,7 +438,7 @@ impl IndicatorKind {
     }
 
     /// Every kind, in declaration order.
-    pub const ALL: [IndicatorKind; 65] = [
+    pub const ALL: [IndicatorKind; 67] = [
         IndicatorKind::Homelessness,
         IndicatorKind::CouchSurfing,
         IndicatorKind::TemporaryLodging,
@@ -446,6 +491,8 @@ impl IndicatorKind {
         IndicatorKind::LegacyWpc,
         IndicatorKind::LegacyHhp,
         IndicatorKind::LegacyMssp,
+        IndicatorKind::EngagedWithCareManager,
+        IndicatorKind::WillingToReceiveCs,
         IndicatorKind::TransitioningPopulation,
         IndicatorKind::HousingSupportPlan,
         IndicatorKind::SeriousHealthCondition,

@@ -13,6 +13,7 @@ pub mod facts;
 mod facts_check;
 mod homeless;
 mod id;
+mod legacy;
 pub mod pof;
 pub mod policy;
 pub mod trace;
@@ -21,7 +22,7 @@ pub use cs::CsResult;
 pub use facts::{
     AvoidableEdReading, CorrectionalFacility, EnrollmentSpan, EventKind, FactsError,
     HomelessCondition, Indicator, IndicatorKind, IndicatorStatus, MemberFacts, Utilization,
-    UtilizationEvent,
+    UtilizationEvent, WaiverProgram,
 };
 pub use pof::{POF_CODES, PopulationResult, Variant};
 pub use policy::EligibilityPolicy;
@@ -45,8 +46,12 @@ pub struct Determination {
     pub populations: Vec<PopulationResult>,
     /// `met` = the exclusion applies (the member cannot be in ECM on as_of).
     pub exclusions: Vec<Trace>,
-    /// True if enrolled, some POF met and no exclusion applies; false if known not; null if
-    /// undetermined.
+    /// The plan's legacy automatic ECM enrollment path (`ecm.legacy_enrollment`), when the
+    /// member's plan on as_of has one: a path to ECM beside the POFs, not a POF.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub legacy_enrollment: Vec<Trace>,
+    /// True if enrolled, some POF (or the legacy enrollment path) met and no exclusion applies;
+    /// false if known not; null if undetermined.
     pub ecm_eligible: Option<bool>,
     /// One per Community Support.
     pub community_supports: Vec<CsResult>,
@@ -82,6 +87,7 @@ pub struct EcmDetermination {
     pub age: Option<i16>,
     pub populations: Vec<PopulationResult>,
     pub exclusions: Vec<Trace>,
+    pub legacy_enrollment: Vec<Trace>,
     pub ecm_eligible: Option<bool>,
     /// Sorted, unique facts that left an undetermined population or exclusion undetermined.
     pub missing_facts: Vec<String>,
@@ -91,15 +97,21 @@ pub struct EcmDetermination {
 /// rules and results as [`determine`] (which calls it), without the Community Supports.
 pub fn determine_ecm(facts: &MemberFacts, as_of: Date, pack: &PolicyPack) -> EcmDetermination {
     let ctx = ctx::Ctx::new(facts, as_of, &pack.eligibility, &pack.plans);
-    let (populations, exclusions, ecm) = ecm_part(&ctx);
+    let EcmPart {
+        populations,
+        exclusions,
+        legacy,
+        ecm,
+    } = ecm_part(&ctx);
     let mut missing = Vec::new();
-    collect_ecm_missing(&populations, &exclusions, &mut missing);
+    collect_ecm_missing(&populations, &exclusions, &legacy, &mut missing);
     missing.sort();
     missing.dedup();
     EcmDetermination {
         age: ctx.age,
         populations,
         exclusions,
+        legacy_enrollment: legacy,
         ecm_eligible: ecm.as_bool(),
         missing_facts: missing,
     }
@@ -111,24 +123,45 @@ pub fn determination_id(facts: &MemberFacts, as_of: Date, pack: &PolicyPack) -> 
     id::determination_id(facts, as_of, pack.version())
 }
 
-/// POFs, exclusions, and ECM = some POF met AND no exclusion applies (enrollment is the first
-/// exclusion).
-fn ecm_part(ctx: &ctx::Ctx<'_>) -> (Vec<PopulationResult>, Vec<Trace>, Outcome) {
-    let populations = pof::evaluate(ctx);
-    let exclusions = exclusions::evaluate(ctx);
-    let ecm = Outcome::all(
-        std::iter::once(Outcome::any(populations.iter().map(|p| p.status)))
-            .chain(exclusions.iter().map(|e| !e.outcome)),
-    );
-    (populations, exclusions, ecm)
+struct EcmPart {
+    populations: Vec<PopulationResult>,
+    exclusions: Vec<Trace>,
+    legacy: Vec<Trace>,
+    ecm: Outcome,
 }
 
-/// Missing facts of the undetermined populations and of every exclusion.
+/// POFs, exclusions, the legacy path, and ECM = (some POF met OR the legacy enrollment path
+/// met) AND no exclusion applies (enrollment is the first exclusion).
+fn ecm_part(ctx: &ctx::Ctx<'_>) -> EcmPart {
+    let populations = pof::evaluate(ctx);
+    let exclusions = exclusions::evaluate(ctx);
+    let legacy = legacy::evaluate(ctx);
+    let path = Outcome::any(
+        populations
+            .iter()
+            .map(|p| p.status)
+            .chain(legacy.iter().map(|t| t.outcome)),
+    );
+    let ecm = Outcome::all(std::iter::once(path).chain(exclusions.iter().map(|e| !e.outcome)));
+    EcmPart {
+        populations,
+        exclusions,
+        legacy,
+        ecm,
+    }
+}
+
+/// Missing facts of the undetermined populations and legacy path, and of every exclusion.
 fn collect_ecm_missing(
     populations: &[PopulationResult],
     exclusions: &[Trace],
+    legacy: &[Trace],
     missing: &mut Vec<String>,
 ) {
+    legacy
+        .iter()
+        .filter(|t| t.outcome == Outcome::Undetermined)
+        .for_each(|t| t.collect_missing(missing));
     for p in populations
         .iter()
         .filter(|p| p.status == Outcome::Undetermined)
@@ -142,12 +175,17 @@ fn collect_ecm_missing(
 /// `pack`. Pure and deterministic.
 pub fn determine(facts: &MemberFacts, as_of: Date, pack: &PolicyPack) -> Determination {
     let ctx = ctx::Ctx::new(facts, as_of, &pack.eligibility, &pack.plans);
-    let (populations, exclusions, ecm) = ecm_part(&ctx);
-    let community_supports = cs::evaluate(&ctx, ecm);
+    let EcmPart {
+        populations,
+        exclusions,
+        legacy,
+        ecm,
+    } = ecm_part(&ctx);
+    let community_supports = cs::evaluate(&ctx, ecm, pack);
     let cs_eligible = Outcome::any(community_supports.iter().map(|c| c.status)).as_bool();
 
     let mut missing = Vec::new();
-    collect_ecm_missing(&populations, &exclusions, &mut missing);
+    collect_ecm_missing(&populations, &exclusions, &legacy, &mut missing);
     for c in community_supports
         .iter()
         .filter(|c| c.status == Outcome::Undetermined)
@@ -166,6 +204,7 @@ pub fn determine(facts: &MemberFacts, as_of: Date, pack: &PolicyPack) -> Determi
         age: ctx.age,
         populations,
         exclusions,
+        legacy_enrollment: legacy,
         ecm_eligible: ecm.as_bool(),
         community_supports,
         cs_eligible,

@@ -67,6 +67,9 @@ pub struct HomelessnessPolicy {
     pub definition: Cited<String>,
     /// Imminent loss of housing counts when housing will be lost within this many days (30).
     pub imminent_loss_window_days: Cited<i32>,
+    /// How POF 1b's "experiencing homelessness or housing insecurity" (HPSM's wording, seed
+    /// 003) maps onto the conditions careloop records (docs/eligibility.md, "POF 1b").
+    pub pof_1b_housing_insecurity: Cited<String>,
 }
 
 /// POF 3 (CALAIM.md §2.2 POF 3).
@@ -159,4 +162,29 @@ pub struct CsEligibilityPolicy {
     pub ecm_eligible_implies_cs_plans: Cited<Vec<String>>,
     /// The key criteria of each CS, with source.
     pub criteria: BTreeMap<CsId, Cited<String>>,
+    /// A service's own hard conditions (age group, setting) that the plan rule for ECM-eligible
+    /// members never passes (issue #14 item 13).
+    #[serde(default)]
+    pub plan_rule_bounds: BTreeMap<CsId, ServiceBounds>,
+}
+
+/// The hard conditions of one CS: who it can serve and where, whatever rule made the member
+/// eligible.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceBounds {
+    /// Youngest age, in whole years on as_of, the service's setting admits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_age: Option<Cited<i16>>,
+    /// Where the member must be on as_of for the service to apply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setting: Option<Cited<CsSetting>>,
+}
+
+/// A setting a service requires the member to be in on as_of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CsSetting {
+    /// In a nursing facility (a `nursing-facility-stay` indicator holds on as_of).
+    NursingFacility,
 }

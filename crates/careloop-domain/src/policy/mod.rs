@@ -11,6 +11,7 @@ pub mod check;
 pub(crate) mod file;
 pub mod offerings;
 pub mod plan;
+pub mod plan_rules;
 pub mod program;
 
 use serde::{Deserialize, Serialize};

@@ -36,6 +36,14 @@ pub struct PlanOverlay {
     /// phone, e-mail), from the plan's page.
     #[serde(default)]
     pub channels: Vec<RequestChannel>,
+
+    // --- Plan program rules (issue #14 items 4 and 8; `policy::plan_rules`) ---
+    /// Prerequisites the plan adds for every Community Support (HPSM, seed 003 [4]).
+    #[serde(default)]
+    pub cs_prerequisites: Vec<super::plan_rules::CsPrerequisite>,
+    /// Legacy automatic ECM enrollment from a predecessor program (HPSM, seed 003 [4]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legacy_ecm_enrollment: Option<super::plan_rules::LegacyEcmEnrollment>,
 }
 
 /// How identification reads a plan's claims: settings where DHCS leaves a choice to the plan.

@@ -43,6 +43,7 @@ pub fn ind(kind: IndicatorKind, start: Date) -> Indicator {
         housing_loss_date: None,
         facility: None,
         state: None,
+        waiver: None,
     }
 }
 

@@ -218,6 +218,7 @@ fn preview(state: &UiState, f: &IntakeForm, today: Date) -> Preview {
         housing_loss_date: None,
         facility: None,
         state: None,
+        waiver: None,
     };
     if let Some(condition) = kebab::<HomelessCondition>(&f.homeless) {
         indicators.push(indicator(IndicatorKind::Homelessness, Some(condition)));

@@ -41,14 +41,17 @@ pub(crate) fn pof_1a(ctx: &Ctx<'_>) -> Variants {
 /// 1b, homeless families and unaccompanied children/youth: homeless under the modified HUD
 /// definition OR couch surfing after losing housing OR living in motels, hotels, trailer parks,
 /// campgrounds or shelters. Adults qualify as a family (dependent children living with them).
+/// "Housing insecurity" (HPSM's wording, seed 003) is read as exactly these conditions
+/// (`homelessness.pof_1b_housing_insecurity`); `at-risk-of-homelessness` alone does not count.
 pub(crate) fn pof_1b(ctx: &Ctx<'_>) -> Variants {
     let c = ctx.policy.populations.pof_1b.citation();
+    let insecurity = &ctx.policy.homelessness.pof_1b_housing_insecurity;
     let housing = |variant: &str| {
         let prefix = format!("pof1b.{variant}");
         Trace::any_of(
             format!("{prefix}.homeless_or_unstably_housed"),
-            "Homeless, couch surfing after losing housing, or living in a motel, hotel, trailer park, campground or shelter",
-            c.clone(),
+            insecurity.value.clone(),
+            insecurity.citation(),
             vec![
                 homeless(ctx, &prefix),
                 ctx.fact(

@@ -17,7 +17,7 @@ mod channels;
 
 pub use problem::{OverlayProblem, ProblemKind};
 
-const TOP_KEYS: [&str; 9] = [
+const TOP_KEYS: [&str; 11] = [
     "id",
     "name",
     "source",
@@ -27,6 +27,9 @@ const TOP_KEYS: [&str; 9] = [
     "ecm",
     "identification",
     "channels",
+    // plan program rules (policy::plan_rules); their shape is checked by the typed parse
+    "cs_prerequisites",
+    "legacy_ecm_enrollment",
 ];
 const IDENTIFICATION_KEYS: [&str; 1] = ["avoidable_ed_reading"];
 const COUNTY_KEYS: [&str; 6] = [
