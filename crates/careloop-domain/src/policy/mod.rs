@@ -8,6 +8,7 @@
 pub mod catalog;
 pub mod check;
 pub(crate) mod file;
+pub mod invoice;
 pub mod offerings;
 pub mod plan;
 pub mod program;
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
 pub use catalog::{CatalogEntry, CodeError, CodePair, CsCatalog, Hcpcs, Modifier};
 pub use check::{OverlayProblem, ProblemKind, check_overlay};
 pub use file::PolicyError;
+pub use invoice::{InvoicePathway, PlanInvoicePolicy};
 pub(crate) use file::parse_toml;
 pub use offerings::{OfferedCs, OfferingBasis, OfferingsError, offerings};
 pub use plan::PlanOverlay;
@@ -86,21 +88,7 @@ pub const STATEWIDE_FILES: [(&str, &str); 6] = [
     ),
 ];
 
-/// The example plan overlays embedded in the binary: (file name, text).
-pub const PLAN_FILES: [(&str, &str); 3] = [
-    (
-        "plans/aetna-better-health-ca.toml",
-        include_str!("../../policy/plans/aetna-better-health-ca.toml"),
-    ),
-    (
-        "plans/alameda-alliance.toml",
-        include_str!("../../policy/plans/alameda-alliance.toml"),
-    ),
-    (
-        "plans/hpsm.toml",
-        include_str!("../../policy/plans/hpsm.toml"),
-    ),
-];
+include!(concat!(env!("OUT_DIR"), "/plan_files.rs"));
 
 impl PolicyPack {
     /// The pack compiled into this binary.

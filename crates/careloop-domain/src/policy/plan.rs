@@ -27,6 +27,11 @@ pub struct PlanOverlay {
     /// The plan's ECM rules.
     #[serde(default)]
     pub ecm: PlanEcmPolicy,
+
+    // --- issue #14 (plan data): invoice rules, kept in their own block ---
+    /// The plan's invoice windows and pathway (`[invoice]`, required: every overlay states
+    /// them, with a marked default where the plan's page is silent).
+    pub invoice: super::invoice::PlanInvoicePolicy,
 }
 
 /// A county the plan serves, from/through dates (through inclusive; open when absent).
@@ -135,6 +140,21 @@ impl PlanOverlay {
         self.counties
             .iter()
             .any(|s| s.in_effect_on(on) && same_county(&s.county, county))
+    }
+
+    /// The last day the plan serves `county` (any county when `None`), when every such span
+    /// ends; `None` while a span is open-ended or when no span matches. A plan that left
+    /// Medi-Cal (Aetna, 2023-12-31) has a last day everywhere.
+    pub fn last_day(&self, county: Option<&str>) -> Option<Date> {
+        let mut spans = self
+            .counties
+            .iter()
+            .filter(|s| county.is_none_or(|c| same_county(&s.county, c)))
+            .peekable();
+        spans.peek()?;
+        spans.try_fold(None, |last: Option<Date>, s| {
+            s.effective_through.map(|t| Some(last.map_or(t, |l| l.max(t))))
+        })?
     }
 }
 

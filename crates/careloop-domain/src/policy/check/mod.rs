@@ -11,11 +11,13 @@ use crate::cs::CsId;
 use jiff::civil::Date;
 use toml::{Table, Value};
 
+mod cadence;
+mod invoice;
 mod problem;
 
 pub use problem::{OverlayProblem, ProblemKind};
 
-const TOP_KEYS: [&str; 7] = [
+const TOP_KEYS: [&str; 8] = [
     "id",
     "name",
     "source",
@@ -23,6 +25,7 @@ const TOP_KEYS: [&str; 7] = [
     "offerings",
     "clocks",
     "ecm",
+    "invoice",
 ];
 const COUNTY_KEYS: [&str; 6] = [
     "county",
@@ -146,6 +149,8 @@ impl Checker<'_> {
             Some(v) => self.offerings(v, &spans),
         };
         self.overlaps(&spans, &offerings);
+        self.cadence(&spans, &offerings);
+        self.invoice(table);
         if let Some(v) = table.get("clocks") {
             self.cited_table(v, "clocks", &CLOCK_KEYS);
         }
