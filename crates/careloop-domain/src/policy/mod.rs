@@ -7,6 +7,7 @@
 
 pub mod catalog;
 pub mod check;
+pub mod doc;
 pub(crate) mod file;
 pub mod invoice;
 pub mod offerings;

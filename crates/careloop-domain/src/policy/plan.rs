@@ -29,9 +29,11 @@ pub struct PlanOverlay {
     pub ecm: PlanEcmPolicy,
 
     // --- issue #14 (plan data): invoice rules, kept in their own block ---
-    /// The plan's invoice windows and pathway (`[invoice]`, required: every overlay states
-    /// them, with a marked default where the plan's page is silent).
-    pub invoice: super::invoice::PlanInvoicePolicy,
+    /// The plan's invoice windows and pathway (`[invoice]`). `careloop policy check` requires
+    /// it of every overlay (with the marked default where the plan's page is silent); the
+    /// strict reader leaves it optional so a test overlay may omit it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice: Option<super::invoice::PlanInvoicePolicy>,
 }
 
 /// A county the plan serves, from/through dates (through inclusive; open when absent).

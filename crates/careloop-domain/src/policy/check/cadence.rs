@@ -6,7 +6,9 @@
 //! first day or the day after its last), the CS becoming available statewide, or a mandate.
 
 use super::{Checker, Off, Span, join};
+use crate::cs::CsId;
 use crate::policy::ProblemKind;
+use crate::policy::plan::same_county;
 use jiff::civil::Date;
 
 const MONTHS: [&str; 12] = [
@@ -43,7 +45,7 @@ impl Checker<'_> {
                 ""
             }
         );
-        for (i, cs, _, from, through) in offerings {
+        for (i, cs, counties, from, through) in offerings {
             let stop = through.and_then(|t| t.tomorrow().ok());
             let changes = [
                 ("effective_from", Some(*from), "starts on"),
@@ -56,7 +58,7 @@ impl Checker<'_> {
                         .value
                         .iter()
                         .any(|m| i8::try_from(*m).is_ok_and(|m| m == day.month()));
-                if election_day || self.not_elected(*cs, day, spans) {
+                if election_day || self.not_elected(*cs, counties, day, spans) {
                     continue;
                 }
                 let at = self.header("offerings", *i, cs.as_str());
@@ -69,11 +71,13 @@ impl Checker<'_> {
         }
     }
 
-    /// A change day the plan does not elect: it enters or leaves a county that day, or the CS
-    /// becomes available statewide or mandatory that day.
-    fn not_elected(&self, cs: crate::cs::CsId, day: Date, spans: &[Span]) -> bool {
+    /// A change day the plan does not elect: it enters or leaves one of the offering's counties
+    /// (any plan county when the offering lists none) that day, or the CS becomes available
+    /// statewide or mandatory that day.
+    fn not_elected(&self, cs: CsId, counties: &[String], day: Date, spans: &[Span]) -> bool {
         let county_change = spans
             .iter()
+            .filter(|s| counties.is_empty() || counties.iter().any(|c| same_county(c, &s.1)))
             .any(|s| s.2 == day || s.3.and_then(|t| t.tomorrow().ok()) == Some(day));
         let statewide = self
             .pack
