@@ -27,7 +27,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for name in &names {
         let path = dir.join(name);
         println!("cargo:rerun-if-changed={}", path.display());
-        writeln!(out, "    (\"plans/{name}\", include_str!({:?})),", path.display().to_string())?;
+        writeln!(
+            out,
+            "    (\"plans/{name}\", include_str!({:?})),",
+            path.display().to_string()
+        )?;
     }
     writeln!(out, "];")?;
     let target = Path::new(&std::env::var("OUT_DIR")?).join("plan_files.rs");

@@ -255,7 +255,8 @@ fn policy_show_prints_version_and_plans() -> TestResult {
 /// Issue #14: `careloop policy check` passes on every overlay shipped.
 #[test]
 fn policy_check_passes_on_every_shipped_overlay() -> TestResult {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../careloop-domain/policy/plans");
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../careloop-domain/policy/plans");
     let mut checked = 0;
     for entry in std::fs::read_dir(&dir)? {
         let path = entry?.path();

@@ -99,7 +99,11 @@ async fn demo_members_are_only_in_plans_that_serve_their_county_on_every_enrolle
     let mut spans = 0;
     for m in &members {
         let (plan, county) = (m.plan_id.clone().unwrap(), m.county.clone().unwrap());
-        assert!(pack.plan(&plan).unwrap().serves(&county, today), "{} {plan} {county}", m.id);
+        assert!(
+            pack.plan(&plan).unwrap().serves(&county, today),
+            "{} {plan} {county}",
+            m.id
+        );
         let facts = m
             .body
             .get("facts")
@@ -115,7 +119,11 @@ async fn demo_members_are_only_in_plans_that_serve_their_county_on_every_enrolle
                 .and_then(Value::as_str)
                 .map_or(today, |d| d.parse().unwrap());
             let bad = unserved(&pack, plan, county, from, through.min(today));
-            assert!(bad.is_empty(), "{}: {plan} {county}: not served on {bad:?}", m.id);
+            assert!(
+                bad.is_empty(),
+                "{}: {plan} {county}: not served on {bad:?}",
+                m.id
+            );
             spans += 1;
         }
     }

@@ -43,13 +43,15 @@ fn aetna_serves_and_offers_through_2023_only() {
         }
     }
     let plan = pack.plan(AETNA);
-    assert_eq!(plan.and_then(|p| p.last_day(None)), Some(date(2023, 12, 31)));
-    assert!(
-        plan.is_some_and(|p| p
-            .offerings
-            .iter()
-            .all(|o| o.effective_through == Some(date(2023, 12, 31))))
+    assert_eq!(
+        plan.and_then(|p| p.last_day(None)),
+        Some(date(2023, 12, 31))
     );
+    assert!(plan.is_some_and(|p| {
+        p.offerings
+            .iter()
+            .all(|o| o.effective_through == Some(date(2023, 12, 31)))
+    }));
 }
 
 #[test]
@@ -87,7 +89,11 @@ fn an_eligibility_check_with_aetna_enrollment_after_2023_is_refused_naming_the_e
         _ => None,
     });
     assert_eq!(ended, Some(date(2023, 12, 31)), "{problems:?}");
-    assert!(problems.iter().any(|p| p.to_string().contains("2023-12-31")));
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.to_string().contains("2023-12-31"))
+    );
     // An open span checked as of 2023 and a span that ended with the plan are history: fine.
     assert!(facts(None).problems(date(2023, 6, 1), &pack).is_empty());
     assert!(facts(Some("2023-12-31")).problems(as_of, &pack).is_empty());
@@ -156,11 +162,22 @@ fn the_plans_of_riverside_san_bernardino_and_the_2024_sacramento_and_san_diego_p
         ]
     );
     // IEHP: 11 + 3 = all 14 from 2023-07-01 (TR by mandate from 2026).
-    assert_eq!(offered(&pack, "iehp", "Riverside", date(2024, 1, 1)).len(), 14);
+    assert_eq!(
+        offered(&pack, "iehp", "Riverside", date(2024, 1, 1)).len(),
+        14
+    );
     // Every county span and offering of every plan cites a source.
     for plan in &pack.plans {
-        assert!(plan.counties.iter().all(|c| !c.source.trim().is_empty()), "{}", plan.id);
-        assert!(plan.offerings.iter().all(|o| !o.source.trim().is_empty()), "{}", plan.id);
+        assert!(
+            plan.counties.iter().all(|c| !c.source.trim().is_empty()),
+            "{}",
+            plan.id
+        );
+        assert!(
+            plan.offerings.iter().all(|o| !o.source.trim().is_empty()),
+            "{}",
+            plan.id
+        );
     }
 }
 
@@ -188,11 +205,15 @@ fn every_plan_states_its_invoice_windows_and_aetna_its_pathway() {
         Some("provider-cannot-submit-compliant-electronic-claims")
     );
     assert_eq!(
-        pathway.and_then(|p| p.required_fields.as_ref()).map(|f| f.value.len()),
+        pathway
+            .and_then(|p| p.required_fields.as_ref())
+            .map(|f| f.value.len()),
         Some(6)
     );
     assert_eq!(
-        pathway.and_then(|p| p.send_to.as_ref()).map(|s| s.value.as_str()),
+        pathway
+            .and_then(|p| p.send_to.as_ref())
+            .map(|s| s.value.as_str()),
         Some("email")
     );
     let hpsm = pack.plan("hpsm").and_then(|p| p.invoice.as_ref());
@@ -250,9 +271,19 @@ fn policy_check_flags_offering_changes_off_the_election_cadence() {
         INVOICE,
         // Off cadence: starts in March, stops after May.
         &offering("respite", "\"Yolo\"", "2024-03-01", None),
-        &offering("sobering-centers", "\"Yolo\"", "2024-01-01", Some("2024-05-31")),
+        &offering(
+            "sobering-centers",
+            "\"Yolo\"",
+            "2024-01-01",
+            Some("2024-05-31"),
+        ),
         // On cadence: January start, stop after June.
-        &offering("day-habilitation", "\"Yolo\"", "2024-01-01", Some("2024-06-30")),
+        &offering(
+            "day-habilitation",
+            "\"Yolo\"",
+            "2024-01-01",
+            Some("2024-06-30"),
+        ),
         // The plan enters Napa on 2024-03-01: not an election.
         &offering("medically-tailored-meals", "\"Napa\"", "2024-03-01", None),
     ]
@@ -263,13 +294,17 @@ fn policy_check_flags_offering_changes_off_the_election_cadence() {
         .filter(|p| p.kind == ProblemKind::ElectionCadence)
         .collect();
     assert_eq!(cadence.len(), 2, "{problems:#?}");
-    assert!(cadence.iter().any(|p| p.location.contains("(respite) effective_from")
-        && p.message.contains("2024-03-01")
-        && p.message.contains("every 6 months")));
-    assert!(cadence
-        .iter()
-        .any(|p| p.location.contains("(sobering-centers) effective_through")
-            && p.message.contains("2024-06-01")));
+    assert!(
+        cadence
+            .iter()
+            .any(|p| p.location.contains("(respite) effective_from")
+                && p.message.contains("2024-03-01")
+                && p.message.contains("every 6 months"))
+    );
+    assert!(cadence.iter().any(
+        |p| p.location.contains("(sobering-centers) effective_through")
+            && p.message.contains("2024-06-01")
+    ));
     assert_eq!(problems.len(), 2, "{problems:#?}");
 }
 
@@ -289,7 +324,11 @@ fn policy_doc_is_generated_from_the_pack_and_current() {
         "docs/policy.md is stale: run CARELOOP_UPDATE_POLICY_DOC=1 cargo test -p careloop-domain --test policy_plans"
     );
     for plan in &pack.plans {
-        assert!(generated.contains(&format!("(`{}`)", plan.id)), "{}", plan.id);
+        assert!(
+            generated.contains(&format!("(`{}`)", plan.id)),
+            "{}",
+            plan.id
+        );
     }
     assert!(generated.contains("2022-01-01 – 2023-12-31"));
 }

@@ -136,7 +136,11 @@ fn write_plan(out: &mut String, plan: &PlanOverlay) -> std::fmt::Result {
                 "- timely filing, days: {}",
                 cited(&inv.timely_filing_days)
             )?;
-            writeln!(out, "- resubmission, days: {}", cited(&inv.resubmission_days))?;
+            writeln!(
+                out,
+                "- resubmission, days: {}",
+                cited(&inv.resubmission_days)
+            )?;
             if let Some(pw) = &inv.pathway {
                 writeln!(out, "- accepted when: {}", cited(&pw.accepted_when))?;
                 if let Some(v) = &pw.template {

@@ -155,7 +155,8 @@ impl PlanOverlay {
             .peekable();
         spans.peek()?;
         spans.try_fold(None, |last: Option<Date>, s| {
-            s.effective_through.map(|t| Some(last.map_or(t, |l| l.max(t))))
+            s.effective_through
+                .map(|t| Some(last.map_or(t, |l| l.max(t))))
         })?
     }
 }

@@ -26,7 +26,11 @@ impl Checker<'_> {
             return;
         };
         let Some(t) = value.as_table() else {
-            self.push(ProblemKind::WrongType, "invoice", "[invoice] must be a table");
+            self.push(
+                ProblemKind::WrongType,
+                "invoice",
+                "[invoice] must be a table",
+            );
             return;
         };
         let mut known: Vec<&str> = WINDOW_KEYS.to_vec();
@@ -50,7 +54,11 @@ impl Checker<'_> {
     fn pathway(&mut self, value: &Value) {
         let at = "invoice.pathway";
         let Some(t) = value.as_table() else {
-            self.push(ProblemKind::WrongType, at, "[invoice.pathway] must be a table");
+            self.push(
+                ProblemKind::WrongType,
+                at,
+                "[invoice.pathway] must be a table",
+            );
             return;
         };
         self.unknown_keys(t, &PATHWAY_KEYS, at);
