@@ -104,7 +104,7 @@ fn offerings_errors_name_the_problem() -> TestResult {
                 "--on",
                 "2026-01-01",
             ],
-            "known plans: aetna-better-health-ca, alameda-alliance, hpsm",
+            "known plans: aetna-better-health-ca, alameda-alliance, anthem-blue-cross, blue-shield-promise, community-health-group, health-net, hpsm, iehp, kaiser-permanente, molina-healthcare-ca",
         ),
         (
             &[
@@ -247,6 +247,63 @@ fn policy_show_prints_version_and_plans() -> TestResult {
     let value = json(&["policy", "show", "--json"])?;
     assert_eq!(value["version"], "2026.11.0");
     assert_eq!(value["catalog_size"], 15);
-    assert_eq!(value["plans"].as_array().map(Vec::len), Some(3));
+    // Every overlay under policy/plans/ (10 since issue #14).
+    assert_eq!(value["plans"].as_array().map(Vec::len), Some(10));
+    Ok(())
+}
+
+/// Issue #14: `careloop policy check` passes on every overlay shipped.
+#[test]
+fn policy_check_passes_on_every_shipped_overlay() -> TestResult {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../careloop-domain/policy/plans");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir)? {
+        let path = entry?.path();
+        careloop()?
+            .args(["policy", "check"])
+            .arg(&path)
+            .assert()
+            .success()
+            .stdout(contains(": ok"));
+        checked += 1;
+    }
+    assert_eq!(checked, 10);
+    Ok(())
+}
+
+/// Issue #14 item 7: an offering change off the election cadence is flagged by kind.
+#[test]
+fn policy_check_names_an_election_cadence_problem() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("off-cadence.toml");
+    std::fs::write(
+        &path,
+        r#"id = "off-cadence"
+name = "Off cadence"
+source = "synthetic"
+
+[[counties]]
+county = "Yolo"
+effective_from = "2022-01-01"
+source = "synthetic"
+
+[[offerings]]
+cs = "respite"
+effective_from = "2024-03-01"
+source = "synthetic"
+
+[invoice]
+timely_filing_days = { value = 180, source = "synthetic" }
+resubmission_days = { value = 90, source = "synthetic" }
+"#,
+    )?;
+    careloop()?
+        .args(["policy", "check"])
+        .arg(&path)
+        .assert()
+        .failure()
+        .stdout(contains("[election-cadence]"))
+        .stdout(contains("respite starts on 2024-03-01"));
     Ok(())
 }

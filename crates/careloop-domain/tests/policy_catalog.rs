@@ -264,11 +264,17 @@ available_from = { value = "2022-01-01", source = "x" }
 
 #[test]
 fn program_policy_values_from_calaim_section_8() {
-    let p = pack().program;
+    let pack = pack();
+    // The invoice windows are Aetna's plan rule (seed 000 [1]); they live in its overlay now
+    // (issue #14 item 2).
+    let aetna = pack
+        .plan("aetna-better-health-ca")
+        .and_then(|plan| plan.invoice.as_ref());
+    let p = pack.program.clone();
     assert_eq!(p.ecm_initial_authorization_months.value, 12);
     assert_eq!(p.ecm_reauthorization_months.value, 6);
-    assert_eq!(p.invoice_timely_filing_days.value, 180);
-    assert_eq!(p.invoice_resubmission_days.value, 90);
+    assert_eq!(aetna.map(|i| i.timely_filing_days.value), Some(180));
+    assert_eq!(aetna.map(|i| i.resubmission_days.value), Some(90));
     assert_eq!(p.clr_effective.value, date(2025, 7, 1));
     assert_eq!(p.clr_monitoring_start.value, date(2026, 7, 1));
     assert_eq!(p.appeal_resolution_days.value, 30);

@@ -149,6 +149,10 @@ source = "synthetic"
 
 [clocks]
 urgent_pre_service_hours = { value = "seventy-two", source = "synthetic" }
+
+[invoice]
+timely_filing_days = { value = 180, source = "synthetic" }
+resubmission_days = { value = 90, source = "synthetic" }
 "#;
     let problems = check_overlay(text, &pack());
     assert_eq!(problems.len(), 1, "{problems:#?}");

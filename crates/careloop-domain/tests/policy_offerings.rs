@@ -28,16 +28,17 @@ fn offerings_count_per_plan_county_and_day() {
         ("alameda-alliance", "Alameda", date(2026, 1, 1), 13),
         ("alameda-alliance", "Alameda", date(2026, 11, 22), 13),
         ("alameda-alliance", "ALAMEDA county", date(2026, 11, 22), 13),
-        // HPSM: 9 CS [4]; TR by mandate from 2026.
+        // HPSM: 9 CS [4]; TR by mandate and Asthma Remediation (HPSM's current page) from 2026
+        // (issue #14 item 3).
         ("hpsm", "San Mateo", date(2025, 6, 1), 9),
-        ("hpsm", "san mateo", date(2026, 11, 22), 10),
-        // Aetna: 14 CS [1]; TR by mandate from 2026 makes all 15.
-        ("aetna-better-health-ca", "Sacramento", date(2025, 6, 1), 14),
+        ("hpsm", "san mateo", date(2026, 11, 22), 11),
+        // Aetna: 14 CS [1] until it left Medi-Cal on 2023-12-31 (issue #14 item 1).
+        ("aetna-better-health-ca", "Sacramento", date(2023, 6, 1), 14),
         (
             "aetna-better-health-ca",
             "Sacramento",
-            date(2026, 11, 22),
-            15,
+            date(2023, 12, 31),
+            14,
         ),
         (
             "aetna-better-health-ca",
@@ -108,12 +109,12 @@ fn county_not_served_names_the_served_counties() {
     let cases = [
         ("alameda-alliance", "San Mateo", date(2026, 1, 1), "Alameda"),
         ("hpsm", "Alameda", date(2026, 1, 1), "San Mateo"),
-        // Aetna left San Diego at the end of 2023 (overlay span, unconfirmed).
+        // Aetna left Medi-Cal (San Diego and Sacramento) at the end of 2023 (issue #14 item 1).
         (
             "aetna-better-health-ca",
             "San Diego",
             date(2024, 1, 1),
-            "Sacramento",
+            "none",
         ),
         // Before the CalAIM launch the overlays serve no county.
         ("hpsm", "San Mateo", date(2021, 12, 31), "none"),

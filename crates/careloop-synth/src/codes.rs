@@ -3,62 +3,60 @@
 //! derived indicator and utilization event occurs, next to common benign codes that must not
 //! trigger anything (e.g. Z59.1 inadequate housing, Z34 supervision of pregnancy).
 
-/// California counties with Medi-Cal enrollment weights (thousands of members, rounded, DHCS
-/// Medi-Cal certified eligibles 2024 order of magnitude; realistic mix, not an exact figure).
-/// The pack plan counties (Alameda, San Mateo, Sacramento) are included.
+/// The California counties a policy-pack plan serves, with draw weights (issue #14: no member is
+/// put in a plan on a date or in a county the plan does not serve). The pack has no plan for the
+/// other counties, so the generator draws only these. Los Angeles keeps about its statewide
+/// Medi-Cal share (a third); the weight of the counties no pack plan serves is spread over the
+/// other six, so their relative sizes are only an order of magnitude (synthetic, not a figure).
 pub const COUNTIES: &[(&str, u32)] = &[
     ("Los Angeles", 4_900),
-    ("San Bernardino", 900),
-    ("Riverside", 850),
-    ("San Diego", 850),
-    ("Orange", 950),
-    ("Sacramento", 480),
-    ("Fresno", 500),
-    ("Kern", 450),
-    ("Santa Clara", 420),
-    ("Alameda", 380),
-    ("San Joaquin", 300),
-    ("Contra Costa", 280),
-    ("Tulare", 250),
-    ("San Francisco", 240),
-    ("Ventura", 230),
-    ("Stanislaus", 220),
-    ("San Mateo", 160),
-    ("Monterey", 150),
-    ("Santa Barbara", 140),
-    ("Merced", 140),
-    ("Sonoma", 120),
-    ("Imperial", 100),
-    ("Humboldt", 50),
-    ("Shasta", 60),
-    ("Butte", 80),
+    ("San Bernardino", 1_600),
+    ("Riverside", 1_550),
+    ("San Diego", 1_550),
+    ("Sacramento", 1_500),
+    ("Alameda", 1_400),
+    ("San Mateo", 1_100),
 ];
 
-/// Policy-pack plan ids (crates/careloop-domain/policy/plans/*.toml) and the county each serves
-/// on the default as_of. Members in any other county get one of these ids as well (round
-/// robin): the pack has no plan for them, and identify rejects a `plan` that is not a pack id.
-pub const PACK_PLANS: [(&str, &str); 3] = [
-    ("Alameda", "alameda-alliance"),
-    ("San Mateo", "hpsm"),
-    ("Sacramento", "aetna-better-health-ca"),
+/// First day of the pack's plan data (the CalAIM launch, 2022-01-01): enrollment spans start no
+/// earlier, since the overlays' county spans start there.
+pub const PLAN_DATA_FROM: (i32, u32, u32) = (2022, 1, 1);
+
+/// Policy-pack plans (crates/careloop-domain/policy/plans/*.toml) by county: (county, plan id,
+/// first day the overlay serves the county). Every span is open-ended in the pack; Aetna, which
+/// left Medi-Cal on 2023-12-31, is not drawn. A test in careloop-demo checks this table's output
+/// against the pack.
+pub const PACK_PLANS: [(&str, &str, (i32, u32, u32)); 15] = [
+    ("Los Angeles", "health-net", PLAN_DATA_FROM),
+    ("Los Angeles", "blue-shield-promise", PLAN_DATA_FROM),
+    ("Alameda", "alameda-alliance", PLAN_DATA_FROM),
+    ("San Mateo", "hpsm", PLAN_DATA_FROM),
+    ("Sacramento", "anthem-blue-cross", PLAN_DATA_FROM),
+    ("Sacramento", "health-net", PLAN_DATA_FROM),
+    ("Sacramento", "molina-healthcare-ca", PLAN_DATA_FROM),
+    ("San Diego", "blue-shield-promise", PLAN_DATA_FROM),
+    ("San Diego", "community-health-group", PLAN_DATA_FROM),
+    ("San Diego", "molina-healthcare-ca", PLAN_DATA_FROM),
+    ("San Diego", "kaiser-permanente", (2024, 1, 1)),
+    ("Riverside", "iehp", PLAN_DATA_FROM),
+    ("Riverside", "molina-healthcare-ca", PLAN_DATA_FROM),
+    ("San Bernardino", "iehp", PLAN_DATA_FROM),
+    ("San Bernardino", "molina-healthcare-ca", PLAN_DATA_FROM),
 ];
 
-/// Plan for a member in `county`; `k` picks among pack plans for counties without one.
-pub fn plan_for(county: &str, k: u64) -> &'static str {
-    PACK_PLANS
+/// The plan of a member in `county` whose enrollment starts on `first`: one of the pack plans
+/// serving the county from that day on, `k` picking among them (round robin). Every county of
+/// [`COUNTIES`] has one from [`PLAN_DATA_FROM`]; a county without one gets "" (no plan), which
+/// identify reports as an error row rather than a plan that does not serve the county.
+pub fn plan_for(county: &str, k: u64, first: crate::date::Day) -> &'static str {
+    let serving: Vec<&'static str> = PACK_PLANS
         .iter()
-        .find(|(c, _)| *c == county)
-        .map_or_else(|| spread_plan(k), |(_, p)| *p)
-}
-
-/// The pack plan for a county without one: the three pack plans in turn.
-fn spread_plan(k: u64) -> &'static str {
-    let [(_, first), (_, second), (_, third)] = PACK_PLANS;
-    match k % 3 {
-        0 => first,
-        1 => second,
-        _ => third,
-    }
+        .filter(|(c, _, (y, m, d))| *c == county && crate::date::from_civil(*y, *m, *d) <= first)
+        .map(|(_, p, _)| *p)
+        .collect();
+    let n = u64::try_from(serving.len()).unwrap_or(1).max(1);
+    let i = usize::try_from(k % n).unwrap_or(0);
+    serving.get(i).copied().unwrap_or_default()
 }
 
 /// Ambulatory-care-sensitive / non-emergent ED primary diagnoses (match

@@ -74,7 +74,6 @@ pub fn generate(rng: &mut Rng, index: u64, as_of: Day) -> Member {
     // 0.1% have no birth date on file (the engine then evaluates both variants).
     let birth = if rng.chance(0.001) { None } else { Some(birth) };
     let county = draw(rng, COUNTIES);
-    let plan = codes::plan_for(county, index);
     let dual = age >= 65 && rng.chance(0.6);
     let lob = if dual && rng.chance(0.15) {
         Lob::DSnp
@@ -84,6 +83,8 @@ pub fn generate(rng: &mut Rng, index: u64, as_of: Day) -> Member {
     let race = draw(rng, RACE);
     let hispanic = rng.chance(0.5);
     let spans = spans(rng, as_of, birth.unwrap_or(as_of - 365 * age));
+    let first = spans.iter().map(|s| s.start).min().unwrap_or(as_of);
+    let plan = codes::plan_for(county, index, first);
     let adult = age >= 21;
     let old = age >= 65;
     let mut conditions = Vec::new();
@@ -228,7 +229,9 @@ fn draw(rng: &mut Rng, table: &'static [(&'static str, u32)]) -> &'static str {
 /// Enrollment spans: most members continuously enrolled; some churn (a gap in the last
 /// year), some split at the plan-year boundary (adjacent spans), some disenrolled before as_of.
 fn spans(rng: &mut Rng, as_of: Day, birth: Day) -> Vec<Span> {
-    let first = date::month_start((as_of - rng.range(400, 3000) as i32).max(birth));
+    let (y, m, d) = codes::PLAN_DATA_FROM;
+    let first = date::month_start((as_of - rng.range(400, 3000) as i32).max(birth))
+        .max(date::from_civil(y, m, d));
     let year_end = date::month_end(date::from_civil(date::to_civil(as_of).0, 12, 1));
     let open_or_year_end = |rng: &mut Rng| {
         if rng.chance(0.3) {

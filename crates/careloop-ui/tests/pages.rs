@@ -546,7 +546,9 @@ async fn referral_intake_preview_and_steps_go_through_the_app() {
 
     // Intake through create_referral; the referrer may read its own referral.
     let plan_org = "org-plan-hpsm";
-    let member = "SYN-000003";
+    // An HPSM member: the demo deals members round robin over the 9 plans serving a county
+    // today (issue #14), HPSM sixth.
+    let member = "SYN-000006";
     let mut create = with_csrf.clone();
     create.extend([
         ("idem", idem.as_str()),
@@ -644,7 +646,9 @@ async fn cs_limit_status_approval_and_use_against_limits() {
 
     let demo = common::demo(60, true).await;
     let password = demo.summary.password.clone();
-    let (provider, member_id) = demo.provider_with_enrollment().await;
+    let (provider, member_id) = demo
+        .provider_with_enrollment_offering(Some(careloop_domain::CsId::Respite))
+        .await;
     let provider_actor = demo.actor(&provider).await;
     let member = demo
         .app()
@@ -655,7 +659,7 @@ async fn cs_limit_status_approval_and_use_against_limits() {
     let reviewer = demo.user(Role::PlanUmReviewer, Some(&plan_org));
     let reviewer_actor = demo.actor(&reviewer).await;
 
-    // The plan refers the member for respite (offered by every demo plan) and assigns the
+    // The plan refers the member for respite (offered by the member's plan) and assigns the
     // referral to a CS provider serving the member's county.
     let county = member.county.clone().unwrap();
     let mut cs_provider = None;

@@ -643,6 +643,18 @@ pub enum FactsError {
         field: String,
         source: crate::text::TextError,
     },
+    /// An enrollment that runs past the last day its plan served Medi-Cal members there (a
+    /// plan that left Medi-Cal: Aetna after 2023-12-31, issue #14). History up to that day
+    /// still counts; a span that reaches past it cannot be true.
+    #[error(
+        "{field}: plan {plan} served Medi-Cal members there only through {last_day} (its last day, plan overlay counties); an enrollment in it cannot run to {through}"
+    )]
+    PlanEnded {
+        field: String,
+        plan: String,
+        last_day: Date,
+        through: Date,
+    },
 }
 
 impl FactsError {
@@ -670,7 +682,8 @@ impl FactsError {
             }
             FactsError::EndBeforeStart { field, .. }
             | FactsError::UnknownPlan { field, .. }
-            | FactsError::Text { field, .. } => field,
+            | FactsError::Text { field, .. }
+            | FactsError::PlanEnded { field, .. } => field,
         }
     }
 }

@@ -37,6 +37,25 @@ fn span_problem(
     }
 }
 
+/// The enrollment `span` (index `i`) running past the last day its plan served the span's county
+/// (any county when the span names none): the span up to `as_of` (or its end) must lie within
+/// the plan's service. `None` while the plan's service there is open-ended.
+fn past_plan_end(
+    plan: &crate::policy::PlanOverlay,
+    span: &super::facts::EnrollmentSpan,
+    as_of: Date,
+    i: usize,
+) -> Option<FactsError> {
+    let last_day = plan.last_day(span.county.as_deref())?;
+    let through = span.end.map_or(as_of, |e| e.min(as_of)).max(span.start);
+    (through > last_day).then(|| FactsError::PlanEnded {
+        field: format!("enrollments[{i}]"),
+        plan: plan.id.clone(),
+        last_day,
+        through,
+    })
+}
+
 impl MemberFacts {
     /// Every problem that makes these facts untrue or unusable on `as_of` under `pack`, each
     /// naming its field: a birth date after `as_of` (or more than 130 years before it); a span
@@ -79,14 +98,17 @@ impl MemberFacts {
                     field: format!("enrollments[{i}].plan"),
                     source,
                 }),
-                Ok(()) => {
-                    if let Err(source) = pack.known_plan(&span.plan) {
-                        problems.push(FactsError::UnknownPlan {
-                            field: format!("enrollments[{i}].plan"),
-                            source,
-                        });
+                Ok(()) => match pack.known_plan(&span.plan) {
+                    Err(source) => problems.push(FactsError::UnknownPlan {
+                        field: format!("enrollments[{i}].plan"),
+                        source,
+                    }),
+                    Ok(plan) => {
+                        if let Some(problem) = past_plan_end(plan, span, as_of, i) {
+                            problems.push(problem);
+                        }
                     }
-                }
+                },
             }
             if let Some(county) = &span.county {
                 text_problem(

@@ -8,7 +8,9 @@
 pub mod catalog;
 pub mod channels;
 pub mod check;
+pub mod doc;
 pub(crate) mod file;
+pub mod invoice;
 pub mod offerings;
 pub mod plan;
 pub mod plan_rules;
@@ -21,6 +23,7 @@ pub use channels::{ChannelKind, ChannelPurpose, RequestChannel};
 pub use check::{OverlayProblem, ProblemKind, check_overlay};
 pub use file::PolicyError;
 pub(crate) use file::parse_toml;
+pub use invoice::{InvoicePathway, PlanInvoicePolicy};
 pub use offerings::{OfferedCs, OfferingBasis, OfferingsError, offerings};
 pub use plan::PlanOverlay;
 pub use program::{CsMandate, ProgramPolicy};
@@ -89,21 +92,7 @@ pub const STATEWIDE_FILES: [(&str, &str); 6] = [
     ),
 ];
 
-/// The example plan overlays embedded in the binary: (file name, text).
-pub const PLAN_FILES: [(&str, &str); 3] = [
-    (
-        "plans/aetna-better-health-ca.toml",
-        include_str!("../../policy/plans/aetna-better-health-ca.toml"),
-    ),
-    (
-        "plans/alameda-alliance.toml",
-        include_str!("../../policy/plans/alameda-alliance.toml"),
-    ),
-    (
-        "plans/hpsm.toml",
-        include_str!("../../policy/plans/hpsm.toml"),
-    ),
-];
+include!(concat!(env!("OUT_DIR"), "/plan_files.rs"));
 
 impl PolicyPack {
     /// The pack compiled into this binary.

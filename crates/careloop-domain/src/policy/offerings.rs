@@ -52,7 +52,8 @@ pub enum OfferingsError {
     #[error("unknown plan {plan:?}; known plans: {}", .known.join(", "))]
     UnknownPlan { plan: String, known: Vec<String> },
     #[error(
-        "plan {plan} does not serve {county:?} on {on}; counties served that day: {}",
+        "plan {plan} does not serve {county:?} on {on}{}; counties served that day: {}",
+        ended_note(*.ended),
         if .served.is_empty() { "none".to_string() } else { .served.join(", ") }
     )]
     CountyNotServed {
@@ -60,7 +61,17 @@ pub enum OfferingsError {
         county: String,
         on: Date,
         served: Vec<String>,
+        /// The plan's last day in that county, when it served the county and stopped before
+        /// `on` (Aetna left Medi-Cal on 2023-12-31, issue #14).
+        ended: Option<Date>,
     },
+}
+
+/// " (the plan's service there ended on D, its last day)" when the plan stopped serving.
+pub fn ended_note(ended: Option<Date>) -> String {
+    ended.map_or_else(String::new, |d| {
+        format!(" (the plan's service there ended on {d}, its last day)")
+    })
 }
 
 /// The CS `plan_id` offers in `county` on `on`: the overlay's offerings in effect that day for
@@ -85,6 +96,7 @@ pub fn offerings(
             county: county.to_string(),
             on,
             served: plan.counties_on(on).into_iter().map(String::from).collect(),
+            ended: plan.last_day(Some(county)).filter(|last| *last < on),
         });
     }
 

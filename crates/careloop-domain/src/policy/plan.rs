@@ -44,6 +44,13 @@ pub struct PlanOverlay {
     /// Legacy automatic ECM enrollment from a predecessor program (HPSM, seed 003 [4]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legacy_ecm_enrollment: Option<super::plan_rules::LegacyEcmEnrollment>,
+
+    // --- issue #14 (plan data): invoice rules, kept in their own block ---
+    /// The plan's invoice windows and pathway (`[invoice]`). `careloop policy check` requires
+    /// it of every overlay (with the marked default where the plan's page is silent); the
+    /// strict reader leaves it optional so a test overlay may omit it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice: Option<super::invoice::PlanInvoicePolicy>,
 }
 
 /// How identification reads a plan's claims: settings where DHCS leaves a choice to the plan.
@@ -181,6 +188,22 @@ impl PlanOverlay {
         self.counties
             .iter()
             .any(|s| s.in_effect_on(on) && same_county(&s.county, county))
+    }
+
+    /// The last day the plan serves `county` (any county when `None`), when every such span
+    /// ends; `None` while a span is open-ended or when no span matches. A plan that left
+    /// Medi-Cal (Aetna, 2023-12-31) has a last day everywhere.
+    pub fn last_day(&self, county: Option<&str>) -> Option<Date> {
+        let mut spans = self
+            .counties
+            .iter()
+            .filter(|s| county.is_none_or(|c| same_county(&s.county, c)))
+            .peekable();
+        spans.peek()?;
+        spans.try_fold(None, |last: Option<Date>, s| {
+            s.effective_through
+                .map(|t| Some(last.map_or(t, |l| l.max(t))))
+        })?
     }
 }
 

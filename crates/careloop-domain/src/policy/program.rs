@@ -1,4 +1,4 @@
-//! Program-wide dates and windows: ECM authorization periods, invoice windows, closed-loop
+//! Program-wide dates and windows: ECM authorization periods, CS election cadence, closed-loop
 //! referral dates, statewide CS mandates, appeal windows (CALAIM.md §8).
 
 use crate::cite::Cited;
@@ -13,10 +13,6 @@ pub struct ProgramPolicy {
     pub ecm_initial_authorization_months: Cited<u32>,
     /// ECM re-authorization period, months (6; [4]).
     pub ecm_reauthorization_months: Cited<u32>,
-    /// Invoice timely filing, calendar days from the service date (180; [1]).
-    pub invoice_timely_filing_days: Cited<u32>,
-    /// Resubmission window, days from the adverse determination (90; [1]).
-    pub invoice_resubmission_days: Cited<u32>,
     /// Closed-loop referral policy effective date (2025-07-01; [37]).
     pub clr_effective: Cited<Date>,
     /// DHCS closed-loop referral compliance monitoring start (2026-07-01; [37]).
@@ -34,6 +30,9 @@ pub struct ProgramPolicy {
     /// How often a plan may add or drop a CS, months (6; CALAIM.md §3.1 [3]; a fixed
     /// January/July cycle is UNCONFIRMED).
     pub cs_election_interval_months: Cited<u32>,
+    /// The months (1-12) on whose first day a CS election takes effect (January and July:
+    /// UNCONFIRMED, CALAIM.md §10 item 6); `careloop policy check` flags other change days.
+    pub cs_election_months: Cited<Vec<u8>>,
     /// Community Supports every plan must offer, from a date (Transitional Rent 2026-01-01; [18][31]).
     #[serde(default)]
     pub cs_mandates: Vec<CsMandate>,

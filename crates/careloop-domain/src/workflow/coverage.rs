@@ -50,11 +50,13 @@ impl From<OfferingsError> for WorkflowError {
                 county,
                 on,
                 served,
+                ended,
             } => WorkflowError::CountyNotServed {
                 plan,
                 county,
                 on,
                 served,
+                ended,
             },
         }
     }

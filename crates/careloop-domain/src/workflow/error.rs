@@ -76,7 +76,8 @@ pub enum WorkflowError {
     #[error("unknown plan \"{plan}\"; known plans: {}", .known.join(", "))]
     UnknownPlan { plan: String, known: Vec<String> },
     #[error(
-        "plan {plan} does not serve {county:?} on {on} (plan overlay counties); counties served that day: {}",
+        "plan {plan} does not serve {county:?} on {on} (plan overlay counties){}; counties served that day: {}",
+        crate::policy::offerings::ended_note(*.ended),
         if .served.is_empty() { "none".to_string() } else { .served.join(", ") }
     )]
     CountyNotServed {
@@ -84,6 +85,8 @@ pub enum WorkflowError {
         county: String,
         on: jiff::civil::Date,
         served: Vec<String>,
+        /// The plan's last day in the county when it stopped serving it before `on`.
+        ended: Option<jiff::civil::Date>,
     },
     #[error(
         "plan {plan} does not offer the Community Support {cs} in {county} on {on} (CS are offered plan by plan and county by county, CALAIM.md §3.1 [3][36]); offered there that day: {}",

@@ -124,7 +124,19 @@ impl Demo {
     /// A provider care manager whose organization runs an enrolled ECM enrollment:
     /// (username, that enrollment's member).
     pub async fn provider_with_enrollment(&self) -> (String, String) {
+        self.provider_with_enrollment_offering(None).await
+    }
+
+    /// [`Self::provider_with_enrollment`] for a member whose plan offers `cs` in the member's
+    /// county today (not every pack plan offers every CS: issue #14 added plans whose offerings
+    /// no source lists).
+    pub async fn provider_with_enrollment_offering(
+        &self,
+        cs: Option<careloop_domain::CsId>,
+    ) -> (String, String) {
         use careloop_app::member::MemberListQuery;
+        let zone = jiff::tz::TimeZone::get("America/Los_Angeles").unwrap();
+        let today = self.now.to_zoned(zone).date();
         for login in self
             .summary
             .logins
@@ -154,6 +166,16 @@ impl Demo {
                     .ecm_enrollments
                     .iter()
                     .any(|e| e.state.provider_id == p.org_id && e.status == "enrolled")
+                    && cs.is_none_or(|cs| {
+                        let (plan, county) = (m.plan_id.clone(), m.county.clone());
+                        careloop_domain::policy::offerings(
+                            self.app().pack(),
+                            &plan.unwrap_or_default(),
+                            &county.unwrap_or_default(),
+                            today,
+                        )
+                        .is_ok_and(|list| list.iter().any(|o| o.id == cs))
+                    })
                 {
                     return (login.username.clone(), m.id);
                 }

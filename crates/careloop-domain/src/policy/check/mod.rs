@@ -11,13 +11,15 @@ use crate::cs::CsId;
 use jiff::civil::Date;
 use toml::{Table, Value};
 
+mod cadence;
+mod invoice;
 mod problem;
 
 mod channels;
 
 pub use problem::{OverlayProblem, ProblemKind};
 
-const TOP_KEYS: [&str; 11] = [
+const TOP_KEYS: [&str; 12] = [
     "id",
     "name",
     "source",
@@ -30,6 +32,7 @@ const TOP_KEYS: [&str; 11] = [
     // plan program rules (policy::plan_rules); their shape is checked by the typed parse
     "cs_prerequisites",
     "legacy_ecm_enrollment",
+    "invoice",
 ];
 const IDENTIFICATION_KEYS: [&str; 1] = ["avoidable_ed_reading"];
 const COUNTY_KEYS: [&str; 6] = [
@@ -154,6 +157,8 @@ impl Checker<'_> {
             Some(v) => self.offerings(v, &spans),
         };
         self.overlaps(&spans, &offerings);
+        self.cadence(&spans, &offerings);
+        self.invoice(table);
         if let Some(v) = table.get("clocks") {
             self.cited_table(v, "clocks", &CLOCK_KEYS);
         }

@@ -35,6 +35,9 @@ pub enum ProblemKind {
     MandatedCsDropped,
     /// A CS offered before it exists statewide (catalog `available_from`).
     OfferedBeforeAvailable,
+    /// An offering that starts or stops off the CS election cadence (every six months, on the
+    /// first day of an election month; `program.cs_election_months`, issue #14).
+    ElectionCadence,
 }
 
 /// One problem in an overlay, with where it is.
