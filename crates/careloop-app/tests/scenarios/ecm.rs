@@ -478,9 +478,10 @@ pub async fn ecm_enrollment_refused_while_a_waiver_is_open<S: Store>(store: S) {
         .unwrap();
     waiver["waiver"] = "hcba".into();
     seed_member(&app, "mem-waiver", facts).await;
-    app.open_ecm_enrollment(
+    app.create(
         &coordinator(),
-        open_input("ecm-w", "mem-waiver", "org-ecm-a"),
+        "ecm-w",
+        open_input("mem-waiver", "org-ecm-a"),
         None,
         t0,
     )
@@ -496,7 +497,7 @@ pub async fn ecm_enrollment_refused_while_a_waiver_is_open<S: Store>(store: S) {
     )
     .await;
     let err = app
-        .enroll_ecm(&cm, "ecm-w", enroll_input("2026-11-16", "a-w"), None, t0)
+        .change(&cm, "ecm-w", enroll_input("2026-11-16", "a-w"), None, t0)
         .await
         .unwrap_err();
     match &err {
@@ -510,7 +511,7 @@ pub async fn ecm_enrollment_refused_while_a_waiver_is_open<S: Store>(store: S) {
         }
         other => panic!("expected Invalid, got {other:?}"),
     }
-    let rec = app.get_ecm_enrollment(&cm, "ecm-w", t0).await.unwrap();
+    let rec = app.get::<EcmAggregate>(&cm, "ecm-w", t0).await.unwrap();
     assert_eq!(rec.status.as_str(), "outreach");
 }
 
