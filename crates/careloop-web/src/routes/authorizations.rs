@@ -15,11 +15,10 @@ use schemars::generate::SchemaGenerator;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::extract::{ApiJson, IdempotencyKey, QueryString, json_response};
+use crate::extract::{QueryString, json_response};
 use crate::operation::{Op, QueryParam};
 use crate::paging;
 use crate::problem::Problem;
-use crate::routes::record::{created, read};
 use crate::routes::resource::Resource;
 
 const BASE: &str = "/api/v1/authorizations";
@@ -49,15 +48,6 @@ pub struct AuthorizationQueueResponse {
     pub next: Option<String>,
 }
 
-async fn submit(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(body): ApiJson<SubmitAuthorization>,
-) -> Result<Response, Problem> {
-    created(&st, &actor, key, body, BASE).await
-}
-
 async fn queue(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
@@ -84,7 +74,7 @@ async fn queue(
 #[rustfmt::skip]
 fn resource() -> Resource {
     Resource::new::<AuthorizationRecord>(BASE, "authorizations")
-        .create::<SubmitAuthorization, _>(submit, "submitAuthorization", "Submit an authorization request (provider staff); the server assigns the id")
+        .create::<SubmitAuthorization>("submitAuthorization", "Submit an authorization request (provider staff); the server assigns the id")
         .list::<AuthorizationQueueResponse, _>("", queue, "authorizationQueue", "The work queue: open requests by due time, classified on track / at risk / overdue", vec![
             QueryParam::new("at_risk_only", "boolean", "only requests at risk or overdue"),
             QueryParam::new("plan", "string", "plan policy overlay id, e.g. hpsm"),
@@ -92,7 +82,7 @@ fn resource() -> Resource {
             QueryParam::limit(),
             QueryParam::time_cursor(),
         ])
-        .read(read::<AuthorizationAggregate>, "getAuthorization", "Read one authorization request (audited)")
+        .read::<AuthorizationAggregate>("getAuthorization", "Read one authorization request (audited)")
         .change::<PendAuthorization>("pend", "Pend a non-urgent pre-service request for information")
         .change::<ExtendAuthorization>("extend", "Take the one extension, with its reason")
         .change::<ReceiveAuthorizationInformation>("information-received", "The pended-for information arrived: the decision clock restarts")

@@ -19,11 +19,10 @@ use schemars::generate::SchemaGenerator;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::extract::{ApiJson, IdempotencyKey, QueryString, json_response};
+use crate::extract::{QueryString, json_response};
 use crate::operation::{Op, QueryParam};
 use crate::paging;
 use crate::problem::Problem;
-use crate::routes::record::{created, read};
 use crate::routes::resource::Resource;
 
 const BASE: &str = "/api/v1/ecm-enrollments";
@@ -56,15 +55,6 @@ pub struct EcmReauthorizationQueueResponse {
     /// Pass as `after` for the next page; absent on the last page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-}
-
-async fn open(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(body): ApiJson<OpenEcmEnrollment>,
-) -> Result<Response, Problem> {
-    created(&st, &actor, key, body, BASE).await
 }
 
 async fn queue(
@@ -102,14 +92,14 @@ async fn queue(
 #[rustfmt::skip]
 fn resource() -> Resource {
     Resource::new::<EcmEnrollmentRecord>(BASE, "ecm-enrollments")
-        .create::<OpenEcmEnrollment, _>(open, "openEcmEnrollment", "Assign a member to an ECM provider (plan care coordinator); outreach starts, the provider is granted access; the server assigns the id")
+        .create::<OpenEcmEnrollment>("openEcmEnrollment", "Assign a member to an ECM provider (plan care coordinator); outreach starts, the provider is granted access; the server assigns the id")
         .list::<EcmReauthorizationQueueResponse, _>("/reauthorizations-due", queue, "ecmReauthorizationsDue", "The work queue: enrollments whose re-authorization is due within the look-ahead (30 days) or overdue, soonest first", vec![
             QueryParam::new("plan", "string", "plan policy overlay id, e.g. hpsm"),
             QueryParam::new("county", "string", "county name"),
             QueryParam::limit(),
             QueryParam::time_cursor(),
         ])
-        .read(read::<EcmAggregate>, "getEcmEnrollment", "Read one ECM enrollment (audited)")
+        .read::<EcmAggregate>("getEcmEnrollment", "Read one ECM enrollment (audited)")
         .change_named::<RecordOutreachAttempt>("recordEcmOutreachAttempt", "outreach-attempts", "Record an outreach attempt, reached or not (the enrollment's provider)")
         .change::<EnrollEcm>("enrollment", "Enroll from a start date; blocked (422 naming the rule) by hospice, PACE, CCM, CCT or a 1915(c) waiver")
         .change_named::<AssignLeadCareManager>("assignEcmLeadCareManager", "lead-care-manager", "Name a (new) Lead Care Manager")

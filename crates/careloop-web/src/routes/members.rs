@@ -21,11 +21,10 @@ use schemars::generate::SchemaGenerator;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::extract::{ApiJson, IdempotencyKey, QueryString, RecordId, json_response};
+use crate::extract::{QueryString, RecordId, json_response};
 use crate::operation::{Op, QueryParam};
 use crate::paging;
 use crate::problem::Problem;
-use crate::routes::record::{created, read};
 use crate::routes::resource::Resource;
 
 const BASE: &str = "/api/v1/members";
@@ -47,15 +46,6 @@ pub struct MemberListResponse {
     /// Pass as `after` for the next page; absent on the last page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-}
-
-async fn register(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(body): ApiJson<RegisterMember>,
-) -> Result<Response, Problem> {
-    created(&st, &actor, key, body, BASE).await
 }
 
 async fn list(
@@ -88,12 +78,12 @@ async fn eligibility(
 #[rustfmt::skip]
 fn resource() -> Resource {
     Resource::new::<MemberRecord>(BASE, "members")
-        .create::<RegisterMember, _>(register, "registerMember", "Register a member of the caller's plan with their eligibility facts; the server assigns the id")
+        .create::<RegisterMember>("registerMember", "Register a member of the caller's plan with their eligibility facts; the server assigns the id")
         .list::<MemberListResponse, _>("", list, "listMembers", "Members by id: a plan's own, a provider's granted ones (each listed member is audited)", vec![
             QueryParam::limit(),
             QueryParam::new("after", "string", "the `next` cursor of the previous page"),
         ])
-        .read(read::<MemberAggregate>, "getMember", "Read one member (audited)")
+        .read::<MemberAggregate>("getMember", "Read one member (audited)")
         .change::<UpdateMemberDemographics>("demographics", "Replace the member's contact data")
         .change::<RecordMemberFacts>("facts", "Replace the member's facts; eligibility is re-determined as of today (Los Angeles)")
         .change::<RecomputeMemberEligibility>("eligibility/recompute", "Re-run the eligibility engine on the stored facts; stored only when the result changed")

@@ -2,40 +2,26 @@
 //! closure.
 
 use axum::Router;
-use axum::extract::{Extension, State};
-use axum::response::Response;
 use careloop_app::referral::{
     AcceptReferral, AssignReferral, CloseReferral, CreateReferral, DeclineReferral,
     RecordReferralAuthorization, RecordReferralNotice, RecordReferralNoticeAgreement,
     ReviewReferralEligibility, StartReferralServices,
 };
-use careloop_app::{Actor, ReferralAggregate, ReferralRecord};
+use careloop_app::{ReferralAggregate, ReferralRecord};
 use schemars::generate::SchemaGenerator;
 
 use crate::AppState;
-use crate::extract::{ApiJson, IdempotencyKey};
 use crate::operation::Op;
-use crate::problem::Problem;
-use crate::routes::record::{created, read};
 use crate::routes::resource::Resource;
 
 const BASE: &str = "/api/v1/referrals";
-
-async fn create(
-    State(st): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    IdempotencyKey(key): IdempotencyKey,
-    ApiJson(body): ApiJson<CreateReferral>,
-) -> Result<Response, Problem> {
-    created(&st, &actor, key, body, BASE).await
-}
 
 /// This resource's operations, one row each, for the router and the OpenAPI document.
 #[rustfmt::skip]
 fn resource() -> Resource {
     Resource::new::<ReferralRecord>(BASE, "referrals")
-        .create::<CreateReferral, _>(create, "createReferral", "Create a referral (referring entity or plan care coordinator); the server assigns the id")
-        .read(read::<ReferralAggregate>, "getReferral", "Read one referral (audited)")
+        .create::<CreateReferral>("createReferral", "Create a referral (referring entity or plan care coordinator); the server assigns the id")
+        .read::<ReferralAggregate>("getReferral", "Read one referral (audited)")
         .change::<ReviewReferralEligibility>("eligibility-review", "Record the plan's eligibility review")
         .change::<AssignReferral>("assignment", "Assign an ECM/CS provider, granting it access to the member")
         .change::<AcceptReferral>("acceptance", "The assigned provider accepts")

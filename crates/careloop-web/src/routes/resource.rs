@@ -5,16 +5,19 @@
 //! operation id and a summary are each written in one place.
 
 use axum::Router;
+use axum::extract::{Extension, State};
 use axum::handler::Handler;
 use axum::routing::{MethodRouter, get, post};
-use careloop_app::Change;
+use careloop_app::{Actor, Aggregate, Change, Create};
 use schemars::generate::SchemaGenerator;
 use schemars::{JsonSchema, Schema};
 use serde::de::DeserializeOwned;
 
 use crate::AppState;
+use crate::extract::{ApiJson, IdempotencyKey};
 use crate::operation::{Op, QueryParam};
 use crate::routes::change::change;
+use crate::routes::record::{created, read};
 
 /// Where the API is nested (`crate::router`); operation paths carry it, axum routes do not.
 const API_PREFIX: &str = "/api/v1";
@@ -104,15 +107,21 @@ impl Resource {
         format!("{}/{{id}}/{segment}", self.base)
     }
 
-    /// `POST base` with the body `B`: creates a record (201 and its Location).
-    pub(crate) fn create<B: JsonSchema, T: 'static>(
-        self,
-        handler: impl Handler<T, AppState>,
-        op_id: &'static str,
-        summary: &'static str,
-    ) -> Self {
-        let path = self.base.to_owned();
-        let request = Some(schema_of::<B> as SchemaOf);
+    /// `POST base` with the body `C`, the app's create input: `App::create` under a new id,
+    /// answering 201 with the record and its Location (`routes::record::created`).
+    pub(crate) fn create<C>(self, op_id: &'static str, summary: &'static str) -> Self
+    where
+        C: Create + JsonSchema + DeserializeOwned + Send + 'static,
+    {
+        let base = self.base;
+        let handler = move |State(st): State<AppState>,
+                            Extension(actor): Extension<Actor>,
+                            IdempotencyKey(key): IdempotencyKey,
+                            ApiJson(body): ApiJson<C>| async move {
+            created(&st, &actor, key, body, base).await
+        };
+        let request = Some(schema_of::<C> as SchemaOf);
+        let path = base.to_owned();
         self.row(
             path,
             op_id.into(),
@@ -141,22 +150,15 @@ impl Resource {
         this
     }
 
-    /// `GET base/{id}`: one record.
-    pub(crate) fn read<T: 'static>(
+    /// `GET base/{id}`: one record of the aggregate `A` (`routes::record::read`).
+    pub(crate) fn read<A: Aggregate + 'static>(
         self,
-        handler: impl Handler<T, AppState>,
         op_id: &'static str,
         summary: &'static str,
     ) -> Self {
         let path = format!("{}/{{id}}", self.base);
-        self.row(
-            path,
-            op_id.into(),
-            summary,
-            get(handler),
-            None,
-            Answer::Record,
-        )
+        let handler = get(read::<A>);
+        self.row(path, op_id.into(), summary, handler, None, Answer::Record)
     }
 
     /// `GET base/{id}/segment`: something about one record other than the record, `A`.
