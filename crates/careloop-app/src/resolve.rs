@@ -21,11 +21,13 @@ use jiff::tz::TimeZone;
 use crate::access::{self, Action};
 use crate::actor::{Actor, OrgKind};
 use crate::app::App;
-use crate::authorization::AuthorizationRecord;
 use crate::error::AppError;
 use crate::identity::{ORGANIZATION_KIND, Organization};
-use crate::member::MemberRecord;
-use crate::record::{Aggregate, AuthorizationAggregate, MemberAggregate};
+use crate::record::{Aggregate, AuthorizationAggregate, MemberAggregate, Record};
+
+// The records by their state type, not through the use-case modules (which import this one).
+type MemberRecord = Record<careloop_domain::workflow::member::MemberState>;
+type AuthorizationRecord = Record<careloop_domain::workflow::authorization::AuthorizationState>;
 
 /// Where a command's record belongs, from the member record it is about.
 #[derive(Clone, Debug)]

@@ -40,6 +40,12 @@ impl Extra for () {
     async fn stop(&self) {}
 }
 
+impl Extra for crate::checkpoint::SqliteFile {
+    async fn stop(&self) {
+        self.checkpointer.stop().await;
+    }
+}
+
 impl Dialect for sqlx::Sqlite {
     /// IMMEDIATE takes the write lock up front, so a second process (e.g. `careloop migrate`
     /// beside `serve`) waits on busy_timeout instead of failing mid-transaction.
@@ -55,7 +61,7 @@ impl Dialect for sqlx::Sqlite {
     const QUEUE_INDEX_HINT: &'static str = " INDEXED BY aggregates_queue";
     const MIGRATIONS: &'static [(i64, &'static str, &'static str)] = migrations::SQLITE;
     /// The database file and its background WAL checkpointer.
-    type Extra = crate::sqlite::SqliteFile;
+    type Extra = crate::checkpoint::SqliteFile;
 
     fn rows_affected(result: &sqlx::sqlite::SqliteQueryResult) -> u64 {
         result.rows_affected()

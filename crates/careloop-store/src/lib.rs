@@ -26,6 +26,7 @@
 mod adapter;
 mod any;
 mod batch;
+mod checkpoint;
 mod dialect;
 mod error;
 mod group;

@@ -3,7 +3,7 @@
 //! ONE writer connection (SQLite allows one writer; queueing in the pool beats lock retries) and
 //! a pool of read-only connections that read concurrently with the writer.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,7 +11,7 @@ use serde::Serialize;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::adapter::SqlStore;
-use crate::dialect::Extra;
+use crate::checkpoint::{Checkpointer, SqliteFile};
 use crate::error::StoreError;
 
 /// How long a connection waits for a lock held by another process before failing.
@@ -21,8 +21,6 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 const MMAP_BYTES: u64 = 0x7fff_0000;
 /// Read-only connections in the read pool.
 const READERS: u32 = 4;
-/// How often the background checkpointer copies committed WAL frames into the database file.
-const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 /// The writer's own automatic checkpoint threshold, in pages (SQLite's default is 1,000). The
 /// background checkpointer normally keeps the WAL far below it; this only bounds the WAL if the
 /// checkpointer cannot keep up (about 64 MiB with 4 KiB pages).
@@ -32,73 +30,6 @@ const WRITER_AUTOCHECKPOINT_PAGES: u32 = 16_000;
 /// connections (the statements, decoding and write path are [`SqlStore`]'s, shared with
 /// PostgreSQL; what differs is in [`crate::dialect::Dialect`]).
 pub type SqliteStore = SqlStore<sqlx::Sqlite>;
-
-/// What the SQLite store keeps beside its pools: the database file's path and the background
-/// checkpointer (stopped on `close`, or when the last clone is dropped).
-#[derive(Debug, Clone)]
-pub struct SqliteFile {
-    path: PathBuf,
-    checkpointer: Arc<Checkpointer>,
-}
-
-impl Extra for SqliteFile {
-    async fn stop(&self) {
-        self.checkpointer.stop().await;
-    }
-}
-
-/// The background WAL checkpointer: its own read-write connection runs
-/// `PRAGMA wal_checkpoint(PASSIVE)` every [`CHECKPOINT_EVERY`]. Without it, the commit that
-/// crosses SQLite's 1,000-page threshold copies the WAL into the database file and fsyncs it
-/// before it returns, so one request in every few dozen waits for a checkpoint (the queue and
-/// submission p99 in BENCHMARKS.md). A PASSIVE checkpoint takes no lock that blocks the writer
-/// or readers; it never loses anything (frames stay in the WAL until copied).
-#[derive(Debug)]
-struct Checkpointer {
-    stop: tokio::sync::watch::Sender<bool>,
-    task: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
-}
-
-impl Checkpointer {
-    async fn start(options: SqliteConnectOptions) -> Result<Self, StoreError> {
-        use sqlx::ConnectOptions as _;
-        let mut conn = options.connect().await?;
-        let (stop, mut stopped) = tokio::sync::watch::channel(false);
-        let task = tokio::spawn(async move {
-            loop {
-                tokio::select! {
-                    _ = stopped.changed() => break,
-                    () = tokio::time::sleep(CHECKPOINT_EVERY) => {}
-                }
-                if let Err(err) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-                    .execute(&mut conn)
-                    .await
-                {
-                    tracing::warn!(error = %err, "background WAL checkpoint failed; retrying");
-                }
-            }
-            let _ = sqlx::Connection::close(conn).await;
-        });
-        Ok(Checkpointer {
-            stop,
-            task: std::sync::Mutex::new(Some(task)),
-        })
-    }
-
-    async fn stop(&self) {
-        let _ = self.stop.send(true);
-        let task = self.task.lock().ok().and_then(|mut t| t.take());
-        if let Some(task) = task {
-            let _ = task.await;
-        }
-    }
-}
-
-impl Drop for Checkpointer {
-    fn drop(&mut self) {
-        let _ = self.stop.send(true);
-    }
-}
 
 /// The durability settings in force on the writer connection (for health checks and tests).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -4,7 +4,7 @@
 use crate::cite::Cited;
 use crate::clock::policy::PlanClockPolicy;
 use crate::cs::CsId;
-use crate::eligibility::AvoidableEdReading;
+use crate::eligibility::facts::AvoidableEdReading;
 use crate::policy::channels::{ChannelPurpose, RequestChannel};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
