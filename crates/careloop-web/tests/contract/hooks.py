@@ -101,7 +101,10 @@ KNOWN_REFUSALS = [
     ), "items 1-3: references resolved against the records"),
     # Coverage: the member's plan must serve the county and offer the Community Support that day
     # (policy pack offerings, effective-dated).
-    (re.compile(r"does not serve \S|does not offer the Community Support"), "items 1-3: plan coverage from the policy pack"),
+    # A plan that left Medi-Cal (its overlay's last county day, e.g. Aetna 2023-12-31): an
+    # enrollment in it cannot run past that day (issue #14 item 1).
+    (re.compile(r"does not serve \S|does not offer the Community Support"
+                r"|served Medi-Cal members there only through"), "items 1-3: plan coverage from the policy pack"),
     # Dates checked against the stored record (item 5: dates that cannot be true).
     (re.compile(r" is before "), "item 5: dates ordered against the stored record"),
     # Dates against the command's California date (item 5): past events not after today,
