@@ -57,6 +57,7 @@ KNOWN_REFUSALS = [
     (re.compile(
         r"is the only enabled admin of organization"
         r"|an extension must be taken before the due time|does not exist in a \w+ organization"
+        r"|the user is disabled"
     ),
      "rules on stored state"),
     # Order between two dates of one request (JSON Schema cannot compare two values): a span that
