@@ -79,11 +79,18 @@ impl<A: Aggregate> Transition<A> {
 
 /// The `expected_version` of a change input (its JSON field; absent or null: `None`).
 pub fn expected_version_of<C: Change>(input: &C) -> Result<Option<i64>, AppError> {
-    let value =
-        serde_json::to_value(input).map_err(|e| AppError::invalid("request", e.to_string()))?;
-    Ok(value
+    Ok(expected_in(&input_json(input)?))
+}
+
+/// A change input as JSON: what its idempotency hash covers.
+fn input_json<C: Change>(input: &C) -> Result<serde_json::Value, AppError> {
+    serde_json::to_value(input).map_err(|e| AppError::invalid("request", e.to_string()))
+}
+
+fn expected_in(input: &serde_json::Value) -> Option<i64> {
+    input
         .get("expected_version")
-        .and_then(serde_json::Value::as_i64))
+        .and_then(serde_json::Value::as_i64)
 }
 
 type StateOf<C> = <<C as Change>::Aggregate as Aggregate>::State;
@@ -100,8 +107,9 @@ impl<S: Store> App<S> {
         idempotency_key: Option<&str>,
         now: Timestamp,
     ) -> Result<Record<StateOf<C>>, AppError> {
-        let expected = expected_version_of(&input)?;
-        self.change_expecting(actor, id, input, expected, idempotency_key, now)
+        let json = input_json(&input)?;
+        let expected = expected_in(&json);
+        self.run_change(actor, id, input, json, expected, idempotency_key, now)
             .await
     }
 
@@ -117,8 +125,23 @@ impl<S: Store> App<S> {
         idempotency_key: Option<&str>,
         now: Timestamp,
     ) -> Result<Record<StateOf<C>>, AppError> {
-        let mut hashed = serde_json::to_value(&input)
-            .map_err(|e| AppError::invalid("request", e.to_string()))?;
+        let json = input_json(&input)?;
+        self.run_change(actor, id, input, json, expected, idempotency_key, now)
+            .await
+    }
+
+    /// The one change path; `json` is the input as JSON (serialized once per request).
+    #[allow(clippy::too_many_arguments)]
+    async fn run_change<C: Change>(
+        &self,
+        actor: &Actor,
+        id: &str,
+        input: C,
+        mut hashed: serde_json::Value,
+        expected: Option<i64>,
+        idempotency_key: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Record<StateOf<C>>, AppError> {
         if let Some(fields) = hashed.as_object_mut() {
             fields.insert("expected_version".to_owned(), expected.into());
         }
