@@ -26,6 +26,18 @@ pub enum ChannelPurpose {
 }
 
 impl ChannelPurpose {
+    /// The channels a referrer of a member to ECM needs: the referral itself, the member's own
+    /// line, prior authorization and the plan's general line.
+    pub const ECM_REQUEST: [ChannelPurpose; 4] = [
+        Self::EcmReferral,
+        Self::SelfReferral,
+        Self::PriorAuthorization,
+        Self::Questions,
+    ];
+    /// The same for a Community Supports referral.
+    pub const CS_REQUEST: [ChannelPurpose; 3] =
+        [Self::CsReferral, Self::PriorAuthorization, Self::Questions];
+
     /// The purpose in words, for the UI.
     pub fn label(self) -> &'static str {
         match self {

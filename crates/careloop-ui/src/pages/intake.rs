@@ -155,16 +155,10 @@ pub(crate) struct ChannelLine {
 /// The chosen plan's channels for the chosen program (ECM or a Community Support), with the
 /// prior-authorization and general ones; none without a plan.
 fn channels(plan: Option<&PlanOverlay>, program: &str) -> Vec<ChannelLine> {
-    use ChannelPurpose as P;
     let purposes: &[ChannelPurpose] = if program == "ecm" {
-        &[
-            P::EcmReferral,
-            P::SelfReferral,
-            P::PriorAuthorization,
-            P::Questions,
-        ]
+        &ChannelPurpose::ECM_REQUEST
     } else {
-        &[P::CsReferral, P::PriorAuthorization, P::Questions]
+        &ChannelPurpose::CS_REQUEST
     };
     plan.map(|p| {
         p.channels_for(purposes)
