@@ -4,6 +4,7 @@
 
 use careloop_domain::clock::ClockKind;
 use careloop_domain::cs_limits::ExceptionClaim;
+use careloop_domain::text::{Id, Line, RequiredText};
 use careloop_domain::workflow::appeal::AppealResolution;
 use careloop_domain::workflow::authorization::{
     AuthorizationCommand, AuthorizationState, DecisionInput, Requested, Service,
@@ -33,20 +34,15 @@ const KIND: &str = AuthorizationAggregate::KIND;
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "SubmitAuthorizationBody")]
 pub struct SubmitAuthorization {
-    #[serde(deserialize_with = "careloop_domain::text::de::id")]
-    #[schemars(with = "careloop_domain::text::Id")]
-    pub member_id: String,
+    pub member_id: Id,
     /// The plan organization that decides (owns) the request.
-    #[serde(deserialize_with = "careloop_domain::text::de::id")]
-    #[schemars(with = "careloop_domain::text::Id")]
-    pub plan_org_id: String,
+    pub plan_org_id: Id,
     /// The plan's policy overlay id (e.g. "hpsm"), for its clock rules.
     #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
     #[schemars(with = "Option<careloop_domain::codes::PlanId>")]
     pub plan: Option<String>,
-    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_line")]
-    #[schemars(with = "Option<careloop_domain::text::Line>")]
-    pub county: Option<String>,
+    #[serde(default)]
+    pub county: Option<Line>,
     pub service: Service,
     pub kind: ClockKind,
     #[serde(default)]
@@ -57,9 +53,7 @@ pub struct SubmitAuthorization {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PendAuthorization {
-    #[serde(deserialize_with = "careloop_domain::text::de::required_text")]
-    #[schemars(with = "careloop_domain::text::RequiredText")]
-    pub information_needed: String,
+    pub information_needed: RequiredText,
     #[serde(default)]
     pub expected_version: Option<i64>,
 }
@@ -68,9 +62,7 @@ pub struct PendAuthorization {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExtendAuthorization {
-    #[serde(deserialize_with = "careloop_domain::text::de::required_text")]
-    #[schemars(with = "careloop_domain::text::RequiredText")]
-    pub reason: String,
+    pub reason: RequiredText,
     #[serde(default)]
     pub expected_version: Option<i64>,
 }
@@ -88,9 +80,7 @@ pub struct ReceiveAuthorizationInformation {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WithdrawAuthorization {
-    #[serde(deserialize_with = "careloop_domain::text::de::required_text")]
-    #[schemars(with = "careloop_domain::text::RequiredText")]
-    pub reason: String,
+    pub reason: RequiredText,
     #[serde(default)]
     pub expected_version: Option<i64>,
 }
@@ -147,9 +137,7 @@ pub struct DecideAuthorization {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FileAppeal {
-    #[serde(deserialize_with = "careloop_domain::text::de::id")]
-    #[schemars(with = "careloop_domain::text::Id")]
-    pub appeal_id: String,
+    pub appeal_id: Id,
     #[serde(default)]
     pub expected_version: Option<i64>,
 }
@@ -256,7 +244,7 @@ impl Change for PendAuthorization {
     async fn transition<S: Store>(self, on: On<'_, S, AuthorizationAggregate>) -> Changed {
         Ok(Transition::of(AuthorizationCommand::PendForInformation {
             at: on.now,
-            information_needed: self.information_needed,
+            information_needed: self.information_needed.into(),
             actor: on.by(),
         }))
     }
@@ -267,7 +255,7 @@ impl Change for ExtendAuthorization {
     const ACTION: Action = Action::ExtendAuthorization;
     async fn transition<S: Store>(self, on: On<'_, S, AuthorizationAggregate>) -> Changed {
         let (at, actor) = (on.now, on.by());
-        let reason = self.reason;
+        let reason = self.reason.into();
         Ok(Transition::of(AuthorizationCommand::Extend {
             at,
             reason,
@@ -292,7 +280,7 @@ impl Change for WithdrawAuthorization {
     type Aggregate = AuthorizationAggregate;
     const ACTION: Action = Action::WithdrawAuthorization;
     async fn transition<S: Store>(self, on: On<'_, S, AuthorizationAggregate>) -> Changed {
-        let (at, reason, actor) = (on.now, self.reason, on.by());
+        let (at, reason, actor) = (on.now, self.reason.into(), on.by());
         Ok(Transition::of(AuthorizationCommand::Withdraw {
             at,
             reason,
@@ -340,7 +328,7 @@ impl Change for FileAppeal {
     const ACTION: Action = Action::FileAppeal;
     async fn transition<S: Store>(self, on: On<'_, S, AuthorizationAggregate>) -> Changed {
         Ok(Transition::of(AuthorizationCommand::FileAppeal {
-            appeal_id: self.appeal_id,
+            appeal_id: self.appeal_id.into(),
             received_at: on.now,
             actor: on.by(),
         }))

@@ -8,6 +8,7 @@
 //! due within `reauthorization_lookahead_days` (30, `workflow.toml`).
 
 use careloop_domain::eligibility::{MemberFacts, determine};
+use careloop_domain::text::{Id, Line};
 use careloop_domain::workflow::authorization::Service;
 use careloop_domain::workflow::ecm::{
     Assessment, CarePlanGoal, CareTeamMember, ContactMode, CoreService, CoreServiceActivity,
@@ -15,7 +16,7 @@ use careloop_domain::workflow::ecm::{
     check_ecm_authorization,
 };
 use careloop_domain::workflow::queue::{ReauthorizationDue, reauthorizations_due};
-use careloop_domain::workflow::{Channel, Program};
+use careloop_domain::workflow::{ActorId, Channel, Program};
 use careloop_store::{AccessGrant, AccessReason, AuditEntry, QueueCursor, QueueQuery, Store};
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
@@ -40,20 +41,15 @@ const KIND: &str = EcmAggregate::KIND;
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "OpenEcmEnrollmentBody")]
 pub struct OpenEcmEnrollment {
-    #[serde(deserialize_with = "careloop_domain::text::de::id")]
-    #[schemars(with = "careloop_domain::text::Id")]
-    pub member_id: String,
+    pub member_id: Id,
     /// The ECM provider organization; it is granted access to the member.
-    #[serde(deserialize_with = "careloop_domain::text::de::id")]
-    #[schemars(with = "careloop_domain::text::Id")]
-    pub provider_org_id: String,
+    pub provider_org_id: Id,
     /// The plan's policy overlay id (e.g. "hpsm"), for its authorization period lengths.
     #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
     #[schemars(with = "Option<careloop_domain::codes::PlanId>")]
     pub plan_id: Option<String>,
-    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_line")]
-    #[schemars(with = "Option<careloop_domain::text::Line>")]
-    pub county: Option<String>,
+    #[serde(default)]
+    pub county: Option<Line>,
 }
 
 /// One outreach attempt, reached or not (CALAIM.md §2.5 [10], §2.8 [55]).
@@ -279,27 +275,6 @@ impl Create for OpenEcmEnrollment {
     }
 }
 
-impl Change for RecordOutreachAttempt {
-    type Aggregate = EcmAggregate;
-    const ACTION: Action = Action::RecordEcmOutreachAttempt;
-    async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
-        assigned_provider(on.actor, on.record, Self::ACTION)?;
-        let attempt = OutreachAttempt {
-            date: self.date,
-            channel: self.channel,
-            mode: self.mode,
-            staff: self.staff,
-            reached: self.reached,
-            actor: on.by(),
-        };
-        let at = on.now;
-        Ok(Transition::of(EcmCommand::RecordOutreachAttempt {
-            at,
-            attempt,
-        }))
-    }
-}
-
 impl Change for EnrollEcm {
     type Aggregate = EcmAggregate;
     const ACTION: Action = Action::EnrollEcm;
@@ -331,93 +306,143 @@ impl Change for EnrollEcm {
     }
 }
 
-impl Change for AssignLeadCareManager {
+/// A change that names nothing to resolve (outreach, care team, assessment, care plan goal,
+/// core-service activity, discontinuation): the provider check (a provider acts only on its own
+/// enrollments) and the domain command built from the input, `now` and the acting user.
+trait ProviderEntry: Serialize + Send + Sized {
+    const ACTION: Action;
+    fn command(self, at: Timestamp, actor: ActorId) -> EcmCommand;
+}
+
+impl<T: ProviderEntry> Change for T {
     type Aggregate = EcmAggregate;
-    const ACTION: Action = Action::AssignEcmLeadCareManager;
+    const ACTION: Action = T::ACTION;
     async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
-        assigned_provider(on.actor, on.record, Self::ACTION)?;
-        let (at, person_id, actor) = (on.now, self.person_id, on.by());
-        Ok(Transition::of(EcmCommand::AssignLeadCareManager {
-            at,
-            person_id,
-            actor,
-        }))
+        assigned_provider(on.actor, on.record, T::ACTION)?;
+        Ok(Transition::of(self.command(on.now, on.by())))
     }
 }
 
-impl Change for AddCareTeamMember {
-    type Aggregate = EcmAggregate;
+impl ProviderEntry for RecordOutreachAttempt {
+    const ACTION: Action = Action::RecordEcmOutreachAttempt;
+    fn command(self, at: Timestamp, actor: ActorId) -> EcmCommand {
+        let Self {
+            date,
+            channel,
+            mode,
+            staff,
+            reached,
+            ..
+        } = self;
+        let attempt = OutreachAttempt {
+            date,
+            channel,
+            mode,
+            staff,
+            reached,
+            actor,
+        };
+        EcmCommand::RecordOutreachAttempt { at, attempt }
+    }
+}
+
+impl ProviderEntry for AssignLeadCareManager {
+    const ACTION: Action = Action::AssignEcmLeadCareManager;
+    fn command(self, at: Timestamp, actor: ActorId) -> EcmCommand {
+        let person_id = self.person_id;
+        EcmCommand::AssignLeadCareManager {
+            at,
+            person_id,
+            actor,
+        }
+    }
+}
+
+impl ProviderEntry for AddCareTeamMember {
     const ACTION: Action = Action::AddEcmCareTeamMember;
-    async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
-        assigned_provider(on.actor, on.record, Self::ACTION)?;
+    fn command(self, at: Timestamp, actor: ActorId) -> EcmCommand {
         let member = CareTeamMember {
             person_id: self.person_id,
             role: self.role,
         };
-        let (at, actor) = (on.now, on.by());
-        Ok(Transition::of(EcmCommand::AddCareTeamMember {
-            at,
-            member,
-            actor,
-        }))
+        EcmCommand::AddCareTeamMember { at, member, actor }
     }
 }
 
-impl Change for RecordAssessment {
-    type Aggregate = EcmAggregate;
+impl ProviderEntry for RecordAssessment {
     const ACTION: Action = Action::RecordEcmAssessment;
-    async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
-        assigned_provider(on.actor, on.record, Self::ACTION)?;
+    fn command(self, at: Timestamp, actor: ActorId) -> EcmCommand {
+        let Self {
+            assessment_id,
+            started,
+            completed,
+            ..
+        } = self;
         let assessment = Assessment {
-            assessment_id: self.assessment_id,
-            started: self.started,
-            completed: self.completed,
+            assessment_id,
+            started,
+            completed,
         };
-        let (at, actor) = (on.now, on.by());
-        Ok(Transition::of(EcmCommand::RecordAssessment {
+        EcmCommand::RecordAssessment {
             at,
             assessment,
             actor,
-        }))
+        }
     }
 }
 
-impl Change for RecordCarePlanGoal {
-    type Aggregate = EcmAggregate;
+impl ProviderEntry for RecordCarePlanGoal {
     const ACTION: Action = Action::RecordEcmCarePlanGoal;
-    async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
-        assigned_provider(on.actor, on.record, Self::ACTION)?;
+    fn command(self, at: Timestamp, actor: ActorId) -> EcmCommand {
+        let Self {
+            goal_id,
+            description,
+            status,
+            revised_on,
+            ..
+        } = self;
         let goal = CarePlanGoal {
-            goal_id: self.goal_id,
-            description: self.description,
-            status: self.status,
-            revised_on: self.revised_on,
+            goal_id,
+            description,
+            status,
+            revised_on,
         };
-        let (at, actor) = (on.now, on.by());
-        Ok(Transition::of(EcmCommand::RecordCarePlanGoal {
-            at,
-            goal,
-            actor,
-        }))
+        EcmCommand::RecordCarePlanGoal { at, goal, actor }
     }
 }
 
-impl Change for RecordCoreServiceActivity {
-    type Aggregate = EcmAggregate;
+impl ProviderEntry for RecordCoreServiceActivity {
     const ACTION: Action = Action::RecordEcmCoreServiceActivity;
-    async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
-        assigned_provider(on.actor, on.record, Self::ACTION)?;
+    fn command(self, at: Timestamp, actor: ActorId) -> EcmCommand {
+        let Self {
+            service,
+            date,
+            description,
+            ..
+        } = self;
         let activity = CoreServiceActivity {
-            service: self.service,
-            date: self.date,
-            description: self.description,
-            actor: on.by(),
+            service,
+            date,
+            description,
+            actor,
         };
-        let at = on.now;
-        Ok(Transition::of(EcmCommand::RecordCoreServiceActivity {
+        EcmCommand::RecordCoreServiceActivity { at, activity }
+    }
+}
+
+impl ProviderEntry for DiscontinueEcm {
+    const ACTION: Action = Action::DiscontinueEcm;
+    fn command(self, at: Timestamp, actor: ActorId) -> EcmCommand {
+        let Self {
+            on, reason, note, ..
+        } = self;
+        EcmCommand::Discontinue {
             at,
-            activity,
-        }))
+            on,
+            reason,
+            note,
+            actor,
+        }
     }
 }
 
@@ -435,21 +460,6 @@ impl Change for ReauthorizeEcm {
             at: on.now,
             start: self.start,
             authorization_id: self.authorization_id,
-            actor: on.by(),
-        }))
-    }
-}
-
-impl Change for DiscontinueEcm {
-    type Aggregate = EcmAggregate;
-    const ACTION: Action = Action::DiscontinueEcm;
-    async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
-        assigned_provider(on.actor, on.record, Self::ACTION)?;
-        Ok(Transition::of(EcmCommand::Discontinue {
-            at: on.now,
-            on: self.on,
-            reason: self.reason,
-            note: self.note,
             actor: on.by(),
         }))
     }

@@ -1,6 +1,7 @@
 //! Why a use case did not happen. Closed; each variant maps to one HTTP status
 //! ([`AppError::http_status`], docs/app.md).
 
+use careloop_domain::text::TextError;
 use careloop_domain::workflow::WorkflowError;
 use careloop_store::StoreError;
 
@@ -94,6 +95,19 @@ fn workflow_field(e: &WorkflowError) -> &'static str {
         W::InvalidText { field, .. } | W::ImpossibleDate { field, .. } => field,
         W::Explanation(_) | W::Clock(_) | W::Arithmetic(_) => "request",
     }
+}
+
+/// A text value checked against its rule (`careloop_domain::text`'s `Id`, `Line`,
+/// `RequiredText`) where an input is built outside serde (a UI form, the demo loader): a value
+/// that breaks the rule is `Invalid`, naming the field, exactly as the API refuses it.
+pub fn checked<T>(field: &'static str, value: impl Into<String>) -> Result<T, AppError>
+where
+    T: TryFrom<String, Error = TextError>,
+{
+    T::try_from(value.into()).map_err(|e| AppError::Invalid {
+        field,
+        problem: e.to_string(),
+    })
 }
 
 impl From<WorkflowError> for AppError {

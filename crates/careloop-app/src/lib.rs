@@ -43,7 +43,7 @@ pub use authorization::AuthorizationRecord;
 pub use command::{Change, On, expected_version_of};
 pub use create::{Create, New, Opening};
 pub use ecm::EcmEnrollmentRecord;
-pub use error::AppError;
+pub use error::{AppError, checked};
 pub use identity::{
     NewOrganization, NewToken, NewUser, Organization, TokenInfo, TokenStatus, TokenView, UserView,
 };

@@ -6,6 +6,7 @@ use careloop_app::authorization::{
     DecideAuthorization, ExtendAuthorization, FileAppeal, PendAuthorization, ResolveAppeal,
     SubmitAuthorization,
 };
+use careloop_app::checked;
 use careloop_app::{Actor, AppError, OrgKind};
 use careloop_domain::clock::ClockKind;
 use careloop_domain::workflow::appeal::AppealResolution;
@@ -43,10 +44,10 @@ pub(crate) async fn submit<S: Store>(
             request.by,
             &request.id,
             SubmitAuthorization {
-                member_id: m.id.clone(),
-                plan_org_id: m.plan.org_id.clone(),
+                member_id: checked("member_id", m.id.as_str())?,
+                plan_org_id: checked("plan_org_id", m.plan.org_id.clone())?,
                 plan: Some(m.plan.plan_id.clone()),
-                county: Some(m.county.clone()),
+                county: Some(checked("county", m.county.as_str())?),
                 service: request.service,
                 kind: request.kind,
                 requested: Requested {
@@ -226,7 +227,10 @@ pub(crate) async fn drive<S: Store>(
                 reviewer,
                 &id,
                 PendAuthorization {
-                    information_needed: "current care plan and assessment".into(),
+                    information_needed: checked(
+                        "information_needed",
+                        "current care plan and assessment",
+                    )?,
                     expected_version: None,
                 },
                 None,
@@ -239,7 +243,10 @@ pub(crate) async fn drive<S: Store>(
                 reviewer,
                 &id,
                 ExtendAuthorization {
-                    reason: "additional clinical information requested from the provider".into(),
+                    reason: checked(
+                        "reason",
+                        "additional clinical information requested from the provider",
+                    )?,
                     expected_version: None,
                 },
                 None,
@@ -281,7 +288,7 @@ pub(crate) async fn drive<S: Store>(
                 &m.plan.coordinator,
                 &id,
                 FileAppeal {
-                    appeal_id: format!("appeal-{:06}", n + 1),
+                    appeal_id: checked("appeal_id", format!("appeal-{:06}", n + 1))?,
                     expected_version: None,
                 },
                 None,

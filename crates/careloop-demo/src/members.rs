@@ -2,6 +2,7 @@
 //! example template, and synthetic demographics.
 
 use careloop_app::AppError;
+use careloop_app::checked;
 use careloop_app::ecm::OpenEcmEnrollment;
 use careloop_app::member::RegisterMember;
 use careloop_domain::eligibility::MemberFacts;
@@ -147,10 +148,10 @@ pub(crate) async fn open_ecm<S: Store>(
             &m.plan.coordinator,
             id,
             OpenEcmEnrollment {
-                member_id: m.id.clone(),
-                provider_org_id: provider_org_id.to_owned(),
+                member_id: checked("member_id", m.id.as_str())?,
+                provider_org_id: checked("provider_org_id", provider_org_id)?,
                 plan_id: Some(m.plan.plan_id.clone()),
-                county: Some(m.county.clone()),
+                county: Some(checked("county", m.county.as_str())?),
             },
             None,
             at,

@@ -1,6 +1,7 @@
 //! Referrals: created by a referring entity (or the plan), reviewed, assigned (some declined
 //! and reassigned), accepted, authorized, started, noticed and closed, each taken to its step.
 
+use careloop_app::checked;
 use careloop_app::referral::{
     AcceptReferral, AssignReferral, CloseReferral, CreateReferral, DeclineReferral,
     RecordReferralAuthorization, RecordReferralNotice, RecordReferralNoticeAgreement,
@@ -92,10 +93,10 @@ pub(crate) async fn drive<S: Store>(
         creator,
         &id,
         CreateReferral {
-            member_id: m.id.clone(),
-            plan_org_id: m.plan.org_id.clone(),
+            member_id: checked("member_id", m.id.as_str())?,
+            plan_org_id: checked("plan_org_id", m.plan.org_id.clone())?,
             plan_id: Some(m.plan.plan_id.clone()),
-            county: Some(m.county.clone()),
+            county: Some(checked("county", m.county.as_str())?),
             referrer,
             program,
             claimed_pof: if cs {
@@ -139,11 +140,13 @@ pub(crate) async fn drive<S: Store>(
         _ => {}
     }
     let first = cast.provider(kind, &m.county, rng)?;
-    let assign = |org: &str| AssignReferral {
-        provider_org_id: org.to_owned(),
-        expected_version: None,
+    let assign = |org: &str| -> Result<AssignReferral, AppError> {
+        Ok(AssignReferral {
+            provider_org_id: checked("provider_org_id", org)?,
+            expected_version: None,
+        })
     };
-    app.change(coord, &id, assign(&first.org_id), None, at()?)
+    app.change(coord, &id, assign(&first.org_id)?, None, at()?)
         .await?;
     if creator != coord {
         app.change(
@@ -203,7 +206,7 @@ pub(crate) async fn drive<S: Store>(
             )
             .await?;
             let second = cast.other_provider(kind, &m.county, &first.org_id, rng)?;
-            app.change(coord, &id, assign(&second.org_id), None, at()?)
+            app.change(coord, &id, assign(&second.org_id)?, None, at()?)
                 .await?;
             second
         }

@@ -4,6 +4,7 @@
 
 mod common;
 
+use careloop_app::checked;
 use std::collections::HashMap;
 
 use axum::Router;
@@ -695,10 +696,10 @@ async fn cs_limit_status_approval_and_use_against_limits() {
             &coordinator,
             "ref-cs-respite",
             CreateReferral {
-                member_id: member_id.clone(),
-                plan_org_id: plan_org.clone(),
+                member_id: checked("member_id", member_id.clone()).unwrap(),
+                plan_org_id: checked("plan_org_id", plan_org.clone()).unwrap(),
                 plan_id: member.plan_id.clone(),
-                county: member.county.clone(),
+                county: member.county.clone().map(|c| checked("county", c).unwrap()),
                 referrer: Referrer {
                     source: ReferralSource::PlanIdentification,
                     id: None,
@@ -732,7 +733,7 @@ async fn cs_limit_status_approval_and_use_against_limits() {
             &coordinator,
             "ref-cs-respite",
             AssignReferral {
-                provider_org_id: cs_org,
+                provider_org_id: checked("provider_org_id", cs_org).unwrap(),
                 expected_version: None,
             },
             None,
@@ -744,10 +745,10 @@ async fn cs_limit_status_approval_and_use_against_limits() {
     let year = demo.now.to_zoned(jiff::tz::TimeZone::UTC).date().year();
     let day = |m: i8, d: i8| jiff::civil::date(year, m, d);
     let submit = |start, through, hours| SubmitAuthorization {
-        member_id: member_id.clone(),
-        plan_org_id: plan_org.clone(),
+        member_id: checked("member_id", member_id.clone()).unwrap(),
+        plan_org_id: checked("plan_org_id", plan_org.clone()).unwrap(),
         plan: member.plan_id.clone(),
-        county: member.county.clone(),
+        county: member.county.clone().map(|c| checked("county", c).unwrap()),
         service: Service::Cs(CsId::Respite),
         kind: ClockKind::NonUrgentPreService,
         requested: Requested {

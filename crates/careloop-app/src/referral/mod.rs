@@ -2,6 +2,7 @@
 //! creates the referral, the plan reviews eligibility and assigns a provider (granting it access
 //! to the member), the provider accepts or declines, and the plan closes the loop.
 
+use careloop_domain::text::{Id, Line};
 use careloop_domain::workflow::referral::{
     ReferralCommand, ReferralState, Referrer, check_authorization_link,
 };
@@ -38,19 +39,14 @@ const KIND: &str = ReferralAggregate::KIND;
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "CreateReferralBody")]
 pub struct CreateReferral {
-    #[serde(deserialize_with = "careloop_domain::text::de::id")]
-    #[schemars(with = "careloop_domain::text::Id")]
-    pub member_id: String,
+    pub member_id: Id,
     /// The plan organization that owns the referral.
-    #[serde(deserialize_with = "careloop_domain::text::de::id")]
-    #[schemars(with = "careloop_domain::text::Id")]
-    pub plan_org_id: String,
+    pub plan_org_id: Id,
     #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
     #[schemars(with = "Option<careloop_domain::codes::PlanId>")]
     pub plan_id: Option<String>,
-    #[serde(default, deserialize_with = "careloop_domain::text::de::opt_line")]
-    #[schemars(with = "Option<careloop_domain::text::Line>")]
-    pub county: Option<String>,
+    #[serde(default)]
+    pub county: Option<Line>,
     pub referrer: Referrer,
     pub program: Program,
     #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
@@ -73,9 +69,7 @@ pub struct ReviewReferralEligibility {
 #[serde(deny_unknown_fields)]
 pub struct AssignReferral {
     /// The ECM or CS provider organization.
-    #[serde(deserialize_with = "careloop_domain::text::de::id")]
-    #[schemars(with = "careloop_domain::text::Id")]
-    pub provider_org_id: String,
+    pub provider_org_id: Id,
     #[serde(default)]
     pub expected_version: Option<i64>,
 }
@@ -268,12 +262,12 @@ impl Change for AssignReferral {
         Ok(Transition {
             command: ReferralCommand::AssignProvider {
                 at: on.now,
-                provider_id: self.provider_org_id.clone(),
+                provider_id: self.provider_org_id.to_string(),
                 actor: on.by(),
             },
             cs_limit_input: None,
             grants: vec![AccessGrant {
-                org_id: self.provider_org_id,
+                org_id: self.provider_org_id.into(),
                 member_id: r.member_id.clone(),
                 reason: AccessReason::Assigned,
             }],

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use super::*;
+use careloop_app::checked;
 
 /// Another provider organization gets NotFound on read and on write, exactly like a missing
 /// record, and both attempts are in the audit log: in the caller's organization's log without the
@@ -40,7 +41,7 @@ pub async fn other_provider_gets_not_found_and_is_audited<S: Store>(store: S) {
             &other,
             "auth-x",
             FileAppeal {
-                appeal_id: "a".into(),
+                appeal_id: checked("appeal_id", "a").unwrap(),
                 expected_version: None,
             },
             None,
@@ -126,7 +127,7 @@ pub async fn other_provider_gets_not_found_and_is_audited<S: Store>(store: S) {
             &provider("org-ecm-a"),
             "auth-x",
             PendAuthorization {
-                information_needed: "x".into(),
+                information_needed: checked("information_needed", "x").unwrap(),
                 expected_version: None,
             },
             None,

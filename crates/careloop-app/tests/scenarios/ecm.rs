@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use super::*;
+use careloop_app::checked;
 use careloop_app::ecm::{
     AddCareTeamMember, AssignLeadCareManager, DiscontinueEcm, EcmReauthorizationQueueQuery,
     EnrollEcm, OpenEcmEnrollment, ReauthorizeEcm, RecordAssessment, RecordCarePlanGoal,
@@ -61,10 +62,10 @@ pub async fn seed_member<S: Store>(app: &App<S>, member_id: &str, facts: serde_j
 
 pub fn open_input(member: &str, provider_org: &str) -> OpenEcmEnrollment {
     OpenEcmEnrollment {
-        member_id: member.into(),
-        provider_org_id: provider_org.into(),
+        member_id: checked("member_id", member).unwrap(),
+        provider_org_id: checked("provider_org_id", provider_org).unwrap(),
         plan_id: Some("hpsm".into()),
-        county: Some("San Mateo".into()),
+        county: Some(checked("county", "San Mateo").unwrap()),
     }
 }
 

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use super::*;
+use careloop_app::checked;
 
 /// submit → pend → decide deny with reason → appeal → overturn, each step stored with one event.
 /// The plan has given its member to the provider (ECM enrollment) before the provider submits.
@@ -29,7 +30,7 @@ pub async fn authorization_flow_submit_pend_deny_appeal_overturn<S: Store>(store
             &rev,
             "auth-1",
             PendAuthorization {
-                information_needed: "care plan".into(),
+                information_needed: checked("information_needed", "care plan").unwrap(),
                 expected_version: Some(1),
             },
             None,
@@ -80,7 +81,7 @@ pub async fn authorization_flow_submit_pend_deny_appeal_overturn<S: Store>(store
             &coordinator(),
             "auth-1",
             FileAppeal {
-                appeal_id: "appeal-1".into(),
+                appeal_id: checked("appeal_id", "appeal-1").unwrap(),
                 expected_version: Some(3),
             },
             None,
@@ -190,7 +191,7 @@ pub async fn referral_flow_to_closure<S: Store>(store: S) {
     .unwrap();
     assert!(!app.store().has_access("org-ecm-b", "mem-2").await.unwrap());
     let assign = |org: &str| AssignReferral {
-        provider_org_id: org.into(),
+        provider_org_id: checked("provider_org_id", org).unwrap(),
         expected_version: None,
     };
     app.change(&coord, "ref-1", assign("org-ecm-b"), None, t(12))

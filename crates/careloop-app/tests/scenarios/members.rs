@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use super::*;
+use careloop_app::checked;
 use careloop_app::member::{
     MemberListQuery, RecomputeMemberEligibility, RecordMemberFacts, RegisterMember,
     UpdateMemberDemographics,
@@ -444,8 +445,8 @@ pub async fn provider_sees_member_only_with_a_grant<S: Store>(store: S) {
         &coordinator(),
         "ecm-hpsm-1",
         careloop_app::ecm::OpenEcmEnrollment {
-            member_id: "SYN-HPSM-001".into(),
-            provider_org_id: "org-ecm-a".into(),
+            member_id: checked("member_id", "SYN-HPSM-001").unwrap(),
+            provider_org_id: checked("provider_org_id", "org-ecm-a").unwrap(),
             plan_id: None,
             county: None,
         },

@@ -6,6 +6,7 @@ use careloop_app::authorization::{
     AuthorizationQueueQuery, DecideAuthorization, FileAppeal, PendAuthorization, ResolveAppeal,
     SubmitAuthorization,
 };
+use careloop_app::checked;
 use careloop_app::referral::{
     AcceptReferral, AssignReferral, CloseReferral, CreateReferral, DeclineReferral,
     ReviewReferralEligibility,
@@ -100,10 +101,10 @@ pub fn referrer(org: &str) -> Actor {
 
 pub fn submission(member: &str) -> SubmitAuthorization {
     SubmitAuthorization {
-        member_id: member.into(),
-        plan_org_id: PLAN.into(),
+        member_id: checked("member_id", member).unwrap(),
+        plan_org_id: checked("plan_org_id", PLAN).unwrap(),
         plan: Some("hpsm".into()),
-        county: Some("San Mateo".into()),
+        county: Some(checked("county", "San Mateo").unwrap()),
         service: Service::EcmInitial,
         kind: ClockKind::NonUrgentPreService,
         requested: Requested::default(),
@@ -112,10 +113,10 @@ pub fn submission(member: &str) -> SubmitAuthorization {
 
 pub fn referral(member: &str) -> CreateReferral {
     CreateReferral {
-        member_id: member.into(),
-        plan_org_id: PLAN.into(),
+        member_id: checked("member_id", member).unwrap(),
+        plan_org_id: checked("plan_org_id", PLAN).unwrap(),
         plan_id: Some("hpsm".into()),
-        county: Some("San Mateo".into()),
+        county: Some(checked("county", "San Mateo").unwrap()),
         referrer: Referrer {
             source: ReferralSource::Cbo,
             id: Some("cbo-1".into()),

@@ -6,6 +6,7 @@
 
 use careloop_app::AuditQuery;
 use careloop_app::authorization::{DecideAuthorization, SubmitAuthorization};
+use careloop_app::checked;
 use careloop_app::ecm::OpenEcmEnrollment;
 use careloop_app::member::RegisterMember;
 use careloop_app::referral::{
@@ -112,14 +113,14 @@ pub async fn provider_cannot_reach_a_member_by_submitting<S: Store>(store: S) {
     // and belongs to the member's plan whatever the request says.
     give_member(&app, HPSM_MEMBER, "org-ecm-a").await;
     let mut wrong_plan = submission(HPSM_MEMBER);
-    wrong_plan.plan_org_id = ALAMEDA_PLAN.into();
+    wrong_plan.plan_org_id = checked("plan_org_id", ALAMEDA_PLAN).unwrap();
     let err = app
         .create(&cm, "req-2", wrong_plan, None, now)
         .await
         .unwrap_err();
     assert_eq!(field_of(&err), "plan_org_id");
     let mut wrong_county = submission(HPSM_MEMBER);
-    wrong_county.county = Some("Alameda".into());
+    wrong_county.county = Some(checked("county", "Alameda").unwrap());
     let err = app
         .create(&cm, "req-2", wrong_county, None, now)
         .await
@@ -168,8 +169,8 @@ pub async fn plan_cannot_give_another_plans_member_to_a_provider<S: Store>(store
     let now = ts(NOW);
     let coord_al = alameda(vec![Role::PlanCareCoordinator]);
     let open = |member: &str, provider: &str| OpenEcmEnrollment {
-        member_id: member.into(),
-        provider_org_id: provider.into(),
+        member_id: checked("member_id", member).unwrap(),
+        provider_org_id: checked("provider_org_id", provider).unwrap(),
         plan_id: None,
         county: None,
     };
@@ -310,7 +311,7 @@ pub async fn referral_references_are_resolved<S: Store>(store: S) {
         Some(current.as_str())
     );
     let assign = |org: &str| AssignReferral {
-        provider_org_id: org.into(),
+        provider_org_id: checked("provider_org_id", org).unwrap(),
         expected_version: None,
     };
     for org in ["org-cs-99", "org-cs-sm", "org-ecm-al", PLAN] {
@@ -588,7 +589,7 @@ pub async fn cs_approval_counts_the_stored_history<S: Store>(store: S) {
         &coord,
         "r-respite",
         AssignReferral {
-            provider_org_id: "org-cs-sm".into(),
+            provider_org_id: checked("provider_org_id", "org-cs-sm").unwrap(),
             expected_version: None,
         },
         None,

@@ -2,6 +2,7 @@
 //! referral work queue "waiting on each party".
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use careloop_app::checked;
 use careloop_app::referral::{
     RecordReferralAuthorization, RecordReferralNotice, RecordReferralNoticeAgreement,
     ReferralNextStep, ReferralParty, ReferralQueueQuery, StartReferralServices,
@@ -28,7 +29,7 @@ fn eligible() -> ReviewReferralEligibility {
 
 fn assign(org: &str) -> AssignReferral {
     AssignReferral {
-        provider_org_id: org.into(),
+        provider_org_id: checked("provider_org_id", org).unwrap(),
         expected_version: None,
     }
 }

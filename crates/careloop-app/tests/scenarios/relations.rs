@@ -3,6 +3,7 @@
 //! which a referral's authorization step may then name. Synthetic data only.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use careloop_app::checked;
 use careloop_app::member::RegisterMember;
 
 use super::*;
@@ -42,9 +43,9 @@ pub async fn alameda_member<S: Store>(app: &App<S>, member_id: &str) {
 /// A referral of ALAMEDA_PLAN about its member `member_id`.
 pub fn alameda_referral(member: &str) -> CreateReferral {
     CreateReferral {
-        plan_org_id: ALAMEDA_PLAN.into(),
+        plan_org_id: checked("plan_org_id", ALAMEDA_PLAN).unwrap(),
         plan_id: Some("alameda-alliance".into()),
-        county: Some("Alameda".into()),
+        county: Some(checked("county", "Alameda").unwrap()),
         ..referral(member)
     }
 }

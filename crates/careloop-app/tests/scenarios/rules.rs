@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use super::*;
+use careloop_app::checked;
 
 /// A retried POST with the same Idempotency-Key returns the same record and writes nothing; the
 /// same key with another body is an IdempotencyMismatch.
@@ -74,7 +75,7 @@ pub async fn idempotent_retry_returns_same_record_and_writes_nothing<S: Store>(s
 
     // A retried transition replays too, instead of failing as a second pend.
     let pend = || PendAuthorization {
-        information_needed: "care plan".into(),
+        information_needed: checked("information_needed", "care plan").unwrap(),
         expected_version: Some(1),
     };
     let rev = reviewer();
@@ -126,7 +127,7 @@ pub async fn illegal_transition_is_invalid_and_changes_nothing<S: Store>(store: 
             &coordinator(),
             "auth-t",
             FileAppeal {
-                appeal_id: "a-1".into(),
+                appeal_id: checked("appeal_id", "a-1").unwrap(),
                 expected_version: None,
             },
             None,
@@ -181,7 +182,7 @@ pub async fn illegal_transition_is_invalid_and_changes_nothing<S: Store>(store: 
             &reviewer(),
             "auth-t",
             PendAuthorization {
-                information_needed: "x".into(),
+                information_needed: checked("information_needed", "x").unwrap(),
                 expected_version: Some(7),
             },
             None,
@@ -241,7 +242,7 @@ pub async fn concurrent_changes_commit_once<S: Store + 'static>(store: S) {
                 &reviewer(),
                 "auth-c",
                 PendAuthorization {
-                    information_needed: format!("item {n}"),
+                    information_needed: checked("information_needed", format!("item {n}")).unwrap(),
                     expected_version: None,
                 },
                 Some(&key),

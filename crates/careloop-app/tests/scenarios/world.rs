@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use careloop_app::Organization;
+use careloop_app::checked;
 use careloop_app::ecm::OpenEcmEnrollment;
 use careloop_app::member::RegisterMember;
 
@@ -97,8 +98,8 @@ pub async fn hpsm_member<S: Store>(app: &App<S>, member_id: &str) {
 /// request its authorization.
 pub async fn give_member<S: Store>(app: &App<S>, member_id: &str, provider_org: &str) {
     let input = OpenEcmEnrollment {
-        member_id: member_id.into(),
-        provider_org_id: provider_org.into(),
+        member_id: checked("member_id", member_id).unwrap(),
+        provider_org_id: checked("provider_org_id", provider_org).unwrap(),
         plan_id: None,
         county: None,
     };

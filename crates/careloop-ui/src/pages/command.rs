@@ -6,7 +6,7 @@
 
 use axum::response::Response;
 use careloop_app::authorization::SubmitAuthorization;
-use careloop_app::{Actor, App, AppError, AuthorizationRecord, Record};
+use careloop_app::{Actor, App, AppError, AuthorizationRecord, Record, checked};
 use careloop_domain::clock::ClockKind;
 use careloop_domain::workflow::authorization::{Requested, Service};
 use careloop_store::AnyStore;
@@ -69,10 +69,14 @@ pub(crate) async fn request_authorization<S>(
     now: Timestamp,
 ) -> Result<AuthorizationRecord, AppError> {
     let input = SubmitAuthorization {
-        member_id: from.member_id.clone(),
-        plan_org_id: from.owners.owner_org_id.clone(),
+        member_id: checked("member_id", from.member_id.as_str())?,
+        plan_org_id: checked("plan_org_id", from.owners.owner_org_id.as_str())?,
         plan: from.plan_id.clone(),
-        county: from.county.clone(),
+        county: from
+            .county
+            .clone()
+            .map(|c| checked("county", c))
+            .transpose()?,
         service,
         kind,
         requested: Requested {

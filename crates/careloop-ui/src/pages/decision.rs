@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use careloop_app::access::permits;
 use careloop_app::authorization::{DecideAuthorization, ExtendAuthorization, PendAuthorization};
-use careloop_app::{Action, AppError, AuthorizationRecord};
+use careloop_app::{Action, AppError, AuthorizationRecord, checked};
 use careloop_app::{AuthorizationAggregate, MemberAggregate};
 use careloop_domain::PolicyPack;
 use careloop_domain::notice::{AdverseAction, NoticeOfAction};
@@ -510,11 +510,14 @@ async fn hold(
         let (result, done, form) = match which {
             Hold::Pend => {
                 let information_needed = f.information_needed.clone();
-                let input = PendAuthorization {
-                    information_needed: information_needed.clone(),
-                    expected_version: v,
-                };
-                let result = app.change(actor, &id, input, key, now).await;
+                let result = async {
+                    let input = PendAuthorization {
+                        information_needed: checked("information_needed", &*information_needed)?,
+                        expected_version: v,
+                    };
+                    app.change(actor, &id, input, key, now).await
+                }
+                .await;
                 let form = FormValues {
                     information_needed,
                     ..FormValues::initial()
@@ -522,11 +525,14 @@ async fn hold(
                 (result, "pended", form)
             }
             Hold::Extend => {
-                let input = ExtendAuthorization {
-                    reason: f.reason.clone(),
-                    expected_version: v,
-                };
-                let result = app.change(actor, &id, input, key, now).await;
+                let result = async {
+                    let input = ExtendAuthorization {
+                        reason: checked("reason", &*f.reason)?,
+                        expected_version: v,
+                    };
+                    app.change(actor, &id, input, key, now).await
+                }
+                .await;
                 let form = FormValues {
                     extension_reason: f.reason.clone(),
                     ..FormValues::initial()

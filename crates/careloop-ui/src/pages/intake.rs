@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use careloop_app::referral::CreateReferral;
-use careloop_app::{AppError, OrgKind};
+use careloop_app::{AppError, OrgKind, checked};
 use careloop_domain::CsId;
 use careloop_domain::eligibility::facts::{
     EnrollmentSpan, HomelessCondition, Indicator, IndicatorKind, IndicatorStatus, MemberFacts,
@@ -29,7 +29,7 @@ use crate::explain::{WhyLine, trace_lines};
 use crate::format::zone;
 use crate::layout::{Area, Nav, render};
 use crate::pages::command::command;
-use crate::pages::given;
+use crate::pages::{given, given_checked};
 use crate::session::random_token;
 use crate::web::Authed;
 
@@ -505,25 +505,31 @@ pub(crate) async fn intake_submit(
         };
         // Derived from the form's key: a resent form names (and replays) the same referral.
         let referral_id = format!("ref-{}", key.chars().take(24).collect::<String>());
-        let input = CreateReferral {
-            member_id: f.member_id.trim().to_owned(),
-            plan_org_id: view.plan_org_id.trim().to_owned(),
-            plan_id: given(&Some(f.plan.clone())),
-            county: given(&Some(f.county.clone())),
-            referrer: Referrer {
-                source,
-                id: Some(authed.actor().org_id.clone()),
-                name: given(&Some(f.referrer_name.clone())),
-                contact: given(&Some(f.contact.clone())),
-            },
-            program,
-            claimed_pof: given(&Some(f.claimed_pof.clone())),
+        let input = || -> Result<CreateReferral, AppError> {
+            Ok(CreateReferral {
+                member_id: checked("member_id", f.member_id.trim())?,
+                plan_org_id: checked("plan_org_id", view.plan_org_id.trim())?,
+                plan_id: given(&Some(f.plan.clone())),
+                county: given_checked("county", &f.county)?,
+                referrer: Referrer {
+                    source,
+                    id: Some(authed.actor().org_id.clone()),
+                    name: given(&Some(f.referrer_name.clone())),
+                    contact: given(&Some(f.contact.clone())),
+                },
+                program,
+                claimed_pof: given(&Some(f.claimed_pof.clone())),
+            })
         };
         let app = &state.web.app;
-        match app
-            .create(authed.actor(), &referral_id, input, Some(key), state.now())
-            .await
-        {
+        let created = match input() {
+            Ok(input) => {
+                app.create(authed.actor(), &referral_id, input, Some(key), state.now())
+                    .await
+            }
+            Err(e) => Err(e),
+        };
+        match created {
             Ok(record) => Ok(Redirect::to(&format!(
                 "/ui/referrals/{}?done=created",
                 crate::web::path_segment(&record.id)

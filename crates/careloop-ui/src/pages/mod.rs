@@ -22,3 +22,17 @@ pub(crate) fn given(v: &Option<String>) -> Option<String> {
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
 }
+
+/// An optional form field checked against its text rule (`careloop_app::checked`): empty is
+/// "not given", anything else must pass.
+pub(crate) fn given_checked<T>(
+    field: &'static str,
+    v: &str,
+) -> Result<Option<T>, careloop_app::AppError>
+where
+    T: TryFrom<String, Error = careloop_domain::text::TextError>,
+{
+    given(&Some(v.to_owned()))
+        .map(|v| careloop_app::checked(field, v))
+        .transpose()
+}

@@ -12,7 +12,7 @@ use careloop_app::referral::{
     AcceptReferral, AssignReferral, CloseReferral, DeclineReferral, RecordReferralAuthorization,
     ReviewReferralEligibility, StartReferralServices,
 };
-use careloop_app::{AppError, ReferralRecord};
+use careloop_app::{AppError, ReferralRecord, checked};
 use careloop_domain::clock::ClockKind;
 use careloop_domain::workflow::Program;
 use careloop_domain::workflow::authorization::Service;
@@ -97,7 +97,7 @@ async fn take_step(
         }
         "assignment" => {
             let input = AssignReferral {
-                provider_org_id: f.provider_org_id.trim().to_owned(),
+                provider_org_id: checked("provider_org_id", f.provider_org_id.trim())?,
                 expected_version: v,
             };
             app.change(actor, id, input, key, now).await
@@ -215,10 +215,14 @@ async fn open_ecm_enrollment(
         ));
     };
     let input = OpenEcmEnrollment {
-        member_id: referral.member_id.clone(),
-        provider_org_id: provider,
+        member_id: checked("member_id", referral.member_id.as_str())?,
+        provider_org_id: checked("provider_org_id", provider)?,
         plan_id: referral.plan_id.clone(),
-        county: referral.county.clone(),
+        county: referral
+            .county
+            .clone()
+            .map(|c| checked("county", c))
+            .transpose()?,
     };
     let record = app
         .create(

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use careloop_app::NewOrganization;
+use careloop_app::checked;
 use careloop_app::ecm::OpenEcmEnrollment;
 use careloop_app::member::RegisterMember;
 
@@ -81,8 +82,8 @@ pub async fn plan_member(api: &Api, member_id: &str) {
 /// its authorization.
 pub async fn give_member(api: &Api, member_id: &str, provider_org: &str) {
     let input = OpenEcmEnrollment {
-        member_id: member_id.into(),
-        provider_org_id: provider_org.into(),
+        member_id: checked("member_id", member_id).unwrap(),
+        provider_org_id: checked("provider_org_id", provider_org).unwrap(),
         plan_id: None,
         county: None,
     };
@@ -158,8 +159,8 @@ pub async fn approved_ecm(
     let reviewer = Actor::new("u-rev", PLAN, OrgKind::Plan, vec![Role::PlanUmReviewer]).unwrap();
     let now = *api.now.lock().unwrap();
     let request = SubmitAuthorization {
-        member_id: member_id.into(),
-        plan_org_id: PLAN.into(),
+        member_id: checked("member_id", member_id).unwrap(),
+        plan_org_id: checked("plan_org_id", PLAN).unwrap(),
         plan: None,
         county: None,
         service,

@@ -16,18 +16,7 @@ pub(crate) fn pof_7(ctx: &Ctx<'_>) -> Variants {
                 "pof7.child.ccs",
                 "Enrolled in CCS or the CCS Whole Child Model",
                 c.clone(),
-                &[
-                    (
-                        "pof7.child.ccs_enrolled",
-                        "Enrolled in CCS",
-                        IndicatorKind::Ccs,
-                    ),
-                    (
-                        "pof7.child.ccs_wcm_enrolled",
-                        "Enrolled in the CCS Whole Child Model",
-                        IndicatorKind::CcsWcm,
-                    ),
-                ],
+                POF7_CCS,
             ),
             ctx.fact(
                 "pof7.child.complex_social_factor",
@@ -41,11 +30,25 @@ pub(crate) fn pof_7(ctx: &Ctx<'_>) -> Variants {
         ctx,
         Variant::Adult,
         "7",
-        "POF 7 has no adult criteria (children/youth under 21 only)",
+        "children/youth under 21 only",
         name,
     );
     Variants { adult, child }
 }
+
+/// POF 7's "enrolled in CCS or the CCS Whole Child Model" (rule, description, indicator).
+const POF7_CCS: &[(&str, &str, IndicatorKind)] = &[
+    (
+        "pof7.child.ccs_enrolled",
+        "Enrolled in CCS",
+        IndicatorKind::Ccs,
+    ),
+    (
+        "pof7.child.ccs_wcm_enrolled",
+        "Enrolled in the CCS Whole Child Model",
+        IndicatorKind::CcsWcm,
+    ),
+];
 
 /// Aged out of foster care: younger than 26 (and at least 18) AND in foster care (any state) on
 /// or after the 18th birthday. Ages from `ecm.toml [ages]`.

@@ -32,7 +32,7 @@ pub(crate) fn pof_1a(ctx: &Ctx<'_>) -> Variants {
         ctx,
         Variant::ChildYouth,
         "1a",
-        "POF 1a has no child/youth criteria (children/youth are POF 1b)",
+        "children/youth are POF 1b",
         name,
     );
     Variants { adult, child }

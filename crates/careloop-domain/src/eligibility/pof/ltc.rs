@@ -63,6 +63,34 @@ pub(crate) fn nf_stay_at_least(
         .with_window(window)
 }
 
+/// POF 5's LTC need: either of these (rule, description, indicator).
+const POF5_LTC_NEED: &[(&str, &str, IndicatorKind)] = &[
+    (
+        "pof5.adult.ltc_qualifying_factors",
+        "LTC qualifying factors now or imminently without wraparound care",
+        IndicatorKind::LtcQualifyingFactors,
+    ),
+    (
+        "pof5.adult.lower_acuity_skilled_nursing",
+        "Needs lower-acuity skilled nursing",
+        IndicatorKind::LowerAcuitySkilledNursingNeed,
+    ),
+];
+
+/// POF 5's complex social or environmental factor: either of these.
+const POF5_SOCIAL_FACTOR: &[(&str, &str, IndicatorKind)] = &[
+    (
+        "pof5.adult.complex_factor",
+        "Complex social or environmental factor influencing health",
+        IndicatorKind::ComplexSocialEnvironmentalFactor,
+    ),
+    (
+        "pof5.adult.adl_iadl_needs",
+        "Needs help with ADLs/IADLs",
+        IndicatorKind::AdlIadlNeeds,
+    ),
+];
+
 /// POF 5, adults only: (LTC qualifying factors now or imminently without wraparound care OR
 /// lower-acuity skilled nursing need) AND ≥1 complex social or environmental factor (e.g. needs
 /// ADL help, food access, stable housing, lives alone) AND able to live in the community with
@@ -76,35 +104,13 @@ pub(crate) fn pof_5(ctx: &Ctx<'_>) -> Variants {
                 "pof5.adult.ltc_need",
                 "Meets LTC qualifying factors now or imminently, or needs lower-acuity skilled nursing",
                 c.clone(),
-                &[
-                    (
-                        "pof5.adult.ltc_qualifying_factors",
-                        "LTC qualifying factors now or imminently without wraparound care",
-                        IndicatorKind::LtcQualifyingFactors,
-                    ),
-                    (
-                        "pof5.adult.lower_acuity_skilled_nursing",
-                        "Needs lower-acuity skilled nursing",
-                        IndicatorKind::LowerAcuitySkilledNursingNeed,
-                    ),
-                ],
+                POF5_LTC_NEED,
             ),
             ctx.any_fact(
                 "pof5.adult.social_environmental_factor",
                 "At least one complex social or environmental factor (e.g. needs ADL help)",
                 c.clone(),
-                &[
-                    (
-                        "pof5.adult.complex_factor",
-                        "Complex social or environmental factor influencing health",
-                        IndicatorKind::ComplexSocialEnvironmentalFactor,
-                    ),
-                    (
-                        "pof5.adult.adl_iadl_needs",
-                        "Needs help with ADLs/IADLs",
-                        IndicatorKind::AdlIadlNeeds,
-                    ),
-                ],
+                POF5_SOCIAL_FACTOR,
             ),
             ctx.fact(
                 "pof5.adult.able_to_live_in_community",
@@ -118,7 +124,7 @@ pub(crate) fn pof_5(ctx: &Ctx<'_>) -> Variants {
         ctx,
         Variant::ChildYouth,
         "5",
-        "POF 5 has no child/youth criteria (adults 21 and older only)",
+        "adults 21 and older only",
         name,
     );
     Variants { adult, child }
@@ -156,7 +162,7 @@ pub(crate) fn pof_6(ctx: &Ctx<'_>) -> Variants {
         ctx,
         Variant::ChildYouth,
         "6",
-        "POF 6 has no child/youth criteria (adults 21 and older only)",
+        "adults 21 and older only",
         name,
     );
     Variants { adult, child }

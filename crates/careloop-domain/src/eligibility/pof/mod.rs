@@ -160,22 +160,23 @@ fn assemble(
 }
 
 /// The criteria of a variant a POF does not have (e.g. POF 5 child/youth): one criterion,
-/// `pof{code}.{adult|child}.not_applicable`, never met, with `text` saying why.
+/// `pof{code}.{adult|child}.not_applicable`, never met, saying "POF {code} has no … criteria
+/// ({why})".
 pub(crate) fn no_criteria(
     ctx: &Ctx<'_>,
     variant: Variant,
     code: &str,
-    text: &str,
+    why: &str,
     name: &Cited<String>,
 ) -> Vec<Trace> {
-    let label = match variant {
-        Variant::Adult => "adult",
-        Variant::ChildYouth => "child",
+    let (label, words) = match variant {
+        Variant::Adult => ("adult", "adult"),
+        Variant::ChildYouth => ("child", "child/youth"),
     };
     criteria(ctx, variant, || {
         vec![Trace::leaf(
             format!("pof{code}.{label}.not_applicable"),
-            text,
+            format!("POF {code} has no {words} criteria ({why})"),
             Outcome::NotMet,
             name.citation(),
         )]

@@ -31,40 +31,6 @@ pub fn decide(
 ) -> Result<Vec<MemberEvent>, WorkflowError> {
     use MemberCommand as C;
     match command {
-        C::Register {
-            member_id,
-            plan,
-            county,
-            demographics,
-            cin,
-            facts,
-            at,
-            actor,
-        } => {
-            let is_new = state.status == MemberStatus::New;
-            must_be_new(is_new, "member", &state.member_id)?;
-            let member_id = required_id("member_id", &member_id)?;
-            if let Some(id) = &plan {
-                ctx.pack.known_plan(id)?;
-            }
-            let county = optional("county", county)?;
-            optional_rule("county", county.as_deref(), check_line)?;
-            let cin = optional("cin", cin)?;
-            optional_rule("cin", cin.as_deref(), check_id)?;
-            check_facts(&member_id, &facts, at, ctx)?;
-            let determination = determine_on(&facts, at, ctx)?;
-            Ok(vec![MemberEvent::Registered {
-                member_id,
-                plan,
-                county,
-                demographics,
-                cin,
-                facts,
-                determination,
-                at,
-                actor,
-            }])
-        }
         C::UpdateDemographics {
             demographics,
             at,
@@ -102,6 +68,40 @@ pub fn decide(
                 return Ok(Vec::new());
             }
             Ok(vec![MemberEvent::EligibilityRecomputed {
+                determination,
+                at,
+                actor,
+            }])
+        }
+        C::Register {
+            member_id,
+            plan,
+            county,
+            demographics,
+            cin,
+            facts,
+            at,
+            actor,
+        } => {
+            let is_new = state.status == MemberStatus::New;
+            must_be_new(is_new, "member", &state.member_id)?;
+            let member_id = required_id("member_id", &member_id)?;
+            if let Some(id) = &plan {
+                ctx.pack.known_plan(id)?;
+            }
+            let county = optional("county", county)?;
+            optional_rule("county", county.as_deref(), check_line)?;
+            let cin = optional("cin", cin)?;
+            optional_rule("cin", cin.as_deref(), check_id)?;
+            check_facts(&member_id, &facts, at, ctx)?;
+            let determination = determine_on(&facts, at, ctx)?;
+            Ok(vec![MemberEvent::Registered {
+                member_id,
+                plan,
+                county,
+                demographics,
+                cin,
+                facts,
                 determination,
                 at,
                 actor,
