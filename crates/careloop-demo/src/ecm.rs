@@ -123,7 +123,7 @@ pub(crate) async fn drive<S: Store>(
         EnrollEcm {
             start,
             authorization_id: auth_id,
-            lead_care_manager: format!("lcm-{}", provider.org_id),
+            lead_care_manager: cm.user_id.clone(),
             expected_version: None,
         },
         None,
