@@ -35,6 +35,7 @@ pub(crate) enum Area {
     Members,
     Audit,
     Dashboard,
+    Reauthorizations,
     Intake,
     Admin,
 }
@@ -63,7 +64,7 @@ impl Nav {
         };
         let members = if provider { "My members" } else { "Members" };
         // (href, label, area, the use cases the user's roles must permit), in menu order.
-        let menu: [(&'static str, &'static str, Area, &[Action]); 8] = [
+        let menu: [(&'static str, &'static str, Area, &[Action]); 9] = [
             ("/ui/", "Home", Area::Home, &[]),
             (
                 "/ui/authorizations",
@@ -88,6 +89,12 @@ impl Nav {
                 members,
                 Area::Members,
                 &[Action::ListMembers],
+            ),
+            (
+                "/ui/ecm/reauthorizations",
+                "Re-authorizations",
+                Area::Reauthorizations,
+                &[Action::ViewEcmReauthorizationQueue],
             ),
             (
                 "/ui/dashboard",

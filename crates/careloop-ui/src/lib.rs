@@ -159,6 +159,10 @@ pub fn router_with(state: UiState) -> Router {
             post(pages::admin::revoke_token),
         )
         .route("/ui/dashboard", get(pages::dashboard::dashboard))
+        .route(
+            "/ui/ecm/reauthorizations",
+            get(pages::reauthorizations::reauthorizations),
+        )
         .route("/ui/referrals", get(pages::referrals::referrals))
         .route(
             "/ui/referrals/new",

@@ -1131,3 +1131,51 @@ async fn the_referral_preview_shows_the_plans_request_channels() {
     let r = c.post("/ui/referrals/preview", &pairs).await;
     assert!(!r.body.contains("plan-channels"), "{}", r.body);
 }
+
+#[tokio::test]
+async fn the_reauthorization_queue_page_lists_what_the_use_case_returns() {
+    use careloop_app::ecm::EcmReauthorizationQueueQuery;
+    let demo = common::demo(300, true).await;
+    let password = demo.summary.password.clone();
+    let coordinator = demo.user(Role::PlanCareCoordinator, None);
+    let actor = demo.actor(&coordinator).await;
+    let query = EcmReauthorizationQueueQuery {
+        plan_id: None,
+        county: None,
+        limit: 500,
+        after: None,
+    };
+    let expected = demo
+        .app()
+        .ecm_reauthorization_queue(&actor, query, demo.now)
+        .await
+        .unwrap();
+    assert!(
+        !expected.items.is_empty(),
+        "the demo has re-authorizations due for {coordinator}"
+    );
+    let mut c = Client::new(ui(&demo, UiConfig::default()));
+    c.log_in(&coordinator, &password).await;
+    let home = c.get("/ui/").await;
+    assert!(home.body.contains("/ui/ecm/reauthorizations"), "nav link");
+    let r = c.get("/ui/ecm/reauthorizations").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let count = format!("<strong>{}</strong> due", expected.items.len());
+    assert!(r.body.contains(&count), "{count} in {}", r.body);
+    for item in &expected.items {
+        let link = format!("/ui/members/{}", item.entry.member_id);
+        assert!(r.body.contains(&link), "{link} listed");
+        assert!(r.body.contains(&item.entry.due.to_string()));
+    }
+    // A referrer has no such queue: no link, and the page is refused.
+    let referrer = demo.user(Role::Referrer, None);
+    let mut c = Client::new(ui(&demo, UiConfig::default()));
+    c.log_in(&referrer, &password).await;
+    let home = c.get("/ui/").await;
+    assert!(
+        !home.body.contains("/ui/ecm/reauthorizations"),
+        "no nav link"
+    );
+    let r = c.get("/ui/ecm/reauthorizations").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+}

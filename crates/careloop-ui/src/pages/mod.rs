@@ -12,6 +12,7 @@ pub(crate) mod intake;
 pub(crate) mod login;
 pub(crate) mod members;
 pub(crate) mod queue;
+pub(crate) mod reauthorizations;
 pub(crate) mod referral_steps;
 pub(crate) mod referrals;
 
