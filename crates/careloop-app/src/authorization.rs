@@ -11,7 +11,7 @@ use careloop_domain::workflow::authorization::{
 };
 use careloop_domain::workflow::queue::{QueueEntry, classify_authorization};
 use careloop_domain::workflow::{Notice, Program};
-use careloop_store::{AuditEntry, QueueCursor, QueueQuery, Store};
+use careloop_store::{AuditEntry, QueueCursor, QueueOrder, QueueQuery, Store};
 use jiff::{SignedDuration, Timestamp};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -380,6 +380,7 @@ impl<S: Store> App<S> {
             due_before,
             limit: query.limit,
             after: query.after,
+            order: QueueOrder::Due,
         };
         let page = self.store().queue(&q).await?;
         let mut items = Vec::with_capacity(page.items.len());

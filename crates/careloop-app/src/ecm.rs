@@ -17,7 +17,9 @@ use careloop_domain::workflow::ecm::{
 };
 use careloop_domain::workflow::queue::{ReauthorizationDue, reauthorizations_due};
 use careloop_domain::workflow::{ActorId, Channel, Program};
-use careloop_store::{AccessGrant, AccessReason, AuditEntry, QueueCursor, QueueQuery, Store};
+use careloop_store::{
+    AccessGrant, AccessReason, AuditEntry, QueueCursor, QueueOrder, QueueQuery, Store,
+};
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 use schemars::JsonSchema;
@@ -525,6 +527,7 @@ impl<S: Store> App<S> {
             due_before: Some(due_before),
             limit: query.limit,
             after: query.after,
+            order: QueueOrder::Due,
         };
         let page = self.store().queue(&q).await?;
         let mut items = Vec::with_capacity(page.items.len());

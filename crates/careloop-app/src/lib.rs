@@ -45,7 +45,8 @@ pub use create::{Create, New, Opening};
 pub use ecm::EcmEnrollmentRecord;
 pub use error::{AppError, checked};
 pub use identity::{
-    NewOrganization, NewToken, NewUser, Organization, TokenInfo, TokenStatus, TokenView, UserView,
+    IdentityListQuery, IdentityPage, NewOrganization, NewToken, NewUser, Organization, TokenInfo,
+    TokenStatus, TokenView, UserView,
 };
 pub use member::MemberRecord;
 pub use record::{

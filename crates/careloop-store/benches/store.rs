@@ -10,6 +10,10 @@
 //! 2. Queue latency: `Store::queue` first pages of 50 (open statuses, at-risk boundary now + 7
 //!    days), plan-scoped (`OwnedBy(plan)`) and provider-scoped (`AccessibleTo(provider)`), p50/p99
 //!    over `--queries` runs each (after a warm-up), one at a time.
+//!    Lists (issue #15 item 4), the same way: the queue ordered by the last change (the
+//!    referral work queue's read), `Store::list` (members) and `Store::list_by_kind`
+//!    (organizations, users) in id order, first page and a keyset page 50 pages in, plan- and
+//!    provider-scoped.
 //! 3. Submissions: `Store::commit` of one authorization submission (aggregate insert with a ~1 KB
 //!    JSON body, one event, one access grant, one audit entry, an idempotency record), durable
 //!    commit (SQLite WAL + synchronous=FULL; PostgreSQL fsync=on, synchronous_commit=on), with 1
@@ -23,7 +27,8 @@ use std::time::{Duration, Instant};
 
 use careloop_store::{
     AccessGrant, AccessReason, AggregateWrite, AuditEntry, CommitReceipt, IdempotencyRecord,
-    NewEvent, OrgScope, PostgresStore, QueueQuery, SqliteStore, Store, WriteBatch,
+    KindListQuery, ListQuery, NewEvent, OrgScope, PostgresStore, QueueOrder, QueueQuery,
+    SqliteStore, Store, WriteBatch,
 };
 use jiff::Timestamp;
 use serde_json::{Value, json};
@@ -214,7 +219,9 @@ where
                     .bind(county)
                     .bind(sqlx::types::Json(body))
                     .bind(0_i64)
-                    .bind(0_i64);
+                    // Last change two weeks before the due time: spread over 60 days, for the
+                    // queue ordered by the last change.
+                    .bind(due - 14 * DAY_MS);
             }
             q.execute(&mut *tx).await.expect("bulk insert");
             n += chunk as u64;
@@ -353,6 +360,111 @@ async fn queue_latency<S: Store>(store: &S, engine: &str, queries: usize) {
     }
 }
 
+/// p50/p99/max of `times` (sorted here) as one printed line.
+fn report(engine: &str, label: &str, times: &mut [Duration], rows: usize) {
+    times.sort_unstable();
+    println!(
+        "{engine}: {label} ({PAGE} a page): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms \
+         ({} queries, {:.1} rows/page)",
+        ms(percentile(times, 0.50)),
+        ms(percentile(times, 0.99)),
+        ms(percentile(times, 1.0)),
+        times.len(),
+        rows as f64 / times.len().max(1) as f64
+    );
+}
+
+/// Issue #15 item 4, every list on an index: the queue ordered by the last change (the referral
+/// work queue's read: `QueueOrder::Changed`, index `aggregates_changed`), the owner and access
+/// listings in id order (`Store::list`: the members list) and the kind listing in an owner's scope
+/// (`Store::list_by_kind`: organizations, users), each as a first page and as a keyset page
+/// `DEEP` pages in, plan- and provider-scoped, over the same bulk rows as the queue.
+async fn list_latency<S: Store>(store: &S, engine: &str, queries: usize) {
+    const DEEP: usize = 50;
+    let scope = |rng: &mut Rng, provider_scoped: bool| {
+        if provider_scoped {
+            OrgScope::AccessibleTo(format!("provider-{:02}", rng.below(PROVIDERS)))
+        } else {
+            OrgScope::OwnedBy(PLANS[rng.below(3) as usize].to_owned())
+        }
+    };
+    for (label, provider_scoped) in [("plan-scoped", false), ("provider-scoped", true)] {
+        for deep in [false, true] {
+            let depth = if deep { "keyset page" } else { "first page" };
+            let (mut changed, mut listed, mut kinds) = (Vec::new(), Vec::new(), Vec::new());
+            let (mut changed_rows, mut listed_rows, mut kind_rows) = (0, 0, 0);
+            let mut rng = Rng(11);
+            for i in 0..(queries + 20) {
+                let org = scope(&mut rng, provider_scoped);
+                let mut q = QueueQuery::new(KIND, &OPEN, PAGE);
+                q.org = Some(org.clone());
+                q.order = QueueOrder::Changed;
+                let mut l = ListQuery {
+                    kind: KIND.to_owned(),
+                    org: org.clone(),
+                    after_id: None,
+                    limit: PAGE,
+                };
+                let mut k = KindListQuery {
+                    kind: KIND.to_owned(),
+                    statuses: Vec::new(),
+                    org: Some(org),
+                    after_id: None,
+                    limit: PAGE,
+                };
+                if deep {
+                    // Cursors DEEP pages in (not timed).
+                    for _ in 0..DEEP {
+                        q.after = store.queue(&q).await.expect("queue").next;
+                        l.after_id = store.list(&l).await.expect("list").next;
+                        k.after_id = store
+                            .list_by_kind(&k)
+                            .await
+                            .expect("kind list")
+                            .last()
+                            .map(|a| a.id.clone());
+                    }
+                }
+                let t = Instant::now();
+                let page = store.queue(&q).await.expect("queue");
+                let queue_took = t.elapsed();
+                let t = Instant::now();
+                let list = store.list(&l).await.expect("list");
+                let list_took = t.elapsed();
+                let t = Instant::now();
+                let kind = store.list_by_kind(&k).await.expect("kind list");
+                let kind_took = t.elapsed();
+                if i >= 20 {
+                    changed.push(queue_took);
+                    listed.push(list_took);
+                    kinds.push(kind_took);
+                    changed_rows += page.items.len();
+                    listed_rows += list.items.len();
+                    kind_rows += kind.len();
+                }
+            }
+            report(
+                engine,
+                &format!("queue by last change {label}, {depth}"),
+                &mut changed,
+                changed_rows,
+            );
+            report(
+                engine,
+                &format!("list by id {label}, {depth}"),
+                &mut listed,
+                listed_rows,
+            );
+            report(
+                engine,
+                &format!("kind list by id {label}, {depth}"),
+                &mut kinds,
+                kind_rows,
+            );
+        }
+    }
+}
+
 async fn submissions<S: Store + Clone + 'static>(store: &S, engine: &str, per_level: u64) {
     let body_len = serde_json::to_vec(&submission(0).aggregates[0].body)
         .expect("json")
@@ -414,6 +526,7 @@ async fn run_sqlite(o: &Opts) {
         t.elapsed().as_secs_f64()
     );
     queue_latency(&store, "sqlite", o.queries).await;
+    list_latency(&store, "sqlite", o.queries).await;
     submissions(&store, "sqlite", o.submissions).await;
     store.close().await;
 }
@@ -459,6 +572,7 @@ async fn run_postgres(o: &Opts) {
         t.elapsed().as_secs_f64()
     );
     queue_latency(&store, "postgres", o.queries).await;
+    list_latency(&store, "postgres", o.queries).await;
     submissions(&store, "postgres", o.submissions).await;
     store.close().await;
     admin(&url, format!("DROP DATABASE {db} WITH (FORCE)")).await;

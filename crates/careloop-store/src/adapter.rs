@@ -24,7 +24,7 @@ use crate::migrations::migrator;
 use crate::port::Store;
 use crate::query::{
     self, AGGREGATE_COLUMNS, AuditFilter, KindListQuery, ListPage, ListQuery, MemberKindQuery,
-    QueueCursor, QueuePage, QueueQuery,
+    QueueCursor, QueueOrder, QueuePage, QueueQuery,
 };
 use crate::records::{AuditRecord, CommitReceipt, StoredAggregate, StoredEvent, StoredResponse};
 
@@ -138,11 +138,15 @@ where
     }
 
     async fn queue(&self, q: &QueueQuery) -> Result<QueuePage, StoreError> {
-        let sql = query::queue_sql(q, D::QUEUE_INDEX_HINT)?;
+        let sql = query::queue_sql(q, D::INDEX_HINTS)?;
         let items = self.fetch_aggregates(sql).await?;
         let full = u32::try_from(items.len()).map_or(true, |n| n >= q.limit);
         let next = match items.last() {
-            Some(last) if full => last.due_at.map(|due_at| QueueCursor {
+            Some(last) if full => match q.order {
+                QueueOrder::Due => last.due_at,
+                QueueOrder::Changed => Some(last.updated_at),
+            }
+            .map(|due_at| QueueCursor {
                 due_at,
                 id: last.id.clone(),
             }),

@@ -8,7 +8,8 @@ use crate::error::StoreError;
 use crate::port::Store;
 use crate::postgres::PostgresStore;
 use crate::query::{
-    AuditFilter, KindListQuery, ListPage, ListQuery, MemberKindQuery, QueuePage, QueueQuery,
+    AuditFilter, KindListQuery, ListPage, ListQuery, MemberKindQuery, PlannedQuery, QueuePage,
+    QueueQuery,
 };
 use crate::records::{AuditRecord, CommitReceipt, StoredAggregate, StoredEvent, StoredResponse};
 use crate::sqlite::SqliteStore;
@@ -77,6 +78,16 @@ impl AnyStore {
         match self {
             AnyStore::Sqlite(s) => s.close().await,
             AnyStore::Postgres(s) => s.close().await,
+        }
+    }
+}
+
+impl AnyStore {
+    /// The engine's plan of a read query ([`crate::adapter::SqlStore::query_plan`]).
+    pub async fn query_plan(&self, query: PlannedQuery<'_>) -> Result<String, StoreError> {
+        match self {
+            AnyStore::Sqlite(s) => s.query_plan(query).await,
+            AnyStore::Postgres(s) => s.query_plan(query).await,
         }
     }
 }

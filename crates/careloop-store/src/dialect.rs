@@ -18,9 +18,13 @@ pub trait Dialect: sqlx::Database {
     /// The event log after the event `$1` in commit-safe order: binds `$1` = the cursor seq,
     /// `$2` = limit; selects the columns of [`crate::adapter::EVENTS_FOR`].
     const EVENT_LOG_AFTER: &'static str;
-    /// A planner hint after `FROM aggregates a` in the work queue's arms when no county filter
-    /// is set (empty: none).
-    const QUEUE_INDEX_HINT: &'static str;
+    /// Whether the work queue's arms name their index after `FROM aggregates a`
+    /// (`INDEXED BY`, `crate::query::queue_sql`).
+    const INDEX_HINTS: bool;
+    /// What precedes a statement to show its plan, and the plan's text column.
+    const EXPLAIN: (&'static str, &'static str);
+    /// Settings of the transaction a plan is shown in (`SqlStore::query_plan`).
+    const PLAN_SETTINGS: &'static [&'static str];
     /// The embedded migrations: (version, description, SQL), in order.
     const MIGRATIONS: &'static [(i64, &'static str, &'static str)];
     /// What the adapter keeps beside its two pools.
@@ -58,7 +62,10 @@ impl Dialect for sqlx::Sqlite {
     /// With the statistics of a large table SQLite's planner otherwise prefers the equality
     /// prefix of `aggregates_queue_county` and sorts the owner's whole open queue
     /// (`crate::query::queue_sql`).
-    const QUEUE_INDEX_HINT: &'static str = " INDEXED BY aggregates_queue";
+    const INDEX_HINTS: bool = true;
+    const EXPLAIN: (&'static str, &'static str) = ("EXPLAIN QUERY PLAN ", "detail");
+    /// None: SQLite plans without statistics unless ANALYZE ran.
+    const PLAN_SETTINGS: &'static [&'static str] = &[];
     const MIGRATIONS: &'static [(i64, &'static str, &'static str)] = migrations::SQLITE;
     /// The database file and its background WAL checkpointer.
     type Extra = crate::checkpoint::SqliteFile;
@@ -86,7 +93,15 @@ impl Dialect for sqlx::Postgres {
          AND (xid, seq) > ((SELECT c.xid FROM events c WHERE c.seq = $1), $1) \
          ORDER BY xid, seq LIMIT $2";
     /// PostgreSQL plans by its statistics.
-    const QUEUE_INDEX_HINT: &'static str = "";
+    const INDEX_HINTS: bool = false;
+    const EXPLAIN: (&'static str, &'static str) = ("EXPLAIN ", "QUERY PLAN");
+    /// A test table of a few rows is read whole and sorted more cheaply than through an index;
+    /// with sequential scans and sorts priced out, the plan shows whether an index serves the
+    /// query in its order (a `Sort` node left in the plan means none does).
+    const PLAN_SETTINGS: &'static [&'static str] = &[
+        "SET LOCAL enable_seqscan = off",
+        "SET LOCAL enable_sort = off",
+    ];
     const MIGRATIONS: &'static [(i64, &'static str, &'static str)] = migrations::POSTGRES;
     /// Nothing: two pools.
     type Extra = ();

@@ -47,8 +47,8 @@ pub use error::StoreError;
 pub use port::Store;
 pub use postgres::PostgresStore;
 pub use query::{
-    AuditFilter, KindListQuery, ListPage, ListQuery, MemberKindQuery, OrgScope, QueueCursor,
-    QueuePage, QueueQuery,
+    AuditFilter, KindListQuery, ListPage, ListQuery, MemberKindQuery, OrgScope, PlannedQuery,
+    QueueCursor, QueueOrder, QueuePage, QueueQuery,
 };
 pub use records::{
     AggregateVersion, AuditRecord, CommitReceipt, Committed, StoredAggregate, StoredEvent,

@@ -33,6 +33,11 @@ pub(crate) const SQLITE: &[(i64, &str, &str)] = &[
         "audit actor org",
         include_str!("../migrations/sqlite/0005_audit_actor_org.sql"),
     ),
+    (
+        6,
+        "aggregates changed",
+        include_str!("../migrations/sqlite/0006_aggregates_changed.sql"),
+    ),
 ];
 
 /// (version, description, SQL) for PostgreSQL, in order. 0002 (event transaction ids) has no
@@ -62,6 +67,11 @@ pub(crate) const POSTGRES: &[(i64, &str, &str)] = &[
         5,
         "audit actor org",
         include_str!("../migrations/postgres/0005_audit_actor_org.sql"),
+    ),
+    (
+        6,
+        "aggregates changed",
+        include_str!("../migrations/postgres/0006_aggregates_changed.sql"),
     ),
 ];
 

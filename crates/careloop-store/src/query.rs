@@ -20,15 +20,47 @@ pub enum OrgScope {
     AccessibleTo(String),
 }
 
-/// Keyset position: the last (due_at, id) of the previous page.
+/// Keyset position: the last (time, id) of the previous page, where the time is the queue's
+/// sort time ([`QueueOrder`]): `due_at`, or `updated_at` for [`QueueOrder::Changed`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueCursor {
     pub due_at: Timestamp,
     pub id: String,
 }
 
-/// A work-queue page request: aggregates of `kind` in one of `statuses` that have a `due_at`,
-/// ordered by (due_at, id).
+/// What a work queue is ordered by (issue #15 item 4: every list on an index).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum QueueOrder {
+    /// (due_at, id), rows with a due time only: index `aggregates_queue`.
+    #[default]
+    Due,
+    /// (updated_at, id), oldest change first (records that wait on someone without a due time,
+    /// e.g. open referrals): index `aggregates_changed`. A row changed while a reader pages moves
+    /// to its new place at the end, so it may be listed again there (it is a new wait).
+    Changed,
+}
+
+impl QueueOrder {
+    /// The time column of the order.
+    fn column(self) -> &'static str {
+        match self {
+            QueueOrder::Due => "due_at",
+            QueueOrder::Changed => "updated_at",
+        }
+    }
+
+    /// The index whose column order is the queue's order after (kind, status).
+    fn index(self) -> &'static str {
+        match self {
+            QueueOrder::Due => "aggregates_queue",
+            QueueOrder::Changed => "aggregates_changed",
+        }
+    }
+}
+
+/// A work-queue page request: aggregates of `kind` in one of `statuses`, ordered by `order`
+/// ((due_at, id) of the rows that have a `due_at`, by default).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QueueQuery {
@@ -44,6 +76,9 @@ pub struct QueueQuery {
     pub limit: u32,
     /// Continue after this position (from [`QueuePage::next`]).
     pub after: Option<QueueCursor>,
+    /// The sort order (default: due time).
+    #[serde(default)]
+    pub order: QueueOrder,
 }
 
 impl QueueQuery {
@@ -58,6 +93,7 @@ impl QueueQuery {
             due_before: None,
             limit,
             after: None,
+            order: QueueOrder::Due,
         }
     }
 }
@@ -143,6 +179,26 @@ pub struct AuditFilter {
     pub limit: u32,
 }
 
+/// A read query whose plan [`crate::adapter::SqlStore::query_plan`] shows (the EXPLAIN tests:
+/// every list and queue reads an index range in its order, never a full scan and a sort).
+#[derive(Debug, Clone, Copy)]
+pub enum PlannedQuery<'a> {
+    Queue(&'a QueueQuery),
+    List(&'a ListQuery),
+    KindList(&'a KindListQuery),
+}
+
+impl PlannedQuery<'_> {
+    /// The SQL the store runs for this query.
+    pub(crate) fn sql(self, index_hints: bool) -> Result<Sql, StoreError> {
+        match self {
+            PlannedQuery::Queue(q) => queue_sql(q, index_hints),
+            PlannedQuery::List(q) => list_sql(q),
+            PlannedQuery::KindList(q) => kind_list_sql(q),
+        }
+    }
+}
+
 /// A value bound to a `$n` placeholder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Bind {
@@ -178,17 +234,18 @@ pub(crate) fn check_limit(limit: u32) -> Result<i64, StoreError> {
     Ok(i64::from(limit))
 }
 
-/// The queue query: one index range scan on `aggregates_queue (kind, status, due_at, id, …)` per
-/// status, merged by (due_at, id). Each arm is already limited, so the merge reads at most
-/// `limit` rows per status.
+/// The queue query: one index range scan per status, merged by (time, id), on
+/// `aggregates_queue (kind, status, due_at, id, …)` for [`QueueOrder::Due`] or
+/// `aggregates_changed (kind, status, updated_at, id, …)` for [`QueueOrder::Changed`]. Each arm
+/// is already limited, so the merge reads at most `limit` rows per status.
 ///
-/// SQLite without a county filter is told to use `aggregates_queue` (`INDEXED BY`): with the
-/// statistics of a large table its planner otherwise prefers the equality prefix of
+/// SQLite without a county filter is told to use the order's index (`INDEXED BY`, when
+/// `index_hints`: [`crate::dialect::Dialect::INDEX_HINTS`]): with the statistics of a large table
+/// its planner otherwise prefers the equality prefix of
 /// `aggregates_queue_county (kind, status, org_id, …)` and sorts the owner's whole open queue
-/// (at 1,000,000 rows: ~15 ms instead of ~1 ms a page; BENCHMARKS.md). A county filter keeps the
-/// planner's choice (`aggregates_queue_county`, already in queue order). `index_hint` is the
-/// engine's [`crate::dialect::Dialect::QUEUE_INDEX_HINT`].
-pub(crate) fn queue_sql(q: &QueueQuery, index_hint: &str) -> Result<Sql, StoreError> {
+/// (at 1,000,000 rows: ~15 ms instead of ~1 ms a page; BENCHMARKS.md). A county filter on the
+/// due-time queue keeps the planner's choice (`aggregates_queue_county`, already in queue order).
+pub(crate) fn queue_sql(q: &QueueQuery, index_hints: bool) -> Result<Sql, StoreError> {
     let limit = check_limit(q.limit)?;
     let mut statuses: Vec<&str> = q.statuses.iter().map(String::as_str).collect();
     statuses.sort_unstable();
@@ -202,7 +259,11 @@ pub(crate) fn queue_sql(q: &QueueQuery, index_hint: &str) -> Result<Sql, StoreEr
     let mut sql = Sql::default();
     let kind = sql.bind(Bind::Text(q.kind.clone()));
     let lim = sql.bind(Bind::Int(limit));
-    let mut common = String::from(" AND a.due_at IS NOT NULL");
+    let time = q.order.column();
+    let mut common = match q.order {
+        QueueOrder::Due => String::from(" AND a.due_at IS NOT NULL"),
+        QueueOrder::Changed => String::new(),
+    };
     if let Some(before) = q.due_before {
         let p = sql.bind(Bind::Int(before.as_millisecond()));
         common.push_str(&format!(" AND a.due_at < {p}"));
@@ -210,7 +271,7 @@ pub(crate) fn queue_sql(q: &QueueQuery, index_hint: &str) -> Result<Sql, StoreEr
     if let Some(after) = &q.after {
         let d = sql.bind(Bind::Int(after.due_at.as_millisecond()));
         let i = sql.bind(Bind::Text(after.id.clone()));
-        common.push_str(&format!(" AND (a.due_at, a.id) > ({d}, {i})"));
+        common.push_str(&format!(" AND (a.{time}, a.id) > ({d}, {i})"));
     }
     let org = org_condition(&mut sql, &q.org);
     common.push_str(&org);
@@ -222,14 +283,15 @@ pub(crate) fn queue_sql(q: &QueueQuery, index_hint: &str) -> Result<Sql, StoreEr
         let p = sql.bind(Bind::Text(county.clone()));
         common.push_str(&format!(" AND a.county = {p}"));
     }
-    let hint = match &q.county {
-        None => index_hint,
-        Some(_) => "",
+    let hint = match (&q.county, q.order) {
+        (Some(_), QueueOrder::Due) => String::new(),
+        _ if index_hints => format!(" INDEXED BY {}", q.order.index()),
+        _ => String::new(),
     };
     let arm = |status: &str| {
         format!(
             "SELECT {AGGREGATE_COLUMNS} FROM aggregates a{hint} WHERE a.kind = {kind} \
-             AND a.status = {status}{common} ORDER BY a.due_at, a.id LIMIT {lim}"
+             AND a.status = {status}{common} ORDER BY a.{time}, a.id LIMIT {lim}"
         )
     };
     if let [only] = statuses.as_slice() {
@@ -242,7 +304,7 @@ pub(crate) fn queue_sql(q: &QueueQuery, index_hint: &str) -> Result<Sql, StoreEr
             arms.push(format!("SELECT * FROM ({}) AS q{n}", arm(&s)));
         }
         sql.text = format!(
-            "{} ORDER BY due_at, id LIMIT {lim}",
+            "{} ORDER BY {time}, id LIMIT {lim}",
             arms.join(" UNION ALL ")
         );
     }
@@ -384,8 +446,8 @@ mod tests {
     use super::*;
     use crate::dialect::Dialect as _;
 
-    const SQLITE: &str = sqlx::Sqlite::QUEUE_INDEX_HINT;
-    const POSTGRES: &str = sqlx::Postgres::QUEUE_INDEX_HINT;
+    const SQLITE: bool = sqlx::Sqlite::INDEX_HINTS;
+    const POSTGRES: bool = sqlx::Postgres::INDEX_HINTS;
 
     #[test]
     fn queue_sql_uses_one_indexed_arm_per_status() -> Result<(), StoreError> {
@@ -413,6 +475,36 @@ mod tests {
         assert!(!queue_sql(&q, POSTGRES)?.text.contains("INDEXED"));
         q.county = Some("Alameda".into());
         assert!(!queue_sql(&q, SQLITE)?.text.contains("INDEXED"));
+        Ok(())
+    }
+
+    #[test]
+    fn changed_order_sorts_by_updated_at_on_its_index() -> Result<(), StoreError> {
+        let mut q = QueueQuery::new("referral", &["received", "assigned"], 50);
+        q.order = QueueOrder::Changed;
+        q.county = Some("Alameda".into());
+        q.after = Some(QueueCursor {
+            due_at: Timestamp::UNIX_EPOCH,
+            id: "r-1".into(),
+        });
+        let sqlite = queue_sql(&q, SQLITE)?;
+        assert_eq!(
+            sqlite
+                .text
+                .matches("INDEXED BY aggregates_changed ")
+                .count(),
+            2,
+            "{}",
+            sqlite.text
+        );
+        assert!(
+            sqlite.text.contains("(a.updated_at, a.id) > ("),
+            "{}",
+            sqlite.text
+        );
+        assert!(sqlite.text.ends_with("ORDER BY updated_at, id LIMIT $2"));
+        assert!(!sqlite.text.contains("due_at IS NOT NULL"));
+        assert!(!queue_sql(&q, POSTGRES)?.text.contains("INDEXED"));
         Ok(())
     }
 

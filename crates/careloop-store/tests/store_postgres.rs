@@ -7,7 +7,7 @@ mod conformance;
 mod event_order;
 
 use careloop_store::testing::{TestDatabase, admin_url_from_env};
-use careloop_store::{PostgresStore, Store};
+use careloop_store::{AnyStore, PostgresStore, Store};
 
 macro_rules! postgres_cases {
     ($($case:ident),* $(,)?) => {
@@ -44,6 +44,15 @@ macro_rules! postgres_cases {
             if gap.is_err() {
                 println!("postgres follower_never_skips_out_of_order_commits ... FAILED");
                 failed.push("follower_never_skips_out_of_order_commits");
+            }
+            let plans = tokio::spawn({
+                let store = AnyStore::Postgres(store.clone());
+                async move { conformance::plans::list_queries_read_an_index(&store).await }
+            })
+            .await;
+            if plans.is_err() {
+                println!("postgres list_queries_read_an_index ... FAILED");
+                failed.push("list_queries_read_an_index");
             }
             store.close().await;
             db.drop_database().await.expect("drop test database");

@@ -3,7 +3,7 @@
 
 mod conformance;
 
-use careloop_store::{SqliteSettings, SqliteStore, Store};
+use careloop_store::{AnyStore, SqliteSettings, SqliteStore, Store};
 
 async fn fresh() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -61,4 +61,11 @@ async fn sqlite_data_survives_reopen() {
             .version,
         1
     );
+}
+
+#[tokio::test]
+async fn sqlite_lists_and_queues_read_an_index() {
+    let (_dir, store) = fresh().await;
+    conformance::plans::list_queries_read_an_index(&AnyStore::Sqlite(store.clone())).await;
+    store.close().await;
 }

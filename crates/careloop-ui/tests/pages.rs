@@ -893,6 +893,23 @@ async fn plan_admin_adds_disables_and_enables_a_user() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = c.get("/ui/admin").await;
     assert!(page.body.contains("id=\"user-synthetic-new-reviewer\""));
+    // Paged lists (issue #15 item 4): the users after a cursor start after it.
+    let first_user = page
+        .body
+        .split("<tr id=\"user-")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    assert_ne!(first_user, "synthetic-new-reviewer");
+    let later = c.get(&format!("/ui/admin?users_after={first_user}")).await;
+    assert_eq!(later.status, StatusCode::OK);
+    assert!(!later.body.contains(&format!("id=\"user-{first_user}\"")));
+    assert!(later.body.contains("id=\"user-synthetic-new-reviewer\""));
+    assert!(
+        !page.body.contains("id=\"users-next\""),
+        "one page of users"
+    );
 
     let mut n = Client::new(ui(&demo, UiConfig::default()));
     let r = n.log_in("synthetic-new-reviewer", new_password).await;
@@ -1178,4 +1195,35 @@ async fn the_reauthorization_queue_page_lists_what_the_use_case_returns() {
     );
     let r = c.get("/ui/ecm/reauthorizations").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+}
+
+/// Issue #15 item 4: the referral list pages through the app's keyset queue; a next-page
+/// cursor that this list did not write is refused, not read as "from the start".
+#[tokio::test]
+async fn the_referral_list_pages_by_cursor() {
+    let demo = common::demo(12, true).await;
+    let password = demo.summary.password.clone();
+    let coordinator = demo.user(Role::PlanCareCoordinator, None);
+    let mut c = Client::new(ui(&demo, UiConfig::default()));
+    c.log_in(&coordinator, &password).await;
+    let page = c.get("/ui/referrals").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("id=\"referrals-table\""),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("id=\"referrals-next\""), "one page");
+    // After the end of time nothing is left.
+    let late = c
+        .get("/ui/referrals?waiting_on=plan&after=2100-01-01T00:00:00Z~zz")
+        .await;
+    assert_eq!(late.status, StatusCode::OK);
+    assert!(
+        !late.body.contains("id=\"referrals-table\""),
+        "{}",
+        late.body
+    );
+    let bad = c.get("/ui/referrals?after=garbage").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
 }

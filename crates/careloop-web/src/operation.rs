@@ -52,6 +52,21 @@ impl QueryParam {
         )
     }
 
+    /// `limit` of a list that was unpaged before it had one (organizations, users): the default
+    /// is the largest page, so a client that reads one page gets what it got before (up to 500).
+    pub(crate) fn whole_list_limit() -> Self {
+        QueryParam::with_schema(
+            "limit",
+            json!({ "type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": MAX_LIMIT }),
+            "page size, 1..=500 (default 500)",
+        )
+    }
+
+    /// `after`: a list's `next` cursor (the last id of the previous page).
+    pub(crate) fn id_cursor() -> Self {
+        QueryParam::new("after", "string", "the `next` cursor of the previous page")
+    }
+
     /// `after`: a queue's `next` cursor (`<time>~<id>`).
     pub(crate) fn time_cursor() -> Self {
         QueryParam::with_schema(

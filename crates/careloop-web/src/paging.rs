@@ -12,7 +12,14 @@ pub(crate) const MAX_LIMIT: u32 = 500;
 
 /// The page size asked for: `DEFAULT_LIMIT` when absent, refused outside 1..=`MAX_LIMIT`.
 pub(crate) fn limit(asked: Option<u32>) -> Result<u32, Problem> {
-    let limit = asked.unwrap_or(DEFAULT_LIMIT);
+    limit_or(asked, DEFAULT_LIMIT)
+}
+
+/// The page size asked for: `default` when absent, refused outside 1..=`MAX_LIMIT` (lists that
+/// were unpaged before, organizations and users, default to `MAX_LIMIT`:
+/// `QueryParam::whole_list_limit`).
+pub(crate) fn limit_or(asked: Option<u32>, default: u32) -> Result<u32, Problem> {
+    let limit = asked.unwrap_or(default);
     if limit == 0 || limit > MAX_LIMIT {
         return Err(Problem::invalid(
             "limit",
@@ -78,5 +85,7 @@ mod tests {
         assert_eq!(limit(Some(MAX_LIMIT)).ok(), Some(MAX_LIMIT));
         assert!(limit(Some(0)).is_err());
         assert!(limit(Some(MAX_LIMIT + 1)).is_err());
+        assert_eq!(limit_or(None, MAX_LIMIT).ok(), Some(MAX_LIMIT));
+        assert!(limit_or(Some(0), MAX_LIMIT).is_err());
     }
 }

@@ -74,6 +74,35 @@ pub struct Organization {
     pub counties: Vec<String>,
 }
 
+/// A page request of an identity list (organizations, users): keyset by id (issue #15 item 4).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityListQuery {
+    /// 1..=[`IdentityListQuery::MAX_LIMIT`].
+    pub limit: u32,
+    /// Continue after this id (from [`IdentityPage::next`]).
+    #[serde(default)]
+    pub after: Option<String>,
+}
+
+impl IdentityListQuery {
+    /// The largest page.
+    pub const MAX_LIMIT: u32 = 1_000;
+
+    /// The first page of up to `limit` rows.
+    pub fn first(limit: u32) -> Self {
+        IdentityListQuery { limit, after: None }
+    }
+}
+
+/// One page of an identity list, in id order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityPage<T> {
+    pub items: Vec<T>,
+    /// The last id of this page when more follow (exact: `None` on the last page).
+    pub next: Option<String>,
+}
+
 /// A new organization (same fields as the stored one).
 pub type NewOrganization = Organization;
 
@@ -309,6 +338,13 @@ impl<S: Store> App<S> {
         Ok(self.store().commit(batch).await?)
     }
 
+    /// The actor's own organization (its plan overlay and counties, e.g. for the admin page),
+    /// whatever page of [`App::list_organizations`] it falls on. Not audited: no member data,
+    /// and an actor always sees its own organization.
+    pub async fn own_organization(&self, actor: &Actor) -> Result<Option<Organization>, AppError> {
+        self.organization(&actor.org_id).await
+    }
+
     async fn organization(&self, id: &str) -> Result<Option<Organization>, AppError> {
         match self.store().get(ORGANIZATION_KIND, id).await? {
             Some(stored) => decode(&stored).map(Some),
@@ -398,27 +434,33 @@ impl<S: Store> App<S> {
         }
     }
 
-    /// Organizations: a plan admin sees all of them (a plan must see the providers it contracts
-    /// with); a provider admin sees its own. Audited.
+    /// Organizations, one page in id order: a plan admin sees all of them (a plan must see the
+    /// providers it contracts with); a provider admin sees its own. Audited.
     pub async fn list_organizations(
         &self,
         actor: &Actor,
+        query: IdentityListQuery,
         now: Timestamp,
-    ) -> Result<Vec<Organization>, AppError> {
+    ) -> Result<IdentityPage<Organization>, AppError> {
         let action = Action::ListOrganizations;
         self.require_role(actor, action, ORGANIZATION_KIND, "list", now)
             .await?;
-        let orgs = if actor.org_kind == OrgKind::Plan {
-            self.list_all(ORGANIZATION_KIND, &[], None)
-                .await?
+        let page = if actor.org_kind == OrgKind::Plan {
+            let (rows, next) = self.page_by_kind(ORGANIZATION_KIND, None, query).await?;
+            let items = rows
                 .iter()
                 .map(decode::<Organization>)
-                .collect::<Result<Vec<_>, _>>()?
+                .collect::<Result<Vec<_>, _>>()?;
+            IdentityPage { items, next }
         } else {
-            self.organization(&actor.org_id)
+            check_identity_limit(query.limit)?;
+            let items = self
+                .organization(&actor.org_id)
                 .await?
                 .into_iter()
-                .collect()
+                .filter(|o| query.after.as_ref().is_none_or(|after| o.id > *after))
+                .collect();
+            IdentityPage { items, next: None }
         };
         let line = AuditEntry {
             org_id: actor.org_id.clone(),
@@ -428,7 +470,37 @@ impl<S: Store> App<S> {
             member_id: None,
         };
         self.audit(actor, vec![line], now).await?;
-        Ok(orgs)
+        Ok(page)
+    }
+
+    /// One page of `kind` in `org` scope in id order, through the primary key `(kind, id)` or
+    /// `aggregates_owner (kind, org_id, id)`: reads `limit + 1` rows, so `next` is exact.
+    pub(crate) async fn page_by_kind(
+        &self,
+        kind: &str,
+        org: Option<OrgScope>,
+        query: IdentityListQuery,
+    ) -> Result<(Vec<StoredAggregate>, Option<String>), AppError> {
+        check_identity_limit(query.limit)?;
+        let mut rows = self
+            .store()
+            .list_by_kind(&KindListQuery {
+                kind: kind.to_owned(),
+                statuses: Vec::new(),
+                org,
+                after_id: query.after,
+                limit: query.limit.saturating_add(1),
+            })
+            .await?;
+        let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);
+        let more = rows.len() > limit;
+        rows.truncate(limit);
+        let next = if more {
+            rows.last().map(|r| r.id.clone())
+        } else {
+            None
+        };
+        Ok((rows, next))
     }
 
     /// Every aggregate of `kind` in one of `statuses` (empty: any) in `org` scope, in id order
@@ -481,6 +553,17 @@ impl<S: Store> App<S> {
             None => Ok(None),
         }
     }
+}
+
+/// A page size of an identity list: 1..=[`IdentityListQuery::MAX_LIMIT`].
+fn check_identity_limit(limit: u32) -> Result<(), AppError> {
+    if limit == 0 || limit > IdentityListQuery::MAX_LIMIT {
+        return Err(AppError::invalid(
+            "limit",
+            format!("must be 1 to {}", IdentityListQuery::MAX_LIMIT),
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -304,23 +304,25 @@ impl<S: Store> App<S> {
         Ok(view)
     }
 
-    /// The users of the actor's own organization (admins), in username order. Audited.
+    /// The users of the actor's own organization (admins), one page in username order through
+    /// `aggregates_owner (kind, org_id, id)`. Audited.
     pub async fn list_users(
         &self,
         actor: &Actor,
+        query: IdentityListQuery,
         now: Timestamp,
-    ) -> Result<Vec<UserView>, AppError> {
+    ) -> Result<IdentityPage<UserView>, AppError> {
         let action = Action::ManageUsers;
         self.require_role(actor, action, USER_KIND, "list", now)
             .await?;
-        let rows = self
-            .list_all(
+        let (rows, next) = self
+            .page_by_kind(
                 USER_KIND,
-                &[],
                 Some(OrgScope::OwnedBy(actor.org_id.clone())),
+                query,
             )
             .await?;
-        let users = rows
+        let items = rows
             .iter()
             .map(|r| decode::<StoredUser>(r).map(|u| u.view()))
             .collect::<Result<Vec<_>, _>>()?;
@@ -332,6 +334,6 @@ impl<S: Store> App<S> {
             member_id: None,
         };
         self.audit(actor, vec![line], now).await?;
-        Ok(users)
+        Ok(IdentityPage { items, next })
     }
 }

@@ -1,7 +1,7 @@
 //! The referral work queue: who must act next on each open referral, and the notices owed.
 
 use careloop_domain::workflow::referral::{NoticeDuty, clr_notice_duties};
-use careloop_store::{AuditEntry, OrgScope, Store};
+use careloop_store::{AuditEntry, OrgScope, QueueCursor, QueueOrder, QueueQuery, Store};
 use jiff::Timestamp;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -74,6 +74,26 @@ pub struct ReferralQueueCursor {
     pub id: String,
 }
 
+impl ReferralQueueCursor {
+    /// The cursor as text, `<since>~<id>` (the API's `after`/`next`, the UI's next-page link).
+    pub fn encode(&self) -> String {
+        format!("{}~{}", self.since, self.id)
+    }
+
+    /// Reads a cursor written by [`ReferralQueueCursor::encode`]; `None` for anything else.
+    pub fn decode(text: &str) -> Option<Self> {
+        let (since, id) = text.split_once('~')?;
+        let since = since.parse().ok()?;
+        if id.is_empty() {
+            return None;
+        }
+        Some(ReferralQueueCursor {
+            since,
+            id: id.to_owned(),
+        })
+    }
+}
+
 /// A referral work-queue page request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -116,8 +136,10 @@ impl<S: Store> App<S> {
     /// assigned to it that wait on it. Referrals have no due time (no CLR timeline is confirmed,
     /// CALAIM.md §6.4), so the queue orders by the last change. Every listed record is audited.
     ///
-    /// Reads every open referral in scope (in pages of 1,000) and sorts in memory: fine at plan
-    /// volumes; an `(kind, status, updated_at)` index would make it a keyset scan.
+    /// Sorted and paged in SQL (issue #15 item 4): one keyset range per waiting status on the
+    /// `aggregates_changed (kind, status, updated_at, id, …)` index, so a page reads about
+    /// `limit` rows whatever the plan's size. A referral that changes while a reader pages moves
+    /// to the end of the queue (it waits anew since then).
     pub async fn referral_queue(
         &self,
         actor: &Actor,
@@ -141,44 +163,57 @@ impl<S: Store> App<S> {
                 });
             }
         };
-        let rows = self
-            .list_all(KIND, &OPEN_REFERRAL_STATUSES, Some(scope))
-            .await?;
-        let mut items = Vec::new();
-        for stored in rows {
-            let since = stored.updated_at;
-            let Some((waiting_on, next_step)) = referral_next_step(&stored.status) else {
-                continue;
-            };
-            if only.is_some_and(|p| p != waiting_on) {
-                continue;
-            }
-            let record = ReferralRecord::from_stored(stored)?;
-            if actor.org_kind.is_provider()
-                && record.state.provider_id.as_deref() != Some(actor.org_id.as_str())
-            {
-                continue;
-            }
-            if let Some(after) = &query.after
-                && (since, record.id.as_str()) <= (after.since, after.id.as_str())
-            {
-                continue;
-            }
-            let age_hours = now.duration_since(since).as_hours().max(0);
-            let notice_duties = clr_notice_duties(&record.state);
-            let notices_owed = notice_duties.iter().filter(|d| !d.satisfied).count();
-            items.push(ReferralQueueItem {
-                record,
-                waiting_on,
-                next_step,
-                since,
-                age_hours,
-                notices_owed,
-                notice_duties,
-            });
-        }
-        items.sort_by(|a, b| (a.since, &a.record.id).cmp(&(b.since, &b.record.id)));
+        // The statuses that wait on the party asked for: the queue reads them in
+        // (updated_at, id) order from the `aggregates_changed` index, one range per status.
+        let statuses: Vec<&str> = OPEN_REFERRAL_STATUSES
+            .iter()
+            .copied()
+            .filter(|s| only.is_none_or(|p| referral_next_step(s).is_some_and(|(w, _)| w == p)))
+            .collect();
         let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);
+        // One row more than the page, to know whether another page follows.
+        let mut q = QueueQuery::new(KIND, &statuses, query.limit.saturating_add(1));
+        q.org = Some(scope);
+        q.order = QueueOrder::Changed;
+        q.after = query.after.map(|a| QueueCursor {
+            due_at: a.since,
+            id: a.id,
+        });
+        let mut items = Vec::new();
+        while items.len() <= limit {
+            let page = self.store().queue(&q).await?;
+            for stored in page.items {
+                let since = stored.updated_at;
+                let Some((waiting_on, next_step)) = referral_next_step(&stored.status) else {
+                    continue;
+                };
+                let record = ReferralRecord::from_stored(stored)?;
+                // A provider's grant covers the member, so the store's rows can include another
+                // provider's referral about the same member: skipped here, and the page is
+                // filled from the following rows.
+                if actor.org_kind.is_provider()
+                    && record.state.provider_id.as_deref() != Some(actor.org_id.as_str())
+                {
+                    continue;
+                }
+                let age_hours = now.duration_since(since).as_hours().max(0);
+                let notice_duties = clr_notice_duties(&record.state);
+                let notices_owed = notice_duties.iter().filter(|d| !d.satisfied).count();
+                items.push(ReferralQueueItem {
+                    record,
+                    waiting_on,
+                    next_step,
+                    since,
+                    age_hours,
+                    notices_owed,
+                    notice_duties,
+                });
+            }
+            match page.next {
+                Some(next) => q.after = Some(next),
+                None => break,
+            }
+        }
         let more = items.len() > limit;
         items.truncate(limit);
         let next = if more {

@@ -3,7 +3,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use careloop_app::identity::{NewOrganization, NewUser};
-use careloop_app::{AuditQuery, Organization};
+use careloop_app::{AuditQuery, IdentityListQuery, IdentityPage, Organization};
+
+/// The first page of an identity list.
+fn first() -> IdentityListQuery {
+    IdentityListQuery::first(IdentityListQuery::MAX_LIMIT)
+}
 
 use super::*;
 
@@ -347,15 +352,23 @@ pub async fn identity_admins_roles_and_disabled_users<S: Store>(store: S) {
         PROVIDER_ORG
     );
 
-    let users = app.list_users(&padmin, t0).await.unwrap();
+    let users = app.list_users(&padmin, first(), t0).await.unwrap();
+    assert_eq!(users.next, None);
     assert_eq!(
         users
+            .items
             .iter()
             .map(|u| u.username.as_str())
             .collect::<Vec<_>>(),
         ["cm-1"]
     );
-    assert!(app.list_users(&plan_admin(), t0).await.unwrap().is_empty());
+    assert!(
+        app.list_users(&plan_admin(), first(), t0)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
 
     // The plan admin may not disable another organization's user: NotFound, audited.
     let err = app
@@ -412,26 +425,52 @@ pub async fn identity_admins_roles_and_disabled_users<S: Store>(store: S) {
     assert!(actions.contains(&denied(PROVIDER_ORG)), "{actions:?}");
     assert_eq!(actions[3].0, "disable-user");
 
-    let all: Vec<_> = app
-        .list_organizations(&plan_admin(), t0)
+    let all = app
+        .list_organizations(&plan_admin(), first(), t0)
         .await
-        .unwrap()
-        .into_iter()
-        .map(|o| o.id)
-        .collect();
-    assert_eq!(all, [PROVIDER_ORG, PLAN]);
-    let own: Vec<_> = app
-        .list_organizations(&padmin, t0)
+        .unwrap();
+    let ids =
+        |p: &IdentityPage<Organization>| p.items.iter().map(|o| o.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&all), [PROVIDER_ORG, PLAN]);
+    assert_eq!(all.next, None);
+    // Pages of one: every organization once, `next` only while more follow.
+    let one = app
+        .list_organizations(&plan_admin(), IdentityListQuery::first(1), t0)
         .await
-        .unwrap()
-        .into_iter()
-        .map(|o| o.id)
-        .collect();
-    assert_eq!(own, [PROVIDER_ORG]);
+        .unwrap();
+    assert_eq!(
+        (ids(&one), one.next.as_deref()),
+        (vec![PROVIDER_ORG.to_owned()], Some(PROVIDER_ORG))
+    );
+    let rest = app
+        .list_organizations(
+            &plan_admin(),
+            IdentityListQuery {
+                limit: 1,
+                after: one.next,
+            },
+            t0,
+        )
+        .await
+        .unwrap();
+    assert_eq!((ids(&rest), rest.next), (vec![PLAN.to_owned()], None));
+    let own = app.list_organizations(&padmin, first(), t0).await.unwrap();
+    assert_eq!(ids(&own), [PROVIDER_ORG]);
+    assert_eq!(
+        app.own_organization(&padmin).await.unwrap().map(|o| o.id),
+        Some(PROVIDER_ORG.to_owned())
+    );
     assert!(matches!(
-        app.list_organizations(&coordinator(), t0).await,
+        app.list_organizations(&coordinator(), first(), t0).await,
         Err(AppError::Forbidden { .. })
     ));
+    for limit in [0, IdentityListQuery::MAX_LIMIT + 1] {
+        assert!(matches!(
+            app.list_users(&padmin, IdentityListQuery::first(limit), t0)
+                .await,
+            Err(AppError::Invalid { field: "limit", .. })
+        ));
+    }
 }
 
 /// A plan admin reads the lines written by its organization's users and the lines about

@@ -373,6 +373,44 @@ pub async fn referral_queue_waits_on_each_party<S: Store>(store: S) {
     }
     assert_eq!(ids, ["r-recv", "r-accepted", "r-assigned", "r-other-prov"]);
 
+    // Another provider's referral about a member b was also granted (m-2), changed before
+    // r-assigned: the store's rows for b include it, the queue skips it and fills the page from
+    // the following rows, so b's pages of one still list exactly r-assigned.
+    app.create(&coord, "r-shared", referral("m-2"), None, h(1))
+        .await
+        .unwrap();
+    app.change(&coord, "r-shared", eligible(), None, h(2))
+        .await
+        .unwrap();
+    app.change(&coord, "r-shared", assign("org-ecm-c"), None, h(3))
+        .await
+        .unwrap();
+    let first = app
+        .referral_queue(&prov_b, q(None, 1, None), now)
+        .await
+        .unwrap();
+    assert_eq!(
+        first
+            .items
+            .iter()
+            .map(|i| i.record.id.as_str())
+            .collect::<Vec<_>>(),
+        ["r-assigned"]
+    );
+    assert_eq!(first.next, None, "nothing else waits on b");
+    let c_page = app
+        .referral_queue(&provider("org-ecm-c"), q(None, 10, None), now)
+        .await
+        .unwrap();
+    assert_eq!(
+        c_page
+            .items
+            .iter()
+            .map(|i| i.record.id.as_str())
+            .collect::<Vec<_>>(),
+        ["r-shared", "r-other-prov"]
+    );
+
     assert!(matches!(
         app.referral_queue(&referrer("org-cbo-1"), q(None, 10, None), now)
             .await,

@@ -17,7 +17,7 @@ use crate::dialect::Dialect;
 use crate::error::StoreError;
 use crate::group::{self, Job};
 use crate::ops::{audit_chunk, timestamp, validate, values_sql};
-use crate::query::{Bind, Sql};
+use crate::query::{Bind, PlannedQuery, Sql};
 use crate::records::{
     AggregateVersion, AuditRecord, CommitReceipt, Committed, StoredAggregate, StoredEvent,
     StoredResponse,
@@ -50,6 +50,32 @@ where
             };
         }
         Ok(q.fetch_all(&self.reader).await?)
+    }
+
+    /// The engine's plan of a read query, one line per plan row (`EXPLAIN QUERY PLAN` on
+    /// SQLite, `EXPLAIN` on PostgreSQL), for the tests that hold every list and queue to an
+    /// index and for diagnosis. Runs in a read transaction that is rolled back.
+    pub async fn query_plan(&self, query: PlannedQuery<'_>) -> Result<String, StoreError> {
+        let sql = query.sql(D::INDEX_HINTS)?;
+        let (explain, column) = D::EXPLAIN;
+        let mut tx = self.reader.begin().await?;
+        for setting in D::PLAN_SETTINGS {
+            sqlx::query(*setting).execute(&mut *tx).await?;
+        }
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(format!("{explain}{}", sql.text)));
+        for b in &sql.binds {
+            q = match b {
+                Bind::Text(s) => q.bind(s.as_str()),
+                Bind::Int(i) => q.bind(*i),
+            };
+        }
+        let rows = q.fetch_all(&mut *tx).await?;
+        tx.rollback().await?;
+        let lines = rows
+            .iter()
+            .map(|row| Self::col::<String>(row, "plan", column))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(lines.join("\n"))
     }
 
     /// The aggregates a built query selects ([`crate::query::AGGREGATE_COLUMNS`]).

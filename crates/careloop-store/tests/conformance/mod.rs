@@ -24,6 +24,9 @@ mod group;
 pub use group::*;
 mod member_kind;
 pub use member_kind::*;
+mod paging;
+pub use paging::*;
+pub mod plans;
 
 /// Every case, for the per-engine runners.
 #[macro_export]
@@ -59,6 +62,9 @@ macro_rules! conformance_cases {
             list_by_kind_pages_in_id_order_with_filters,
             audit_visible_to_owner_joins_owned_members_and_own_org,
             list_for_member_reads_one_members_kind_in_scope,
+            changed_queue_pages_every_row_once_under_inserts,
+            kind_list_pages_every_row_once_under_inserts,
+            owner_list_pages_every_row_once_under_inserts,
         );
     };
 }

@@ -16,7 +16,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use careloop_app::identity::NewUser;
-use careloop_app::{Role, TokenStatus};
+use careloop_app::{IdentityListQuery, Role, TokenStatus};
 use careloop_domain::policy::offerings;
 use serde::Deserialize;
 
@@ -77,7 +77,11 @@ pub(crate) struct CountyOfferings {
 pub(crate) struct AdminPage {
     pub nav: Option<Nav>,
     pub orgs: Vec<OrgRow>,
+    /// The last organization id shown, when more follow (the next-page link).
+    pub orgs_next: Option<String>,
     pub users: Vec<UserRow>,
+    /// The last username shown, when more follow.
+    pub users_next: Option<String>,
     /// API tokens of the organization's users (admins).
     pub tokens: Vec<TokenRow>,
     pub plan_name: String,
@@ -96,7 +100,13 @@ pub(crate) struct AdminPage {
 #[serde(default)]
 pub(crate) struct AdminParams {
     done: Option<String>,
+    /// Next-page cursors of the organization and user lists (the last id shown).
+    orgs_after: Option<String>,
+    users_after: Option<String>,
 }
+
+/// Organizations or users listed per page view.
+const PAGE: u32 = 100;
 
 pub(crate) async fn admin(
     State(state): State<UiState>,
@@ -107,12 +117,24 @@ pub(crate) async fn admin(
     let app = &state.web.app;
     let now = state.now();
     let actor = authed.actor();
-    let orgs = match app.list_organizations(actor, now).await {
+    let page = |after: &Option<String>| IdentityListQuery {
+        limit: PAGE,
+        after: given(after),
+    };
+    let orgs = match app
+        .list_organizations(actor, page(&params.orgs_after), now)
+        .await
+    {
         Ok(o) => o,
         Err(e) => return app_error_page(Some(nav), &e),
     };
-    let users = match app.list_users(actor, now).await {
+    let users = match app.list_users(actor, page(&params.users_after), now).await {
         Ok(u) => u,
+        Err(e) => return app_error_page(Some(nav), &e),
+    };
+    // The own organization's plan, whatever page of the list it falls on.
+    let own = match app.own_organization(actor).await {
+        Ok(o) => o,
         Err(e) => return app_error_page(Some(nav), &e),
     };
     let tz = zone(&app.pack().clocks.time_zone.value);
@@ -126,11 +148,7 @@ pub(crate) async fn admin(
     } else {
         Vec::new()
     };
-    let own_plan = orgs
-        .iter()
-        .find(|o| o.id == actor.org_id)
-        .and_then(|o| o.plan.clone())
-        .and_then(|id| app.pack().plan(&id));
+    let own_plan = own.and_then(|o| o.plan).and_then(|id| app.pack().plan(&id));
     let counties = own_plan
         .map(|plan| {
             plan.counties_on(today)
@@ -169,7 +187,10 @@ pub(crate) async fn admin(
         StatusCode::OK,
         &AdminPage {
             nav: Some(nav),
+            orgs_next: orgs.next.clone(),
+            users_next: users.next.clone(),
             orgs: orgs
+                .items
                 .iter()
                 .map(|o| OrgRow {
                     id: o.id.clone(),
@@ -180,6 +201,7 @@ pub(crate) async fn admin(
                 })
                 .collect(),
             users: users
+                .items
                 .iter()
                 .map(|u| UserRow {
                     username: u.username.clone(),

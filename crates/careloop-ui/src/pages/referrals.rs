@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use careloop_app::Action;
 use careloop_app::access::permits;
-use careloop_app::referral::{ReferralParty, ReferralQueueQuery};
+use careloop_app::referral::{ReferralParty, ReferralQueueCursor, ReferralQueueQuery};
 use careloop_app::{EcmAggregate, ReferralAggregate};
 use careloop_domain::workflow::Program;
 use serde::Deserialize;
@@ -17,6 +17,8 @@ use crate::UiState;
 use crate::error::app_error_page;
 use crate::format::{local, plan_name, status_words, zone};
 use crate::layout::{Area, Nav, render};
+use crate::pages::command::invalid;
+use crate::pages::given;
 use crate::web::Authed;
 
 /// Referrals listed per page view (the use case's maximum is 1,000).
@@ -26,6 +28,8 @@ const LIMIT: u32 = 300;
 #[serde(default)]
 pub(crate) struct ReferralParams {
     waiting_on: Option<String>,
+    /// The next-page cursor (`ReferralQueueCursor::encode`).
+    after: Option<String>,
 }
 
 pub(crate) struct ReferralRow {
@@ -47,6 +51,8 @@ pub(crate) struct ReferralsPage {
     pub waiting_on: String,
     pub rows: Vec<ReferralRow>,
     pub by_status: Vec<(String, usize)>,
+    /// The next page's cursor, when more follow (the link keeps `waiting_on`).
+    pub next: Option<String>,
 }
 
 pub(crate) fn program_words(p: Option<Program>) -> String {
@@ -92,10 +98,20 @@ pub(crate) async fn referrals(
         Some("provider") => Some(ReferralParty::Provider),
         _ => None,
     };
+    let after = match given(&p.after) {
+        Some(text) => match ReferralQueueCursor::decode(&text) {
+            Some(c) => Some(c),
+            None => {
+                let e = invalid("after", "not a next-page link of this list");
+                return app_error_page(Some(nav), &e);
+            }
+        },
+        None => None,
+    };
     let query = ReferralQueueQuery {
         waiting_on,
         limit: LIMIT,
-        after: None,
+        after,
     };
     let page = match app.referral_queue(authed.actor(), query, state.now()).await {
         Ok(page) => page,
@@ -133,6 +149,7 @@ pub(crate) async fn referrals(
         StatusCode::OK,
         &ReferralsPage {
             nav: Some(nav),
+            next: page.next.as_ref().map(ReferralQueueCursor::encode),
             waiting_on: p.waiting_on.unwrap_or_default(),
             rows,
             by_status,

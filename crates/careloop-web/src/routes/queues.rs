@@ -47,22 +47,14 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new().route("/work-queues/referrals", get(referral_queue))
 }
 
-/// `after` is `<since>~<id>` as returned in `next`.
+/// `after` is `<since>~<id>` as returned in `next` ([`ReferralQueueCursor::encode`]).
 fn encode_cursor(c: &ReferralQueueCursor) -> String {
-    format!("{}~{}", c.since, c.id)
+    c.encode()
 }
 
 fn decode_cursor(s: &str) -> Result<ReferralQueueCursor, Problem> {
-    let bad = || Problem::invalid("after", "not a cursor returned as `next` by this queue");
-    let (since, id) = s.split_once('~').ok_or_else(bad)?;
-    let since = since.parse().map_err(|_| bad())?;
-    if id.is_empty() {
-        return Err(bad());
-    }
-    Ok(ReferralQueueCursor {
-        since,
-        id: id.to_owned(),
-    })
+    ReferralQueueCursor::decode(s)
+        .ok_or_else(|| Problem::invalid("after", "not a cursor returned as `next` by this queue"))
 }
 
 fn party(value: Option<&str>) -> Result<Option<ReferralParty>, Problem> {

@@ -16,9 +16,10 @@ use schemars::generate::SchemaGenerator;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::extract::{ApiJson, IdempotencyKey, json_response};
+use crate::extract::{ApiJson, IdempotencyKey, QueryString, json_response};
 use crate::operation::Op;
 use crate::problem::Problem;
+use crate::routes::organizations::{IdentityListParams, identity_list_params};
 
 const BASE: &str = "/api/v1/users";
 
@@ -64,6 +65,9 @@ pub struct NoFields {}
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct UserList {
     pub items: Vec<UserView>,
+    /// Pass as `after` for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
 }
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -76,9 +80,11 @@ pub(crate) fn routes() -> Router<AppState> {
 async fn list(
     State(st): State<AppState>,
     Extension(actor): Extension<Actor>,
+    QueryString(p): QueryString<IdentityListParams>,
 ) -> Result<Response, Problem> {
-    let items = st.app.list_users(&actor, st.now()).await?;
-    Ok(json_response(StatusCode::OK, &UserList { items }))
+    let page = st.app.list_users(&actor, p.query()?, st.now()).await?;
+    let (items, next) = (page.items, page.next);
+    Ok(json_response(StatusCode::OK, &UserList { items, next }))
 }
 
 async fn create(
@@ -147,7 +153,8 @@ pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
             "The users of the caller's organization (admins; audited)",
             "identity",
             g.subschema_for::<UserList>(),
-        ),
+        )
+        .query(identity_list_params()),
         Op::post(
             "createUser",
             BASE,

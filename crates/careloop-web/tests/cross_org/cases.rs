@@ -205,6 +205,25 @@ pub fn all(w: &World) -> Vec<Case> {
             .ok(PLAN_A, PlanAdmin, 200)
             .seeing("hpsm-plan-care-coordinator"),
     );
+    // Paged (issue #15 item 4): a cursor names a position, never grants a scope.
+    c.push(
+        get(
+            "/api/v1/organizations",
+            "/api/v1/organizations?limit=500&after=a".into(),
+            Target::Scope,
+        )
+        .ok(PLAN_A, PlanAdmin, 200)
+        .seeing(PLAN_A),
+    );
+    c.push(
+        get(
+            "/api/v1/users",
+            "/api/v1/users?limit=500&after=a".into(),
+            Target::Scope,
+        )
+        .ok(PLAN_A, PlanAdmin, 200)
+        .seeing("hpsm-plan-care-coordinator"),
+    );
     for (label, q) in [
         ("all", "?limit=500".to_owned()),
         ("plan A's member", format!("?member_id={m1}&limit=500")),

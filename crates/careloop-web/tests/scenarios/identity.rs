@@ -45,6 +45,28 @@ pub async fn users_created_over_the_api_sign_in_and_can_be_disabled(store: AnySt
         .map(|u| u["username"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["cm-new"]);
+    assert!(list.body.get("next").is_none(), "{}", list.text);
+    // Paged (issue #15 item 4): pages of one cover every user once, `next` while more follow.
+    let mut after = String::new();
+    let mut paged = Vec::new();
+    loop {
+        let page = api
+            .get(&format!("/api/v1/users?limit=1{after}"), "t-prov-admin-a")
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        for u in page.body["items"].as_array().unwrap() {
+            paged.push(u["username"].as_str().unwrap().to_owned());
+        }
+        match page.body["next"].as_str() {
+            Some(next) => after = format!("&after={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(paged, names);
+    for path in ["/api/v1/users?limit=0", "/api/v1/organizations?limit=501"] {
+        let a = api.get(path, "t-prov-admin-a").await;
+        assert_eq!(a.problem(422)["field"], "limit", "{path}");
+    }
     // Another organization's admin does not see it.
     let list = api.get("/api/v1/users", "t-prov-admin-b").await;
     assert_eq!(list.body["items"], json!([]), "{}", list.text);
