@@ -45,7 +45,8 @@ pub use create::{Create, New, Opening};
 pub use ecm::EcmEnrollmentRecord;
 pub use error::AppError;
 pub use identity::{
-    NewOrganization, NewToken, NewUser, Organization, TokenInfo, TokenStatus, TokenView, UserView,
+    CapacityView, DirectoryEntry, DirectoryQuery, NewOrganization, NewToken, NewUser, Organization,
+    ProviderCapacity, TokenInfo, TokenStatus, TokenView, UserView,
 };
 pub use member::MemberRecord;
 pub use record::{
