@@ -169,9 +169,33 @@ pub fn check(
     Ok(capacity)
 }
 
+/// The service as a query parameter or form value: `ecm` or the Community Support's id.
+pub fn service_id(service: Program) -> &'static str {
+    match service {
+        Program::Ecm => "ecm",
+        Program::Cs(cs) => cs.as_str(),
+    }
+}
+
+/// The service named by [`service_id`]'s text; `None` for anything else.
+pub fn parse_service(text: &str) -> Option<Program> {
+    match text.trim() {
+        "ecm" => Some(Program::Ecm),
+        other => other.parse::<crate::CsId>().ok().map(Program::Cs),
+    }
+}
+
+/// Every service a capacity can be recorded for: ECM, then the Community Supports in catalog
+/// order.
+pub fn services() -> Vec<Program> {
+    std::iter::once(Program::Ecm)
+        .chain(crate::CsId::ALL.into_iter().map(Program::Cs))
+        .collect()
+}
+
 /// Whether a capacity statement is current on `today`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case", tag = "freshness")]
+#[serde(rename_all = "kebab-case")]
 pub enum Freshness {
     /// Within the staleness window.
     Current,
@@ -285,6 +309,14 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.field, "as_of");
+    }
+
+    #[test]
+    fn service_ids_round_trip() {
+        for s in services() {
+            assert_eq!(parse_service(service_id(s)), Some(s));
+        }
+        assert_eq!(parse_service("nope"), None);
     }
 
     #[test]

@@ -98,13 +98,14 @@ fn serves(org: &Organization) -> Serves<'_> {
 
 impl<S: Store> App<S> {
     /// The provider (`actor`'s organization, which `org_id` must name) records one capacity
-    /// statement. Provider admins and care managers only; a plan or a referrer is Forbidden,
+    /// statement (`expected_version`: the If-Match, 0 before the first). Provider admins and care managers only; a plan or a referrer is Forbidden,
     /// another organization's id is NotFound; both refusals are audited.
     pub async fn record_capacity(
         &self,
         actor: &Actor,
         org_id: &str,
         input: Capacity,
+        expected_version: Option<i64>,
         idempotency_key: Option<&str>,
         now: Timestamp,
     ) -> Result<ProviderCapacity, AppError> {
@@ -121,7 +122,7 @@ impl<S: Store> App<S> {
                 id: org_id.to_owned(),
             });
         }
-        let idem = Idem::new(idempotency_key, action, org_id, &input)?;
+        let idem = Idem::new(idempotency_key, action, org_id, &(expected_version, &input))?;
         if let Some(idem) = &idem
             && let Some(stored) = self
                 .store()
@@ -146,6 +147,16 @@ impl<S: Store> App<S> {
         let checked = capacity::check(self.pack(), serves(&org), input, today)
             .map_err(|e| AppError::invalid(e.field, e.message))?;
         let (prior, version) = self.stored_capacity(org_id).await?;
+        if let Some(expected) = expected_version
+            && expected != version
+        {
+            return Err(AppError::Conflict {
+                kind: CAPACITY_KIND.to_owned(),
+                id: org_id.to_owned(),
+                expected,
+                found: format!("version {version}"),
+            });
+        }
         let stored = StoredCapacity {
             org_id: org.id.clone(),
             entries: capacity::latest(
