@@ -36,6 +36,7 @@ pub(crate) enum Area {
     Audit,
     Dashboard,
     Intake,
+    Directory,
     Admin,
 }
 
@@ -63,7 +64,7 @@ impl Nav {
         };
         let members = if provider { "My members" } else { "Members" };
         // (href, label, area, the use cases the user's roles must permit), in menu order.
-        let menu: [(&'static str, &'static str, Area, &[Action]); 8] = [
+        let menu: [(&'static str, &'static str, Area, &[Action]); 9] = [
             ("/ui/", "Home", Area::Home, &[]),
             (
                 "/ui/authorizations",
@@ -82,6 +83,12 @@ impl Nav {
                 "New referral",
                 Area::Intake,
                 &[Action::CreateReferral],
+            ),
+            (
+                "/ui/directory",
+                "Provider directory",
+                Area::Directory,
+                &[Action::ReadProviderDirectory],
             ),
             (
                 "/ui/members",
