@@ -65,6 +65,11 @@ pub enum Action {
     RecordReferralNotice,
     RecordReferralNoticeAgreement,
     ViewReferralQueue,
+    // Provider capacity (issue #14 item 12): `crate::identity::capacity`.
+    /// A provider records its own capacity per service and county.
+    RecordProviderCapacity,
+    /// The provider directory and a provider's capacity (no member data).
+    ReadProviderDirectory,
 }
 
 impl Action {
@@ -118,6 +123,8 @@ impl Action {
             Action::RecordReferralNotice => "record-referral-notice",
             Action::RecordReferralNoticeAgreement => "record-referral-notice-agreement",
             Action::ViewReferralQueue => "list",
+            Action::RecordProviderCapacity => "record-provider-capacity",
+            Action::ReadProviderDirectory => "read-provider-directory",
         }
     }
 
@@ -138,7 +145,7 @@ impl Action {
             // ident
             self,
             Action::ListOrganizations | Action::ReadAuditLog | Action::ViewReferralQueue
-        )
+        ) || self == Action::ReadProviderDirectory
     }
 }
 
@@ -155,6 +162,15 @@ pub fn role_permits(role: Role, action: Action) -> bool {
     }
     if member_role_permits(role, action) {
         return true;
+    }
+    match action {
+        // Provider capacity: a provider's admin or care manager records it; everyone signed in
+        // reads the directory (it holds no member data).
+        A::RecordProviderCapacity => {
+            return matches!(role, Role::ProviderAdmin | Role::ProviderCareManager);
+        }
+        A::ReadProviderDirectory => return true,
+        _ => {}
     }
     match role {
         Role::PlanUmReviewer => matches!(

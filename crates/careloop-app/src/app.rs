@@ -189,7 +189,7 @@ impl<S: Store> App<S> {
         self.audit(actor, lines, now).await
     }
 
-    fn entry(
+    pub(crate) fn entry(
         actor: &Actor,
         action: &str,
         kind: &str,

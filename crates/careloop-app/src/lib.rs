@@ -45,8 +45,8 @@ pub use create::{Create, New, Opening};
 pub use ecm::EcmEnrollmentRecord;
 pub use error::{AppError, checked};
 pub use identity::{
-    IdentityListQuery, IdentityPage, NewOrganization, NewToken, NewUser, Organization, TokenInfo,
-    TokenStatus, TokenView, UserView,
+    CapacityView, DirectoryEntry, DirectoryQuery, IdentityListQuery, IdentityPage, NewOrganization,
+    NewToken, NewUser, Organization, ProviderCapacity, TokenInfo, TokenStatus, TokenView, UserView,
 };
 pub use member::MemberRecord;
 pub use record::{

@@ -31,6 +31,7 @@
 )]
 
 mod authorization;
+mod capacity;
 mod cast;
 mod ecm;
 mod members;
@@ -112,6 +113,7 @@ pub async fn load_demo<S: Store>(
 ) -> Result<DemoSummary, AppError> {
     let mut loader = Loader::new(app, now, options.password.clone())?;
     let cast = loader.cast().await?;
+    capacity::record(&loader, &cast).await?;
     let mut rng = Rng::new(options.seed);
     let mut summary = DemoSummary {
         organizations: 0,

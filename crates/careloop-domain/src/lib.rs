@@ -14,6 +14,7 @@
     clippy::unimplemented
 )]
 
+pub mod capacity;
 pub mod cite;
 pub mod clock;
 pub mod codes;

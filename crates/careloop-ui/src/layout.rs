@@ -37,6 +37,7 @@ pub(crate) enum Area {
     Dashboard,
     Reauthorizations,
     Intake,
+    Directory,
     Admin,
 }
 
@@ -64,7 +65,7 @@ impl Nav {
         };
         let members = if provider { "My members" } else { "Members" };
         // (href, label, area, the use cases the user's roles must permit), in menu order.
-        let menu: [(&'static str, &'static str, Area, &[Action]); 9] = [
+        let menu: [(&'static str, &'static str, Area, &[Action]); 10] = [
             ("/ui/", "Home", Area::Home, &[]),
             (
                 "/ui/authorizations",
@@ -83,6 +84,12 @@ impl Nav {
                 "New referral",
                 Area::Intake,
                 &[Action::CreateReferral],
+            ),
+            (
+                "/ui/directory",
+                "Provider directory",
+                Area::Directory,
+                &[Action::ReadProviderDirectory],
             ),
             (
                 "/ui/members",

@@ -147,6 +147,11 @@ pub fn router_with(state: UiState) -> Router {
             "/ui/ecm-enrollments/{id}/reauthorization-request",
             post(pages::ecm::request_reauthorization),
         )
+        .route("/ui/directory", get(pages::directory::directory))
+        .route(
+            "/ui/directory/capacity",
+            post(pages::directory::record_capacity),
+        )
         .route("/ui/audit", get(pages::audit::audit_log))
         .route("/ui/admin", get(pages::admin::admin))
         .route("/ui/admin/users", post(pages::admin::add_user))

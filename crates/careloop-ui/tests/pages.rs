@@ -1227,3 +1227,195 @@ async fn the_referral_list_pages_by_cursor() {
     let bad = c.get("/ui/referrals?after=garbage").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
 }
+
+/// The option values of the `<select>` with this id.
+fn select_values(body: &str, id: &str) -> Vec<String> {
+    let start = body
+        .find(&format!("<select id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no select {id} in {body}"));
+    let end = start + body[start..].find("</select>").unwrap();
+    body[start..end]
+        .split("<option value=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().to_owned())
+        .collect()
+}
+
+/// Issue #14 item 12: a provider records its capacity from lists on the directory page; the
+/// directory shows every provider's latest capacity with word badges (stale ones as stale); a
+/// referrer sees the directory but no recording form and cannot post one; the referral preview
+/// lists the county's providers with their capacity.
+#[tokio::test]
+async fn providers_record_capacity_and_the_directory_and_referral_preview_show_it() {
+    let demo = common::demo(12, true).await;
+    let password = demo.summary.password.clone();
+    let admin = demo.user(Role::ProviderAdmin, Some("org-ecm-01"));
+    let mut c = Client::new(ui(&demo, UiConfig::default()));
+    c.log_in(&admin, &password).await;
+    let page = c.get("/ui/directory").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for text in [
+        "href=\"/ui/directory\"",
+        "Provider directory",
+        "Record our capacity",
+        "(synthetic)",
+        "Accepting new members",
+        "Waitlist",
+        "Full",
+        "Stale as of",
+    ] {
+        assert!(page.body.contains(text), "{text:?} in {}", page.body);
+    }
+    // The form offers only what the organization serves: ECM, in its county.
+    assert_eq!(select_values(&page.body, "c-service"), ["ecm"]);
+    let counties = select_values(&page.body, "c-county");
+    assert_eq!(counties.len(), 1, "{counties:?}");
+    let county = counties[0].clone();
+    let today = hidden(&page.body, "as_of");
+    let csrf = hidden(&page.body, "csrf");
+    let idem = hidden(&page.body, "idem");
+    let form = |status: &'static str, county: &str, csrf: &str| {
+        vec![
+            ("csrf", csrf.to_owned()),
+            ("idem", idem.clone()),
+            ("service", "ecm".to_owned()),
+            ("county", county.to_owned()),
+            ("status", status.to_owned()),
+            ("as_of", today.clone()),
+            ("note", "synthetic note".to_owned()),
+        ]
+    };
+    let bad = form("full", &county, "not-the-token");
+    let pairs: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = c.post("/ui/directory/capacity", &pairs).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let ok = form("full", &county, &csrf);
+    let pairs: Vec<(&str, &str)> = ok.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = c.post("/ui/directory/capacity", &pairs).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = c.get(r.location.as_deref().unwrap()).await;
+    assert!(page.body.contains("Capacity recorded."), "{}", page.body);
+    let own = &page.body[page.body.find("id=\"own-capacity\"").unwrap()..];
+    let own = &own[..own.find("</ul>").unwrap()];
+    assert!(own.contains("badge overdue\">Full</span>"), "{own}");
+    assert!(
+        own.contains(&format!("as of {today}; synthetic note")),
+        "{own}"
+    );
+    // A county it does not serve is the app's refusal, in words.
+    let elsewhere = if county == "Alameda" {
+        "San Mateo"
+    } else {
+        "Alameda"
+    };
+    let mut other = form("accepting", elsewhere, &csrf);
+    other[1].1 = "another-key-1".to_owned();
+    let pairs: Vec<(&str, &str)> = other.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = c.post("/ui/directory/capacity", &pairs).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("does not serve"), "{}", r.body);
+
+    // A referrer: the directory, filtered, without the recording form; a post is refused.
+    let referrer = demo.user(Role::Referrer, None);
+    let mut c = Client::new(ui(&demo, UiConfig::default()));
+    c.log_in(&referrer, &password).await;
+    let page = c
+        .get(&format!(
+            "/ui/directory?county={}&service=ecm",
+            county.replace(' ', "+")
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(!page.body.contains("Record our capacity"), "{}", page.body);
+    assert!(
+        page.body.contains("ECM Partners (synthetic)"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("Community Supports (synthetic)"),
+        "{}",
+        page.body
+    );
+    let csrf = hidden(&page.body, "csrf");
+    let mut post = form("accepting", &county, &csrf);
+    post[1].1 = "another-key-2".to_owned();
+    let pairs: Vec<(&str, &str)> = post.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = c.post("/ui/directory/capacity", &pairs).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+
+    // The referral preview lists the county's ECM providers with their capacity.
+    let form = c.get("/ui/referrals/new").await;
+    let csrf = hidden(&form.body, "csrf");
+    let r = c
+        .post(
+            "/ui/referrals/preview",
+            &[
+                ("csrf", csrf.as_str()),
+                ("plan", ""),
+                ("county", county.as_str()),
+                ("program", "ecm"),
+                ("claimed_pof", "1a"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    for text in [
+        "id=\"provider-capacity\"",
+        "Review capacity and eligibility criteria before submitting",
+        "badge overdue\">Full</span>",
+        "synthetic note",
+    ] {
+        assert!(r.body.contains(text), "{text:?} in {}", r.body);
+    }
+}
+
+/// Issue #14 item 11: the plan's channels also show where a provider sends an authorization
+/// request: the ECM re-authorization request on the member page.
+#[tokio::test]
+async fn the_reauthorization_request_shows_the_plans_channels() {
+    use careloop_domain::policy::ChannelPurpose;
+    let demo = common::demo(24, true).await;
+    let password = demo.summary.password.clone();
+    let (provider, member) = demo.provider_with_enrollment().await;
+    let actor = demo.actor(&provider).await;
+    let record = demo
+        .app()
+        .get::<MemberAggregate>(&actor, &member, demo.now)
+        .await
+        .unwrap();
+    let plan = demo
+        .app()
+        .pack()
+        .plan(record.plan_id.as_deref().unwrap())
+        .unwrap();
+    let expected: Vec<String> = plan
+        .channels_for(&ChannelPurpose::ECM_REQUEST)
+        .map(|c| c.value.clone())
+        .collect();
+    let mut c = Client::new(ui(&demo, UiConfig::default()));
+    c.log_in(&provider, &password).await;
+    let page = c.get(&format!("/ui/members/{member}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("Request re-authorization"),
+        "{}",
+        page.body
+    );
+    if expected.is_empty() {
+        assert!(!page.body.contains("How the plan takes this request"));
+    } else {
+        assert!(
+            page.body.contains("How the plan takes this request"),
+            "{}",
+            page.body
+        );
+        for value in expected {
+            let shown = value.replace('&', "&amp;").replace('\'', "&#x27;");
+            assert!(
+                page.body.contains(&shown) || page.body.contains(&value),
+                "{value:?}"
+            );
+        }
+    }
+}

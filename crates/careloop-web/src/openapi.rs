@@ -76,7 +76,7 @@ pub fn document() -> Value {
         "tags": [
             { "name": "authorizations" }, { "name": "referrals" }, { "name": "work-queues" },
             { "name": "members" }, { "name": "ecm-enrollments" }, { "name": "audit" },
-            { "name": "identity" }, { "name": "operations" }
+            { "name": "identity" }, { "name": "directory" }, { "name": "operations" }
         ],
         "paths": paths,
         "components": {

@@ -34,10 +34,12 @@ use crate::actor::{Actor, OrgKind, Role};
 use crate::app::{App, Idem};
 use crate::error::AppError;
 
+pub mod capacity;
 mod passwords;
 mod tokens;
 mod users;
 
+pub use capacity::{CAPACITY_KIND, CapacityView, DirectoryEntry, DirectoryQuery, ProviderCapacity};
 #[cfg(test)]
 use passwords::verify_password;
 use passwords::{check_password, hash_password};

@@ -65,6 +65,11 @@ fn write_doc(out: &mut String, pack: &PolicyPack) -> std::fmt::Result {
         "- CS election months (changes take effect on the 1st): {}",
         cited(&p.cs_election_months)
     )?;
+    writeln!(
+        out,
+        "- Provider capacity counts as current for, days: {}",
+        cited(&p.capacity_stale_after_days)
+    )?;
     for m in &p.cs_mandates {
         writeln!(
             out,

@@ -33,6 +33,10 @@ pub struct ProgramPolicy {
     /// The months (1-12) on whose first day a CS election takes effect (January and July:
     /// UNCONFIRMED, CALAIM.md §10 item 6); `careloop policy check` flags other change days.
     pub cs_election_months: Cited<Vec<u8>>,
+    /// How many days a provider's recorded capacity (accepting / waitlist / full) counts as
+    /// current; older, it is shown as "stale as of <date>" (30: careloop's own choice,
+    /// UNCONFIRMED; issue #14 item 12, `crate::capacity`).
+    pub capacity_stale_after_days: Cited<u32>,
     /// Community Supports every plan must offer, from a date (Transitional Rent 2026-01-01; [18][31]).
     #[serde(default)]
     pub cs_mandates: Vec<CsMandate>,

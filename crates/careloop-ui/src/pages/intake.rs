@@ -17,7 +17,6 @@ use careloop_domain::eligibility::facts::{
     EnrollmentSpan, HomelessCondition, Indicator, IndicatorKind, IndicatorStatus, MemberFacts,
 };
 use careloop_domain::eligibility::{Outcome, POF_CODES, determine};
-use careloop_domain::policy::{ChannelPurpose, PlanOverlay};
 use careloop_domain::workflow::Program;
 use careloop_domain::workflow::referral::{ReferralSource, Referrer};
 use jiff::civil::Date;
@@ -29,6 +28,7 @@ use crate::explain::{WhyLine, trace_lines};
 use crate::format::zone;
 use crate::layout::{Area, Nav, render};
 use crate::pages::command::command;
+use crate::pages::plan_info::{ChannelLine, ProviderLine, channels, providers};
 use crate::pages::{given, given_checked};
 use crate::session::random_token;
 use crate::web::Authed;
@@ -141,37 +141,11 @@ pub(crate) struct Preview {
     /// How the chosen plan takes this kind of request (its overlay's channels).
     pub plan_name: String,
     pub channels: Vec<ChannelLine>,
-}
-
-/// One of the plan's request channels, in words.
-pub(crate) struct ChannelLine {
-    pub purpose: &'static str,
-    pub kind: &'static str,
-    pub value: String,
-    pub hours: String,
-    pub source: String,
-}
-
-/// The chosen plan's channels for the chosen program (ECM or a Community Support), with the
-/// prior-authorization and general ones; none without a plan.
-fn channels(plan: Option<&PlanOverlay>, program: &str) -> Vec<ChannelLine> {
-    let purposes: &[ChannelPurpose] = if program == "ecm" {
-        &ChannelPurpose::ECM_REQUEST
-    } else {
-        &ChannelPurpose::CS_REQUEST
-    };
-    plan.map(|p| {
-        p.channels_for(purposes)
-            .map(|c| ChannelLine {
-                purpose: c.purpose.label(),
-                kind: c.kind.label(),
-                value: c.value.clone(),
-                hours: c.hours.clone().unwrap_or_default(),
-                source: c.source.clone(),
-            })
-            .collect()
-    })
-    .unwrap_or_default()
+    /// The providers serving the chosen county for the chosen program, with their capacity
+    /// (issue #14 item 12: "review capacity and eligibility criteria before submitting").
+    pub providers: Vec<ProviderLine>,
+    /// The county the providers are listed for (blank: none chosen).
+    pub providers_county: String,
 }
 
 fn choices(items: Vec<(String, String)>, current: &str) -> Vec<Choice> {
@@ -270,7 +244,9 @@ fn preview(state: &UiState, f: &IntakeForm, today: Date) -> Preview {
             .collect(),
         missing: d.missing_facts.join(", "),
         plan_name: plan.map(|p| p.name.clone()).unwrap_or_default(),
-        channels: channels(plan, &f.program),
+        channels: channels(plan, f.program == "ecm"),
+        providers: Vec::new(),
+        providers_county: String::new(),
     }
 }
 
@@ -409,7 +385,35 @@ pub(crate) async fn intake_preview(
         .now()
         .to_zoned(zone(&state.web.app.pack().clocks.time_zone.value))
         .date();
-    render(StatusCode::OK, &preview(&state, &f, today))
+    let view = with_providers(&state, &authed, &f, preview(&state, &f, today)).await;
+    render(StatusCode::OK, &view)
+}
+
+/// The form's program: `ecm` or `cs-<community support id>`.
+fn form_program(value: &str) -> Option<Program> {
+    if value == "ecm" {
+        Some(Program::Ecm)
+    } else {
+        value
+            .strip_prefix("cs-")
+            .and_then(kebab::<CsId>)
+            .map(Program::Cs)
+    }
+}
+
+/// The preview with the providers serving the form's county for its program.
+async fn with_providers(
+    state: &UiState,
+    authed: &Authed,
+    f: &IntakeForm,
+    mut view: Preview,
+) -> Preview {
+    if let Some(program) = form_program(&f.program) {
+        let app = &state.web.app;
+        view.providers = providers(app, authed.actor(), &f.county, program, state.now()).await;
+        view.providers_county = f.county.trim().to_owned();
+    }
+    view
 }
 
 /// Form bodies with repeated `fact` fields (axum's `Form` keeps only one value per name).
@@ -482,18 +486,11 @@ pub(crate) async fn intake_submit(
             .to_zoned(zone(&state.web.app.pack().clocks.time_zone.value))
             .date();
         let mut view = page(&state, &authed, &f);
-        view.preview = Some(preview(&state, &f, today));
+        view.preview = Some(with_providers(&state, &authed, &f, preview(&state, &f, today)).await);
         if f.intent == "preview" {
             return Ok(render(StatusCode::OK, &view));
         }
-        let program = if f.program == "ecm" {
-            Some(Program::Ecm)
-        } else {
-            f.program
-                .strip_prefix("cs-")
-                .and_then(kebab::<CsId>)
-                .map(Program::Cs)
-        };
+        let program = form_program(&f.program);
         let source = kebab::<ReferralSource>(&f.source);
         let (Some(program), Some(source)) = (program, source) else {
             view.error = Some("Choose the program and who is referring.".to_owned());

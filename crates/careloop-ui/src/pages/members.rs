@@ -18,6 +18,7 @@ use crate::explain::{EligibilityView, eligibility};
 use crate::format::{local, plan_name, service_label, status_words, urgency_label, zone};
 use crate::layout::{Area, Nav, render};
 use crate::pages::given;
+use crate::pages::plan_info::{ChannelLine, channels};
 use crate::session::random_token;
 use crate::web::Authed;
 
@@ -139,6 +140,9 @@ pub(crate) struct EcmView {
     pub idem_activity: String,
     pub idem_goal: String,
     pub idem_reauthorization: String,
+    /// How the plan takes the re-authorization request (its overlay's ECM channels; issue #14
+    /// item 11).
+    pub channels: Vec<ChannelLine>,
     pub goal_choices: Vec<(String, String)>,
     /// The day after the current period's last day (the requested start).
     pub next_period_start: String,
@@ -267,6 +271,7 @@ pub(crate) async fn member_page(
                 idem_activity: random_token().unwrap_or_default(),
                 idem_goal: random_token().unwrap_or_default(),
                 idem_reauthorization: random_token().unwrap_or_default(),
+                channels: channels(e.plan_id.as_deref().and_then(|p| app.pack().plan(p)), true),
                 goal_choices: s
                     .goals
                     .iter()

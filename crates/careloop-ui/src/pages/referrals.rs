@@ -19,6 +19,7 @@ use crate::format::{local, plan_name, status_words, zone};
 use crate::layout::{Area, Nav, render};
 use crate::pages::command::invalid;
 use crate::pages::given;
+use crate::pages::plan_info::{ChannelLine, channels};
 use crate::web::Authed;
 
 /// Referrals listed per page view (the use case's maximum is 1,000).
@@ -190,6 +191,9 @@ pub(crate) struct ReferralPage {
     /// The assigned provider accepted and the plan has not recorded its authorization yet: the
     /// provider's care manager may submit the authorization request for the referred member.
     pub can_request_authorization: bool,
+    /// How the plan takes the request (its overlay's channels for ECM or Community Supports),
+    /// shown with the authorization request form (issue #14 item 11).
+    pub channels: Vec<ChannelLine>,
     /// An authorized ECM referral: the plan's care coordinator may open the ECM enrollment.
     pub can_open_enrollment: bool,
     /// The ECM enrollment opened from this referral, when it exists.
@@ -364,6 +368,10 @@ pub(crate) async fn referral_page(
             notices,
             can_request_authorization: r.status == "accepted-by-provider"
                 && permits(authed.actor(), Action::SubmitAuthorization),
+            channels: channels(
+                r.plan_id.as_deref().and_then(|p| app.pack().plan(p)),
+                s.program == Some(Program::Ecm),
+            ),
             can_open_enrollment,
             enrollment_id,
             timeline,

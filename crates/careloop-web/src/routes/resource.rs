@@ -174,6 +174,21 @@ impl Resource {
         self.row(path, op_id.into(), summary, get(handler), None, answer)
     }
 
+    /// `POST base/{id}/segment` with the body `B`, answering `A` (200): a write about one record
+    /// that is not a workflow change (e.g. a provider's own capacity on its organization).
+    pub(crate) fn post_about<B: JsonSchema, A: JsonSchema, T: 'static>(
+        self,
+        segment: &str,
+        handler: impl Handler<T, AppState>,
+        op_id: &'static str,
+        summary: &'static str,
+    ) -> Self {
+        let path = self.record_path(segment);
+        let request = Some(schema_of::<B> as SchemaOf);
+        let answer = Answer::Other(schema_of::<A>);
+        self.row(path, op_id.into(), summary, post(handler), request, answer)
+    }
+
     /// `POST base/{id}/segment` runs the app's change `C` on the record (its body is `C`, its
     /// answer the changed record); the operation id is `C`'s name in lower camel case.
     pub(crate) fn change<C>(self, segment: &str, summary: &'static str) -> Self

@@ -200,6 +200,37 @@ pub fn all(w: &World) -> Vec<Case> {
         .ok(PLAN_A, PlanAdmin, 200)
         .seeing(PLAN_A),
     );
+    // Provider capacity and the directory (issue #14 item 12): no member data; only the
+    // provider itself records its capacity (another organization's id is refused).
+    let capacity = format!("/api/v1/organizations/{ECM_A}/capacity");
+    c.push(
+        post(
+            "/api/v1/organizations/{id}/capacity",
+            capacity.clone(),
+            json!({ "service": "ecm", "county": "San Mateo", "status": "waitlist",
+                    "as_of": "2026-11-20", "note": "about 3 weeks" }),
+            Target::Claim { username: None },
+        )
+        .ok(ECM_A, ProviderAdmin, 200),
+    );
+    c.push(
+        get(
+            "/api/v1/organizations/{id}/capacity",
+            capacity,
+            Target::Scope,
+        )
+        .ok(REF_A, Referrer, 200)
+        .seeing("waitlist"),
+    );
+    c.push(
+        get(
+            "/api/v1/directory",
+            "/api/v1/directory?county=San%20Mateo&service=ecm".into(),
+            Target::Scope,
+        )
+        .ok(REF_A, Referrer, 200)
+        .seeing(ECM_A),
+    );
     c.push(
         get("/api/v1/users", "/api/v1/users".into(), Target::Scope)
             .ok(PLAN_A, PlanAdmin, 200)

@@ -18,6 +18,7 @@ use jiff::Timestamp;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+mod capacity;
 mod ecm;
 mod flows;
 mod identity;
@@ -27,6 +28,7 @@ mod referral_extras;
 mod rules;
 mod world;
 
+pub use capacity::*;
 pub use ecm::*;
 pub use flows::*;
 pub use identity::*;
@@ -325,6 +327,7 @@ macro_rules! api_scenarios {
             ecm_access_is_enforced_and_audited,
             ecm_bad_input_is_named_and_changes_nothing,
             ecm_idempotent_change_retry,
+            provider_capacity_is_recorded_by_the_provider_and_listed,
             // Last: it closes the store (shared by the PostgreSQL run).
             ops_endpoints_answer,
         );
