@@ -78,7 +78,7 @@ pub struct EnrollEcm {
     #[serde(deserialize_with = "careloop_domain::text::de::id")]
     #[schemars(with = "careloop_domain::text::Id")]
     pub authorization_id: String,
-    /// The Lead Care Manager (a person id at the provider).
+    /// The Lead Care Manager: the username of an active user of the enrollment's ECM provider.
     #[serde(deserialize_with = "careloop_domain::text::de::id")]
     #[schemars(with = "careloop_domain::text::Id")]
     pub lead_care_manager: String,
@@ -86,7 +86,7 @@ pub struct EnrollEcm {
     pub expected_version: Option<i64>,
 }
 
-/// Name a (new) Lead Care Manager.
+/// Name a (new) Lead Care Manager: an active user of the enrollment's ECM provider.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssignLeadCareManager {
@@ -283,6 +283,10 @@ impl Change for EnrollEcm {
     async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
         let r = on.record;
         assigned_provider(on.actor, r, Self::ACTION)?;
+        let lcm = &self.lead_care_manager;
+        on.app
+            .user_of_org("lead_care_manager", lcm, &r.state.provider_id)
+            .await?;
         // Only a prospective enrollee needs the facts and the initial authorization; otherwise
         // the domain refuses the transition.
         let determination = if r.state.status == EnrollmentStatus::Outreach {
@@ -309,7 +313,8 @@ impl Change for EnrollEcm {
 }
 
 /// A change that names nothing to resolve (outreach, care team, assessment, care plan goal,
-/// core-service activity, discontinuation): the provider check (a provider acts only on its own
+/// core-service activity, discontinuation; the Lead Care Manager is a user to resolve, so not
+/// here): the provider check (a provider acts only on its own
 /// enrollments) and the domain command built from the input, `now` and the acting user.
 trait ProviderEntry: Serialize + Send + Sized {
     const ACTION: Action;
@@ -348,15 +353,22 @@ impl ProviderEntry for RecordOutreachAttempt {
     }
 }
 
-impl ProviderEntry for AssignLeadCareManager {
+impl Change for AssignLeadCareManager {
+    type Aggregate = EcmAggregate;
     const ACTION: Action = Action::AssignEcmLeadCareManager;
-    fn command(self, at: Timestamp, actor: ActorId) -> EcmCommand {
-        let person_id = self.person_id;
-        EcmCommand::AssignLeadCareManager {
+    async fn transition<S: Store>(self, on: On<'_, S, EcmAggregate>) -> Changed {
+        assigned_provider(on.actor, on.record, Self::ACTION)?;
+        let provider = &on.record.state.provider_id;
+        let person = on
+            .app
+            .user_of_org("person_id", &self.person_id, provider)
+            .await?;
+        let (at, person_id, actor) = (on.now, person.username, on.by());
+        Ok(Transition::of(EcmCommand::AssignLeadCareManager {
             at,
             person_id,
             actor,
-        }
+        }))
     }
 }
 

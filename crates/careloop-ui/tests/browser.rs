@@ -69,6 +69,7 @@ async fn staff_ui_in_headless_chromium() {
         "Authorization queue",
         "Referrals",
         "Members",
+        "Re-authorizations",
         "Dashboard",
     ];
     let admin_nav = [
@@ -76,6 +77,7 @@ async fn staff_ui_in_headless_chromium() {
         "Authorization queue",
         "Referrals",
         "Members",
+        "Re-authorizations",
         "Dashboard",
         "Audit log",
         "Administration",
@@ -85,6 +87,7 @@ async fn staff_ui_in_headless_chromium() {
         "Our authorization requests",
         "Referrals",
         "My members",
+        "Re-authorizations",
         "Dashboard",
     ];
     // Issue #12: provider admins read their organization's audit log.
@@ -93,6 +96,7 @@ async fn staff_ui_in_headless_chromium() {
         "Our authorization requests",
         "Referrals",
         "My members",
+        "Re-authorizations",
         "Dashboard",
         "Audit log",
         "Administration",
@@ -103,6 +107,7 @@ async fn staff_ui_in_headless_chromium() {
         "Referrals",
         "New referral",
         "Members",
+        "Re-authorizations",
         "Dashboard",
     ];
     let roles = [

@@ -361,6 +361,27 @@ impl<S: Store> App<S> {
         }
     }
 
+    /// A person a command names as `field` who must be an active user of `org_id` (e.g. the
+    /// Lead Care Manager of an ECM enrollment is a user of its provider).
+    pub(crate) async fn user_of_org(
+        &self,
+        field: &'static str,
+        username: &str,
+        org_id: &str,
+    ) -> Result<UserView, AppError> {
+        match self.stored_user(username).await? {
+            Some((user, _)) if user.org_id == org_id && !user.disabled => Ok(user.view()),
+            Some((user, _)) if user.org_id == org_id => Err(AppError::invalid(
+                field,
+                format!("user {username} is disabled"),
+            )),
+            _ => Err(AppError::invalid(
+                field,
+                format!("{username} is not a user of organization {org_id}"),
+            )),
+        }
+    }
+
     /// Creates an organization (system use: CLI, demo set-up). Calling it again with the same
     /// id and content returns the stored organization; other content for the id is refused.
     pub async fn bootstrap_organization(

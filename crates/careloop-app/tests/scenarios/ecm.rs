@@ -119,7 +119,10 @@ pub async fn enrolled<S: Store>(
         .change(
             &provider(provider_org),
             id,
-            enroll_input(start, &auth),
+            EnrollEcm {
+                lead_care_manager: lcm_of(provider_org).into(),
+                ..enroll_input(start, &auth)
+            },
             None,
             ts("2026-11-20T17:00:00Z"),
         )
@@ -133,6 +136,7 @@ pub async fn enrolled<S: Store>(
 pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
     let app = app(store);
     world(&app).await;
+    lcm_users(&app).await;
     seed_member(&app, "mem-ecm-1", ecm_facts("mem-ecm-1", None)).await;
     let coord = coordinator();
     let cm = provider("org-ecm-a");
@@ -235,6 +239,28 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
     // Due: the start of the period's last day in California (PST, UTC-8).
     assert_eq!(rec.due_at, Some(ts("2027-11-15T08:00:00Z")));
 
+    // The Lead Care Manager is a user of the enrollment's provider: another provider's user or
+    // an unknown name is refused, naming the field (the reference is resolved, issue #16).
+    for (person, problem) in [
+        ("lcm-b", "lcm-b is not a user of organization org-ecm-a"),
+        (
+            "nobody-9",
+            "nobody-9 is not a user of organization org-ecm-a",
+        ),
+    ] {
+        let assign = AssignLeadCareManager {
+            person_id: person.into(),
+            expected_version: None,
+        };
+        let err = app
+            .change(&cm, "ecm-1", assign, None, t("2026-11-17"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, AppError::Invalid { field: "person_id", problem: p } if p == problem),
+            "{err:?}"
+        );
+    }
     app.change(
         &cm,
         "ecm-1",
@@ -468,6 +494,7 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
 pub async fn ecm_enrollment_refused_while_a_waiver_is_open<S: Store>(store: S) {
     let app = app(store);
     world(&app).await;
+    lcm_users(&app).await;
     let cm = provider("org-ecm-a");
     let t0 = ts("2026-11-02T17:00:00Z");
     let mut facts = ecm_facts("mem-waiver", Some("waiver-1915c"));
@@ -522,6 +549,7 @@ pub async fn ecm_enrollment_refused_while_a_waiver_is_open<S: Store>(store: S) {
 pub async fn ecm_enrollment_blocked_by_exclusion<S: Store>(store: S) {
     let app = app(store);
     world(&app).await;
+    lcm_users(&app).await;
     let cm = provider("org-ecm-a");
     let t0 = ts("2026-11-02T17:00:00Z");
     seed_member(
@@ -740,6 +768,7 @@ pub async fn ecm_other_provider_gets_not_found_and_is_audited<S: Store>(store: S
 pub async fn ecm_reauthorization_queue_lists_due_within_30_days<S: Store>(store: S) {
     let app = app(store);
     world(&app).await;
+    lcm_users(&app).await;
     // Initial periods are 12 months: due = start + 12 months - 1 day.
     enrolled(&app, "ecm-q-a", "mem-q-a", "org-ecm-a", "2026-11-16").await; // due 2027-11-15
     enrolled(&app, "ecm-q-b", "mem-q-b", "org-ecm-a", "2026-12-20").await; // due 2027-12-19
@@ -868,6 +897,7 @@ pub async fn ecm_reauthorization_queue_lists_due_within_30_days<S: Store>(store:
 pub async fn ecm_idempotent_retry_replays<S: Store>(store: S) {
     let app = app(store);
     world(&app).await;
+    lcm_users(&app).await;
     seed_member(&app, "mem-i", ecm_facts("mem-i", None)).await;
     let coord = coordinator();
     let cm = provider("org-ecm-a");

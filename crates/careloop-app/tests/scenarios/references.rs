@@ -664,6 +664,7 @@ pub async fn ecm_steps_name_approved_requests<S: Store>(store: S) {
     use careloop_domain::workflow::authorization::Service;
     let app = app(store);
     two_plans(&app).await;
+    lcm_users(&app).await;
     let now = ts(NOW);
     give_member(&app, HPSM_MEMBER, "org-ecm-a").await;
     let enrollment = format!("give-{HPSM_MEMBER}-org-ecm-a");

@@ -73,6 +73,35 @@ pub async fn world<S: Store>(app: &App<S>) {
     .await;
 }
 
+/// The lead care managers the ECM scenarios name (`lcm_of`): users of their ECM providers
+/// (an enrollment's lead care manager is a user of its provider). After `world`.
+pub async fn lcm_users<S: Store>(app: &App<S>) {
+    for (username, org_id) in [
+        ("lcm-1", "org-ecm-a"),
+        ("lcm-2", "org-ecm-a"),
+        ("lcm-b", "org-ecm-b"),
+    ] {
+        let user = careloop_app::identity::NewUser {
+            username: username.into(),
+            display_name: Some(format!("Synthetic {username}")),
+            org_id: org_id.into(),
+            roles: vec![Role::ProviderCareManager],
+            password: "synthetic-lcm-pass".into(),
+        };
+        app.add_user(user, ts("2026-01-01T00:00:00Z"))
+            .await
+            .unwrap();
+    }
+}
+
+/// The lead care manager the scenarios name for an enrollment of `provider_org` (`world`).
+pub fn lcm_of(provider_org: &str) -> &'static str {
+    match provider_org {
+        "org-ecm-b" => "lcm-b",
+        _ => "lcm-1",
+    }
+}
+
 /// Registers `member_id` as a member of PLAN (hpsm, San Mateo) with the POF 1a example facts.
 pub async fn hpsm_member<S: Store>(app: &App<S>, member_id: &str) {
     let input = RegisterMember {

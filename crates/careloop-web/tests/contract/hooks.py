@@ -88,7 +88,8 @@ KNOWN_REFUSALS = [
     # References resolved against the records before the domain decides (items 1-3,
     # crates/careloop-app/src/resolve.rs): a member, organization, authorization request or
     # determination the request names that does not exist, is not the caller's to act on, or
-    # disagrees with the member record; a provider of the wrong kind or county.
+    # disagrees with the member record; a provider of the wrong kind or county; a lead care
+    # manager who is not a user of the enrollment's provider.
     (re.compile(
         r"that this organization may act on|no member \S+ in plan organization"
         r"|the member belongs to plan organization|the member's (plan|county) is"
@@ -99,6 +100,7 @@ KNOWN_REFUSALS = [
         r"|is not for (the initial ECM authorization|an ECM re-authorization)|, not approved"
         r"|not the member's current eligibility determination|has no stored eligibility determination"
         r"|names no policy overlay|registers members of plan"
+        r"|is not a user of organization"
     ), "items 1-3: references resolved against the records"),
     # Coverage: the member's plan must serve the county and offer the Community Support that day
     # (policy pack offerings, effective-dated).

@@ -271,6 +271,19 @@ pub async fn build(api: &Api) -> World {
             });
         }
     }
+    // The lead care managers ECM_A's enrollment names: users of ECM_A (the reference is
+    // resolved), named with the mark so a leak of them would be seen.
+    for n in [1, 2] {
+        let username = format!("{MARK}-lcm-{n}");
+        let user = NewUser {
+            username,
+            display_name: None,
+            org_id: ECM_A.into(),
+            roles: vec![Role::ProviderCareManager],
+            password: PASSWORD.into(),
+        };
+        api.app.add_user(user, now).await.unwrap();
+    }
     let spare = "hpsm-spare-coordinator".to_owned();
     api.app
         .add_user(

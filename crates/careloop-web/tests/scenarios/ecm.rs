@@ -88,6 +88,7 @@ async fn step(api: &Api, url: &str, route: &str, token: &str, day: &str, body: V
 pub async fn ecm_flow_over_http(store: AnyStore) {
     let api = Api::new(store);
     world(&api).await;
+    lcm_users(&api).await;
     let member = registered(&api, example_facts("pof-1a-adult", None)).await;
     let open = json!({ "member_id": member, "provider_org_id": "org-ecm-a",
                        "plan_id": "hpsm", "county": "San Mateo" });
@@ -331,6 +332,7 @@ pub async fn ecm_flow_over_http(store: AnyStore) {
 pub async fn ecm_enrollment_blocked_by_hospice(store: AnyStore) {
     let api = Api::new(store);
     world(&api).await;
+    lcm_users(&api).await;
     let (url, member) = opened(&api, true).await;
     approved_ecm(&api, "ecm-auth-1", &member, Service::EcmInitial).await;
     let a = api
@@ -358,6 +360,7 @@ pub async fn ecm_enrollment_blocked_by_hospice(store: AnyStore) {
 pub async fn ecm_access_is_enforced_and_audited(store: AnyStore) {
     let api = Api::new(store);
     world(&api).await;
+    lcm_users(&api).await;
     let (url, member) = opened(&api, false).await;
     let id = url.rsplit('/').next().unwrap().to_owned();
     let posts = valid_changes();
@@ -425,6 +428,7 @@ pub async fn ecm_access_is_enforced_and_audited(store: AnyStore) {
 pub async fn ecm_bad_input_is_named_and_changes_nothing(store: AnyStore) {
     let api = Api::new(store);
     world(&api).await;
+    lcm_users(&api).await;
     let (url, member) = opened(&api, false).await;
     let raw = |path: String, body: &'static str| {
         let api = &api;
@@ -621,6 +625,7 @@ pub async fn ecm_bad_input_is_named_and_changes_nothing(store: AnyStore) {
 pub async fn ecm_idempotent_change_retry(store: AnyStore) {
     let api = Api::new(store);
     world(&api).await;
+    lcm_users(&api).await;
     let (url, _) = opened(&api, false).await;
     let key = [("idempotency-key", "outreach-1")];
     let body = outreach("2026-11-02", false);

@@ -61,6 +61,21 @@ pub async fn world(api: &Api) {
     }
 }
 
+/// The lead care managers the ECM scenarios name: users of org-ecm-a (an enrollment's lead
+/// care manager is a user of its provider). After `world`.
+pub async fn lcm_users(api: &Api) {
+    for username in ["lcm-1", "lcm-2", "lcm-3", "lcm-9"] {
+        let user = careloop_app::NewUser {
+            username: username.into(),
+            display_name: None,
+            org_id: "org-ecm-a".into(),
+            roles: vec![careloop_app::Role::ProviderCareManager],
+            password: "synthetic-lcm-pass".into(),
+        };
+        api.app.add_user(user, ts(SET_UP_AT)).await.unwrap();
+    }
+}
+
 /// Registers `member_id` as a member of PLAN (hpsm, San Mateo), by its care coordinator, with
 /// the POF 1a example facts.
 pub async fn plan_member(api: &Api, member_id: &str) {
