@@ -153,7 +153,7 @@ impl<S: Store> App<S> {
             if only.is_some_and(|p| p != waiting_on) {
                 continue;
             }
-            let record = ReferralRecord::from_stored(stored)?;
+            let record = ReferralRecord::from_stored(stored, self.pack())?;
             if actor.org_kind.is_provider()
                 && record.state.provider_id.as_deref() != Some(actor.org_id.as_str())
             {
