@@ -16,8 +16,8 @@ use sha2::{Digest, Sha256};
 
 use crate::access::{self, Action, RecordOwners};
 use crate::actor::{Actor, OrgKind};
-use crate::error::AppError;
 use crate::at_rest::AtRest;
+use crate::error::AppError;
 use crate::record::{Aggregate, Record, StoredBody, kebab};
 use crate::token_cache::TokenCache;
 

@@ -327,6 +327,8 @@ impl<S: Store> App<S> {
         let Some(stored) = self.store().get(KIND, member_id).await? else {
             return Ok(None);
         };
-        Ok(Some(MemberRecord::from_stored(stored, self.pack())?.state.facts))
+        Ok(Some(
+            MemberRecord::from_stored(stored, self.pack())?.state.facts,
+        ))
     }
 }

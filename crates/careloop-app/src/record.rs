@@ -197,7 +197,10 @@ pub(crate) struct StoredBody {
 impl<S: AtRest> Record<S> {
     /// The record from its stored row; `pack` recomputes what the state keeps only a summary
     /// of (a member's eligibility traces).
-    pub(crate) fn from_stored(stored: StoredAggregate, pack: &PolicyPack) -> Result<Self, AppError> {
+    pub(crate) fn from_stored(
+        stored: StoredAggregate,
+        pack: &PolicyPack,
+    ) -> Result<Self, AppError> {
         let corrupt = |e: serde_json::Error| {
             AppError::Store(StoreError::Corrupt {
                 table: "aggregates",

@@ -61,7 +61,11 @@ impl Determination {
             .flat_map(|p| p.criteria.iter())
             .chain(self.exclusions.iter())
             .chain(self.legacy_enrollment.iter())
-            .chain(self.community_supports.iter().flat_map(|c| c.criteria.iter()));
+            .chain(
+                self.community_supports
+                    .iter()
+                    .flat_map(|c| c.criteria.iter()),
+            );
         for trace in all {
             collect_evidence_ids(trace, &mut evidence_ids);
         }
@@ -212,7 +216,12 @@ impl DeterminationSummary {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 mod tests {
     use super::*;
     use jiff::civil::date;
@@ -296,7 +305,10 @@ mod tests {
         assert_eq!(served.policy_version, "1999.01");
         assert_eq!(served.summary().populations, summary.populations);
         assert!(served.missing_facts.is_empty());
-        assert_eq!(served.summary().community_supports, summary.community_supports);
+        assert_eq!(
+            served.summary().community_supports,
+            summary.community_supports
+        );
         assert_eq!(served.summary().exclusions, summary.exclusions);
         assert_eq!(served.ecm_eligible, full.ecm_eligible);
         let pof = served.population("1a").unwrap();
