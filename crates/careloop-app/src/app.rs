@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 
 use crate::access::{self, Action, RecordOwners};
 use crate::actor::{Actor, OrgKind};
+use crate::at_rest::AtRest;
 use crate::error::AppError;
 use crate::record::{Aggregate, Record, StoredBody, kebab};
 use crate::token_cache::TokenCache;
@@ -267,7 +268,7 @@ impl<S: Store> App<S> {
                 .await?;
             return Err(not_found);
         };
-        let record = Record::<A::State>::from_stored(stored)?;
+        let record = Record::<A::State>::from_stored(stored, &self.pack)?;
         let granted = if actor.org_kind.is_provider() {
             self.store
                 .has_access(&actor.org_id, &record.member_id)
@@ -452,13 +453,21 @@ impl<S: Store> App<S> {
             county: prior.county,
             state,
         };
+        let state_at_rest = record
+            .state
+            .to_rest()
+            .map_err(|e| AppError::invalid("state", e.to_string()))?;
         let body = serde_json::to_value(StoredBody {
             owners: record.owners.clone(),
-            state: record.state.clone(),
+            state: state_at_rest,
         })
         .map_err(|e| AppError::invalid("state", e.to_string()))?;
-        let event_body = serde_json::to_value(serde_json::json!({ "events": events }))
+        let events_at_rest = events
+            .iter()
+            .map(AtRest::to_rest)
+            .collect::<Result<Vec<_>, _>>()
             .map_err(|e| AppError::invalid("events", e.to_string()))?;
+        let event_body = serde_json::json!({ "events": events_at_rest });
         let mut batch = Self::batch(actor, now);
         batch.aggregates.push(AggregateWrite {
             kind: A::KIND.to_owned(),

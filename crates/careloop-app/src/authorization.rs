@@ -386,7 +386,7 @@ impl<S: Store> App<S> {
         let mut items = Vec::with_capacity(page.items.len());
         let mut audit = Vec::with_capacity(page.items.len());
         for stored in page.items {
-            let record = AuthorizationRecord::from_stored(stored)?;
+            let record = AuthorizationRecord::from_stored(stored, self.pack())?;
             let Some(entry) = classify_authorization(&record.state, now, policy) else {
                 continue;
             };

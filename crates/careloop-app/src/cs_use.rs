@@ -92,7 +92,7 @@ impl<S: Store> App<S> {
             })
             .await?
             .into_iter()
-            .map(AuthorizationRecord::from_stored)
+            .map(|stored| AuthorizationRecord::from_stored(stored, self.pack()))
             .collect::<Result<Vec<_>, _>>()?;
         let mut checked = input(
             &record.member_id,

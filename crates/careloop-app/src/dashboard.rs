@@ -70,7 +70,7 @@ const PAGE: u32 = 1000;
 pub const MAX_RECORDS_PER_KIND: usize = 20_000;
 
 // Only the fields the dashboard reads are decoded (no `deny_unknown_fields` here on purpose: the
-// stored documents hold much more, e.g. a member's full eligibility trace).
+// stored documents hold much more, e.g. a member's facts and determination summary).
 
 #[derive(Deserialize)]
 struct Body<T> {
@@ -108,10 +108,23 @@ struct DeterminationFacts {
     populations: Vec<PopulationFacts>,
 }
 
+/// A population's code and status: a `[code, status]` pair in the summary kept at rest
+/// (`crate::at_rest`), an object in a full determination stored before issue #15.
 #[derive(Deserialize)]
-struct PopulationFacts {
-    code: String,
-    status: Outcome,
+#[serde(untagged)]
+enum PopulationFacts {
+    Kept(String, Outcome),
+    Full { code: String, status: Outcome },
+}
+
+impl PopulationFacts {
+    fn met_code(&self) -> Option<&str> {
+        match self {
+            PopulationFacts::Kept(code, status) | PopulationFacts::Full { code, status } => {
+                (*status == Outcome::Met).then_some(code.as_str())
+            }
+        }
+    }
 }
 
 /// The fields `T` reads from a stored document's `state`.
@@ -227,8 +240,8 @@ impl<S: Store> App<S> {
                             d.determination
                                 .populations
                                 .iter()
-                                .filter(|p| p.status == Outcome::Met)
-                                .map(|p| p.code.clone())
+                                .filter_map(PopulationFacts::met_code)
+                                .map(str::to_owned)
                                 .collect()
                         })
                         .unwrap_or_default()

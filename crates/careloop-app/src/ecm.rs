@@ -545,7 +545,7 @@ impl<S: Store> App<S> {
         let mut items = Vec::with_capacity(page.items.len());
         let mut audit = Vec::with_capacity(page.items.len());
         for stored in page.items {
-            let record = EcmEnrollmentRecord::from_stored(stored)?;
+            let record = EcmEnrollmentRecord::from_stored(stored, self.pack())?;
             let Some(entry) = reauthorizations_due([&record.state], as_of, policy)
                 .into_iter()
                 .next()

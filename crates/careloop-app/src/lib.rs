@@ -18,6 +18,7 @@
 pub mod access;
 mod actor;
 mod app;
+mod at_rest;
 pub mod audit;
 pub mod authorization;
 mod command;

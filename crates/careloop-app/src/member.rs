@@ -301,7 +301,7 @@ impl<S: Store> App<S> {
         let mut items = Vec::with_capacity(page.items.len());
         let mut audit = Vec::with_capacity(page.items.len());
         for stored in page.items {
-            let record = MemberRecord::from_stored(stored)?;
+            let record = MemberRecord::from_stored(stored, self.pack())?;
             audit.push(AuditEntry {
                 org_id: actor.org_id.clone(),
                 action: action.as_str().to_owned(),
@@ -327,6 +327,8 @@ impl<S: Store> App<S> {
         let Some(stored) = self.store().get(KIND, member_id).await? else {
             return Ok(None);
         };
-        Ok(Some(MemberRecord::from_stored(stored)?.state.facts))
+        Ok(Some(
+            MemberRecord::from_stored(stored, self.pack())?.state.facts,
+        ))
     }
 }

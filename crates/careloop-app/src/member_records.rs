@@ -84,7 +84,7 @@ impl<S: Store> App<S> {
             })
             .await?
             .into_iter()
-            .map(Record::<A::State>::from_stored)
+            .map(|stored| Record::<A::State>::from_stored(stored, self.pack()))
             .collect::<Result<Vec<_>, _>>()?;
         let audit = found
             .iter()

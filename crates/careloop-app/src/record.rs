@@ -1,15 +1,16 @@
 //! How an aggregate is stored: the domain state as a JSON document next to who owns it, with the
 //! projection columns the queues index (docs/app.md, "Stored records").
 
+use careloop_domain::PolicyPack;
 use careloop_domain::eligibility::Determination;
 use careloop_domain::workflow::{Ctx, WorkflowError, authorization, ecm, member, referral};
 use careloop_store::{StoreError, StoredAggregate};
 use jiff::Timestamp;
 use schemars::JsonSchema;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::access::{Action, RecordOwners};
+use crate::at_rest::AtRest;
 use crate::error::AppError;
 
 /// One workflow aggregate as the app stores it: the domain's `decide`/`apply` for it and the
@@ -19,9 +20,10 @@ pub trait Aggregate {
     const KIND: &'static str;
     /// Reading one record (`App::get`): the role check and the audit line name it.
     const READ: Action;
-    type State: Serialize + DeserializeOwned + Default + Clone + Send + Sync;
+    /// Kept at rest as [`AtRest`] says (a member's determination as its summary).
+    type State: AtRest + Default + Clone + Send + Sync;
     type Command: Send;
-    type Event: Serialize + Send + Sync;
+    type Event: AtRest + Send + Sync;
     /// The domain's `decide` (`workflow::<aggregate>::decide`).
     const DECIDE: Decide<Self>;
     /// The domain's `apply` (`workflow::<aggregate>::apply`).
@@ -184,23 +186,30 @@ pub struct Record<S> {
     pub state: S,
 }
 
-/// The JSON document in `aggregates.body`.
+/// The JSON document in `aggregates.body`: the state as [`AtRest::to_rest`] keeps it.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct StoredBody<S> {
+pub(crate) struct StoredBody {
     pub owners: RecordOwners,
-    pub state: S,
+    pub state: serde_json::Value,
 }
 
-impl<S: DeserializeOwned> Record<S> {
-    pub(crate) fn from_stored(stored: StoredAggregate) -> Result<Self, AppError> {
-        let body: StoredBody<S> = serde_json::from_value(stored.body).map_err(|e| {
+impl<S: AtRest> Record<S> {
+    /// The record from its stored row; `pack` recomputes what the state keeps only a summary
+    /// of (a member's eligibility traces).
+    pub(crate) fn from_stored(
+        stored: StoredAggregate,
+        pack: &PolicyPack,
+    ) -> Result<Self, AppError> {
+        let corrupt = |e: serde_json::Error| {
             AppError::Store(StoreError::Corrupt {
                 table: "aggregates",
                 column: "body",
                 source: Box::new(e),
             })
-        })?;
+        };
+        let body: StoredBody = serde_json::from_value(stored.body).map_err(corrupt)?;
+        let state = S::from_rest(body.state, pack).map_err(corrupt)?;
         Ok(Record {
             kind: stored.kind,
             id: stored.id,
@@ -211,7 +220,7 @@ impl<S: DeserializeOwned> Record<S> {
             due_at: stored.due_at,
             plan_id: stored.plan_id,
             county: stored.county,
-            state: body.state,
+            state,
         })
     }
 }

@@ -149,7 +149,7 @@ impl<S: Store> App<S> {
                 .await?;
             return Err(no_member(member_id));
         };
-        let member = MemberRecord::from_stored(stored)?;
+        let member = MemberRecord::from_stored(stored, self.pack())?;
         let granted = actor.org_kind.is_provider()
             && self.store().has_access(&actor.org_id, &member.id).await?;
         if !access::may_see(actor, &member.owners, granted) {
@@ -188,7 +188,7 @@ impl<S: Store> App<S> {
                 .await?;
             return Err(refuse());
         };
-        let member = MemberRecord::from_stored(stored)?;
+        let member = MemberRecord::from_stored(stored, self.pack())?;
         if member.owners.owner_org_id != plan_org_id {
             let owner = Some((
                 member.owners.owner_org_id.as_str(),
@@ -222,7 +222,7 @@ impl<S: Store> App<S> {
         else {
             return Err(not_found());
         };
-        let request = AuthorizationRecord::from_stored(stored)?;
+        let request = AuthorizationRecord::from_stored(stored, self.pack())?;
         if request.owners.owner_org_id != plan_org_id {
             return Err(not_found());
         }

@@ -421,7 +421,7 @@ impl<S: Store> App<S> {
             .get(MemberAggregate::KIND, &referral.member_id)
             .await?
         {
-            Some(stored) => Some(MemberRecord::from_stored(stored)?),
+            Some(stored) => Some(MemberRecord::from_stored(stored, self.pack())?),
             None => None,
         };
         let current = member

@@ -187,7 +187,7 @@ impl<S: Store> App<S> {
                 let Some((waiting_on, next_step)) = referral_next_step(&stored.status) else {
                     continue;
                 };
-                let record = ReferralRecord::from_stored(stored)?;
+                let record = ReferralRecord::from_stored(stored, self.pack())?;
                 // A provider's grant covers the member, so the store's rows can include another
                 // provider's referral about the same member: skipped here, and the page is
                 // filled from the following rows.

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use careloop_app::ecm::EcmReauthorizationQueueQuery;
 use careloop_app::member::MemberListQuery;
 use careloop_demo::{DemoOptions, load_demo};
+use careloop_domain::eligibility::{TRACE_UNAVAILABLE, determine};
 use careloop_domain::workflow::queue::QueueStatus;
 
 use super::*;
@@ -234,4 +235,83 @@ pub async fn demo_data_set_holds_every_status_and_log_in<S: Store>(store: S) {
         .items
         .len();
     assert!(seen > 0 && seen < total, "provider sees {seen} of {total}");
+}
+
+/// Issue #15 item 1: a member record keeps its determination as a summary, and what the app
+/// serves (the member record and the "why" view) is, byte for byte, the full determination the
+/// domain computes from the stored facts — what was stored and served before the records were
+/// made compact. The rows and the member events hold no trace.
+pub async fn demo_members_serve_the_full_trace_from_compact_records<S: Store>(store: S) {
+    let app = app(store);
+    let now = ts("2026-12-01T18:00:00Z");
+    let members = 40; // one full 40-step scenario cycle
+    let options = DemoOptions {
+        members,
+        ..DemoOptions::default()
+    };
+    let summary = load_demo(&app, options, now).await.unwrap();
+    let mut checked = 0;
+    for login in summary
+        .logins
+        .iter()
+        .filter(|l| l.role == Role::PlanUmReviewer)
+    {
+        let actor = app.authenticate_token(&login.token, now).await.unwrap();
+        let page = app
+            .list_members(
+                &actor,
+                MemberListQuery {
+                    limit: 10_000,
+                    after: None,
+                },
+                now,
+            )
+            .await
+            .unwrap();
+        for listed in page.items {
+            let record = app
+                .get::<MemberAggregate>(&actor, &listed.id, now)
+                .await
+                .unwrap();
+            assert_eq!(record, listed);
+            let why = app
+                .member_eligibility(&actor, &listed.id, now)
+                .await
+                .unwrap();
+            let served = record.state.determination.as_ref().unwrap();
+            assert_eq!(served, &why.stored);
+            // "Before": the full determination, computed directly by the domain from the
+            // member's facts on the stored as-of date, as the write path stored it.
+            let before = determine(&record.state.facts, why.as_of, app.pack());
+            assert_eq!(
+                serde_json::to_string(&served.determination).unwrap(),
+                serde_json::to_string(&before).unwrap(),
+                "member {}",
+                listed.id
+            );
+            assert!(
+                before
+                    .populations
+                    .iter()
+                    .all(|p| p.criteria.iter().all(|t| t.rule != TRACE_UNAVAILABLE))
+            );
+            // At rest: the summary, no trace; the events carry the summary too.
+            let row = app
+                .store()
+                .get("member", &listed.id)
+                .await
+                .unwrap()
+                .unwrap();
+            let kept = &row.body["state"]["determination"]["determination"];
+            assert_eq!(kept["determination_id"], before.determination_id.as_str());
+            assert!(kept.get("evidence_ids").is_some(), "{}", listed.id);
+            let text = row.body.to_string();
+            assert!(!text.contains("\"criteria\""), "{}", listed.id);
+            for event in app.store().events_for("member", &listed.id).await.unwrap() {
+                assert!(!event.body.to_string().contains("\"criteria\""));
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, members);
 }

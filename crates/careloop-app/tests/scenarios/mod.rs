@@ -178,6 +178,7 @@ macro_rules! app_scenarios {
             referral_queue_waits_on_each_party,
             // the demo data set (demo)
             demo_data_set_holds_every_status_and_log_in,
+            demo_members_serve_the_full_trace_from_compact_records,
             // issue #12: references resolved, grants earned (references)
             provider_cannot_reach_a_member_by_submitting,
             plan_cannot_give_another_plans_member_to_a_provider,

@@ -16,6 +16,7 @@ mod id;
 mod legacy;
 pub mod pof;
 pub mod policy;
+mod summary;
 pub mod trace;
 
 pub use cs::CsResult;
@@ -26,6 +27,7 @@ pub use facts::{
 };
 pub use pof::{POF_CODES, PopulationResult, Variant};
 pub use policy::EligibilityPolicy;
+pub use summary::{DeterminationSummary, TRACE_UNAVAILABLE, TraceUnavailable};
 pub use trace::{Evidence, Outcome, Trace, Window};
 
 use crate::policy::PolicyPack;

@@ -131,6 +131,26 @@ pub struct PopulationNames {
     pub pof_9: Cited<String>,
 }
 
+impl PopulationNames {
+    /// The name of a POF code ("1a" … "9").
+    pub fn name(&self, code: &str) -> Option<&str> {
+        let cited = match code {
+            "1a" => &self.pof_1a,
+            "1b" => &self.pof_1b,
+            "2" => &self.pof_2,
+            "3" => &self.pof_3,
+            "4" => &self.pof_4,
+            "5" => &self.pof_5,
+            "6" => &self.pof_6,
+            "7" => &self.pof_7,
+            "8" => &self.pof_8,
+            "9" => &self.pof_9,
+            _ => return None,
+        };
+        Some(cited.value.as_str())
+    }
+}
+
 /// Programs a member cannot be in at the same time as ECM (CALAIM.md §2.4).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
