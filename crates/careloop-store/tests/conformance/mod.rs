@@ -24,6 +24,8 @@ mod group;
 pub use group::*;
 mod member_kind;
 pub use member_kind::*;
+mod many;
+pub use many::*;
 
 /// Every case, for the per-engine runners.
 #[macro_export]
@@ -59,6 +61,7 @@ macro_rules! conformance_cases {
             list_by_kind_pages_in_id_order_with_filters,
             audit_visible_to_owner_joins_owned_members_and_own_org,
             list_for_member_reads_one_members_kind_in_scope,
+            commit_many_gives_each_batch_its_lone_outcome,
         );
     };
 }
