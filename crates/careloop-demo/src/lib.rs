@@ -177,9 +177,10 @@ fn plus_hours(at: Timestamp, hours: i64) -> Result<Timestamp, AppError> {
 }
 
 // The draws. The generator is careloop-synth's SplitMix64 `Rng`; the demo reduces its numbers
-// by remainder (not synth's multiply-shift `below`), exactly as it did before it moved out of
-// careloop-app, so a seed still loads the very same data set (names, counties, providers, times)
-// and the tests and screenshots built on it see the same records.
+// by remainder (not synth's multiply-shift `below`), as it did before it moved out of
+// careloop-app. Since members are registered in bulk (issue #15) every member's draws come
+// before the scenarios' draws, so a seed gives another (still deterministic) data set than it
+// did before.
 
 /// Uniform in `lo..=hi` (`lo`, without a draw, when `hi <= lo`).
 fn range(rng: &mut Rng, lo: i64, hi: i64) -> i64 {

@@ -36,7 +36,7 @@ pub(crate) struct Draft<'c> {
 }
 
 /// Members registered per transaction (`App::import_members`).
-const BATCH: usize = 500;
+const BATCH: usize = 100;
 
 /// Draws the `n`-th member (0-based): its plan (round-robin), a county of that plan, facts from
 /// an example template and synthetic demographics.

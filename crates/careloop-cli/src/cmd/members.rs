@@ -55,7 +55,7 @@ struct ImportArgs {
     #[arg(long, visible_alias = "db")]
     database: Option<String>,
     /// Members committed per transaction.
-    #[arg(long, default_value_t = 1000,
+    #[arg(long, default_value_t = 100,
           value_parser = clap::value_parser!(u32).range(1..=MAX_IMPORT_BATCH as i64))]
     batch: u32,
     /// The county of a member whose enrollment spans name none.
@@ -122,7 +122,7 @@ async fn import(
     let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
     let started = Instant::now();
     let mut tally = Tally::default();
-    let size = usize::try_from(args.batch).unwrap_or(1000);
+    let size = usize::try_from(args.batch).unwrap_or(100);
     let mut lines: Vec<Line> = Vec::with_capacity(size);
     // Two batches in flight: the next one is decided while the previous one commits.
     let mut in_flight: Option<tokio::task::JoinHandle<anyhow::Result<Vec<Outcome>>>> = None;
