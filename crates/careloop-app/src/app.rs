@@ -61,6 +61,7 @@ pub(crate) struct NewRecord {
 }
 
 /// The Idempotency-Key of a POST and the hash of its request.
+#[derive(Clone)]
 pub(crate) struct Idem {
     pub key: String,
     pub request_hash: String,
@@ -326,6 +327,14 @@ impl<S: Store> App<S> {
         actor: &Actor,
         idem: Option<&Idem>,
     ) -> Result<Option<Record<A::State>>, AppError> {
+        self.replay_response(actor, idem).await
+    }
+
+    async fn replay_response<T: DeserializeOwned>(
+        &self,
+        actor: &Actor,
+        idem: Option<&Idem>,
+    ) -> Result<Option<T>, AppError> {
         let Some(idem) = idem else { return Ok(None) };
         let Some(stored) = self
             .store
@@ -342,8 +351,9 @@ impl<S: Store> App<S> {
         decode_response(&stored.response_body).map(Some)
     }
 
-    /// Writes a new record (version 1) from its first command (`App::create`).
-    pub(crate) async fn insert<A: Aggregate>(
+    /// A new record (version 1) from its first command, decided but not committed
+    /// (`App::create` commits it alone, `App::import_members` with others in one transaction).
+    pub(crate) fn stage_insert<A: Aggregate>(
         &self,
         actor: &Actor,
         action: Action,
@@ -351,15 +361,7 @@ impl<S: Store> App<S> {
         transition: Transition<A>,
         idem: Option<Idem>,
         now: Timestamp,
-    ) -> Result<Record<A::State>, AppError> {
-        // No look-up of the key before writing: the idempotency row is the first statement of
-        // the commit, so a retry whose original was committed comes back `Replayed` from the
-        // store and writes nothing. Only when this attempt fails (e.g. a rule that reads `now`)
-        // is the key looked up, so a committed original still wins over the error.
-        let retry = idem.as_ref().map(|i| Idem {
-            key: i.key.clone(),
-            request_hash: i.request_hash.clone(),
-        });
+    ) -> Result<Staged<A::State>, AppError> {
         let prior = Record {
             kind: A::KIND.to_owned(),
             id: new.id,
@@ -372,12 +374,22 @@ impl<S: Store> App<S> {
             county: new.county,
             state: A::State::default(),
         };
-        match self
-            .write::<A>(actor, action, prior, transition, idem, 201, now)
-            .await
-        {
+        self.stage::<A>(actor, action, prior, transition, idem, 201, now)
+    }
+
+    /// The outcome of a create: when this attempt failed (e.g. a rule that reads `now`), the
+    /// key is looked up, so a committed original still wins over the error. (No look-up before
+    /// writing: the idempotency row is the first statement of the commit, so a retry whose
+    /// original was committed comes back `Replayed` from the store and writes nothing.)
+    pub(crate) async fn or_replay<T: DeserializeOwned>(
+        &self,
+        actor: &Actor,
+        outcome: Result<Record<T>, AppError>,
+        retry: Option<&Idem>,
+    ) -> Result<Record<T>, AppError> {
+        match outcome {
             Ok(done) => Ok(done),
-            Err(e) => match self.replay::<A>(actor, retry.as_ref()).await? {
+            Err(e) => match self.replay_response(actor, retry).await? {
                 Some(done) => Ok(done),
                 None => Err(e),
             },
@@ -428,13 +440,48 @@ impl<S: Store> App<S> {
         status_code: u16,
         now: Timestamp,
     ) -> Result<Record<A::State>, AppError> {
+        let staged = self.stage::<A>(actor, action, prior, transition, idem, status_code, now)?;
+        self.commit_staged(staged).await
+    }
+
+    /// Commits a staged write alone (`Store::commit`).
+    pub(crate) async fn commit_staged<T: DeserializeOwned>(
+        &self,
+        staged: Staged<T>,
+    ) -> Result<Record<T>, AppError> {
+        let Staged { batch, record } = staged;
+        match batch {
+            Some(batch) => match self.store.commit(batch).await? {
+                CommitReceipt::Committed(_) => Ok(record),
+                CommitReceipt::Replayed(stored) => decode_response(&stored.response_body),
+            },
+            None => Ok(record),
+        }
+    }
+
+    /// Decides and applies: the write batch of state + one event + grants + audit +
+    /// idempotency record, not committed yet (none when the domain decided nothing changed).
+    #[allow(clippy::too_many_arguments)]
+    fn stage<A: Aggregate>(
+        &self,
+        actor: &Actor,
+        action: Action,
+        prior: Record<A::State>,
+        transition: Transition<A>,
+        idem: Option<Idem>,
+        status_code: u16,
+        now: Timestamp,
+    ) -> Result<Staged<A::State>, AppError> {
         let mut ctx = Ctx::new(&self.pack);
         if let Some(input) = transition.cs_limit_input.as_ref() {
             ctx = ctx.with_cs_limit_input(input);
         }
         let events = (A::DECIDE)(&prior.state, transition.command, &ctx)?;
         let Some(first) = events.first() else {
-            return Ok(prior);
+            return Ok(Staged {
+                batch: None,
+                record: prior,
+            });
         };
         let event_type = kebab(first);
         let state = events
@@ -506,11 +553,18 @@ impl<S: Store> App<S> {
                 response_body,
             });
         }
-        match self.store.commit(batch).await? {
-            CommitReceipt::Committed(_) => Ok(record),
-            CommitReceipt::Replayed(stored) => decode_response(&stored.response_body),
-        }
+        Ok(Staged {
+            batch: Some(batch),
+            record,
+        })
     }
+}
+
+/// A decided write, not committed yet: the batch to commit (none: nothing changed) and the
+/// record it stores.
+pub(crate) struct Staged<T> {
+    pub(crate) batch: Option<WriteBatch>,
+    pub(crate) record: Record<T>,
 }
 
 fn decode_response<T: DeserializeOwned>(body: &str) -> Result<T, AppError> {

@@ -25,7 +25,7 @@ use serde::Serialize;
 
 use crate::access::{Action, RecordOwners};
 use crate::actor::Actor;
-use crate::app::{App, Idem, NewRecord, Transition};
+use crate::app::{App, Idem, NewRecord, Staged, Transition};
 use crate::error::AppError;
 use crate::record::{Aggregate, Record};
 use crate::resolve::MemberScope;
@@ -96,6 +96,26 @@ impl<S: Store> App<S> {
         idempotency_key: Option<&str>,
         now: Timestamp,
     ) -> Result<Record<StateOf<C>>, AppError> {
+        let prepared = self.prepare(actor, id, input, idempotency_key, now).await?;
+        let outcome = match prepared.staged {
+            Ok(staged) => self.commit_staged(staged).await,
+            Err(e) => Err(e),
+        };
+        self.or_replay(actor, outcome, prepared.retry.as_ref())
+            .await
+    }
+
+    /// Steps 1 to 4 of the module doc without the commit: the role check, `open`, the
+    /// idempotency hash and the domain's decision, as the write batch to commit. `App::create`
+    /// commits it alone; `App::import_members` commits many in one transaction.
+    pub(crate) async fn prepare<C: Create>(
+        &self,
+        actor: &Actor,
+        id: &str,
+        input: C,
+        idempotency_key: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Prepared<StateOf<C>>, AppError> {
         let kind = <C::Aggregate as Aggregate>::KIND;
         self.require_role_naming(actor, C::ACTION, kind, id, input.member_id(id), now)
             .await?;
@@ -109,6 +129,8 @@ impl<S: Store> App<S> {
             now,
         };
         let opening = input.open(new).await?;
+        let idem = idem?;
+        let retry = idem.clone();
         let scope = opening.scope;
         let new = NewRecord {
             id: id.to_owned(),
@@ -119,7 +141,16 @@ impl<S: Store> App<S> {
             plan_id: Some(scope.plan),
             county: Some(scope.county),
         };
-        self.insert::<C::Aggregate>(actor, C::ACTION, new, opening.transition, idem?, now)
-            .await
+        let staged =
+            self.stage_insert::<C::Aggregate>(actor, C::ACTION, new, opening.transition, idem, now);
+        Ok(Prepared { staged, retry })
     }
+}
+
+/// A create decided but not committed: the staged write (or why the domain refused it; a
+/// committed original with the same key still wins over that refusal) and the key to look up
+/// when the attempt fails.
+pub(crate) struct Prepared<T> {
+    pub(crate) staged: Result<Staged<T>, AppError>,
+    pub(crate) retry: Option<Idem>,
 }

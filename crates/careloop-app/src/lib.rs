@@ -29,6 +29,7 @@ pub mod ecm;
 mod error;
 pub mod identity;
 pub mod member;
+pub mod member_import;
 pub mod member_records;
 mod record;
 pub mod referral;

@@ -45,6 +45,8 @@ enum Command {
     Offerings(cmd::offerings::Args),
     /// Inspect and validate policy packs and plan overlays.
     Policy(cmd::policy::Args),
+    /// Register screened members in bulk (`members import FILE` of `identify --facts-out` lines).
+    Members(cmd::members::Args),
     /// Create or upgrade the database schema (SQLite file or PostgreSQL).
     Migrate(cmd::migrate::Args),
     /// Create organizations.
@@ -93,6 +95,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Catalog(args) => cmd::catalog::run(args, &pack, &mut out),
         Command::Offerings(args) => cmd::offerings::run(args, &pack, &mut out),
         Command::Policy(args) => cmd::policy::run(args, &pack, &mut out),
+        Command::Members(args) => cmd::members::run(args, &pack, &mut out),
         Command::Migrate(args) => cmd::migrate::run(args, &pack, &mut out),
         Command::Org(args) => cmd::org::run(args, &pack, &mut out),
         Command::User(args) => cmd::user::run(args, &pack, &mut out),

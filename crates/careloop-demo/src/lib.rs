@@ -124,22 +124,27 @@ pub async fn load_demo<S: Store>(
         authorizations: 0,
         ecm_enrollments: 0,
     };
-    for n in 0..options.members {
+    // Every member is drawn and registered first (in bulk: one transaction per batch), then
+    // each member's scenario is driven, in member order.
+    let drafts = (0..options.members)
+        .map(|n| members::draft(&cast, scenarios::for_member(n), n, &mut rng))
+        .collect::<Result<Vec<_>, _>>()?;
+    let registered = members::register_all(&loader, &cast, drafts).await?;
+    for (n, member) in registered.iter().enumerate() {
         let scenario = scenarios::for_member(n);
-        let member = members::register(&loader, &cast, scenario, n, &mut rng).await?;
         summary.members += 1;
         match scenario {
             Scenario::Nothing | Scenario::Hospice => {}
             Scenario::Referral(step) => {
-                referral::drive(&loader, &cast, &member, step, n, &mut rng).await?;
+                referral::drive(&loader, &cast, member, step, n, &mut rng).await?;
                 summary.referrals += 1;
             }
             Scenario::Auth(step) => {
-                authorization::drive(&loader, &cast, &member, step, n, &mut rng).await?;
+                authorization::drive(&loader, &cast, member, step, n, &mut rng).await?;
                 summary.authorizations += 1;
             }
             Scenario::Ecm(step) => {
-                ecm::drive(&loader, &cast, &member, step, n, &mut rng).await?;
+                ecm::drive(&loader, &cast, member, step, n, &mut rng).await?;
                 summary.ecm_enrollments += 1;
             }
         }
@@ -174,9 +179,10 @@ fn plus_hours(at: Timestamp, hours: i64) -> Result<Timestamp, AppError> {
 }
 
 // The draws. The generator is careloop-synth's SplitMix64 `Rng`; the demo reduces its numbers
-// by remainder (not synth's multiply-shift `below`), exactly as it did before it moved out of
-// careloop-app, so a seed still loads the very same data set (names, counties, providers, times)
-// and the tests and screenshots built on it see the same records.
+// by remainder (not synth's multiply-shift `below`), as it did before it moved out of
+// careloop-app. Since members are registered in bulk (issue #15) every member's draws come
+// before the scenarios' draws, so a seed gives another (still deterministic) data set than it
+// did before.
 
 /// Uniform in `lo..=hi` (`lo`, without a draw, when `hi <= lo`).
 fn range(rng: &mut Rng, lo: i64, hi: i64) -> i64 {

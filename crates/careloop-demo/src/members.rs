@@ -1,10 +1,11 @@
-//! Registering the n-th demo member: its plan (round-robin), a county of that plan, facts from an
-//! example template, and synthetic demographics.
+//! The demo members: the n-th member's draws (its plan, round-robin, a county of that plan, facts
+//! from an example template, synthetic demographics), and their registration in bulk.
 
 use careloop_app::AppError;
 use careloop_app::checked;
 use careloop_app::ecm::OpenEcmEnrollment;
 use careloop_app::member::RegisterMember;
+use careloop_app::member_import::ImportMember;
 use careloop_domain::eligibility::MemberFacts;
 use careloop_domain::text::Line;
 use careloop_domain::workflow::member::Demographics;
@@ -28,17 +29,28 @@ pub(crate) struct Member<'c> {
     pub(crate) determination_id: Option<String>,
 }
 
-/// Registers the `n`-th member (0-based) by its plan's care coordinator.
-pub(crate) async fn register<'c, S: Store>(
-    l: &Loader<'_, S>,
+/// A member drawn but not registered yet: who registers it and its registration.
+pub(crate) struct Draft<'c> {
+    plan_index: usize,
+    member: Member<'c>,
+    registration: RegisterMember,
+}
+
+/// Members registered per transaction (`App::import_members`).
+const BATCH: usize = 100;
+
+/// Draws the `n`-th member (0-based): its plan (round-robin), a county of that plan, facts from
+/// an example template and synthetic demographics.
+pub(crate) fn draft<'c>(
     cast: &'c Cast,
     scenario: Scenario,
     n: usize,
     rng: &mut Rng,
-) -> Result<Member<'c>, AppError> {
+) -> Result<Draft<'c>, AppError> {
+    let plan_index = n % cast.plans.len().max(1);
     let plan = cast
         .plans
-        .get(n % cast.plans.len().max(1))
+        .get(plan_index)
         .ok_or_else(|| invalid("demo", "no plans"))?;
     let county = pick(rng, &plan.counties)?.clone();
     // ECM enrollments need every exclusion assessed: those members follow POF 1a.
@@ -70,33 +82,71 @@ pub(crate) async fn register<'c, S: Store>(
             line(format!("Demo City ({county} County), CA 00000"))?,
         ],
     };
-    let registered_at = l.hours_ago(range(rng, 24 * 30, 24 * 60))?;
-    let registered = l
-        .app
-        .create(
-            &plan.coordinator,
-            &id,
-            RegisterMember {
-                plan: Some(plan.plan_id.clone()),
-                county: county.clone(),
-                demographics,
-                cin: Some(format!("SYN{:08}X", n + 1)),
-                facts,
-            },
-            None,
-            registered_at,
-        )
-        .await?;
-    Ok(Member {
-        id,
-        plan,
-        county,
-        claimed_pof: template.2,
-        determination_id: registered
-            .state
-            .determination
-            .map(|d| d.determination.determination_id),
+    let registration = RegisterMember {
+        plan: Some(plan.plan_id.clone()),
+        county: county.clone(),
+        demographics,
+        cin: Some(format!("SYN{:08}X", n + 1)),
+        facts,
+    };
+    Ok(Draft {
+        plan_index,
+        member: Member {
+            id,
+            plan,
+            county,
+            claimed_pof: template.2,
+            determination_id: None,
+        },
+        registration,
     })
+}
+
+/// Registers every drafted member by its plan's care coordinator, 60 days before `now`,
+/// through the bulk path (`App::import_members`: the create path for each member, [`BATCH`]
+/// members per transaction). The members come back in draft order with their determinations.
+pub(crate) async fn register_all<'c, S: Store>(
+    l: &Loader<'_, S>,
+    cast: &'c Cast,
+    drafts: Vec<Draft<'c>>,
+) -> Result<Vec<Member<'c>>, AppError> {
+    let registered_at = l.hours_ago(24 * 60)?;
+    let mut members: Vec<Member<'c>> = Vec::with_capacity(drafts.len());
+    let mut by_plan: Vec<Vec<(usize, ImportMember)>> =
+        cast.plans.iter().map(|_| Vec::new()).collect();
+    for (n, d) in drafts.into_iter().enumerate() {
+        let list = by_plan
+            .get_mut(d.plan_index)
+            .ok_or_else(|| invalid("demo", "no plans"))?;
+        list.push((
+            n,
+            ImportMember {
+                member_id: d.member.id.clone(),
+                registration: d.registration,
+            },
+        ));
+        members.push(d.member);
+    }
+    for (plan, list) in cast.plans.iter().zip(by_plan) {
+        let mut rest = list.into_iter().peekable();
+        while rest.peek().is_some() {
+            let (ns, batch): (Vec<usize>, Vec<ImportMember>) = rest.by_ref().take(BATCH).unzip();
+            let results = l
+                .app
+                .import_members(&plan.coordinator, batch, registered_at)
+                .await?;
+            for (n, result) in ns.into_iter().zip(results) {
+                let record = result?.record;
+                if let Some(m) = members.get_mut(n) {
+                    m.determination_id = record
+                        .state
+                        .determination
+                        .map(|d| d.determination.determination_id);
+                }
+            }
+        }
+    }
+    Ok(members)
 }
 
 /// The facts of a template for one member: `member_id` set, the enrollment moved to the

@@ -7,6 +7,7 @@
 //! a query on a connection or pool of the engine, and to bind and decode the column types the
 //! store uses (`&str`, `i64`, their options, JSON). Both concrete engines meet them.
 
+mod many;
 mod write;
 
 use std::sync::Arc;
@@ -112,6 +113,13 @@ where
 
     async fn commit(&self, batch: WriteBatch) -> Result<CommitReceipt, StoreError> {
         self.commit_grouped(batch).await
+    }
+
+    async fn commit_many(
+        &self,
+        batches: Vec<WriteBatch>,
+    ) -> Result<Vec<Result<CommitReceipt, StoreError>>, StoreError> {
+        self.commit_in_one(batches).await
     }
 
     async fn get(&self, kind: &str, id: &str) -> Result<Option<StoredAggregate>, StoreError> {

@@ -107,6 +107,16 @@ impl Store for AnyStore {
         }
     }
 
+    async fn commit_many(
+        &self,
+        batches: Vec<WriteBatch>,
+    ) -> Result<Vec<Result<CommitReceipt, StoreError>>, StoreError> {
+        match self {
+            AnyStore::Sqlite(s) => s.commit_many(batches).await,
+            AnyStore::Postgres(s) => s.commit_many(batches).await,
+        }
+    }
+
     async fn get(&self, kind: &str, id: &str) -> Result<Option<StoredAggregate>, StoreError> {
         match self {
             AnyStore::Sqlite(s) => s.get(kind, id).await,

@@ -13,7 +13,8 @@ use crate::records::{AuditRecord, CommitReceipt, StoredAggregate, StoredEvent, S
 /// Durable storage of aggregates, events, member access, idempotency records and the audit log.
 ///
 /// What the port promises today:
-/// - **One write path.** [`Store::commit`] is the only way to change anything: a [`WriteBatch`]
+/// - **One write path.** [`Store::commit`] (or, for bulk loads, [`Store::commit_many`]: the same
+///   batches, several in one transaction) is the only way to change anything: a [`WriteBatch`]
 ///   (new aggregate states with their expected versions, events, access grants, audit lines and
 ///   optionally the request's Idempotency-Key record) is applied in ONE durable transaction, or
 ///   not at all. A stale `expected_version` is a conflict; a key already used for the same request
@@ -39,6 +40,17 @@ pub trait Store: Send + Sync {
         &self,
         batch: WriteBatch,
     ) -> impl Future<Output = Result<CommitReceipt, StoreError>> + Send;
+
+    /// Bulk loads (`careloop members import`, the demo data set): applies `batches` in ONE
+    /// durable transaction, each batch with exactly the outcome a lone [`Store::commit`] of it
+    /// would have had, in order (a replayed Idempotency-Key, a conflict or an invalid batch is
+    /// that batch's outcome and writes nothing of it; the others are committed). The outer
+    /// `Err` is a failure of the transaction itself (e.g. the database went away): then none of
+    /// the batches is committed.
+    fn commit_many(
+        &self,
+        batches: Vec<WriteBatch>,
+    ) -> impl Future<Output = Result<Vec<Result<CommitReceipt, StoreError>>, StoreError>> + Send;
 
     /// The current state of aggregate (`kind`, `id`).
     fn get(

@@ -29,6 +29,7 @@ mod ecm;
 mod flows;
 mod identity;
 mod identity_tokens;
+mod import;
 mod members;
 mod references;
 mod referral_queue;
@@ -43,6 +44,7 @@ pub use ecm::*;
 pub use flows::*;
 pub use identity::*;
 pub use identity_tokens::*;
+pub use import::*;
 use jiff::Timestamp;
 pub use members::*;
 pub use references::*;
@@ -187,6 +189,8 @@ macro_rules! app_scenarios {
             cs_approval_counts_the_stored_history,
             ecm_steps_name_approved_requests,
             plan_registers_only_its_own_members,
+            // issue #15: bulk registration (import)
+            import_members_is_idempotent_and_refuses_per_member,
         );
     };
 }

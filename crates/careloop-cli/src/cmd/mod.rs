@@ -6,6 +6,7 @@ pub mod cs;
 pub mod demo;
 pub mod eligibility;
 pub mod identify;
+pub mod members;
 pub mod migrate;
 pub mod offerings;
 pub mod org;

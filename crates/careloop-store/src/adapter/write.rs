@@ -216,7 +216,7 @@ where
 
     /// Applies `batch` in the open transaction `tx`, then commits it on `Committed` and rolls it
     /// back on `Replayed` or any error, so a failing batch leaves nothing behind.
-    async fn commit_batch(
+    pub(super) async fn commit_batch(
         mut tx: sqlx::Transaction<'_, D>,
         batch: &WriteBatch,
     ) -> Result<CommitReceipt, StoreError> {
@@ -601,7 +601,7 @@ where
     /// `Ok(None)` when that cannot be promised (an Idempotency-Key already used, a version
     /// conflict, a duplicate event, the same record written twice in the group): the caller
     /// then rolls back and applies each batch alone, which gives each its own outcome.
-    async fn apply_group(
+    pub(super) async fn apply_group(
         conn: &mut D::Connection,
         batches: &[&WriteBatch],
     ) -> Result<Option<Vec<CommitReceipt>>, StoreError> {

@@ -26,7 +26,9 @@ mod member_kind;
 pub use member_kind::*;
 mod paging;
 pub use paging::*;
+mod many;
 pub mod plans;
+pub use many::*;
 
 /// Every case, for the per-engine runners.
 #[macro_export]
@@ -65,6 +67,7 @@ macro_rules! conformance_cases {
             changed_queue_pages_every_row_once_under_inserts,
             kind_list_pages_every_row_once_under_inserts,
             owner_list_pages_every_row_once_under_inserts,
+            commit_many_gives_each_batch_its_lone_outcome,
         );
     };
 }
