@@ -140,6 +140,10 @@ pub fn router_with(state: UiState) -> Router {
             post(pages::ecm::record_activity),
         )
         .route(
+            "/ui/ecm-enrollments/{id}/lead-care-manager",
+            post(pages::ecm::assign_lead_care_manager),
+        )
+        .route(
             "/ui/ecm-enrollments/{id}/goal",
             post(pages::ecm::record_goal),
         )

@@ -1419,3 +1419,79 @@ async fn the_reauthorization_request_shows_the_plans_channels() {
         }
     }
 }
+
+/// Issue #16 item 4: the provider's care manager names the Lead Care Manager from a list of the
+/// organization's care managers (never typing an id); a crafted form naming another
+/// organization's user is refused by the app.
+#[tokio::test]
+async fn the_care_manager_names_the_lead_care_manager_from_a_list() {
+    let demo = common::demo(60, true).await;
+    let password = demo.summary.password.clone();
+    let (provider, member) = demo.provider_with_enrollment().await;
+    let actor = demo.actor(&provider).await;
+    let colleague = careloop_app::NewUser {
+        username: "lcm-synthetic-2".into(),
+        display_name: Some("Synthetic Colleague".into()),
+        org_id: actor.org_id.clone(),
+        roles: vec![Role::ProviderCareManager],
+        password: "synthetic-colleague-pass".into(),
+    };
+    demo.app().add_user(colleague, demo.now).await.unwrap();
+    let mut c = Client::new(ui(&demo, UiConfig::default()));
+    c.log_in(&provider, &password).await;
+    let page = c.get(&format!("/ui/members/{member}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let start = page.body.find("class=\"lcm-form\"").expect("the form");
+    let form = &page.body[start..];
+    assert!(
+        form.contains("<option value=\"lcm-synthetic-2\">Synthetic Colleague (lcm-synthetic-2)"),
+        "{form}"
+    );
+    let action = page.body[..start]
+        .rsplit("action=\"")
+        .next()
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_owned();
+    assert!(action.ends_with("/lead-care-manager"), "{action}");
+    let pairs = |person: &str| {
+        vec![
+            ("csrf".to_owned(), hidden(form, "csrf")),
+            ("idem".to_owned(), hidden(form, "idem")),
+            ("person_id".to_owned(), person.to_owned()),
+        ]
+    };
+    // Another organization's user, as a crafted form would name it.
+    let outsider = demo.user(Role::PlanCareCoordinator, None);
+    let crafted = pairs(&outsider);
+    let body: Vec<(&str, &str)> = crafted
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = c.post(&action, &body).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.body.contains("is not a user of organization"),
+        "{}",
+        r.body
+    );
+    let chosen = pairs("lcm-synthetic-2");
+    let body: Vec<(&str, &str)> = chosen
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = c.post(&action, &body).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = c.get(r.location.as_deref().unwrap()).await;
+    assert!(
+        page.body.contains("Lead care manager named."),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("<dt>Lead care manager</dt><dd>lcm-synthetic-2</dd>"),
+        "{}",
+        page.body
+    );
+}

@@ -336,4 +336,35 @@ impl<S: Store> App<S> {
         self.audit(actor, vec![line], now).await?;
         Ok(IdentityPage { items, next })
     }
+
+    /// The people an ECM provider's user may name as an enrollment's Lead Care Manager: the
+    /// enabled care managers of the user's own organization, by username (at most
+    /// `MAX_LIMIT_CHOICES`). Names only, no member data; the assignment itself resolves the
+    /// chosen user again (`ecm::AssignLeadCareManager`).
+    pub async fn lead_care_manager_choices(
+        &self,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<Vec<UserView>, AppError> {
+        let action = Action::AssignEcmLeadCareManager;
+        self.require_role(actor, action, USER_KIND, "list", now)
+            .await?;
+        let query = IdentityListQuery {
+            limit: MAX_LIMIT_CHOICES,
+            after: None,
+        };
+        let scope = Some(OrgScope::OwnedBy(actor.org_id.clone()));
+        let (rows, _) = self.page_by_kind(USER_KIND, scope, query).await?;
+        let mut choices = Vec::new();
+        for row in &rows {
+            let user = decode::<StoredUser>(row)?;
+            if !user.disabled && user.roles.contains(&Role::ProviderCareManager) {
+                choices.push(user.view());
+            }
+        }
+        Ok(choices)
+    }
 }
+
+/// The most Lead Care Manager choices offered at once.
+const MAX_LIMIT_CHOICES: u32 = 500;

@@ -231,3 +231,36 @@ pub(crate) async fn request_reauthorization(
     })
     .await
 }
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct LeadCareManagerForm {
+    csrf: String,
+    idem: String,
+    version: Option<i64>,
+    /// A username picked from the organization's care managers (never typed).
+    person_id: String,
+}
+
+/// Names the enrollment's Lead Care Manager (`AssignLeadCareManager`; the app resolves the
+/// chosen user as an active user of the enrollment's provider).
+pub(crate) async fn assign_lead_care_manager(
+    State(state): State<UiState>,
+    authed: Authed,
+    Path(id): Path<String>,
+    Form(f): Form<LeadCareManagerForm>,
+) -> Response {
+    command(&authed, Area::Members, &f.csrf, &f.idem, async |key| {
+        let input = careloop_app::ecm::AssignLeadCareManager {
+            person_id: f.person_id.trim().to_owned(),
+            expected_version: f.version,
+        };
+        let record = state
+            .web
+            .app
+            .change(authed.actor(), &id, input, key, state.now())
+            .await?;
+        Ok(back_to_member(&record.member_id, "lead-care-manager"))
+    })
+    .await
+}

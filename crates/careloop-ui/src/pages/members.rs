@@ -140,6 +140,12 @@ pub(crate) struct EcmView {
     pub idem_activity: String,
     pub idem_goal: String,
     pub idem_reauthorization: String,
+    /// The provider's care manager may name the Lead Care Manager (an enrolled or outreach
+    /// enrollment of the user's own organization), chosen from `lcm_choices`.
+    pub can_assign_lcm: bool,
+    pub idem_lcm: String,
+    /// (username, name) of the organization's care managers, the current one first.
+    pub lcm_choices: Vec<(String, String)>,
     /// How the plan takes the re-authorization request (its overlay's ECM channels; issue #14
     /// item 11).
     pub channels: Vec<ChannelLine>,
@@ -190,6 +196,19 @@ pub(crate) struct MemberPage {
 #[serde(default)]
 pub(crate) struct MemberParams {
     done: Option<String>,
+}
+
+/// The Lead Care Manager choices, (username, "Name (username)"), the current one first.
+fn lcm_choices(people: &[careloop_app::UserView], current: Option<&str>) -> Vec<(String, String)> {
+    let mut choices: Vec<(String, String)> = people
+        .iter()
+        .map(|u| {
+            let name = u.display_name.clone().unwrap_or_else(|| u.username.clone());
+            (u.username.clone(), format!("{name} ({})", u.username))
+        })
+        .collect();
+    choices.sort_by_key(|(username, _)| Some(username.as_str()) != current);
+    choices
 }
 
 pub(crate) async fn member_page(
@@ -247,6 +266,20 @@ pub(crate) async fn member_page(
                 .unwrap_or_default(),
         })
         .collect();
+    // The care managers of the user's own organization, for naming a Lead Care Manager; only
+    // read when the user may assign one on an enrollment of its organization.
+    let assigns = |e: &careloop_app::EcmEnrollmentRecord| {
+        e.status != "discontinued"
+            && e.state.provider_id == authed.actor().org_id
+            && permits(authed.actor(), Action::AssignEcmLeadCareManager)
+    };
+    let lcm_people = if records.ecm_enrollments.iter().any(assigns) {
+        app.lead_care_manager_choices(authed.actor(), state.now())
+            .await
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let ecm = records
         .ecm_enrollments
         .iter()
@@ -271,6 +304,9 @@ pub(crate) async fn member_page(
                 idem_activity: random_token().unwrap_or_default(),
                 idem_goal: random_token().unwrap_or_default(),
                 idem_reauthorization: random_token().unwrap_or_default(),
+                can_assign_lcm: assigns(e) && !lcm_people.is_empty(),
+                idem_lcm: random_token().unwrap_or_default(),
+                lcm_choices: lcm_choices(&lcm_people, s.lead_care_manager.as_deref()),
                 channels: channels(e.plan_id.as_deref().and_then(|p| app.pack().plan(p)), true),
                 goal_choices: s
                     .goals
@@ -366,6 +402,7 @@ pub(crate) async fn member_page(
                 Some("outreach") => Some("Outreach attempt recorded."),
                 Some("activity") => Some("Core-service activity recorded."),
                 Some("goal") => Some("Care plan goal recorded."),
+                Some("lead-care-manager") => Some("Lead care manager named."),
                 Some("reauthorization") => Some(
                     "Re-authorization request sent to the plan; it is listed under Authorizations.",
                 ),
