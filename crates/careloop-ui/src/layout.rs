@@ -52,6 +52,22 @@ pub(crate) fn role_label(role: Role) -> &'static str {
     }
 }
 
+/// The navigation: (href, label, area, the use cases the user's roles must permit), in menu
+/// order. The queue and members labels are a provider's own words for a provider (`Nav::new`).
+#[rustfmt::skip]
+const MENU: [(&str, &str, Area, &[Action]); 10] = [
+    ("/ui/", "Home", Area::Home, &[]),
+    ("/ui/authorizations", "Authorization queue", Area::Queue, &[Action::ViewAuthorizationQueue]),
+    ("/ui/referrals", "Referrals", Area::Referrals, &[Action::ViewReferralQueue]),
+    ("/ui/referrals/new", "New referral", Area::Intake, &[Action::CreateReferral]),
+    ("/ui/directory", "Provider directory", Area::Directory, &[Action::ReadProviderDirectory]),
+    ("/ui/members", "Members", Area::Members, &[Action::ListMembers]),
+    ("/ui/ecm/reauthorizations", "Re-authorizations", Area::Reauthorizations, &[Action::ViewEcmReauthorizationQueue]),
+    ("/ui/dashboard", "Dashboard", Area::Dashboard, &[Action::ViewAuthorizationQueue]),
+    ("/ui/audit", "Audit log", Area::Audit, &[Action::ReadAuditLog]),
+    ("/ui/admin", "Administration", Area::Admin, &[Action::ListOrganizations, Action::ManageUsers]),
+];
+
 impl Nav {
     /// Links follow the app's role rules (`access::permits`): a link is shown only when the
     /// user's roles permit the use case behind it.
@@ -64,70 +80,16 @@ impl Nav {
             "Authorization queue"
         };
         let members = if provider { "My members" } else { "Members" };
-        // (href, label, area, the use cases the user's roles must permit), in menu order.
-        let menu: [(&'static str, &'static str, Area, &[Action]); 10] = [
-            ("/ui/", "Home", Area::Home, &[]),
-            (
-                "/ui/authorizations",
-                queue,
-                Area::Queue,
-                &[Action::ViewAuthorizationQueue],
-            ),
-            (
-                "/ui/referrals",
-                "Referrals",
-                Area::Referrals,
-                &[Action::ViewReferralQueue],
-            ),
-            (
-                "/ui/referrals/new",
-                "New referral",
-                Area::Intake,
-                &[Action::CreateReferral],
-            ),
-            (
-                "/ui/directory",
-                "Provider directory",
-                Area::Directory,
-                &[Action::ReadProviderDirectory],
-            ),
-            (
-                "/ui/members",
-                members,
-                Area::Members,
-                &[Action::ListMembers],
-            ),
-            (
-                "/ui/ecm/reauthorizations",
-                "Re-authorizations",
-                Area::Reauthorizations,
-                &[Action::ViewEcmReauthorizationQueue],
-            ),
-            (
-                "/ui/dashboard",
-                "Dashboard",
-                Area::Dashboard,
-                &[Action::ViewAuthorizationQueue],
-            ),
-            (
-                "/ui/audit",
-                "Audit log",
-                Area::Audit,
-                &[Action::ReadAuditLog],
-            ),
-            (
-                "/ui/admin",
-                "Administration",
-                Area::Admin,
-                &[Action::ListOrganizations, Action::ManageUsers],
-            ),
-        ];
-        let links = menu
-            .into_iter()
+        let links = MENU
+            .iter()
             .filter(|(_, _, _, needs)| needs.iter().all(|a| permits(actor, *a)))
-            .map(|(href, label, link_area, _)| NavLink {
+            .map(|&(href, label, link_area, _)| NavLink {
                 href,
-                label,
+                label: match link_area {
+                    Area::Queue => queue,
+                    Area::Members => members,
+                    _ => label,
+                },
                 current: area == link_area,
             })
             .collect();
