@@ -56,6 +56,7 @@ pub struct Capacity {
     /// `"ecm"` or `{"cs": "<community support id>"}`.
     pub service: Program,
     /// A California county the provider serves (as the policy pack names it).
+    #[schemars(with = "crate::codes::County")]
     pub county: String,
     pub status: CapacityStatus,
     /// The day the status was true (not after the day it is recorded).
@@ -155,7 +156,7 @@ pub fn check(
     if capacity.as_of > today {
         return Err(refuse(
             "as_of",
-            format!("{} is after today ({today})", capacity.as_of),
+            format!("{} is after today {today} (California)", capacity.as_of),
         ));
     }
     capacity.county = county.to_string();

@@ -62,6 +62,36 @@ impl JsonSchema for PlanId {
     }
 }
 
+/// A California county as the policy pack names it: one that a plan overlay of the pack serves
+/// (`capacity::known_counties`).
+pub struct County;
+
+/// The counties of the embedded pack, in pack order.
+pub fn county_names() -> Vec<String> {
+    pack()
+        .map(|p| {
+            crate::capacity::known_counties(p)
+                .into_iter()
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+impl JsonSchema for County {
+    fn schema_name() -> Cow<'static, str> {
+        Cow::Borrowed("County")
+    }
+
+    fn json_schema(g: &mut SchemaGenerator) -> Schema {
+        enum_schema(
+            g,
+            &county_names(),
+            "A California county as the policy pack names it: one a plan of the pack serves.",
+        )
+    }
+}
+
 /// A closed-loop referral's closure reason: a code of `workflow.toml closure_reasons`.
 pub struct ClosureReason;
 

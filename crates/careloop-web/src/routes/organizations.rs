@@ -12,6 +12,7 @@ use careloop_app::{
     Actor, DirectoryEntry, DirectoryQuery, IdentityListQuery, Organization, ProviderCapacity,
 };
 use careloop_domain::capacity::{Capacity, parse_service, service_id, services};
+use careloop_domain::codes::county_names;
 use schemars::JsonSchema;
 use schemars::generate::SchemaGenerator;
 use serde::{Deserialize, Serialize};
@@ -139,6 +140,16 @@ async fn directory(
     Ok(json_response(StatusCode::OK, &ProviderDirectory { items }))
 }
 
+/// The `county` query parameter: a county of the policy pack (`codes::County`).
+fn county_param() -> QueryParam {
+    let about = "a county of the policy pack: only providers serving it";
+    let names = county_names();
+    if names.is_empty() {
+        return QueryParam::filter("county", about);
+    }
+    QueryParam::with_schema("county", json!({ "type": "string", "enum": names }), about)
+}
+
 /// The `service` query parameter: `ecm` or a Community Support id.
 fn service_param() -> QueryParam {
     let ids: Vec<&str> = services().into_iter().map(service_id).collect();
@@ -159,7 +170,7 @@ fn resources() -> [Resource; 2] {
             .post_about::<Capacity, ProviderCapacity, _>("capacity", record_capacity, "recordProviderCapacity", "The provider records its own capacity for a service in a county (accepting / waitlist / full, as of a date); another organization's id is 404"),
         Resource::new::<DirectoryEntry>(DIRECTORY, "directory")
             .list::<ProviderDirectory, _>("", directory, "listProviderDirectory", "Providers serving a county for a service, with their latest capacity (stale past the pack's window); any signed-in user (audited)", vec![
-                QueryParam::filter("county", "a county of the policy pack: only providers serving it"),
+                county_param(),
                 service_param(),
             ]),
     ]

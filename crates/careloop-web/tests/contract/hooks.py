@@ -51,13 +51,15 @@ def before_call(ctx, case, **kwargs):
 KNOWN_REFUSALS = [
     # Rules that depend on stored state, which no schema can state: an organization keeps one
     # enabled admin, an extension is taken before the stored request's due time (CALAIM.md §4.1),
-    # a user's roles belong to its organization's kind (the organization is a stored record).
+    # a user's roles belong to its organization's kind (the organization is a stored record), and
+    # so does the service a provider records capacity for (ECM or Community Supports).
     # (The text length, blank and character rules, `roles` minItems and the adverse decision's
     # notice of action are in the document now, and are no longer allowed here.)
     (re.compile(
         r"is the only enabled admin of organization"
         r"|an extension must be taken before the due time|does not exist in a \w+ organization"
         r"|the user is disabled"
+        r"|this organization is not an? (ECM|Community Supports) provider"
     ),
      "rules on stored state"),
     # Order between two dates of one request (JSON Schema cannot compare two values): a span that
