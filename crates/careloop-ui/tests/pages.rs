@@ -397,9 +397,29 @@ async fn reviewer_queue_decision_refusal_and_provider_not_found() {
     let id = q.body[start..].split('"').next().unwrap().to_owned();
     let page = c.get(&format!("/ui/authorizations/{id}")).await;
     assert_eq!(page.status, StatusCode::OK);
+    // No decision is pre-selected (issue #16 item 2): the reviewer picks one.
+    for value in ["approve", "approve-as-modified", "deny"] {
+        let radio = format!("name=\"decision\" value=\"{value}\"");
+        assert!(page.body.contains(&radio), "{radio}");
+        assert!(
+            !page.body.contains(&format!("{radio} checked")),
+            "{value} pre-selected"
+        );
+    }
     let csrf = hidden(&page.body, "csrf");
     let version = hidden(&page.body, "version");
     let path = format!("/ui/authorizations/{id}/decide");
+    // Sent without a decision: refused, asking for one.
+    let none = [
+        ("csrf", csrf.as_str()),
+        ("idem", "k-0"),
+        ("version", version.as_str()),
+        ("channel", "mail"),
+        ("intent", "decide"),
+    ];
+    let r = c.post(&path, &none).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("choose a decision"), "{}", r.body);
     let deny = |reason: &'static str, idem: &'static str| {
         vec![
             ("csrf", csrf.clone()),

@@ -462,10 +462,10 @@ pub(crate) struct StepForm {
 }
 
 impl FormValues {
-    /// The decision form as first shown.
+    /// The decision form as first shown: no decision chosen (the reviewer picks one).
     fn initial() -> FormValues {
         FormValues {
-            decision: "approve".to_owned(),
+            decision: String::new(),
             channel: "mail".to_owned(),
             ..FormValues::default()
         }
@@ -621,6 +621,12 @@ fn decision_input(f: &DecideForm) -> Result<(DecisionInput, DecisionOutcome), Ap
             },
             DecisionOutcome::Approved,
         ),
+        "" => {
+            return Err(AppError::Invalid {
+                field: "decision",
+                problem: "choose a decision: approve, approve as modified or deny".to_owned(),
+            });
+        }
         other => {
             return Err(AppError::Invalid {
                 field: "decision",
