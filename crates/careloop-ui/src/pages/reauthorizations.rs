@@ -56,12 +56,11 @@ fn days_words(days_left: i64) -> String {
 
 fn row(state: &UiState, item: EcmReauthorizationItem) -> Row {
     let pack = state.web.app.pack();
+    // Overdue or not is the domain's (`reauthorizations_due`); the page adds no threshold.
     let (class, badge) = if item.entry.overdue {
         ("overdue", "Overdue")
-    } else if item.entry.days_left <= 7 {
-        ("at-risk", "Due within a week")
     } else {
-        ("on-track", "Due this month")
+        ("on-track", "Due")
     };
     let s = &item.record.state;
     Row {
