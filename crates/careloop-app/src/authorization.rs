@@ -54,8 +54,6 @@ pub struct SubmitAuthorization {
 #[serde(deny_unknown_fields)]
 pub struct PendAuthorization {
     pub information_needed: RequiredText,
-    #[serde(default)]
-    pub expected_version: Option<i64>,
 }
 
 /// Take the one deferral/extension, with its reason (CALAIM.md §4.1 [40]).
@@ -63,26 +61,19 @@ pub struct PendAuthorization {
 #[serde(deny_unknown_fields)]
 pub struct ExtendAuthorization {
     pub reason: RequiredText,
-    #[serde(default)]
-    pub expected_version: Option<i64>,
 }
 
 /// The information asked for when the request was pended has arrived: the state clock restarts
 /// from its local date (CALAIM.md §4.1 [40]).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ReceiveAuthorizationInformation {
-    #[serde(default)]
-    pub expected_version: Option<i64>,
-}
+pub struct ReceiveAuthorizationInformation {}
 
 /// The requester withdraws an open request, with the reason.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WithdrawAuthorization {
     pub reason: RequiredText,
-    #[serde(default)]
-    pub expected_version: Option<i64>,
 }
 
 /// A notice sent about the request (e.g. the notice of action, a notice to the provider).
@@ -90,8 +81,6 @@ pub struct WithdrawAuthorization {
 #[serde(deny_unknown_fields)]
 pub struct RecordAuthorizationNotice {
     pub notice: Notice,
-    #[serde(default)]
-    pub expected_version: Option<i64>,
 }
 
 /// The reviewer's decision; an adverse one needs the notice of action (CALAIM.md §4.4 [43]).
@@ -129,8 +118,6 @@ pub struct DecideAuthorization {
     /// counts comes from careloop's records, never from the request.
     #[serde(default)]
     pub cs_limit_exception: Option<ExceptionClaim>,
-    #[serde(default)]
-    pub expected_version: Option<i64>,
 }
 
 /// The member's appeal to the plan, received at `now` (CALAIM.md §4.4 [42]).
@@ -138,8 +125,6 @@ pub struct DecideAuthorization {
 #[serde(deny_unknown_fields)]
 pub struct FileAppeal {
     pub appeal_id: Id,
-    #[serde(default)]
-    pub expected_version: Option<i64>,
 }
 
 /// Upheld with a reason, or overturned (authorizing the service).
@@ -150,8 +135,6 @@ pub struct ResolveAppeal {
     /// The notice of appeal resolution to the member, when sent.
     #[serde(default)]
     pub notice: Option<Notice>,
-    #[serde(default)]
-    pub expected_version: Option<i64>,
 }
 
 /// A work-queue page request.

@@ -5,7 +5,7 @@
 //! 1. the idempotency hash of the action, the record id and the input (a retry replays);
 //! 2. the role check and the load through the access check (`App::load`; a record the caller's
 //!    organization may not see is NotFound, and the attempt is audited);
-//! 3. the If-Match check (`expected_version`);
+//! 3. the If-Match check (the [`Versioned`] input's `expected_version`);
 //! 4. [`Change::transition`]: the references the command names are resolved and checked here
 //!    (`crate::resolve`), then the domain command, its facts and the access it grants;
 //! 5. the domain decides, and state + event + grants + audit line + idempotency record are
@@ -14,7 +14,8 @@
 //! The HTTP API serves every such command with one generic handler (`careloop-web`,
 //! `routes::change`), so a new command is: the domain transition, the input struct with its
 //! `Change` impl, and one route line. Callers name the change by its input type:
-//! `app.change(&actor, id, PendAuthorization { .. }, key, now)`.
+//! `app.change(&actor, id, PendAuthorization { .. }, key, now)`, or guarded by the version read,
+//! `app.change(&actor, id, PendAuthorization { .. }.expecting(Some(v)), key, now)`.
 
 use std::future::Future;
 
@@ -28,10 +29,11 @@ use crate::actor::Actor;
 use crate::app::{App, Idem, Transition};
 use crate::error::AppError;
 use crate::record::{Aggregate, Record};
+use crate::versioned::{self, IntoVersioned, Versioned};
 
-/// A change to an existing record of `Self::Aggregate`, run by [`App::change`]. Every input has
-/// an `expected_version: Option<i64>` field, the version the caller expects (the If-Match of its
-/// body; [`expected_version_of`] reads it).
+/// A change to an existing record of `Self::Aggregate`, run by [`App::change`]. The version the
+/// caller expects is not the input's: [`Versioned`] carries it (`input.expecting(Some(v))`; over
+/// JSON, the body's `expected_version`).
 pub trait Change: Serialize + Send + Sized {
     /// The kind of record it changes.
     type Aggregate: Aggregate;
@@ -48,6 +50,14 @@ pub trait Change: Serialize + Send + Sized {
         self,
         on: On<'_, S, Self::Aggregate>,
     ) -> impl Future<Output = Result<Transition<Self::Aggregate>, AppError>> + Send;
+
+    /// This change, guarded: it is refused (Conflict) unless the record is at `version`.
+    fn expecting(self, version: Option<i64>) -> Versioned<Self> {
+        Versioned {
+            input: self,
+            expected_version: version,
+        }
+    }
 }
 
 /// What a [`Change::transition`] sees: the app (to resolve references), the actor, the loaded
@@ -77,57 +87,40 @@ impl<A: Aggregate> Transition<A> {
     }
 }
 
-/// The `expected_version` of a change input (its JSON field; absent or null: `None`).
-pub fn expected_version_of<C: Change>(input: &C) -> Result<Option<i64>, AppError> {
-    Ok(expected_in(&input_json(input)?))
-}
-
 /// A change input as JSON: what its idempotency hash covers.
 fn input_json<C: Change>(input: &C) -> Result<serde_json::Value, AppError> {
     serde_json::to_value(input).map_err(|e| AppError::invalid("request", e.to_string()))
 }
 
-fn expected_in(input: &serde_json::Value) -> Option<i64> {
-    input
-        .get("expected_version")
-        .and_then(serde_json::Value::as_i64)
-}
-
 type StateOf<C> = <<C as Change>::Aggregate as Aggregate>::State;
 
 impl<S: Store> App<S> {
-    /// Runs one change (see the module doc): hash, role and access check, If-Match (the input's
-    /// `expected_version`), the command's `transition`, decide, one commit. Every change use
-    /// case goes through here.
-    pub async fn change<C: Change>(
+    /// Runs one change (see the module doc): hash, role and access check, If-Match (the
+    /// [`Versioned`] input's `expected_version`; a bare input expects any version), the command's
+    /// `transition`, decide, one commit. Every change use case goes through here.
+    pub async fn change<V: IntoVersioned>(
         &self,
         actor: &Actor,
         id: &str,
-        input: C,
+        input: V,
         idempotency_key: Option<&str>,
         now: Timestamp,
-    ) -> Result<Record<StateOf<C>>, AppError> {
+    ) -> Result<Record<StateOf<V::Input>>, AppError> {
+        let Versioned {
+            input,
+            expected_version,
+        } = input.into_versioned();
         let json = input_json(&input)?;
-        let expected = expected_in(&json);
-        self.run_change(actor, id, input, json, expected, idempotency_key, now)
-            .await
-    }
-
-    /// [`App::change`] expecting version `expected` instead of the input's own `expected_version`
-    /// (over HTTP: the If-Match header, which the API checks agrees with the body's). The
-    /// idempotency hash covers it as the input's `expected_version`, as if the body had said it.
-    pub async fn change_expecting<C: Change>(
-        &self,
-        actor: &Actor,
-        id: &str,
-        input: C,
-        expected: Option<i64>,
-        idempotency_key: Option<&str>,
-        now: Timestamp,
-    ) -> Result<Record<StateOf<C>>, AppError> {
-        let json = input_json(&input)?;
-        self.run_change(actor, id, input, json, expected, idempotency_key, now)
-            .await
+        self.run_change(
+            actor,
+            id,
+            input,
+            json,
+            expected_version,
+            idempotency_key,
+            now,
+        )
+        .await
     }
 
     /// The one change path; `json` is the input as JSON (serialized once per request).
@@ -142,8 +135,9 @@ impl<S: Store> App<S> {
         idempotency_key: Option<&str>,
         now: Timestamp,
     ) -> Result<Record<StateOf<C>>, AppError> {
+        // Hashed as the JSON body says it: the input's fields and `expected_version`.
         if let Some(fields) = hashed.as_object_mut() {
-            fields.insert("expected_version".to_owned(), expected.into());
+            fields.insert(versioned::FIELD.to_owned(), expected.into());
         }
         let idem = match C::VARIANT {
             Some(variant) => Idem::new(idempotency_key, C::ACTION, id, &(variant, &hashed))?,

@@ -65,8 +65,6 @@ pub struct RecordOutreachAttempt {
     /// Clinical or non-clinical staff.
     pub staff: StaffType,
     pub reached: bool,
-    #[serde(default)]
-    pub expected_version: Option<i64>,
 }
 
 /// Enroll from `start` under the initial authorization. The exclusions are checked on the
@@ -82,8 +80,6 @@ pub struct EnrollEcm {
     #[serde(deserialize_with = "careloop_domain::text::de::id")]
     #[schemars(with = "careloop_domain::text::Id")]
     pub lead_care_manager: String,
-    #[serde(default)]
-    pub expected_version: Option<i64>,
 }
 
 /// Name a (new) Lead Care Manager: an active user of the enrollment's ECM provider.
@@ -93,8 +89,6 @@ pub struct AssignLeadCareManager {
     #[serde(deserialize_with = "careloop_domain::text::de::id")]
     #[schemars(with = "careloop_domain::text::Id")]
     pub person_id: String,
-    #[serde(default)]
-    pub expected_version: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -107,8 +101,6 @@ pub struct AddCareTeamMember {
     #[serde(deserialize_with = "careloop_domain::text::de::line")]
     #[schemars(with = "careloop_domain::text::Line")]
     pub role: String,
-    #[serde(default)]
-    pub expected_version: Option<i64>,
 }
 
 /// A comprehensive assessment; recording an assessment id again revises it.
@@ -121,8 +113,6 @@ pub struct RecordAssessment {
     pub started: Date,
     #[serde(default)]
     pub completed: Option<Date>,
-    #[serde(default)]
-    pub expected_version: Option<i64>,
 }
 
 /// A care plan goal; recording a goal id again revises it.
@@ -137,8 +127,6 @@ pub struct RecordCarePlanGoal {
     pub description: String,
     pub status: GoalStatus,
     pub revised_on: Date,
-    #[serde(default)]
-    pub expected_version: Option<i64>,
 }
 
 /// An activity under one of the seven core services (CALAIM.md §2.7).
@@ -150,8 +138,6 @@ pub struct RecordCoreServiceActivity {
     #[serde(deserialize_with = "careloop_domain::text::de::required_text")]
     #[schemars(with = "careloop_domain::text::RequiredText")]
     pub description: String,
-    #[serde(default)]
-    pub expected_version: Option<i64>,
 }
 
 /// The plan's re-authorization: a new authorization id and a 6-month period from `start`
@@ -163,8 +149,6 @@ pub struct ReauthorizeEcm {
     #[serde(deserialize_with = "careloop_domain::text::de::id")]
     #[schemars(with = "careloop_domain::text::Id")]
     pub authorization_id: String,
-    #[serde(default)]
-    pub expected_version: Option<i64>,
 }
 
 /// Stop ECM on `on` with a reason from `workflow.toml discontinuation_reasons` (CALAIM.md §2.9).
@@ -178,8 +162,6 @@ pub struct DiscontinueEcm {
     #[serde(default, deserialize_with = "careloop_domain::text::de::opt_text")]
     #[schemars(with = "Option<careloop_domain::text::Text>")]
     pub note: Option<String>,
-    #[serde(default)]
-    pub expected_version: Option<i64>,
 }
 
 /// A page of the re-authorization work queue.

@@ -36,13 +36,14 @@ pub mod referral;
 pub mod referral_timeline;
 mod resolve;
 mod token_cache;
+mod versioned;
 
 pub use access::{Action, RecordOwners};
 pub use actor::{Actor, OrgKind, Role};
 pub use app::{App, Transition};
 pub use audit::{AuditPage, AuditQuery};
 pub use authorization::AuthorizationRecord;
-pub use command::{Change, On, expected_version_of};
+pub use command::{Change, On};
 pub use create::{Create, New, Opening};
 pub use ecm::EcmEnrollmentRecord;
 pub use error::{AppError, checked};
@@ -55,3 +56,4 @@ pub use record::{
     Aggregate, AuthorizationAggregate, EcmAggregate, MemberAggregate, Record, ReferralAggregate,
 };
 pub use referral::ReferralRecord;
+pub use versioned::{IntoVersioned, Versioned};

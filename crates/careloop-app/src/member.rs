@@ -83,8 +83,6 @@ impl JsonSchema for FactsWithoutMemberId {
 #[serde(deny_unknown_fields)]
 pub struct UpdateMemberDemographics {
     pub demographics: Demographics,
-    #[serde(default)]
-    pub expected_version: Option<i64>,
 }
 
 /// Replace the member's facts; eligibility is re-determined as of `now`'s local date.
@@ -92,8 +90,6 @@ pub struct UpdateMemberDemographics {
 #[serde(deny_unknown_fields)]
 pub struct RecordMemberFacts {
     pub facts: MemberFacts,
-    #[serde(default)]
-    pub expected_version: Option<i64>,
 }
 
 /// Re-run the engine on the stored facts; stored only when the result changed.
@@ -103,8 +99,6 @@ pub struct RecomputeMemberEligibility {
     /// The as-of date; `now`'s local date (America/Los_Angeles) when absent.
     #[serde(default)]
     pub as_of: Option<Date>,
-    #[serde(default)]
-    pub expected_version: Option<i64>,
 }
 
 /// A page of members, by id.

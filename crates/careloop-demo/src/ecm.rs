@@ -74,7 +74,6 @@ pub(crate) async fn drive<S: Store>(
         mode,
         staff: StaffType::NonClinical,
         reached,
-        expected_version: None,
     };
     let d1 = day(1)?;
     app.change(
@@ -124,7 +123,6 @@ pub(crate) async fn drive<S: Store>(
             start,
             authorization_id: auth_id,
             lead_care_manager: cm.user_id.clone(),
-            expected_version: None,
         },
         None,
         l.noon(d5)?,
@@ -139,7 +137,6 @@ pub(crate) async fn drive<S: Store>(
         AddCareTeamMember {
             person_id: format!("pcp-{:04}", range(rng, 1, 300)),
             role: "pcp".into(),
-            expected_version: None,
         },
         None,
         l.noon(a2)?,
@@ -153,7 +150,6 @@ pub(crate) async fn drive<S: Store>(
             assessment_id: format!("asmt-{id}"),
             started: a2,
             completed: Some(a7),
-            expected_version: None,
         },
         None,
         l.noon(a7)?,
@@ -177,7 +173,6 @@ pub(crate) async fn drive<S: Store>(
                     GoalStatus::Open
                 },
                 revised_on: a7,
-                expected_version: None,
             },
             None,
             l.noon(a7)?,
@@ -197,7 +192,6 @@ pub(crate) async fn drive<S: Store>(
                 service: *service,
                 date: d,
                 description: "synthetic activity note".into(),
-                expected_version: None,
             },
             None,
             l.noon(d)?,
@@ -222,7 +216,6 @@ pub(crate) async fn drive<S: Store>(
                 on: on_day,
                 reason: reason.to_owned(),
                 note: None,
-                expected_version: None,
             },
             None,
             l.noon(on_day)?,

@@ -119,7 +119,6 @@ pub(crate) async fn drive<S: Store>(
         ReviewReferralEligibility {
             eligible,
             determination_id: m.determination_id.clone(),
-            expected_version: None,
         },
         None,
         at()?,
@@ -128,7 +127,6 @@ pub(crate) async fn drive<S: Store>(
     let close = |reason: &str, note: Option<&str>| CloseReferral {
         reason: reason.to_owned(),
         note: note.map(str::to_owned),
-        expected_version: None,
     };
     match step {
         R::Reviewed | R::NotEligible => return Ok(()),
@@ -143,7 +141,6 @@ pub(crate) async fn drive<S: Store>(
     let assign = |org: &str| -> Result<AssignReferral, AppError> {
         Ok(AssignReferral {
             provider_org_id: checked("provider_org_id", org)?,
-            expected_version: None,
         })
     };
     app.change(coord, &id, assign(&first.org_id)?, None, at()?)
@@ -158,7 +155,6 @@ pub(crate) async fn drive<S: Store>(
                 channel: Channel::Email,
                 content: "assignment notice (synthetic template 3)".into(),
                 sent_at: None,
-                expected_version: None,
             },
             None,
             at()?,
@@ -184,7 +180,6 @@ pub(crate) async fn drive<S: Store>(
                 &id,
                 DeclineReferral {
                     reason: "caseload full".into(),
-                    expected_version: None,
                 },
                 None,
                 at()?,
@@ -199,7 +194,6 @@ pub(crate) async fn drive<S: Store>(
                 &id,
                 DeclineReferral {
                     reason: "no capacity in the member's area".into(),
-                    expected_version: None,
                 },
                 None,
                 at()?,
@@ -212,16 +206,8 @@ pub(crate) async fn drive<S: Store>(
         }
         _ => first,
     };
-    app.change(
-        &provider.care_manager,
-        &id,
-        AcceptReferral {
-            expected_version: None,
-        },
-        None,
-        at()?,
-    )
-    .await?;
+    app.change(&provider.care_manager, &id, AcceptReferral {}, None, at()?)
+        .await?;
     match step {
         R::Accepted => return Ok(()),
         R::ClosedMemberDeclined => {
@@ -250,7 +236,6 @@ pub(crate) async fn drive<S: Store>(
             authorized,
             authorization_id: Some(auth_id),
             reason: (!authorized).then(|| "criteria not documented in the referral".to_owned()),
-            expected_version: None,
         },
         None,
         at()?,
@@ -271,7 +256,6 @@ pub(crate) async fn drive<S: Store>(
         &id,
         StartReferralServices {
             started_on: started_at.to_zoned(l.tz.clone()).date(),
-            expected_version: None,
         },
         None,
         started_at,
@@ -284,7 +268,6 @@ pub(crate) async fn drive<S: Store>(
         channel: Channel::Fax,
         content: content.to_owned(),
         sent_at: None,
-        expected_version: None,
     };
     app.change(
         coord,
@@ -300,7 +283,6 @@ pub(crate) async fn drive<S: Store>(
         RecordReferralNoticeAgreement {
             channel: Channel::Fax,
             documentation: "signed fax agreement (synthetic form 12)".into(),
-            expected_version: None,
         },
         None,
         at()?,
@@ -326,7 +308,6 @@ pub(crate) async fn drive<S: Store>(
                 channel: Channel::Portal,
                 content: "loop closed: services received (synthetic template 8)".into(),
                 sent_at: None,
-                expected_version: None,
             },
             None,
             at()?,

@@ -25,6 +25,7 @@
 
 use std::time::{Duration, Instant};
 
+use careloop_store::testing::TestDatabase;
 use careloop_store::{
     AccessGrant, AccessReason, AggregateWrite, AuditEntry, CommitReceipt, IdempotencyRecord,
     KindListQuery, ListQuery, NewEvent, OrgScope, PostgresStore, QueueOrder, QueueQuery,
@@ -531,33 +532,16 @@ async fn run_sqlite(o: &Opts) {
     store.close().await;
 }
 
-fn with_database(url: &str, db: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, format!("?{q}")),
-        None => (url, String::new()),
-    };
-    let (scheme, rest) = base.split_once("://").expect("URL has a scheme");
-    let authority = rest.split_once('/').map_or(rest, |(a, _)| a);
-    format!("{scheme}://{authority}/{db}{query}")
-}
-
-async fn admin(url: &str, sql: String) {
-    let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-        .execute(&mut conn)
-        .await
-        .expect("admin statement");
-    conn.close().await.expect("close");
-}
-
 async fn run_postgres(o: &Opts) {
     let Ok(url) = std::env::var("CARELOOP_BENCH_POSTGRES_URL") else {
         println!("postgres: skipped (CARELOOP_BENCH_POSTGRES_URL not set)");
         return;
     };
-    let db = format!("careloop_bench_{}", std::process::id());
-    admin(&url, format!("CREATE DATABASE {db}")).await;
-    let bench_url = with_database(&url, &db);
+    // A fresh database on that server, dropped at the end (the test suites' helper).
+    let db = TestDatabase::create(&url, "careloop_bench")
+        .await
+        .expect("create the bench database");
+    let bench_url = db.url().to_owned();
     let store = PostgresStore::connect(&bench_url).await.expect("connect");
     store.migrate().await.expect("migrate");
     let t = Instant::now();
@@ -575,7 +559,7 @@ async fn run_postgres(o: &Opts) {
     list_latency(&store, "postgres", o.queries).await;
     submissions(&store, "postgres", o.submissions).await;
     store.close().await;
-    admin(&url, format!("DROP DATABASE {db} WITH (FORCE)")).await;
+    db.drop_database().await.expect("drop the bench database");
 }
 
 #[tokio::main(flavor = "multi_thread")]

@@ -741,7 +741,6 @@ async fn cs_limit_status_approval_and_use_against_limits() {
             ReviewReferralEligibility {
                 eligible: true,
                 determination_id: None,
-                expected_version: None,
             },
             None,
             demo.now,
@@ -754,7 +753,6 @@ async fn cs_limit_status_approval_and_use_against_limits() {
             "ref-cs-respite",
             AssignReferral {
                 provider_org_id: checked("provider_org_id", cs_org).unwrap(),
-                expected_version: None,
             },
             None,
             demo.now,

@@ -41,6 +41,7 @@ use std::time::{Duration, Instant};
 
 use careloop_app::{App, NewOrganization, NewUser, OrgKind, Role};
 use careloop_domain::PolicyPack;
+use careloop_store::testing::TestDatabase;
 use careloop_store::{AnyStore, PostgresStore, SqliteStore, Store};
 use careloop_web::AppState;
 use careloop_web::auth::AppTokens;
@@ -675,33 +676,16 @@ async fn run_sqlite(o: &Opts) {
     .await;
 }
 
-fn with_database(url: &str, db: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, format!("?{q}")),
-        None => (url, String::new()),
-    };
-    let (scheme, rest) = base.split_once("://").expect("URL has a scheme");
-    let authority = rest.split_once('/').map_or(rest, |(a, _)| a);
-    format!("{scheme}://{authority}/{db}{query}")
-}
-
-async fn admin(url: &str, sql: String) {
-    let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-        .execute(&mut conn)
-        .await
-        .expect("admin statement");
-    conn.close().await.expect("close");
-}
-
 async fn run_postgres(o: &Opts) {
     let Ok(url) = std::env::var("CARELOOP_BENCH_POSTGRES_URL") else {
         println!("postgres: skipped (CARELOOP_BENCH_POSTGRES_URL not set)");
         return;
     };
-    let db = format!("careloop_api_bench_{}", std::process::id());
-    admin(&url, format!("CREATE DATABASE {db}")).await;
-    let bench_url = with_database(&url, &db);
+    // A fresh database on that server, dropped at the end (the test suites' helper).
+    let db = TestDatabase::create(&url, "careloop_api_bench")
+        .await
+        .expect("create the bench database");
+    let bench_url = db.url().to_owned();
     let store = AnyStore::Postgres(PostgresStore::connect(&bench_url).await.expect("connect"));
     let rows = o.rows;
     run(
@@ -717,7 +701,7 @@ async fn run_postgres(o: &Opts) {
         },
     )
     .await;
-    admin(&url, format!("DROP DATABASE {db} WITH (FORCE)")).await;
+    db.drop_database().await.expect("drop the bench database");
 }
 
 #[tokio::main(flavor = "multi_thread")]

@@ -61,8 +61,6 @@ pub struct ReviewReferralEligibility {
     #[serde(default, deserialize_with = "careloop_domain::text::de::opt_id")]
     #[schemars(with = "Option<careloop_domain::text::Id>")]
     pub determination_id: Option<String>,
-    #[serde(default)]
-    pub expected_version: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -70,16 +68,11 @@ pub struct ReviewReferralEligibility {
 pub struct AssignReferral {
     /// The ECM or CS provider organization.
     pub provider_org_id: Id,
-    #[serde(default)]
-    pub expected_version: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AcceptReferral {
-    #[serde(default)]
-    pub expected_version: Option<i64>,
-}
+pub struct AcceptReferral {}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -87,8 +80,6 @@ pub struct DeclineReferral {
     #[serde(deserialize_with = "careloop_domain::text::de::required_text")]
     #[schemars(with = "careloop_domain::text::RequiredText")]
     pub reason: String,
-    #[serde(default)]
-    pub expected_version: Option<i64>,
 }
 
 /// Close the loop with a reason from `workflow.toml closure_reasons` (CALAIM.md §6.4 [37]).
@@ -101,8 +92,6 @@ pub struct CloseReferral {
     #[serde(default, deserialize_with = "careloop_domain::text::de::opt_text")]
     #[schemars(with = "Option<careloop_domain::text::Text>")]
     pub note: Option<String>,
-    #[serde(default)]
-    pub expected_version: Option<i64>,
 }
 
 /// The authorization decision on the referred service (plan UM reviewer or care coordinator).
@@ -117,8 +106,6 @@ pub struct RecordReferralAuthorization {
     #[serde(default, deserialize_with = "careloop_domain::text::de::opt_text")]
     #[schemars(with = "Option<careloop_domain::text::Text>")]
     pub reason: Option<String>,
-    #[serde(default)]
-    pub expected_version: Option<i64>,
 }
 
 /// The assigned provider reports services started (CALAIM.md §6.4 [37]).
@@ -126,8 +113,6 @@ pub struct RecordReferralAuthorization {
 #[serde(deny_unknown_fields)]
 pub struct StartReferralServices {
     pub started_on: Date,
-    #[serde(default)]
-    pub expected_version: Option<i64>,
 }
 
 /// A notice sent about the referral (CALAIM.md §6.4 [39]); the sender is the signed-in user.
@@ -143,8 +128,6 @@ pub struct RecordReferralNotice {
     /// When it was sent; `now` when absent.
     #[serde(default)]
     pub sent_at: Option<Timestamp>,
-    #[serde(default)]
-    pub expected_version: Option<i64>,
 }
 
 /// Both sides agree that referrer notices may use `channel` (CALAIM.md §6.4 [39]).
@@ -155,8 +138,6 @@ pub struct RecordReferralNoticeAgreement {
     #[serde(deserialize_with = "careloop_domain::text::de::required_text")]
     #[schemars(with = "careloop_domain::text::RequiredText")]
     pub documentation: String,
-    #[serde(default)]
-    pub expected_version: Option<i64>,
 }
 
 /// Only the provider the referral is assigned to may answer it.

@@ -42,7 +42,6 @@ pub async fn other_provider_gets_not_found_and_is_audited<S: Store>(store: S) {
             "auth-x",
             FileAppeal {
                 appeal_id: checked("appeal_id", "a").unwrap(),
-                expected_version: None,
             },
             None,
             t0,
@@ -128,7 +127,6 @@ pub async fn other_provider_gets_not_found_and_is_audited<S: Store>(store: S) {
             "auth-x",
             PendAuthorization {
                 information_needed: checked("information_needed", "x").unwrap(),
-                expected_version: None,
             },
             None,
             t0,
@@ -231,7 +229,6 @@ pub async fn referrer_sees_only_own_referrals<S: Store>(store: S) {
             CloseReferral {
                 reason: "duplicate-referral".into(),
                 note: None,
-                expected_version: None,
             },
             None,
             t0,

@@ -4,13 +4,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use super::*;
-use careloop_app::checked;
 use careloop_app::ecm::{
     AddCareTeamMember, AssignLeadCareManager, DiscontinueEcm, EcmReauthorizationQueueQuery,
     EnrollEcm, OpenEcmEnrollment, ReauthorizeEcm, RecordAssessment, RecordCarePlanGoal,
     RecordCoreServiceActivity, RecordOutreachAttempt,
 };
 use careloop_app::member::RegisterMember;
+use careloop_app::{Change, checked};
 use careloop_domain::workflow::ecm::{ContactMode, CoreService, GoalStatus, StaffType};
 use jiff::civil::Date;
 
@@ -80,7 +80,6 @@ pub fn outreach(date: &str, mode: ContactMode, reached: bool) -> RecordOutreachA
         mode,
         staff: StaffType::NonClinical,
         reached,
-        expected_version: None,
     }
 }
 
@@ -89,7 +88,6 @@ pub fn enroll_input(start: &str, auth: &str) -> EnrollEcm {
         start: day(start),
         authorization_id: auth.into(),
         lead_care_manager: "lcm-1".into(),
-        expected_version: None,
     }
 }
 
@@ -213,9 +211,9 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
             &cm,
             "ecm-1",
             EnrollEcm {
-                expected_version: Some(3),
                 ..enroll_input("2026-11-16", "ecm-auth-1")
-            },
+            }
+            .expecting(Some(3)),
             None,
             t("2026-11-06"),
         )
@@ -250,7 +248,6 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
     ] {
         let assign = AssignLeadCareManager {
             person_id: person.into(),
-            expected_version: None,
         };
         let err = app
             .change(&cm, "ecm-1", assign, None, t("2026-11-17"))
@@ -266,7 +263,6 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
         "ecm-1",
         AssignLeadCareManager {
             person_id: "lcm-2".into(),
-            expected_version: None,
         },
         None,
         t("2026-11-17"),
@@ -279,7 +275,6 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
         AddCareTeamMember {
             person_id: "pcp-1".into(),
             role: "pcp".into(),
-            expected_version: None,
         },
         None,
         t("2026-11-17"),
@@ -293,7 +288,6 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
             assessment_id: "asmt-ecm-1".into(),
             started: day("2026-11-17"),
             completed: Some(day("2026-11-20")),
-            expected_version: None,
         },
         None,
         t("2026-11-20"),
@@ -309,7 +303,6 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
                 description: "stable housing application submitted".into(),
                 status,
                 revised_on: day("2026-11-21"),
-                expected_version: None,
             },
             None,
             t("2026-11-21"),
@@ -327,7 +320,6 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
                     service,
                     date: day("2026-11-23"),
                     description: "synthetic activity".into(),
-                    expected_version: None,
                 },
                 None,
                 t("2026-11-23"),
@@ -363,7 +355,6 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
     let reauth = ReauthorizeEcm {
         start: day("2027-11-16"),
         authorization_id: "ecm-auth-2".into(),
-        expected_version: None,
     };
     let err = app
         .change(&cm, "ecm-1", reauth.clone(), None, t("2027-11-01"))
@@ -389,7 +380,6 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
                 on: day("2028-01-10"),
                 reason: "moved-away".into(),
                 note: None,
-                expected_version: None,
             },
             None,
             t("2028-01-10"),
@@ -414,7 +404,6 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
                 on: day("2028-01-10"),
                 reason: "member-declined".into(),
                 note: Some("prefers to stop".into()),
-                expected_version: None,
             },
             None,
             t("2028-01-10"),
@@ -782,7 +771,6 @@ pub async fn ecm_reauthorization_queue_lists_due_within_30_days<S: Store>(store:
             on: day("2027-01-10"),
             reason: "member-declined".into(),
             note: None,
-            expected_version: None,
         },
         None,
         ts("2027-01-10T17:00:00Z"),

@@ -2,7 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use super::*;
-use careloop_app::checked;
+use careloop_app::{Change, checked};
 
 /// submit → pend → decide deny with reason → appeal → overturn, each step stored with one event.
 /// The plan has given its member to the provider (ECM enrollment) before the provider submits.
@@ -31,8 +31,8 @@ pub async fn authorization_flow_submit_pend_deny_appeal_overturn<S: Store>(store
             "auth-1",
             PendAuthorization {
                 information_needed: checked("information_needed", "care plan").unwrap(),
-                expected_version: Some(1),
-            },
+            }
+            .expecting(Some(1)),
             None,
             ts("2026-11-03T17:00:00Z"),
         )
@@ -61,8 +61,8 @@ pub async fn authorization_flow_submit_pend_deny_appeal_overturn<S: Store>(store
                     sent_at: t_deny,
                     actor: ActorId::new("u-reviewer"),
                 }),
-                expected_version: Some(2),
-            },
+            }
+            .expecting(Some(2)),
             None,
             t_deny,
         )
@@ -82,8 +82,8 @@ pub async fn authorization_flow_submit_pend_deny_appeal_overturn<S: Store>(store
             "auth-1",
             FileAppeal {
                 appeal_id: checked("appeal_id", "appeal-1").unwrap(),
-                expected_version: Some(3),
-            },
+            }
+            .expecting(Some(3)),
             None,
             ts("2026-11-10T17:00:00Z"),
         )
@@ -103,8 +103,8 @@ pub async fn authorization_flow_submit_pend_deny_appeal_overturn<S: Store>(store
                     units: None,
                 },
                 notice: None,
-                expected_version: Some(4),
-            },
+            }
+            .expecting(Some(4)),
             None,
             ts("2026-11-20T17:00:00Z"),
         )
@@ -182,7 +182,6 @@ pub async fn referral_flow_to_closure<S: Store>(store: S) {
         ReviewReferralEligibility {
             eligible: true,
             determination_id: None,
-            expected_version: None,
         },
         None,
         t(11),
@@ -192,7 +191,6 @@ pub async fn referral_flow_to_closure<S: Store>(store: S) {
     assert!(!app.store().has_access("org-ecm-b", "mem-2").await.unwrap());
     let assign = |org: &str| AssignReferral {
         provider_org_id: checked("provider_org_id", org).unwrap(),
-        expected_version: None,
     };
     app.change(&coord, "ref-1", assign("org-ecm-b"), None, t(12))
         .await
@@ -205,7 +203,6 @@ pub async fn referral_flow_to_closure<S: Store>(store: S) {
             "ref-1",
             DeclineReferral {
                 reason: "caseload full".into(),
-                expected_version: None,
             },
             None,
             t(13),
@@ -221,9 +218,7 @@ pub async fn referral_flow_to_closure<S: Store>(store: S) {
         .change(
             &provider("org-ecm-b"),
             "ref-1",
-            AcceptReferral {
-                expected_version: None,
-            },
+            AcceptReferral {},
             None,
             t(15),
         )
@@ -234,9 +229,7 @@ pub async fn referral_flow_to_closure<S: Store>(store: S) {
         .change(
             &provider("org-ecm-c"),
             "ref-1",
-            AcceptReferral {
-                expected_version: None,
-            },
+            AcceptReferral {},
             None,
             t(15),
         )
@@ -250,8 +243,8 @@ pub async fn referral_flow_to_closure<S: Store>(store: S) {
             CloseReferral {
                 reason: "member-declined".into(),
                 note: None,
-                expected_version: Some(rec.version),
-            },
+            }
+            .expecting(Some(rec.version)),
             None,
             t(16),
         )

@@ -3,11 +3,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use super::*;
-use careloop_app::checked;
 use careloop_app::member::{
     MemberListQuery, RecomputeMemberEligibility, RecordMemberFacts, RegisterMember,
     UpdateMemberDemographics,
 };
+use careloop_app::{Change, checked};
 use careloop_domain::eligibility::{IndicatorKind, MemberFacts, Outcome};
 use careloop_domain::workflow::member::{Demographics, MemberStatus};
 use jiff::civil::date;
@@ -106,10 +106,7 @@ pub async fn member_register_read_and_new_facts_redetermine<S: Store>(store: S) 
         .change(
             &coordinator(),
             MEMBER,
-            RecordMemberFacts {
-                facts,
-                expected_version: Some(1),
-            },
+            RecordMemberFacts { facts }.expecting(Some(1)),
             None,
             t1,
         )
@@ -175,8 +172,8 @@ pub async fn member_register_read_and_new_facts_redetermine<S: Store>(store: S) 
                     phone: Some("555-0100".parse().unwrap()),
                     ..Demographics::default()
                 },
-                expected_version: Some(2),
-            },
+            }
+            .expecting(Some(2)),
             None,
             ts("2026-11-26T18:00:00Z"),
         )
@@ -295,7 +292,6 @@ pub async fn member_roles_and_invalid_input_are_refused<S: Store>(store: S) {
             "SYN-X",
             RecordMemberFacts {
                 facts: MemberFacts::default(),
-                expected_version: None,
             },
             None,
             t0,
@@ -309,8 +305,8 @@ pub async fn member_roles_and_invalid_input_are_refused<S: Store>(store: S) {
             "SYN-X",
             RecordMemberFacts {
                 facts: MemberFacts::default(),
-                expected_version: Some(7),
-            },
+            }
+            .expecting(Some(7)),
             None,
             t0,
         )
@@ -488,7 +484,6 @@ pub async fn provider_sees_member_only_with_a_grant<S: Store>(store: S) {
             "SYN-HPSM-001",
             UpdateMemberDemographics {
                 demographics: Demographics::default(),
-                expected_version: None,
             },
             None,
             t0,

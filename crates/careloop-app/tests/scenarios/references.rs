@@ -286,7 +286,6 @@ pub async fn referral_references_are_resolved<S: Store>(store: S) {
     let review = |determination_id: Option<String>| ReviewReferralEligibility {
         eligible: true,
         determination_id,
-        expected_version: None,
     };
     let err = app
         .change(&coord, "r-1", review(Some("det-1".into())), None, now)
@@ -312,7 +311,6 @@ pub async fn referral_references_are_resolved<S: Store>(store: S) {
     );
     let assign = |org: &str| AssignReferral {
         provider_org_id: checked("provider_org_id", org).unwrap(),
-        expected_version: None,
     };
     for org in ["org-cs-99", "org-cs-sm", "org-ecm-al", PLAN] {
         let err = app
@@ -325,24 +323,15 @@ pub async fn referral_references_are_resolved<S: Store>(store: S) {
     app.change(&coord, "r-1", assign("org-ecm-a"), None, now)
         .await
         .unwrap();
-    app.change(
-        &provider("org-ecm-a"),
-        "r-1",
-        AcceptReferral {
-            expected_version: None,
-        },
-        None,
-        now,
-    )
-    .await
-    .unwrap();
+    app.change(&provider("org-ecm-a"), "r-1", AcceptReferral {}, None, now)
+        .await
+        .unwrap();
 
     // The authorization step must name a decided request of this member and program.
     let step = |authorized: bool, id: Option<&str>| RecordReferralAuthorization {
         authorized,
         authorization_id: id.map(str::to_owned),
         reason: (!authorized).then(|| "criteria not met".to_owned()),
-        expected_version: None,
     };
     let reviewer = reviewer();
     for (authorized, id) in [(true, None), (true, Some("auth-missing"))] {
@@ -408,7 +397,6 @@ async fn deny<S: Store>(app: &App<S>, id: &str, now: Timestamp) {
             sent_at: now,
             actor: ActorId::new("u-reviewer"),
         }),
-        expected_version: None,
     };
     app.change(&reviewer(), id, input, None, now).await.unwrap();
 }
@@ -428,7 +416,6 @@ async fn approve<S: Store>(
             units,
         },
         notice_of_action: None,
-        expected_version: None,
     };
     app.change(&reviewer(), id, input, None, now).await
 }
@@ -552,7 +539,6 @@ async fn approve_as<S: Store>(
             units: None,
         },
         notice_of_action: None,
-        expected_version: None,
     };
     app.change(actor, id, input, None, now).await
 }
@@ -578,7 +564,6 @@ pub async fn cs_approval_counts_the_stored_history<S: Store>(store: S) {
         ReviewReferralEligibility {
             eligible: true,
             determination_id: None,
-            expected_version: None,
         },
         None,
         now,
@@ -590,7 +575,6 @@ pub async fn cs_approval_counts_the_stored_history<S: Store>(store: S) {
         "r-respite",
         AssignReferral {
             provider_org_id: checked("provider_org_id", "org-cs-sm").unwrap(),
-            expected_version: None,
         },
         None,
         now,
@@ -638,7 +622,6 @@ pub async fn cs_approval_counts_the_stored_history<S: Store>(store: S) {
         },
         notice_of_action: None,
         cs_limit_exception: exception,
-        expected_version: None,
     };
     let err = app
         .change(&reviewer(), "resp-3", over(None), None, now)
@@ -673,7 +656,6 @@ pub async fn ecm_steps_name_approved_requests<S: Store>(store: S) {
         start: "2026-11-03".parse().unwrap(),
         authorization_id: auth.into(),
         lead_care_manager: "lcm-1".into(),
-        expected_version: None,
     };
     // Another member's approved initial authorization.
     let other = "SYN-REF-003";
@@ -707,7 +689,6 @@ pub async fn ecm_steps_name_approved_requests<S: Store>(store: S) {
     let reauthorize = |auth: &str| ReauthorizeEcm {
         start: "2027-11-03".parse().unwrap(),
         authorization_id: auth.into(),
-        expected_version: None,
     };
     // A year later, two weeks before the re-authorization starts.
     let later = ts("2027-10-20T17:00:00Z");

@@ -2,11 +2,11 @@
 //! referral work queue "waiting on each party".
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use careloop_app::checked;
 use careloop_app::referral::{
     RecordReferralAuthorization, RecordReferralNotice, RecordReferralNoticeAgreement,
     ReferralNextStep, ReferralParty, ReferralQueueQuery, StartReferralServices,
 };
+use careloop_app::{Change, checked};
 
 use super::*;
 
@@ -23,21 +23,17 @@ fn eligible() -> ReviewReferralEligibility {
     ReviewReferralEligibility {
         eligible: true,
         determination_id: None,
-        expected_version: None,
     }
 }
 
 fn assign(org: &str) -> AssignReferral {
     AssignReferral {
         provider_org_id: checked("provider_org_id", org).unwrap(),
-        expected_version: None,
     }
 }
 
 fn accept() -> AcceptReferral {
-    AcceptReferral {
-        expected_version: None,
-    }
+    AcceptReferral {}
 }
 
 /// Authorized: names the approved request auth-9 (issue #12: the request must exist and be
@@ -47,7 +43,6 @@ fn authorize(authorized: bool, reason: Option<&str>) -> RecordReferralAuthorizat
         authorized,
         authorization_id: authorized.then(|| "auth-9".into()),
         reason: reason.map(Into::into),
-        expected_version: None,
     }
 }
 
@@ -58,7 +53,6 @@ fn notice(channel: Channel, at: Timestamp) -> RecordReferralNotice {
         channel,
         content: "assignment notice template 3".into(),
         sent_at: Some(at),
-        expected_version: None,
     }
 }
 
@@ -114,8 +108,8 @@ pub async fn referral_extras_authorize_start_services_and_notices<S: Store>(stor
     let started = StartReferralServices {
         // The day of the report (h(5) is 2026-11-02 in California): not a date ahead.
         started_on: "2026-11-02".parse().unwrap(),
-        expected_version: Some(rec.version),
-    };
+    }
+    .expecting(Some(rec.version));
     let err = app
         .change(&provider("org-ecm-c"), "ref-x", started.clone(), None, h(5))
         .await
@@ -147,7 +141,6 @@ pub async fn referral_extras_authorize_start_services_and_notices<S: Store>(stor
             RecordReferralNoticeAgreement {
                 channel: Channel::Fax,
                 documentation: "signed agreement form 12".into(),
-                expected_version: None,
             },
             None,
             h(7),
@@ -213,7 +206,6 @@ pub async fn referral_extras_authorize_start_services_and_notices<S: Store>(stor
             CloseReferral {
                 reason: "services-received".into(),
                 note: None,
-                expected_version: None,
             },
             None,
             h(11),
@@ -282,7 +274,6 @@ pub async fn referral_queue_waits_on_each_party<S: Store>(store: S) {
         CloseReferral {
             reason: "member-declined".into(),
             note: None,
-            expected_version: None,
         },
         None,
         h(2),

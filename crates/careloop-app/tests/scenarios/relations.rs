@@ -118,7 +118,6 @@ pub async fn decided_ecm_request<S: Store>(
                 cs_limit_exception: None,
                 decision,
                 notice_of_action: None,
-                expected_version: None,
             },
             None,
             decided_at,

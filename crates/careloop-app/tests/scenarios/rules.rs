@@ -2,7 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use super::*;
-use careloop_app::checked;
+use careloop_app::{Change, checked};
 
 /// A retried POST with the same Idempotency-Key returns the same record and writes nothing; the
 /// same key with another body is an IdempotencyMismatch.
@@ -74,9 +74,11 @@ pub async fn idempotent_retry_returns_same_record_and_writes_nothing<S: Store>(s
     );
 
     // A retried transition replays too, instead of failing as a second pend.
-    let pend = || PendAuthorization {
-        information_needed: checked("information_needed", "care plan").unwrap(),
-        expected_version: Some(1),
+    let pend = || {
+        PendAuthorization {
+            information_needed: checked("information_needed", "care plan").unwrap(),
+        }
+        .expecting(Some(1))
     };
     let rev = reviewer();
     let p1 = app
@@ -128,7 +130,6 @@ pub async fn illegal_transition_is_invalid_and_changes_nothing<S: Store>(store: 
             "auth-t",
             FileAppeal {
                 appeal_id: checked("appeal_id", "a-1").unwrap(),
-                expected_version: None,
             },
             None,
             t0,
@@ -152,7 +153,6 @@ pub async fn illegal_transition_is_invalid_and_changes_nothing<S: Store>(store: 
                 cs_limit_exception: None,
                 decision: DecisionInput::Deny { reason: " ".into() },
                 notice_of_action: None,
-                expected_version: None,
             },
             None,
             t0,
@@ -183,8 +183,8 @@ pub async fn illegal_transition_is_invalid_and_changes_nothing<S: Store>(store: 
             "auth-t",
             PendAuthorization {
                 information_needed: checked("information_needed", "x").unwrap(),
-                expected_version: Some(7),
-            },
+            }
+            .expecting(Some(7)),
             None,
             t0,
         )
@@ -243,7 +243,6 @@ pub async fn concurrent_changes_commit_once<S: Store + 'static>(store: S) {
                 "auth-c",
                 PendAuthorization {
                     information_needed: checked("information_needed", format!("item {n}")).unwrap(),
-                    expected_version: None,
                 },
                 Some(&key),
                 t0,

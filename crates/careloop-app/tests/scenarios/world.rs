@@ -175,7 +175,6 @@ pub async fn approved_ecm_request<S: Store>(
             units: None,
         },
         notice_of_action: None,
-        expected_version: None,
     };
     app.change(&reviewer(), id, approve, None, now)
         .await

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use careloop_app::access::permits;
 use careloop_app::authorization::{DecideAuthorization, ExtendAuthorization, PendAuthorization};
-use careloop_app::{Action, AppError, AuthorizationRecord, checked};
+use careloop_app::{Action, AppError, AuthorizationRecord, Change, checked};
 use careloop_app::{AuthorizationAggregate, MemberAggregate};
 use careloop_domain::PolicyPack;
 use careloop_domain::notice::{AdverseAction, NoticeOfAction};
@@ -513,8 +513,8 @@ async fn hold(
                 let result = async {
                     let input = PendAuthorization {
                         information_needed: checked("information_needed", &*information_needed)?,
-                        expected_version: v,
-                    };
+                    }
+                    .expecting(v);
                     app.change(actor, &id, input, key, now).await
                 }
                 .await;
@@ -528,8 +528,8 @@ async fn hold(
                 let result = async {
                     let input = ExtendAuthorization {
                         reason: checked("reason", &*f.reason)?,
-                        expected_version: v,
-                    };
+                    }
+                    .expecting(v);
                     app.change(actor, &id, input, key, now).await
                 }
                 .await;
@@ -684,8 +684,8 @@ pub(crate) async fn decide(
             cs_limit_exception: None,
             decision,
             notice_of_action,
-            expected_version: f.version,
-        };
+        }
+        .expecting(f.version);
         let result = state
             .web
             .app

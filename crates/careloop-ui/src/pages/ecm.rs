@@ -5,9 +5,9 @@
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use careloop_app::AppError;
 use careloop_app::EcmAggregate;
 use careloop_app::ecm::RecordOutreachAttempt;
+use careloop_app::{AppError, Change, Versioned};
 use careloop_domain::clock::ClockKind;
 use careloop_domain::workflow::Channel;
 use careloop_domain::workflow::authorization::Service;
@@ -35,7 +35,7 @@ pub(crate) struct OutreachForm {
     reached: Option<String>,
 }
 
-fn input(f: &OutreachForm) -> Result<RecordOutreachAttempt, AppError> {
+fn input(f: &OutreachForm) -> Result<Versioned<RecordOutreachAttempt>, AppError> {
     let date = f
         .date
         .trim()
@@ -66,8 +66,8 @@ fn input(f: &OutreachForm) -> Result<RecordOutreachAttempt, AppError> {
         mode,
         staff,
         reached: f.reached.is_some(),
-        expected_version: f.version,
-    })
+    }
+    .expecting(f.version))
 }
 
 pub(crate) async fn record_outreach(
@@ -134,8 +134,8 @@ pub(crate) async fn record_activity(
             service: kebab_value("service", &f.service)?,
             date: date("date", &f.date)?,
             description: f.description.clone(),
-            expected_version: f.version,
-        };
+        }
+        .expecting(f.version);
         let record = state
             .web
             .app
@@ -178,8 +178,8 @@ pub(crate) async fn record_goal(
             description: f.description.clone(),
             status: kebab_value("status", &f.status)?,
             revised_on: date("revised_on", &f.revised_on)?,
-            expected_version: f.version,
-        };
+        }
+        .expecting(f.version);
         let record = state
             .web
             .app
@@ -253,8 +253,8 @@ pub(crate) async fn assign_lead_care_manager(
     command(&authed, Area::Members, &f.csrf, &f.idem, async |key| {
         let input = careloop_app::ecm::AssignLeadCareManager {
             person_id: f.person_id.trim().to_owned(),
-            expected_version: f.version,
-        };
+        }
+        .expecting(f.version);
         let record = state
             .web
             .app

@@ -6,13 +6,13 @@
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use careloop_app::ReferralAggregate;
 use careloop_app::ecm::OpenEcmEnrollment;
 use careloop_app::referral::{
     AcceptReferral, AssignReferral, CloseReferral, DeclineReferral, RecordReferralAuthorization,
     ReviewReferralEligibility, StartReferralServices,
 };
 use careloop_app::{AppError, ReferralRecord, checked};
+use careloop_app::{Change, ReferralAggregate};
 use careloop_domain::clock::ClockKind;
 use careloop_domain::workflow::Program;
 use careloop_domain::workflow::authorization::Service;
@@ -91,28 +91,26 @@ async fn take_step(
             let input = ReviewReferralEligibility {
                 eligible: yes,
                 determination_id: given(&Some(f.determination_id.clone())),
-                expected_version: v,
-            };
+            }
+            .expecting(v);
             app.change(actor, id, input, key, now).await
         }
         "assignment" => {
             let input = AssignReferral {
                 provider_org_id: checked("provider_org_id", f.provider_org_id.trim())?,
-                expected_version: v,
-            };
+            }
+            .expecting(v);
             app.change(actor, id, input, key, now).await
         }
         "accept" => {
-            let input = AcceptReferral {
-                expected_version: v,
-            };
+            let input = AcceptReferral {}.expecting(v);
             app.change(actor, id, input, key, now).await
         }
         "decline" => {
             let input = DeclineReferral {
                 reason: f.reason.clone(),
-                expected_version: v,
-            };
+            }
+            .expecting(v);
             app.change(actor, id, input, key, now).await
         }
         "authorization" => {
@@ -120,16 +118,13 @@ async fn take_step(
                 authorized: yes,
                 authorization_id: given(&Some(f.authorization_id.clone())),
                 reason: given(&Some(f.reason.clone())),
-                expected_version: v,
-            };
+            }
+            .expecting(v);
             app.change(actor, id, input, key, now).await
         }
         "start-services" => match f.date.trim().parse::<Date>() {
             Ok(started_on) => {
-                let input = StartReferralServices {
-                    started_on,
-                    expected_version: v,
-                };
+                let input = StartReferralServices { started_on }.expecting(v);
                 app.change(actor, id, input, key, now).await
             }
             Err(_) => Err(AppError::Invalid {
@@ -141,8 +136,8 @@ async fn take_step(
             let input = CloseReferral {
                 reason: f.reason.clone(),
                 note: given(&Some(f.note.clone())),
-                expected_version: v,
-            };
+            }
+            .expecting(v);
             app.change(actor, id, input, key, now).await
         }
         other => Err(AppError::Invalid {

@@ -1,6 +1,6 @@
 //! The one handler for a change on a record (`POST /api/v1/<records>/{id}/<change>`): the record
 //! id from the path, If-Match (or the body's `expected_version`; both must agree), the
-//! Idempotency-Key, the JSON body, then `App::change_expecting` and the record with its ETag.
+//! Idempotency-Key, the JSON body, then `App::change` and the record with its ETag.
 //!
 //! A resource declares each of its changes once, as a [`crate::routes::resource::Resource`] row
 //! (the app's input type, the path segment and the summary); its routes and its OpenAPI
@@ -9,7 +9,7 @@
 use axum::extract::{Extension, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use careloop_app::{Actor, Change, expected_version_of};
+use careloop_app::{Actor, Change, Versioned};
 use serde::de::DeserializeOwned;
 
 use crate::AppState;
@@ -25,12 +25,13 @@ pub(crate) async fn change<C: Change + DeserializeOwned>(
     RecordId(id): RecordId,
     IfMatch(if_match): IfMatch,
     IdempotencyKey(key): IdempotencyKey,
-    ApiJson(body): ApiJson<C>,
+    ApiJson(body): ApiJson<Versioned<C>>,
 ) -> Result<Response, Problem> {
-    let expected = expected_version(if_match, expected_version_of(&body)?)?;
+    let expected = expected_version(if_match, body.expected_version)?;
+    let input = body.input.expecting(expected);
     let record = st
         .app
-        .change_expecting(&actor, &id, body, expected, key.as_deref(), st.now())
+        .change(&actor, &id, input, key.as_deref(), st.now())
         .await?;
     Ok(record_response(StatusCode::OK, &record, None))
 }

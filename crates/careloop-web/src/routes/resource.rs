@@ -8,7 +8,7 @@ use axum::Router;
 use axum::extract::{Extension, State};
 use axum::handler::Handler;
 use axum::routing::{MethodRouter, get, post};
-use careloop_app::{Actor, Aggregate, Change, Create};
+use careloop_app::{Actor, Aggregate, Change, Create, Versioned};
 use schemars::generate::SchemaGenerator;
 use schemars::{JsonSchema, Schema};
 use serde::de::DeserializeOwned;
@@ -189,8 +189,9 @@ impl Resource {
         self.row(path, op_id.into(), summary, post(handler), request, answer)
     }
 
-    /// `POST base/{id}/segment` runs the app's change `C` on the record (its body is `C`, its
-    /// answer the changed record); the operation id is `C`'s name in lower camel case.
+    /// `POST base/{id}/segment` runs the app's change `C` on the record (its body is `C`'s
+    /// fields and the optional `expected_version`: `Versioned<C>`; its answer the changed
+    /// record); the operation id is `C`'s name in lower camel case.
     pub(crate) fn change<C>(self, segment: &str, summary: &'static str) -> Self
     where
         C: Change + DeserializeOwned + JsonSchema + 'static,
@@ -209,7 +210,7 @@ impl Resource {
         C: Change + DeserializeOwned + JsonSchema + 'static,
     {
         let path = self.record_path(segment);
-        let request = Some(schema_of::<C> as SchemaOf);
+        let request = Some(schema_of::<Versioned<C>> as SchemaOf);
         let handler = post(change::<C>);
         self.row(
             path,

@@ -197,7 +197,6 @@ pub async fn approved_ecm(
             units: None,
         },
         notice_of_action: None,
-        expected_version: None,
     };
     api.app
         .change(&reviewer, id, approve, None, now)
