@@ -155,7 +155,7 @@ impl<C: JsonSchema> JsonSchema for Versioned<C> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
     use super::*;
     use serde_json::json;
 
