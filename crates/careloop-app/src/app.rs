@@ -462,7 +462,7 @@ impl<S: Store> App<S> {
     /// Decides and applies: the write batch of state + one event + grants + audit +
     /// idempotency record, not committed yet (none when the domain decided nothing changed).
     #[allow(clippy::too_many_arguments)]
-    fn stage<A: Aggregate>(
+    pub(crate) fn stage<A: Aggregate>(
         &self,
         actor: &Actor,
         action: Action,

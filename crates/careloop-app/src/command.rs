@@ -23,9 +23,9 @@ use careloop_store::{AuditEntry, Store};
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::access::Action;
+use crate::access::{self, Action};
 use crate::actor::Actor;
-use crate::app::{App, Idem, Transition};
+use crate::app::{App, Idem, Staged, Transition};
 use crate::error::AppError;
 use crate::record::{Aggregate, Record};
 
@@ -95,6 +95,23 @@ fn expected_in(input: &serde_json::Value) -> Option<i64> {
 
 type StateOf<C> = <<C as Change>::Aggregate as Aggregate>::State;
 
+/// The idempotency record of a change: the hash of its action, record id and input with
+/// `expected` as its `expected_version`.
+fn change_idem<C: Change>(
+    id: &str,
+    hashed: &mut serde_json::Value,
+    expected: Option<i64>,
+    idempotency_key: Option<&str>,
+) -> Result<Option<Idem>, AppError> {
+    if let Some(fields) = hashed.as_object_mut() {
+        fields.insert("expected_version".to_owned(), expected.into());
+    }
+    match C::VARIANT {
+        Some(variant) => Idem::new(idempotency_key, C::ACTION, id, &(variant, &*hashed)),
+        None => Idem::new(idempotency_key, C::ACTION, id, &*hashed),
+    }
+}
+
 impl<S: Store> App<S> {
     /// Runs one change (see the module doc): hash, role and access check, If-Match (the input's
     /// `expected_version`), the command's `transition`, decide, one commit. Every change use
@@ -142,13 +159,7 @@ impl<S: Store> App<S> {
         idempotency_key: Option<&str>,
         now: Timestamp,
     ) -> Result<Record<StateOf<C>>, AppError> {
-        if let Some(fields) = hashed.as_object_mut() {
-            fields.insert("expected_version".to_owned(), expected.into());
-        }
-        let idem = match C::VARIANT {
-            Some(variant) => Idem::new(idempotency_key, C::ACTION, id, &(variant, &hashed))?,
-            None => Idem::new(idempotency_key, C::ACTION, id, &hashed)?,
-        };
+        let idem = change_idem::<C>(id, &mut hashed, expected, idempotency_key)?;
         let mut loaded_version = None;
         let record = self
             .update::<C::Aggregate>(actor, C::ACTION, id, expected, idem, now, async |record| {
@@ -174,5 +185,63 @@ impl<S: Store> App<S> {
             self.audit(actor, vec![line], now).await?;
         }
         Ok(record)
+    }
+
+    /// [`App::change`] on a record the caller already read (a page of a listing in the actor's
+    /// scope), decided but not committed: the same hash, role check, visibility check, If-Match,
+    /// `transition` and decision, so a bulk use case (`App::rescreen_members`) commits the
+    /// staged batches together (`Store::commit_many`) or, in a dry run, not at all. No
+    /// replay look-up: a key already committed comes back `Replayed` from the store.
+    pub(crate) async fn stage_change<C: Change>(
+        &self,
+        actor: &Actor,
+        record: Record<StateOf<C>>,
+        input: C,
+        idempotency_key: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Staged<StateOf<C>>, AppError> {
+        let mut hashed = input_json(&input)?;
+        let expected = expected_in(&hashed);
+        let idem = change_idem::<C>(&record.id, &mut hashed, expected, idempotency_key)?;
+        let kind = <C::Aggregate as Aggregate>::KIND;
+        actor.check()?;
+        if !access::permits(actor, C::ACTION) {
+            let owner = Some((
+                record.owners.owner_org_id.as_str(),
+                Some(record.member_id.as_str()),
+            ));
+            return Err(self
+                .refuse_role(actor, C::ACTION, kind, &record.id, owner, now)
+                .await?);
+        }
+        let granted = actor.org_kind.is_provider()
+            && self
+                .store()
+                .has_access(&actor.org_id, &record.member_id)
+                .await?;
+        if !access::may_see(actor, &record.owners, granted) {
+            return Err(AppError::NotFound {
+                kind,
+                id: record.id.clone(),
+            });
+        }
+        if let Some(expected) = expected
+            && expected != record.version
+        {
+            return Err(AppError::Conflict {
+                kind: kind.to_owned(),
+                id: record.id.clone(),
+                expected,
+                found: format!("version {}", record.version),
+            });
+        }
+        let on = On {
+            app: self,
+            actor,
+            record: &record,
+            now,
+        };
+        let transition = input.transition(on).await?;
+        self.stage::<C::Aggregate>(actor, C::ACTION, record, transition, idem, 200, now)
     }
 }
