@@ -270,6 +270,20 @@ impl<S: Store> App<S> {
             return Err(not_found);
         };
         let record = Record::<A::State>::from_stored(stored, &self.pack)?;
+        self.admit::<A>(actor, action, record, now).await
+    }
+
+    /// The visibility check of a record already read: the actor's organization may see it
+    /// (a provider with an access grant on its member), or NotFound, exactly like a missing
+    /// record, with the attempt audited. `load` and the staged changes of a bulk use case
+    /// (`App::stage_change`) both pass through here.
+    pub(crate) async fn admit<A: Aggregate>(
+        &self,
+        actor: &Actor,
+        action: Action,
+        record: Record<A::State>,
+        now: Timestamp,
+    ) -> Result<Record<A::State>, AppError> {
         let granted = if actor.org_kind.is_provider() {
             self.store
                 .has_access(&actor.org_id, &record.member_id)
@@ -282,11 +296,32 @@ impl<S: Store> App<S> {
                 record.owners.owner_org_id.as_str(),
                 Some(record.member_id.as_str()),
             ));
-            self.audit_refusal(actor, &denied, A::KIND, id, owner, now)
+            let denied = format!("{}-denied", action.as_str());
+            self.audit_refusal(actor, &denied, A::KIND, &record.id, owner, now)
                 .await?;
-            return Err(not_found);
+            return Err(AppError::NotFound {
+                kind: A::KIND,
+                id: record.id,
+            });
         }
         Ok(record)
+    }
+
+    /// The If-Match check: `expected` (when given) is the record's version, or Conflict.
+    pub(crate) fn check_version<T>(
+        kind: &str,
+        record: &Record<T>,
+        expected: Option<i64>,
+    ) -> Result<(), AppError> {
+        match expected {
+            Some(expected) if expected != record.version => Err(AppError::Conflict {
+                kind: kind.to_owned(),
+                id: record.id.clone(),
+                expected,
+                found: format!("version {}", record.version),
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// Reads one record of aggregate `A` (e.g. `app.get::<ReferralAggregate>(..)`), audited;
@@ -413,16 +448,7 @@ impl<S: Store> App<S> {
             return Ok(done);
         }
         let record = self.load::<A>(actor, action, id, now).await?;
-        if let Some(expected) = expected_version
-            && expected != record.version
-        {
-            return Err(AppError::Conflict {
-                kind: A::KIND.to_owned(),
-                id: id.to_owned(),
-                expected,
-                found: format!("version {}", record.version),
-            });
-        }
+        Self::check_version(A::KIND, &record, expected_version)?;
         let transition = make(&record).await?;
         self.write::<A>(actor, action, record, transition, idem, 200, now)
             .await
@@ -462,7 +488,7 @@ impl<S: Store> App<S> {
     /// Decides and applies: the write batch of state + one event + grants + audit +
     /// idempotency record, not committed yet (none when the domain decided nothing changed).
     #[allow(clippy::too_many_arguments)]
-    fn stage<A: Aggregate>(
+    pub(crate) fn stage<A: Aggregate>(
         &self,
         actor: &Actor,
         action: Action,

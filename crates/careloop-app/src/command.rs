@@ -26,7 +26,7 @@ use serde::Serialize;
 
 use crate::access::Action;
 use crate::actor::Actor;
-use crate::app::{App, Idem, Transition};
+use crate::app::{App, Idem, Staged, Transition};
 use crate::error::AppError;
 use crate::record::{Aggregate, Record};
 use crate::versioned::{self, IntoVersioned, Versioned};
@@ -94,6 +94,24 @@ fn input_json<C: Change>(input: &C) -> Result<serde_json::Value, AppError> {
 
 type StateOf<C> = <<C as Change>::Aggregate as Aggregate>::State;
 
+/// The idempotency record of a change: the hash of its action, record id and input with
+/// `expected` as its `expected_version`.
+fn change_idem<C: Change>(
+    id: &str,
+    hashed: &mut serde_json::Value,
+    expected: Option<i64>,
+    idempotency_key: Option<&str>,
+) -> Result<Option<Idem>, AppError> {
+    // Hashed as the JSON body says it: the input's fields and `expected_version`.
+    if let Some(fields) = hashed.as_object_mut() {
+        fields.insert(versioned::FIELD.to_owned(), expected.into());
+    }
+    match C::VARIANT {
+        Some(variant) => Idem::new(idempotency_key, C::ACTION, id, &(variant, &*hashed)),
+        None => Idem::new(idempotency_key, C::ACTION, id, &*hashed),
+    }
+}
+
 impl<S: Store> App<S> {
     /// Runs one change (see the module doc): hash, role and access check, If-Match (the
     /// [`Versioned`] input's `expected_version`; a bare input expects any version), the command's
@@ -135,14 +153,7 @@ impl<S: Store> App<S> {
         idempotency_key: Option<&str>,
         now: Timestamp,
     ) -> Result<Record<StateOf<C>>, AppError> {
-        // Hashed as the JSON body says it: the input's fields and `expected_version`.
-        if let Some(fields) = hashed.as_object_mut() {
-            fields.insert(versioned::FIELD.to_owned(), expected.into());
-        }
-        let idem = match C::VARIANT {
-            Some(variant) => Idem::new(idempotency_key, C::ACTION, id, &(variant, &hashed))?,
-            None => Idem::new(idempotency_key, C::ACTION, id, &hashed)?,
-        };
+        let idem = change_idem::<C>(id, &mut hashed, expected, idempotency_key)?;
         let mut loaded_version = None;
         let record = self
             .update::<C::Aggregate>(actor, C::ACTION, id, expected, idem, now, async |record| {
@@ -168,5 +179,41 @@ impl<S: Store> App<S> {
             self.audit(actor, vec![line], now).await?;
         }
         Ok(record)
+    }
+
+    /// [`App::change`] on a record the caller already read (a page of a listing in the actor's
+    /// scope), decided but not committed: the same hash, role check, visibility check, If-Match,
+    /// `transition` and decision, so a bulk use case (`App::rescreen_members`) commits the
+    /// staged batches together (`Store::commit_many`) or, in a dry run, not at all. No
+    /// replay look-up: a key already committed comes back `Replayed` from the store.
+    pub(crate) async fn stage_change<V: IntoVersioned>(
+        &self,
+        actor: &Actor,
+        record: Record<StateOf<V::Input>>,
+        input: V,
+        idempotency_key: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Staged<StateOf<V::Input>>, AppError> {
+        type A<V> = <<V as IntoVersioned>::Input as Change>::Aggregate;
+        let Versioned {
+            input,
+            expected_version,
+        } = input.into_versioned();
+        let mut hashed = input_json(&input)?;
+        let idem =
+            change_idem::<V::Input>(&record.id, &mut hashed, expected_version, idempotency_key)?;
+        let action = <V::Input as Change>::ACTION;
+        self.require_role(actor, action, A::<V>::KIND, &record.id, now)
+            .await?;
+        let record = self.admit::<A<V>>(actor, action, record, now).await?;
+        Self::check_version(A::<V>::KIND, &record, expected_version)?;
+        let on = On {
+            app: self,
+            actor,
+            record: &record,
+            now,
+        };
+        let transition = input.transition(on).await?;
+        self.stage::<A<V>>(actor, action, record, transition, idem, 200, now)
     }
 }

@@ -34,6 +34,7 @@ pub mod member_records;
 mod record;
 pub mod referral;
 pub mod referral_timeline;
+pub mod rescreen;
 mod resolve;
 mod token_cache;
 mod versioned;

@@ -313,7 +313,7 @@ impl<S: Store> App<S> {
     }
 
     /// `now`'s date in the pack's time zone (America/Los_Angeles).
-    pub(crate) fn california_date(&self, now: Timestamp) -> Result<Date, AppError> {
+    pub fn california_date(&self, now: Timestamp) -> Result<Date, AppError> {
         let zone = &self.pack().clocks.time_zone.value;
         let tz = TimeZone::get(zone).map_err(|e| AppError::invalid("time_zone", e.to_string()))?;
         Ok(now.to_zoned(tz).date())

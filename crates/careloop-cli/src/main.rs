@@ -47,6 +47,9 @@ enum Command {
     Policy(cmd::policy::Args),
     /// Register screened members in bulk (`members import FILE` of `identify --facts-out` lines).
     Members(cmd::members::Args),
+    /// Re-decide every member against this binary's policy pack and list who changed and why
+    /// (`--dry-run`: write nothing).
+    Rescreen(cmd::rescreen::Args),
     /// Create or upgrade the database schema (SQLite file or PostgreSQL).
     Migrate(cmd::migrate::Args),
     /// Create organizations.
@@ -96,6 +99,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Offerings(args) => cmd::offerings::run(args, &pack, &mut out),
         Command::Policy(args) => cmd::policy::run(args, &pack, &mut out),
         Command::Members(args) => cmd::members::run(args, &pack, &mut out),
+        Command::Rescreen(args) => cmd::rescreen::run(args, &pack, &mut out),
         Command::Migrate(args) => cmd::migrate::run(args, &pack, &mut out),
         Command::Org(args) => cmd::org::run(args, &pack, &mut out),
         Command::User(args) => cmd::user::run(args, &pack, &mut out),

@@ -212,6 +212,27 @@ fn same_result_ignores_id_date_and_version_but_not_outcomes() {
     assert!(!same_result(&a, &c));
 }
 
+/// A stored determination of another policy version is served without its traces and missing
+/// facts (issue #15 compact records): its outcomes decide, so a member whose outcomes are the
+/// same under a new policy version is not a change; other outcomes still are.
+#[test]
+fn same_result_compares_missing_facts_only_when_both_are_known() {
+    let pack = pack();
+    let facts = example("undetermined");
+    let full = determine(&facts, date(2026, 11, 22), &pack);
+    assert!(!full.missing_facts.is_empty());
+    let mut summary = full.summary();
+    summary.policy_version = "an older version".into();
+    let served = summary.expand(&facts, &pack);
+    assert!(served.missing_facts.is_empty() && !served.has_traces());
+    assert!(same_result(&served, &full));
+    let mut fewer = full.clone();
+    fewer.missing_facts.clear();
+    assert!(!same_result(&full, &fewer), "both known: compared");
+    let other = determine(&example("pof-1a-adult"), date(2026, 11, 22), &pack);
+    assert!(!same_result(&served, &other));
+}
+
 #[test]
 fn invalid_input_is_refused_naming_the_field() -> Result<(), WorkflowError> {
     let blank_id = C::Register {

@@ -15,11 +15,38 @@ use crate::error::StoreError;
 const WRITERS: u32 = 4;
 /// Connections for reads.
 const CONNECTIONS: u32 = 16;
+/// Environment variables that set [`WRITERS`] and [`CONNECTIONS`] per process
+/// (docs/postgresql.md, "Connection limits").
+pub const WRITERS_VAR: &str = "CARELOOP_PG_WRITE_CONNECTIONS";
+pub const CONNECTIONS_VAR: &str = "CARELOOP_PG_READ_CONNECTIONS";
+
+/// A pool size from the environment variable `var` (1..=1,000), else `default`.
+fn pool_size(var: &'static str, default: u32) -> Result<u32, StoreError> {
+    parse_pool_size(var, std::env::var(var).ok(), default)
+}
+
+fn parse_pool_size(
+    var: &'static str,
+    value: Option<String>,
+    default: u32,
+) -> Result<u32, StoreError> {
+    let Some(text) = value else {
+        return Ok(default);
+    };
+    match text.trim().parse::<u32>() {
+        Ok(n) if (1..=1_000).contains(&n) => Ok(n),
+        _ => Err(StoreError::invalid(
+            var,
+            "must be a number of connections, 1..=1000",
+        )),
+    }
+}
 
 /// The PostgreSQL store: a pool of [`WRITERS`] connections for commits (few, so concurrent
 /// batches wait and commit in groups, one WAL flush each, instead of spreading over many
-/// backends) and one of [`CONNECTIONS`] for reads (the statements, decoding and write path are
-/// [`SqlStore`]'s, shared with SQLite; what differs is in [`crate::dialect::Dialect`]).
+/// backends) and one of [`CONNECTIONS`] for reads; [`WRITERS_VAR`] and [`CONNECTIONS_VAR`] set
+/// them per process (the statements, decoding and write path are [`SqlStore`]'s, shared with
+/// SQLite; what differs is in [`crate::dialect::Dialect`]).
 pub type PostgresStore = SqlStore<sqlx::Postgres>;
 
 impl SqlStore<sqlx::Postgres> {
@@ -31,16 +58,36 @@ impl SqlStore<sqlx::Postgres> {
         // statement). A connection the server dropped fails its next statement instead: that
         // request gets 503, sqlx discards the connection, and a retry (same Idempotency-Key)
         // is safe.
+        let (readers, writers) = (
+            pool_size(CONNECTIONS_VAR, CONNECTIONS)?,
+            pool_size(WRITERS_VAR, WRITERS)?,
+        );
         let pool = PgPoolOptions::new()
-            .max_connections(CONNECTIONS)
+            .max_connections(readers)
             .test_before_acquire(false)
             .connect_with(options.clone())
             .await?;
         let writers = PgPoolOptions::new()
-            .max_connections(WRITERS)
+            .max_connections(writers)
             .test_before_acquire(false)
             .connect_with(options)
             .await?;
         Ok(SqlStore::new(writers, pool, ()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pool_sizes_default_and_refuse_nonsense() {
+        let size = |v: Option<&str>| parse_pool_size(WRITERS_VAR, v.map(str::to_owned), 4).ok();
+        assert_eq!(size(None), Some(4));
+        assert_eq!(size(Some(" 8 ")), Some(8));
+        assert_eq!(size(Some("1000")), Some(1000));
+        for bad in ["0", "1001", "-1", "eight", ""] {
+            assert_eq!(size(Some(bad)), None, "{bad:?}");
+        }
     }
 }

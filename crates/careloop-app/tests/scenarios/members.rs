@@ -17,6 +17,7 @@ const MEMBER: &str = "SYN-1A-001";
 pub fn example_facts(name: &str) -> MemberFacts {
     let text = match name {
         "pof-1a-adult" => include_str!("../../../../examples/members/pof-1a-adult.json"),
+        "pof-2-adult" => include_str!("../../../../examples/members/pof-2-adult.json"),
         "pof-3-adult" => include_str!("../../../../examples/members/pof-3-adult.json"),
         "hpsm-dsnp" => include_str!("../../../../examples/members/hpsm-dsnp.json"),
         other => panic!("no example {other}"),

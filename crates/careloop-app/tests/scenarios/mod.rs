@@ -33,6 +33,7 @@ mod import;
 mod members;
 mod references;
 mod referral_queue;
+mod rescreen;
 mod rules;
 mod world;
 
@@ -49,6 +50,7 @@ use jiff::Timestamp;
 pub use members::*;
 pub use references::*;
 pub use referral_queue::*;
+pub use rescreen::*;
 pub use rules::*;
 pub use world::*;
 
@@ -191,6 +193,8 @@ macro_rules! app_scenarios {
             plan_registers_only_its_own_members,
             // issue #15: bulk registration (import)
             import_members_is_idempotent_and_refuses_per_member,
+            // issue #15: re-screening on a policy change (rescreen)
+            rescreen_dry_run_matches_the_real_run_and_a_rerun_changes_nothing,
         );
     };
 }

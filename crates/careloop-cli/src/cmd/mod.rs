@@ -11,6 +11,7 @@ pub mod migrate;
 pub mod offerings;
 pub mod org;
 pub mod policy;
+pub mod rescreen;
 pub mod serve;
 pub mod synth;
 pub mod token;

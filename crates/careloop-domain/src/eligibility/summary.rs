@@ -132,6 +132,24 @@ impl std::fmt::Display for TraceUnavailable {
     }
 }
 
+impl Determination {
+    /// Whether this determination carries its traces and missing facts: false for a stored one
+    /// served from its summary without them ([`DeterminationSummary::expand`] when the trace
+    /// cannot be recomputed, rule [`TRACE_UNAVAILABLE`]).
+    pub fn has_traces(&self) -> bool {
+        !self
+            .populations
+            .iter()
+            .flat_map(|p| p.criteria.iter())
+            .chain(
+                self.community_supports
+                    .iter()
+                    .flat_map(|c| c.criteria.iter()),
+            )
+            .any(|t| t.rule == TRACE_UNAVAILABLE)
+    }
+}
+
 impl DeterminationSummary {
     /// The full determination this summary stands for: recomputed from `facts` under `pack`
     /// (the facts it was made from), or `Err` with the reason when the recomputed one is not
@@ -302,6 +320,8 @@ mod tests {
             })
         );
         let served = old.expand(&facts, &pack);
+        assert!(full.has_traces());
+        assert!(!served.has_traces());
         assert_eq!(served.policy_version, "1999.01");
         assert_eq!(served.summary().populations, summary.populations);
         assert!(served.missing_facts.is_empty());

@@ -113,6 +113,9 @@ pub fn decide(
 /// Whether two determinations reach the same result: the same ECM and CS verdicts, the same
 /// outcome for every population, exclusion and Community Support, and the same missing facts.
 /// The id, as-of date, policy version, age and trace details (evidence, windows) may differ.
+/// A stored determination served without its traces (made under a policy version no longer
+/// loaded: `Determination::has_traces`) has no missing facts to compare; its outcomes decide
+/// (otherwise every member with a missing fact would "change" on each new policy version).
 pub fn same_result(a: &Determination, b: &Determination) -> bool {
     let populations = |d: &Determination| -> Vec<(String, crate::eligibility::Outcome)> {
         d.populations
@@ -137,7 +140,7 @@ pub fn same_result(a: &Determination, b: &Determination) -> bool {
         && populations(a) == populations(b)
         && exclusions(a) == exclusions(b)
         && supports(a) == supports(b)
-        && a.missing_facts == b.missing_facts
+        && (!(a.has_traces() && b.has_traces()) || a.missing_facts == b.missing_facts)
 }
 
 /// The determination as of `at`'s local date in the pack's time zone (America/Los_Angeles).
