@@ -12,8 +12,8 @@ use careloop_domain::text::{Id, Line};
 use careloop_domain::workflow::authorization::Service;
 use careloop_domain::workflow::ecm::{
     Assessment, CarePlanGoal, CareTeamMember, ContactMode, CoreService, CoreServiceActivity,
-    EcmCommand, EcmEnrollmentState, EnrollmentStatus, GoalStatus, OutreachAttempt, StaffType,
-    check_ecm_authorization,
+    DomainAnswer, EcmCommand, EcmEnrollmentState, EnrollmentStatus, GoalStatus, OutreachAttempt,
+    StaffType, check_ecm_authorization,
 };
 use careloop_domain::workflow::queue::{ReauthorizationDue, reauthorizations_due};
 use careloop_domain::workflow::{ActorId, Channel, Program};
@@ -113,6 +113,10 @@ pub struct RecordAssessment {
     pub started: Date,
     #[serde(default)]
     pub completed: Option<Date>,
+    /// The dated answers by assessment domain (`workflow.toml assessment_domains`); recording
+    /// the assessment again replaces them.
+    #[serde(default)]
+    pub answers: Vec<DomainAnswer>,
 }
 
 /// A care plan goal; recording a goal id again revises it.
@@ -372,12 +376,14 @@ impl ProviderEntry for RecordAssessment {
             assessment_id,
             started,
             completed,
+            answers,
             ..
         } = self;
         let assessment = Assessment {
             assessment_id,
             started,
             completed,
+            answers,
         };
         EcmCommand::RecordAssessment {
             at,

@@ -10,7 +10,9 @@ use careloop_app::{AppError, OrgKind};
 use careloop_domain::clock::ClockKind;
 use careloop_domain::workflow::Channel;
 use careloop_domain::workflow::authorization::{DecisionInput, Service};
-use careloop_domain::workflow::ecm::{ContactMode, CoreService, GoalStatus, StaffType};
+use careloop_domain::workflow::ecm::{
+    ContactMode, CoreService, DomainAnswer, GoalStatus, StaffType,
+};
 use careloop_store::Store;
 use careloop_synth::Rng;
 use jiff::Span;
@@ -150,6 +152,7 @@ pub(crate) async fn drive<S: Store>(
             assessment_id: format!("asmt-{id}"),
             started: a2,
             completed: Some(a7),
+            answers: demo_answers(a2, a7),
         },
         None,
         l.noon(a7)?,
@@ -223,4 +226,33 @@ pub(crate) async fn drive<S: Store>(
         .await?;
     }
     Ok(())
+}
+
+/// Synthetic answers in three of the pack's assessment domains (`workflow.toml
+/// assessment_domains`), dated between the assessment's start and completion.
+fn demo_answers(started: Date, completed: Date) -> Vec<DomainAnswer> {
+    [
+        (
+            "physical-health",
+            started,
+            "Type 2 diabetes; last A1c over a year ago. No primary care visit this year.",
+        ),
+        (
+            "social-drivers",
+            started,
+            "Rents a room; two months behind on rent; food from a pantry twice a week.",
+        ),
+        (
+            "social-supports",
+            completed,
+            "A sister in the county visits weekly and can drive to appointments.",
+        ),
+    ]
+    .into_iter()
+    .map(|(domain, answered_on, answer)| DomainAnswer {
+        domain: domain.to_owned(),
+        answered_on,
+        answer: answer.to_owned(),
+    })
+    .collect()
 }

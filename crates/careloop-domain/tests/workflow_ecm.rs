@@ -9,8 +9,8 @@ mod support;
 
 use careloop_domain::eligibility::{Determination, IndicatorKind, MemberFacts, determine};
 use careloop_domain::workflow::ecm::{
-    self, ContactMode, CoreService, CoreServiceActivity, EcmCommand as C, EcmEnrollmentState,
-    EnrollmentStatus as S, OutreachAttempt, StaffType,
+    self, Assessment, ContactMode, CoreService, CoreServiceActivity, DomainAnswer, EcmCommand as C,
+    EcmEnrollmentState, EnrollmentStatus as S, OutreachAttempt, StaffType,
 };
 use careloop_domain::workflow::{Channel, Ctx, WorkflowError};
 use jiff::civil::{Date, date};
@@ -477,4 +477,99 @@ fn open_1915c_waiver_span_refuses_enrollment_naming_the_waiver() {
     let ended = elig::with(facts, vec![waiver(Some(date(2026, 11, 21)))]);
     let state = run_with(vec![open(), enroll()], &determination(&ended, START));
     assert_eq!(state.map(|s| s.status).ok(), Some(S::Enrolled));
+}
+
+fn assessment(answers: &[(&str, Date, &str)]) -> C {
+    C::RecordAssessment {
+        at: ts("2026-12-01T18:00:00Z"),
+        assessment: Assessment {
+            assessment_id: "ASMT-1".into(),
+            started: date(2026, 11, 23),
+            completed: None,
+            answers: answers
+                .iter()
+                .map(|(domain, answered_on, answer)| DomainAnswer {
+                    domain: (*domain).into(),
+                    answered_on: *answered_on,
+                    answer: (*answer).into(),
+                })
+                .collect(),
+        },
+        actor: actor(),
+    }
+}
+
+#[test]
+fn a_structured_assessment_records_dated_answers_by_the_packs_domains() {
+    // The pack names the domains of CALAIM.md §2.7 core service 2 [12], cited.
+    let codes: Vec<String> = pack()
+        .workflow
+        .assessment_domains
+        .iter()
+        .map(|d| d.value.code.clone())
+        .collect();
+    assert_eq!(codes.len(), 8, "{codes:?}");
+    assert!(
+        pack()
+            .workflow
+            .assessment_domains
+            .iter()
+            .all(|d| d.source.contains("[12]"))
+    );
+    let state = run(vec![
+        open(),
+        enroll(),
+        assessment(&[
+            (
+                "physical-health",
+                date(2026, 11, 23),
+                "diabetes, no PCP visit",
+            ),
+            ("social-drivers", date(2026, 12, 1), "behind on rent"),
+        ]),
+    ])
+    .unwrap_or_else(|e| unreachable!("{e}"));
+    let answers = &state.assessments[0].answers;
+    assert_eq!(answers.len(), 2);
+    assert_eq!(answers[1].domain, "social-drivers");
+    assert_eq!(answers[1].answered_on, date(2026, 12, 1));
+    // Recording the same assessment again replaces its answers (a revision).
+    let state = run(vec![
+        open(),
+        enroll(),
+        assessment(&[("physical-health", date(2026, 11, 23), "first")]),
+        assessment(&[
+            ("physical-health", date(2026, 11, 23), "first"),
+            ("oral-health", date(2026, 11, 30), "no dentist in 3 years"),
+        ]),
+    ])
+    .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(state.assessments.len(), 1);
+    assert_eq!(state.assessments[0].answers.len(), 2);
+
+    let refused = |answers: &[(&str, Date, &str)]| {
+        run(vec![open(), enroll(), assessment(answers)])
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    };
+    let unknown = refused(&[("housing", date(2026, 11, 23), "x")]);
+    assert!(
+        unknown.contains("\"housing\"") && unknown.contains("physical-health"),
+        "{unknown}"
+    );
+    let twice = refused(&[
+        ("oral-health", date(2026, 11, 23), "x"),
+        ("oral-health", date(2026, 11, 24), "y"),
+    ]);
+    assert!(twice.contains("more than once"), "{twice}");
+    let future = refused(&[("oral-health", date(2026, 12, 2), "x")]);
+    assert!(future.contains("after today"), "{future}");
+    let before_start = refused(&[("oral-health", date(2026, 11, 22), "x")]);
+    assert!(
+        before_start.contains("assessment's start"),
+        "{before_start}"
+    );
+    let empty = refused(&[("oral-health", date(2026, 11, 23), "  ")]);
+    assert!(empty.contains("required"), "{empty}");
 }

@@ -14,6 +14,34 @@ pub(crate) struct WhyLine {
     pub detail: String,
     pub citation: String,
     pub unconfirmed: bool,
+    /// The documents the citation names by number, in words (issue #16 item 5).
+    pub documents: Vec<DocLink>,
+}
+
+/// A cited document: "DHCS, “Title” (2024-10-09)" and its address, if known.
+pub(crate) struct DocLink {
+    pub text: String,
+    pub url: String,
+}
+
+/// The documents a citation names ("[4][8]"), from the pack's source list.
+pub(crate) fn doc_links(source: &str) -> Vec<DocLink> {
+    careloop_domain::cite::cited_documents(source)
+        .into_iter()
+        .map(|d| {
+            let mut text = match &d.publisher {
+                Some(p) => format!("{p}, \u{201c}{}\u{201d}", d.title),
+                None => d.title.clone(),
+            };
+            if let Some(date) = d.date {
+                text.push_str(&format!(" ({date})"));
+            }
+            DocLink {
+                text,
+                url: d.url.clone().unwrap_or_default(),
+            }
+        })
+        .collect()
 }
 
 fn outcome_words(o: Outcome) -> (&'static str, &'static str) {
@@ -24,16 +52,39 @@ fn outcome_words(o: Outcome) -> (&'static str, &'static str) {
     }
 }
 
-/// The trace as indented lines: each criterion, its outcome, the evidence and the citation.
+/// An age criterion the member's age does not meet: a leaf whose evidence is the birth date
+/// (the engine's `age_between`), not met.
+fn age_excluded(t: &Trace) -> bool {
+    t.outcome == Outcome::NotMet
+        && t.all_of.is_empty()
+        && t.any_of.is_empty()
+        && t.evidence.iter().any(|e| e.kind == "birth_date")
+}
+
+/// A branch of criteria for another age group: one of its required criteria is an age the
+/// member is not.
+fn other_age_group(criteria: &[Trace]) -> bool {
+    criteria.iter().any(age_excluded)
+}
+
+const NOT_APPLICABLE: (&str, &str) = ("not applicable (another age group)", "not-applicable");
+
+/// The trace as indented lines: each criterion, its outcome, the evidence and the citation. A
+/// branch for another age group is one line, "not applicable", without its criteria.
 pub(crate) fn trace_lines(trace: &Trace, depth: usize, out: &mut Vec<WhyLine>) {
-    let (outcome, class) = outcome_words(trace.outcome);
+    let na = other_age_group(&trace.all_of) || age_excluded(trace);
+    let (outcome, class) = if na {
+        NOT_APPLICABLE
+    } else {
+        outcome_words(trace.outcome)
+    };
     let mut detail = Vec::new();
     if !trace.evidence.is_empty() {
         let ev: Vec<String> = trace
             .evidence
             .iter()
             .map(|e| {
-                let mut s = e.kind.replace('-', " ");
+                let mut s = crate::fact_words::fact_words(&e.kind);
                 if let Some(d) = e.date {
                     s.push_str(&format!(" on {d}"));
                 }
@@ -52,17 +103,24 @@ pub(crate) fn trace_lines(trace: &Trace, depth: usize, out: &mut Vec<WhyLine>) {
         detail.push(format!("Looked at {} to {}.", w.from, w.through));
     }
     if !trace.missing.is_empty() {
-        detail.push(format!("Missing facts: {}.", trace.missing.join(", ")));
+        detail.push(format!(
+            "Missing facts: {}",
+            crate::fact_words::checklist(&trace.missing).join("; ")
+        ));
     }
     out.push(WhyLine {
         depth,
-        text: trace.description.clone(),
+        text: crate::fact_words::plain(&trace.description),
         outcome,
         class,
         detail: detail.join(" "),
         citation: trace.citation.source.clone(),
         unconfirmed: trace.citation.unconfirmed,
+        documents: doc_links(&trace.citation.source),
     });
+    if na {
+        return;
+    }
     for child in trace.all_of.iter().chain(trace.any_of.iter()) {
         trace_lines(child, depth + 1, out);
     }
@@ -87,12 +145,17 @@ pub(crate) struct EligibilityView {
     pub others: Vec<PofView>,
     pub exclusions: Vec<WhyLine>,
     pub cs_met: Vec<String>,
-    pub missing: String,
+    /// The facts still missing, in plain words, each once: a checklist to collect.
+    pub missing: Vec<String>,
 }
 
 pub(crate) fn eligibility(d: &Determination) -> EligibilityView {
     let pof = |p: &careloop_domain::eligibility::PopulationResult| {
-        let (outcome, class) = outcome_words(p.status);
+        let (outcome, class) = if p.status != Outcome::Met && other_age_group(&p.criteria) {
+            NOT_APPLICABLE
+        } else {
+            outcome_words(p.status)
+        };
         let mut lines = Vec::new();
         for c in &p.criteria {
             trace_lines(c, 0, &mut lines);
@@ -165,9 +228,8 @@ pub(crate) fn eligibility(d: &Determination) -> EligibilityView {
         ),
         None => (
             format!(
-                "ECM eligibility cannot be decided on {} until these facts are known: {}.",
+                "ECM eligibility cannot be decided on {} until the facts listed below are known.",
                 d.as_of,
-                d.missing_facts.join(", ")
             ),
             "undetermined",
         ),
@@ -193,7 +255,7 @@ pub(crate) fn eligibility(d: &Determination) -> EligibilityView {
                 }
             })
             .collect(),
-        missing: d.missing_facts.join(", "),
+        missing: crate::fact_words::checklist(&d.missing_facts),
     }
 }
 

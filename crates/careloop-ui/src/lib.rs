@@ -22,6 +22,7 @@ mod assets;
 mod cs_use;
 mod error;
 mod explain;
+mod fact_words;
 mod format;
 mod layout;
 pub mod limit;
@@ -142,6 +143,10 @@ pub fn router_with(state: UiState) -> Router {
         .route(
             "/ui/ecm-enrollments/{id}/lead-care-manager",
             post(pages::ecm::assign_lead_care_manager),
+        )
+        .route(
+            "/ui/ecm-enrollments/{id}/assessment",
+            post(pages::assessment::record_assessment),
         )
         .route(
             "/ui/ecm-enrollments/{id}/goal",

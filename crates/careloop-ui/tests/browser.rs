@@ -175,6 +175,11 @@ async fn staff_ui_in_headless_chromium() {
         "own_member": own_member,
         "foreign_member": foreign_member,
         "screenshots": screenshots,
+        // The role walks (roles.test.mjs, issue #16).
+        "um_nurse": routine_reviewer(&demo).await,
+        "lead_care_manager": provider,
+        "lcm_member": own_member,
+        "cbo": cbo_care_manager(&demo).await,
     });
     let dir = tempfile::tempdir().unwrap();
     let config_path = dir.path().join("config.json");
@@ -208,4 +213,104 @@ async fn staff_ui_in_headless_chromium() {
         stdout.contains("browser tests: all steps passed"),
         "{stdout}"
     );
+
+    // Each role's day (issue #16): a second script on the same demo, after the first changed it.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let routes =
+        careloop_web::router(demo.state.clone()).merge(careloop_ui::router(demo.state.clone()));
+    let server = tokio::spawn(async move { axum::serve(listener, routes).await });
+    let out = tokio::process::Command::new("node")
+        .arg(browser_dir.join("roles.test.mjs"))
+        .arg(&base)
+        .arg(&config_path)
+        .current_dir(&browser_dir)
+        .output()
+        .await
+        .unwrap();
+    server.abort();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stdout}");
+    eprintln!("{stderr}");
+    assert!(
+        out.status.success() && stdout.contains("role walks: all steps passed"),
+        "role walks failed ({}):\n{stdout}\n{stderr}",
+        out.status
+    );
+}
+
+/// A care manager of a provider organization (a CBO) that holds an open referral: a Community
+/// Supports provider's when one does, else an ECM provider's (the small demo may give its CS
+/// providers no open referral).
+async fn cbo_care_manager(demo: &common::Demo) -> String {
+    use careloop_app::OrgKind;
+    use careloop_app::referral::ReferralQueueQuery;
+    let mut fallback = None;
+    for login in demo
+        .summary
+        .logins
+        .iter()
+        .filter(|l| l.role == Role::ProviderCareManager)
+    {
+        let actor = demo.actor(&login.username).await;
+        let query = ReferralQueueQuery {
+            waiting_on: None,
+            limit: 1,
+            after: None,
+        };
+        let page = demo
+            .app()
+            .referral_queue(&actor, query, demo.now)
+            .await
+            .unwrap();
+        if page.items.is_empty() {
+            continue;
+        }
+        if actor.org_kind == OrgKind::CsProvider {
+            return login.username.clone();
+        }
+        fallback.get_or_insert_with(|| login.username.clone());
+    }
+    fallback.expect("a provider care manager whose organization holds an open referral")
+}
+
+/// A UM reviewer whose plan has the most received routine (non-urgent pre-service) requests:
+/// the ones a reviewer may pend for information.
+async fn routine_reviewer(demo: &common::Demo) -> String {
+    use careloop_app::authorization::AuthorizationQueueQuery;
+    use careloop_domain::clock::ClockKind;
+    let mut best: Option<(usize, String)> = None;
+    for login in demo
+        .summary
+        .logins
+        .iter()
+        .filter(|l| l.role == Role::PlanUmReviewer)
+    {
+        let actor = demo.actor(&login.username).await;
+        let query = AuthorizationQueueQuery {
+            at_risk_only: false,
+            plan_id: None,
+            county: None,
+            limit: 500,
+            after: None,
+        };
+        let page = demo
+            .app()
+            .authorization_queue(&actor, query, demo.now)
+            .await
+            .unwrap();
+        let routine = page
+            .items
+            .iter()
+            .filter(|i| {
+                i.record.status == "received"
+                    && i.record.state.kind == Some(ClockKind::NonUrgentPreService)
+            })
+            .count();
+        if routine > 0 && best.as_ref().is_none_or(|(n, _)| routine > *n) {
+            best = Some((routine, login.username.clone()));
+        }
+    }
+    best.expect("a reviewer with a received routine request").1
 }

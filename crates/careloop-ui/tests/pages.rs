@@ -1513,3 +1513,133 @@ async fn the_care_manager_names_the_lead_care_manager_from_a_list() {
         page.body
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_care_manager_records_the_assessment_by_the_packs_domains() {
+    let demo = common::demo(60, true).await;
+    let password = demo.summary.password.clone();
+    let (provider, member) = demo.provider_with_enrollment().await;
+    let mut c = Client::new(ui(&demo, UiConfig::default()));
+    c.log_in(&provider, &password).await;
+    let page = c.get(&format!("/ui/members/{member}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let start = page
+        .body
+        .find("class=\"assessment-form\"")
+        .expect("the form");
+    let form = &page.body[start..page.body[start..].find("</form>").unwrap() + start];
+    // One fieldset per domain of the pack, in its words.
+    let domains = demo.app().pack().workflow.assessment_domains.clone();
+    assert_eq!(
+        form.matches("<fieldset class=\"domain\">").count(),
+        domains.len()
+    );
+    for d in &domains {
+        assert!(
+            form.contains(&format!("name=\"answer.{}\"", d.value.code)),
+            "{form}"
+        );
+    }
+    // The eligibility explanation names facts in words, never the engine's keys.
+    for key in ["birth_date", "indicators.", "as_of"] {
+        assert!(
+            !page.body.contains(key),
+            "the member page shows the key {key}"
+        );
+    }
+    // Citations name the document (publisher, title, link) from the pack's source list.
+    assert!(
+        page.body
+            .contains("<span class=\"cite\">Source: <a href=\"https://"),
+        "{}",
+        page.body
+    );
+    let action = page.body[..start]
+        .rsplit("action=\"")
+        .next()
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_owned();
+    assert!(action.ends_with("/assessment"), "{action}");
+    let today = demo
+        .now
+        .to_zoned(jiff::tz::TimeZone::get("America/Los_Angeles").unwrap())
+        .date()
+        .to_string();
+    let started = hidden_value(form, "started");
+    let post = |answer_on: String| {
+        vec![
+            ("csrf".to_owned(), hidden(form, "csrf")),
+            ("idem".to_owned(), hidden(form, "idem")),
+            ("assessment_id".to_owned(), hidden(form, "assessment_id")),
+            ("started".to_owned(), started.clone()),
+            ("completed".to_owned(), String::new()),
+            (
+                "answer.oral-health".to_owned(),
+                "No dental visit in three years.".to_owned(),
+            ),
+            ("on.oral-health".to_owned(), answer_on),
+            ("answer.mental-health".to_owned(), "   ".to_owned()),
+            ("on.mental-health".to_owned(), today.clone()),
+        ]
+    };
+    // An answer dated after today is the domain's refusal, nothing recorded.
+    let tomorrow = today
+        .parse::<jiff::civil::Date>()
+        .unwrap()
+        .tomorrow()
+        .unwrap();
+    let pairs = post(tomorrow.to_string());
+    let body: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = c.post(&action, &body).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("answered_on"), "{}", r.body);
+    let pairs = post(today.clone());
+    let body: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = c.post(&action, &body).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = c.get(r.location.as_deref().unwrap()).await;
+    assert!(page.body.contains("Comprehensive assessment recorded."));
+    assert!(
+        page.body.contains(&format!(
+            "<dt>Oral health</dt><dd>No dental visit in three years. <span class=\"muted\">(answered {today})</span>"
+        )),
+        "{}",
+        page.body
+    );
+    // The blank mental health answer was not sent: still "not yet assessed".
+    assert!(
+        page.body
+            .contains("<dt>Mental health</dt><dd><span class=\"muted\">not yet assessed</span>"),
+        "{}",
+        page.body
+    );
+    let stored = demo
+        .app()
+        .get::<careloop_app::EcmAggregate>(
+            &demo.actor(&provider).await,
+            action.split('/').nth(3).unwrap(),
+            demo.now,
+        )
+        .await
+        .unwrap();
+    let latest = stored.state.assessments.last().unwrap();
+    assert!(latest.answers.iter().any(|a| a.domain == "oral-health"));
+    assert!(!latest.answers.iter().any(|a| a.domain == "mental-health"));
+}
+
+/// The `value` of the input named `name` in `html`.
+fn hidden_value(html: &str, name: &str) -> String {
+    let at = html
+        .find(&format!("name=\"{name}\""))
+        .unwrap_or_else(|| panic!("no field {name}"));
+    let rest = &html[at..];
+    let v = rest.find("value=\"").unwrap() + 7;
+    rest[v..].split('"').next().unwrap().to_owned()
+}

@@ -288,6 +288,7 @@ pub async fn ecm_enrollment_flow_open_to_discontinue<S: Store>(store: S) {
             assessment_id: "asmt-ecm-1".into(),
             started: day("2026-11-17"),
             completed: Some(day("2026-11-20")),
+            answers: Vec::new(),
         },
         None,
         t("2026-11-20"),

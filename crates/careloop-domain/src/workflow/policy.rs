@@ -23,6 +23,17 @@ pub struct WorkflowPolicy {
     pub closure_reasons: Vec<Cited<String>>,
     /// ECM discontinuation reasons (RTF; DHCS code list UNCONFIRMED, CALAIM.md §2.9).
     pub discontinuation_reasons: Vec<Cited<String>>,
+    /// The domains of the ECM comprehensive assessment (CALAIM.md §2.7 core service 2 [12]).
+    pub assessment_domains: Vec<Cited<AssessmentDomain>>,
+}
+
+/// One domain of the ECM comprehensive assessment: its code (what a recorded answer names) and
+/// its words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssessmentDomain {
+    pub code: String,
+    pub label: String,
 }
 
 impl WorkflowPolicy {
@@ -62,7 +73,33 @@ impl WorkflowPolicy {
                 }
             }
         }
+        if self.assessment_domains.is_empty() {
+            out.push("assessment_domains is empty".to_owned());
+        }
+        for (i, d) in self.assessment_domains.iter().enumerate() {
+            if d.value.code.trim().is_empty() || d.value.label.trim().is_empty() {
+                out.push(format!("assessment_domains[{i}] has a blank code or label"));
+            }
+            if self
+                .assessment_domains
+                .iter()
+                .take(i)
+                .any(|e| e.value.code == d.value.code)
+            {
+                out.push(format!(
+                    "assessment_domains: \"{}\" is listed more than once",
+                    d.value.code
+                ));
+            }
+        }
         out
+    }
+
+    /// The assessment domain entry for a code, if it is in the pack.
+    pub fn assessment_domain(&self, code: &str) -> Option<&Cited<AssessmentDomain>> {
+        self.assessment_domains
+            .iter()
+            .find(|d| d.value.code == code)
     }
 
     /// The closure reason entry for a code, if it is in the value set.

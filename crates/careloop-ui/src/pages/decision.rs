@@ -63,6 +63,9 @@ pub(crate) struct DecisionPage {
     pub id: String,
     pub version: i64,
     pub status: String,
+    /// "2026-12-01 10:15 — <the information asked for>" while (or since) the request was
+    /// pended; "received <time>" is added once the information came in (issue #16 item 2).
+    pub pended: String,
     pub open: bool,
     pub can_decide: bool,
     pub service: String,
@@ -321,6 +324,16 @@ async fn build(
         id: record.id.clone(),
         version: record.version,
         status: status_words(&record.status),
+        pended: match (s.pended_at, &s.information_needed) {
+            (Some(at), Some(info)) => format!(
+                "{} — {info}{}",
+                local(at, &tz),
+                s.info_received_at
+                    .map(|r| format!(" (information received {})", local(r, &tz)))
+                    .unwrap_or_default()
+            ),
+            _ => String::new(),
+        },
         open: s.status.is_open(),
         can_decide: s.status.is_open() && permits(actor, Action::DecideAuthorization),
         service: service_label(s.service),

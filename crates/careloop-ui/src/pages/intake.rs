@@ -242,7 +242,7 @@ fn preview(state: &UiState, f: &IntakeForm, today: Date) -> Preview {
             .filter(|p| p.status == Outcome::Met)
             .map(|p| format!("{}: {}", p.code, p.name))
             .collect(),
-        missing: d.missing_facts.join(", "),
+        missing: crate::fact_words::checklist(&d.missing_facts).join("; "),
         plan_name: plan.map(|p| p.name.clone()).unwrap_or_default(),
         channels: channels(plan, f.program == "ecm"),
         providers: Vec::new(),

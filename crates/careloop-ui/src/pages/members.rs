@@ -17,6 +17,7 @@ use crate::error::app_error_page;
 use crate::explain::{EligibilityView, eligibility};
 use crate::format::{local, plan_name, service_label, status_words, urgency_label, zone};
 use crate::layout::{Area, Nav, render};
+use crate::pages::assessment::{AssessmentView, assessment_view};
 use crate::pages::given;
 use crate::pages::plan_info::{ChannelLine, channels};
 use crate::session::random_token;
@@ -140,6 +141,9 @@ pub(crate) struct EcmView {
     pub idem_activity: String,
     pub idem_goal: String,
     pub idem_reauthorization: String,
+    pub idem_assessment: String,
+    /// The latest comprehensive assessment by the pack's domains (issue #16 item 4).
+    pub assessment: AssessmentView,
     /// The provider's care manager may name the Lead Care Manager (an enrolled or outreach
     /// enrollment of the user's own organization), chosen from `lcm_choices`.
     pub can_assign_lcm: bool,
@@ -224,6 +228,7 @@ pub(crate) async fn member_page(
         Err(e) => return app_error_page(Some(nav), &e),
     };
     let tz = zone(&app.pack().clocks.time_zone.value);
+    let today = state.now().to_zoned(tz.clone()).date();
     let m = &records.member;
     let d = &m.state.demographics;
     let (eligibility_view, determined_at) = match &m.state.determination {
@@ -304,6 +309,8 @@ pub(crate) async fn member_page(
                 idem_activity: random_token().unwrap_or_default(),
                 idem_goal: random_token().unwrap_or_default(),
                 idem_reauthorization: random_token().unwrap_or_default(),
+                idem_assessment: random_token().unwrap_or_default(),
+                assessment: assessment_view(&s.assessments, app.pack(), today),
                 can_assign_lcm: assigns(e) && !lcm_people.is_empty(),
                 idem_lcm: random_token().unwrap_or_default(),
                 lcm_choices: lcm_choices(&lcm_people, s.lead_care_manager.as_deref()),
@@ -402,6 +409,7 @@ pub(crate) async fn member_page(
                 Some("outreach") => Some("Outreach attempt recorded."),
                 Some("activity") => Some("Core-service activity recorded."),
                 Some("goal") => Some("Care plan goal recorded."),
+                Some("assessment") => Some("Comprehensive assessment recorded."),
                 Some("lead-care-manager") => Some("Lead care manager named."),
                 Some("reauthorization") => Some(
                     "Re-authorization request sent to the plan; it is listed under Authorizations.",

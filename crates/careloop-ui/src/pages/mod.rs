@@ -2,6 +2,7 @@
 //! the user's actor and `now` from the shared clock, and renders a template.
 
 pub(crate) mod admin;
+pub(crate) mod assessment;
 pub(crate) mod audit;
 pub(crate) mod command;
 pub(crate) mod dashboard;

@@ -1,7 +1,8 @@
 //! ECM enrollment transitions: which command is legal in which status, and the events it yields.
 
 use super::{
-    Discontinuation, EcmCommand, EcmEnrollmentState, EcmEvent, EnrollmentStatus, ExclusionCheck,
+    Assessment, Discontinuation, EcmCommand, EcmEnrollmentState, EcmEvent, EnrollmentStatus,
+    ExclusionCheck,
 };
 use crate::eligibility::Outcome;
 use crate::text::{check_line, check_text};
@@ -141,6 +142,7 @@ pub fn decide(
                     message: format!("{done} is before the start {}", assessment.started),
                 });
             }
+            check_answers(&assessment, at, ctx)?;
             Ok(vec![EcmEvent::AssessmentRecorded {
                 at,
                 assessment,
@@ -321,4 +323,49 @@ fn not_before_open(
         }),
         _ => Ok(()),
     }
+}
+
+/// Each answer of an assessment names a domain of the pack's `assessment_domains` once, is
+/// dated on or after the assessment's start and not after today (California), and says
+/// something.
+fn check_answers(
+    assessment: &Assessment,
+    at: Timestamp,
+    ctx: &Ctx<'_>,
+) -> Result<(), WorkflowError> {
+    for (i, a) in assessment.answers.iter().enumerate() {
+        if ctx.pack.workflow.assessment_domain(&a.domain).is_none() {
+            return Err(WorkflowError::UnknownReason {
+                field: "assessment domain",
+                value: a.domain.clone(),
+                known: ctx
+                    .pack
+                    .workflow
+                    .assessment_domains
+                    .iter()
+                    .map(|d| d.value.code.clone())
+                    .collect(),
+            });
+        }
+        if assessment
+            .answers
+            .iter()
+            .take(i)
+            .any(|b| b.domain == a.domain)
+        {
+            return Err(WorkflowError::InvalidPeriod {
+                field: "assessment.answers",
+                message: format!("the domain {} is answered more than once", a.domain),
+            });
+        }
+        dates::happened(ctx.pack, "answered_on", a.answered_on, at)?;
+        dates::not_before(
+            "answered_on",
+            a.answered_on,
+            "the assessment's start",
+            assessment.started,
+        )?;
+        required("assessment answer", &a.answer)?;
+    }
+    Ok(())
 }

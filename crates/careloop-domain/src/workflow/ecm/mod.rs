@@ -73,7 +73,10 @@ pub struct OutreachAttempt {
     pub actor: ActorId,
 }
 
-/// A comprehensive assessment (CALAIM.md §2.7 item 2, §2.8 [56]).
+/// A comprehensive assessment (CALAIM.md §2.7 item 2, §2.8 [56]): its start and completion
+/// dates (RTF "Date Assessment Started", "Date of Most Recent Completed Assessment") and the
+/// answers recorded so far, one per assessment domain of the policy pack (`workflow.toml
+/// assessment_domains`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Assessment {
@@ -81,6 +84,19 @@ pub struct Assessment {
     pub started: Date,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed: Option<Date>,
+    /// At most one answer per domain, each with the day it was answered.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub answers: Vec<DomainAnswer>,
+}
+
+/// What the assessment found in one domain, and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DomainAnswer {
+    /// A code of `workflow.toml assessment_domains`, e.g. "physical-health".
+    pub domain: String,
+    pub answered_on: Date,
+    pub answer: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
