@@ -251,6 +251,7 @@ pub async fn demo_members_serve_the_full_trace_from_compact_records<S: Store>(st
     };
     let summary = load_demo(&app, options, now).await.unwrap();
     let mut checked = 0;
+    let mut enrolled: Vec<Vec<String>> = Vec::new();
     for login in summary
         .logins
         .iter()
@@ -318,6 +319,11 @@ pub async fn demo_members_serve_the_full_trace_from_compact_records<S: Store>(st
             }
             checked += 1;
         }
+        // The dashboard reads the packed member rows too: an enrolled member's met POFs.
+        let facts = app.dashboard_facts(&actor, now).await.unwrap();
+        enrolled.extend(facts.ecm_enrolled_pofs);
     }
     assert_eq!(checked, members);
+    assert!(!enrolled.is_empty());
+    assert!(enrolled.iter().any(|pofs| !pofs.is_empty()), "{enrolled:?}");
 }
