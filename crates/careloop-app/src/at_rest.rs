@@ -18,6 +18,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::packed;
+
 /// A state or event as it is kept in the store (`aggregates.body`, `events.body`). The default
 /// is its JSON as the API shows it.
 pub trait AtRest: Serialize + DeserializeOwned {
@@ -87,25 +89,11 @@ struct MemberAtRest {
 
 impl AtRest for MemberState {
     fn to_rest(&self) -> serde_json::Result<Value> {
-        let kept = self.determination.as_ref().map(|d| KeptDetermination {
-            determination: Kept::Summary(d.determination.summary()),
-            computed_at: d.computed_at,
-        });
-        serde_json::to_value(MemberAtRest {
-            status: self.status,
-            member_id: self.member_id.clone(),
-            plan: self.plan.clone(),
-            county: self.county.clone(),
-            cin: self.cin.clone(),
-            demographics: self.demographics.clone(),
-            facts: self.facts.clone(),
-            determination: kept,
-            registered_at: self.registered_at,
-        })
+        packed::pack(&member_plain(self)?)
     }
 
     fn from_rest(value: Value, pack: &PolicyPack) -> serde_json::Result<Self> {
-        let kept: MemberAtRest = serde_json::from_value(value)?;
+        let kept: MemberAtRest = serde_json::from_value(packed::unpack(value)?)?;
         let determination = kept.determination.map(|d| StoredDetermination {
             determination: d.determination.expand(&kept.facts, pack),
             computed_at: d.computed_at,
@@ -122,6 +110,25 @@ impl AtRest for MemberState {
             registered_at: kept.registered_at,
         })
     }
+}
+
+/// A member's state at rest before packing ([`MemberAtRest`] as JSON).
+fn member_plain(state: &MemberState) -> serde_json::Result<Value> {
+    let kept = state.determination.as_ref().map(|d| KeptDetermination {
+        determination: Kept::Summary(d.determination.summary()),
+        computed_at: d.computed_at,
+    });
+    serde_json::to_value(MemberAtRest {
+        status: state.status,
+        member_id: state.member_id.clone(),
+        plan: state.plan.clone(),
+        county: state.county.clone(),
+        cin: state.cin.clone(),
+        demographics: state.demographics.clone(),
+        facts: state.facts.clone(),
+        determination: kept,
+        registered_at: state.registered_at,
+    })
 }
 
 /// [`MemberEvent`] at rest: what changed (the command's facts or contact data), the
@@ -163,9 +170,16 @@ enum MemberEventAtRest<'a> {
 
 impl AtRest for MemberEvent {
     fn to_rest(&self) -> serde_json::Result<Value> {
+        packed::pack(&event_plain(self)?)
+    }
+}
+
+/// A member event at rest before packing ([`MemberEventAtRest`] as JSON).
+fn event_plain(event: &MemberEvent) -> serde_json::Result<Value> {
+    {
         use MemberEvent as E;
         use MemberEventAtRest as R;
-        let at_rest = match self {
+        let at_rest = match event {
             E::Registered {
                 member_id,
                 plan,
@@ -261,7 +275,8 @@ mod tests {
     fn a_member_is_kept_without_its_trace_and_read_back_whole() {
         let (state, pack) = member();
         let at_rest = state.to_rest().unwrap();
-        let text = at_rest.to_string();
+        assert!(at_rest.get(packed::KEY_1).is_some());
+        let text = packed::unpack(at_rest.clone()).unwrap().to_string();
         assert!(!text.contains("\"criteria\""));
         assert!(text.len() * 10 < serde_json::to_string(&state).unwrap().len());
         let back = MemberState::from_rest(at_rest, &pack).unwrap();
@@ -288,7 +303,7 @@ mod tests {
             at: "2026-11-22T18:00:00Z".parse().unwrap(),
             actor: ActorId("u".into()),
         };
-        let at_rest = event.to_rest().unwrap();
+        let at_rest = packed::unpack(event.to_rest().unwrap()).unwrap();
         let mut full = serde_json::to_value(&event).unwrap();
         full["determination"] = serde_json::to_value(determination.summary()).unwrap();
         assert_eq!(at_rest, full);
@@ -305,6 +320,64 @@ mod tests {
         };
         let mut full = serde_json::to_value(&registered).unwrap();
         full["determination"] = serde_json::to_value(determination.summary()).unwrap();
-        assert_eq!(registered.to_rest().unwrap(), full);
+        assert_eq!(packed::unpack(registered.to_rest().unwrap()).unwrap(), full);
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod make_dictionary {
+    use super::*;
+    use careloop_domain::eligibility::determine;
+    use jiff::civil::date;
+
+    /// How `packed/dictionary-1.json` was made (run once with `--run-ignored only`; the file
+    /// is part of the stored format and never changes: `packed`'s SHA-256 test guards it).
+    #[test]
+    #[ignore]
+    fn write_dictionary_1() {
+        let pack = PolicyPack::embedded().unwrap();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/members");
+        let mut names: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        names.sort();
+        let mut out = String::new();
+        for (n, path) in names.iter().enumerate() {
+            let facts: MemberFacts =
+                serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+            let determination = determine(&facts, date(2026, 11, 22), &pack);
+            let state = MemberState {
+                status: MemberStatus::Active,
+                member_id: format!("SYN-{:06}", n + 1),
+                county: facts.enrollments.first().and_then(|e| e.county.clone()),
+                facts: facts.clone(),
+                determination: Some(StoredDetermination {
+                    determination: determination.clone(),
+                    computed_at: "2026-11-22T18:00:00.123456789Z".parse().unwrap(),
+                }),
+                registered_at: Some("2026-11-22T18:00:00.123456789Z".parse().unwrap()),
+                ..MemberState::default()
+            };
+            let event = MemberEvent::Registered {
+                member_id: state.member_id.clone(),
+                plan: None,
+                county: state.county.clone(),
+                demographics: Demographics::default(),
+                cin: None,
+                facts,
+                determination,
+                at: "2026-11-22T18:00:00.123456789Z".parse().unwrap(),
+                actor: ActorId("user-plan-coordinator".into()),
+            };
+            out.push_str(&event_plain(&event).unwrap().to_string());
+            out.push_str(&member_plain(&state).unwrap().to_string());
+        }
+        std::fs::write(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/src/packed/dictionary-1.json"),
+            out,
+        )
+        .unwrap();
     }
 }

@@ -23,6 +23,7 @@ use crate::access::Action;
 use crate::actor::Actor;
 use crate::app::{App, list_scope};
 use crate::error::AppError;
+use crate::packed;
 use crate::record::{
     Aggregate, AuthorizationAggregate, EcmAggregate, MemberAggregate, ReferralAggregate,
 };
@@ -129,15 +130,18 @@ impl PopulationFacts {
 
 /// The fields `T` reads from a stored document's `state`.
 fn decode<T: DeserializeOwned>(stored: &StoredAggregate) -> Result<T, AppError> {
-    Body::<T>::deserialize(&stored.body)
-        .map(|b| b.state)
-        .map_err(|e| {
-            AppError::Store(careloop_store::StoreError::Corrupt {
-                table: "aggregates",
-                column: "body",
-                source: Box::new(e),
-            })
+    let corrupt = |e: serde_json::Error| {
+        AppError::Store(careloop_store::StoreError::Corrupt {
+            table: "aggregates",
+            column: "body",
+            source: Box::new(e),
         })
+    };
+    let state = Body::<serde_json::Value>::deserialize(&stored.body)
+        .map_err(corrupt)?
+        .state;
+    // A member's state is packed at rest (issue #15, `crate::packed`).
+    serde_json::from_value(packed::unpack(state).map_err(corrupt)?).map_err(corrupt)
 }
 
 impl<S: Store> App<S> {

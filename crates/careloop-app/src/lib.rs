@@ -31,6 +31,7 @@ pub mod identity;
 pub mod member;
 pub mod member_import;
 pub mod member_records;
+mod packed;
 mod record;
 pub mod referral;
 pub mod referral_timeline;
@@ -53,6 +54,7 @@ pub use identity::{
     NewToken, NewUser, Organization, ProviderCapacity, TokenInfo, TokenStatus, TokenView, UserView,
 };
 pub use member::MemberRecord;
+pub use packed::plain_json;
 pub use record::{
     Aggregate, AuthorizationAggregate, EcmAggregate, MemberAggregate, Record, ReferralAggregate,
 };

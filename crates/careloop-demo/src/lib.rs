@@ -42,6 +42,7 @@ mod scenarios;
 use careloop_app::{App, AppError, Role};
 use careloop_store::Store;
 use careloop_synth::Rng;
+use futures_util::TryStreamExt as _;
 use jiff::civil::Date;
 use jiff::{SignedDuration, Span, Timestamp};
 
@@ -105,6 +106,10 @@ pub struct DemoSummary {
     pub ecm_enrollments: usize,
 }
 
+/// Members whose scenarios are driven at the same time (as many as the store's group commit
+/// puts in one transaction).
+const SCENARIOS_AT_ONCE: usize = 64;
+
 /// Loads the demo data set into `app`'s (fresh, migrated) store. See the crate docs.
 pub async fn load_demo<S: Store>(
     app: &App<S>,
@@ -130,25 +135,35 @@ pub async fn load_demo<S: Store>(
         .map(|n| members::draft(&cast, scenarios::for_member(n), n, &mut rng))
         .collect::<Result<Vec<_>, _>>()?;
     let registered = members::register_all(&loader, &cast, drafts).await?;
-    for (n, member) in registered.iter().enumerate() {
-        let scenario = scenarios::for_member(n);
+    // Then each member's scenario is driven, SCENARIOS_AT_ONCE members side by side: their
+    // changes go through the one write path (`App::create` / `App::change`, every access and
+    // reference check) and the store's group commit puts the changes waiting at the same time
+    // in one transaction (one durable flush) instead of one each. Each member's scenario draws
+    // from its own generator, seeded from the data set's generator in member order, so the
+    // data set stays deterministic whatever order the scenarios finish in.
+    let seeds: Vec<u64> = registered.iter().map(|_| rng.next_u64()).collect();
+    for (n, _) in registered.iter().enumerate() {
         summary.members += 1;
-        match scenario {
+        match scenarios::for_member(n) {
             Scenario::Nothing | Scenario::Hospice => {}
-            Scenario::Referral(step) => {
-                referral::drive(&loader, &cast, member, step, n, &mut rng).await?;
-                summary.referrals += 1;
-            }
-            Scenario::Auth(step) => {
-                authorization::drive(&loader, &cast, member, step, n, &mut rng).await?;
-                summary.authorizations += 1;
-            }
-            Scenario::Ecm(step) => {
-                ecm::drive(&loader, &cast, member, step, n, &mut rng).await?;
-                summary.ecm_enrollments += 1;
-            }
+            Scenario::Referral(_) => summary.referrals += 1,
+            Scenario::Auth(_) => summary.authorizations += 1,
+            Scenario::Ecm(_) => summary.ecm_enrollments += 1,
         }
     }
+    let (loader_ref, cast_ref) = (&loader, &cast);
+    futures_util::stream::iter(registered.iter().zip(seeds).enumerate().map(Ok))
+        .try_for_each_concurrent(SCENARIOS_AT_ONCE, |(n, (member, seed))| async move {
+            let mut rng = Rng::new(seed);
+            let (l, c) = (loader_ref, cast_ref);
+            match scenarios::for_member(n) {
+                Scenario::Nothing | Scenario::Hospice => Ok(()),
+                Scenario::Referral(step) => referral::drive(l, c, member, step, n, &mut rng).await,
+                Scenario::Auth(step) => authorization::drive(l, c, member, step, n, &mut rng).await,
+                Scenario::Ecm(step) => ecm::drive(l, c, member, step, n, &mut rng).await,
+            }
+        })
+        .await?;
     summary.organizations = loader.organizations;
     summary.logins = loader.logins;
     Ok(summary)

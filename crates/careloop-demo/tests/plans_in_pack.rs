@@ -104,11 +104,9 @@ async fn demo_members_are_only_in_plans_that_serve_their_county_on_every_enrolle
             "{} {plan} {county}",
             m.id
         );
-        let facts = m
-            .body
-            .get("facts")
-            .or_else(|| m.body.get("state").and_then(|s| s.get("facts")))
-            .unwrap_or(&Value::Null);
+        // The member state is packed at rest (issue #15): its plain JSON.
+        let state = careloop_app::plain_json(m.body["state"].clone()).unwrap();
+        let facts = state.get("facts").unwrap_or(&Value::Null);
         let enrollments = facts.get("enrollments").and_then(Value::as_array).unwrap();
         for e in enrollments {
             let plan = e["plan"].as_str().unwrap();

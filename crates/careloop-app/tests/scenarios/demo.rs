@@ -251,6 +251,7 @@ pub async fn demo_members_serve_the_full_trace_from_compact_records<S: Store>(st
     };
     let summary = load_demo(&app, options, now).await.unwrap();
     let mut checked = 0;
+    let mut enrolled: Vec<Vec<String>> = Vec::new();
     for login in summary
         .logins
         .iter()
@@ -302,16 +303,27 @@ pub async fn demo_members_serve_the_full_trace_from_compact_records<S: Store>(st
                 .await
                 .unwrap()
                 .unwrap();
-            let kept = &row.body["state"]["determination"]["determination"];
+            // The state at rest is packed (zstd, issue #15): its plain JSON.
+            let state = careloop_app::plain_json(row.body["state"].clone()).unwrap();
+            let kept = &state["determination"]["determination"];
             assert_eq!(kept["determination_id"], before.determination_id.as_str());
             assert!(kept.get("evidence_ids").is_some(), "{}", listed.id);
-            let text = row.body.to_string();
+            let text = state.to_string();
             assert!(!text.contains("\"criteria\""), "{}", listed.id);
             for event in app.store().events_for("member", &listed.id).await.unwrap() {
-                assert!(!event.body.to_string().contains("\"criteria\""));
+                for kept in event.body["events"].as_array().unwrap() {
+                    let plain = careloop_app::plain_json(kept.clone()).unwrap();
+                    assert!(plain.get("determination").is_some());
+                    assert!(!plain.to_string().contains("\"criteria\""));
+                }
             }
             checked += 1;
         }
+        // The dashboard reads the packed member rows too: an enrolled member's met POFs.
+        let facts = app.dashboard_facts(&actor, now).await.unwrap();
+        enrolled.extend(facts.ecm_enrolled_pofs);
     }
     assert_eq!(checked, members);
+    assert!(!enrolled.is_empty());
+    assert!(enrolled.iter().any(|pofs| !pofs.is_empty()), "{enrolled:?}");
 }

@@ -85,10 +85,12 @@ pub async fn member_register_read_and_new_facts_redetermine<S: Store>(store: S) 
     assert_eq!(first.as_of, date(2026, 11, 22));
     assert_eq!(first.ecm_eligible, Some(true));
 
-    // The stored body carries the facts under `state.facts` (contract 1).
+    // The stored body carries the facts under `state.facts` (contract 1), packed (issue #15).
     let raw = app.store().get("member", MEMBER).await.unwrap().unwrap();
-    assert_eq!(raw.body["state"]["facts"]["birth_date"], "1980-03-15");
-    assert_eq!(raw.body["state"]["plan"], "hpsm");
+    assert!(raw.body["state"].get("zstd-1").is_some());
+    let state = careloop_app::plain_json(raw.body["state"].clone()).unwrap();
+    assert_eq!(state["facts"]["birth_date"], "1980-03-15");
+    assert_eq!(state["plan"], "hpsm");
 
     // An audited read by a plan UM reviewer.
     let got = app
@@ -125,7 +127,8 @@ pub async fn member_register_read_and_new_facts_redetermine<S: Store>(store: S) 
     let events = app.store().events_for("member", MEMBER).await.unwrap();
     let types: Vec<_> = events.iter().map(|e| e.event_type.as_str()).collect();
     assert_eq!(types, ["registered", "facts-recorded"]);
-    let carried = &events[1].body["events"][0]["determination"];
+    let carried = careloop_app::plain_json(events[1].body["events"][0].clone()).unwrap();
+    let carried = &carried["determination"];
     assert_eq!(
         carried["determination_id"],
         second.determination.determination_id.as_str()

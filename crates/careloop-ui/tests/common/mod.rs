@@ -162,21 +162,26 @@ impl Demo {
                     .member_records(&p, &m.id, self.now)
                     .await
                     .unwrap();
-                if records
-                    .ecm_enrollments
-                    .iter()
-                    .any(|e| e.state.provider_id == p.org_id && e.status == "enrolled")
-                    && cs.is_none_or(|cs| {
-                        let (plan, county) = (m.plan_id.clone(), m.county.clone());
-                        careloop_domain::policy::offerings(
-                            self.app().pack(),
-                            &plan.unwrap_or_default(),
-                            &county.unwrap_or_default(),
-                            today,
-                        )
-                        .is_ok_and(|list| list.iter().any(|o| o.id == cs))
-                    })
-                {
+                if records.ecm_enrollments.iter().any(|e| {
+                    // Its re-authorization can be requested today: the next period starts
+                    // at most 90 days ahead (the scheduled-date rule), as the browser test
+                    // requests it.
+                    let soon = e
+                        .state
+                        .reauthorization_due()
+                        .and_then(|d| d.tomorrow().ok())
+                        .is_some_and(|start| today.until(start).is_ok_and(|s| s.get_days() <= 90));
+                    e.state.provider_id == p.org_id && e.status == "enrolled" && soon
+                }) && cs.is_none_or(|cs| {
+                    let (plan, county) = (m.plan_id.clone(), m.county.clone());
+                    careloop_domain::policy::offerings(
+                        self.app().pack(),
+                        &plan.unwrap_or_default(),
+                        &county.unwrap_or_default(),
+                        today,
+                    )
+                    .is_ok_and(|list| list.iter().any(|o| o.id == cs))
+                }) {
                     return (login.username.clone(), m.id);
                 }
             }
