@@ -139,12 +139,13 @@ impl X12Writer {
         self.raw(elements);
     }
 
-    /// ST with control number `control` and implementation reference `version` (ST03).
-    pub(crate) fn st(&mut self, id: &str, control: u32, version: &str) {
+    /// ST with control number `control` and implementation reference `version` (ST03; the
+    /// 835 TR3 marks ST03 not used).
+    pub(crate) fn st(&mut self, id: &str, control: u32, version: Option<&str>) {
         self.st_control = format!("{control:04}");
         let c = self.st_control.clone();
         self.in_set = 0;
-        self.raw(&["ST", id, &c, version]);
+        self.raw(&["ST", id, &c, version.unwrap_or_default()]);
         self.in_set = 1;
         self.sets += 1;
     }

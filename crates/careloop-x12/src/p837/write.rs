@@ -10,7 +10,7 @@ use crate::write::{X12Writer, comp, text};
 pub fn write(file: &ClaimFile) -> Result<String, X12Error> {
     let mut w = X12Writer::new(&file.header, "HC", VERSION)?;
     for t in &file.transactions {
-        w.st("837", t.control, VERSION);
+        w.st("837", t.control, Some(VERSION));
         let created = t.created.to_string();
         w.seg(&[
             "BHT",
