@@ -137,7 +137,7 @@ struct Set {
     patient: Option<Patient>,
 }
 
-fn person_of<'s>(set: &'s mut Set, entity: Entity) -> Option<&'s mut Person> {
+fn person_of(set: &mut Set, entity: Entity) -> Option<&mut Person> {
     match entity {
         Entity::Subscriber => Some(&mut set.sub.person),
         Entity::Patient => set.patient.as_mut().map(|p| &mut p.person),
