@@ -54,6 +54,19 @@ pub(crate) fn text<'a>(value: &'a str, what: &str) -> Result<&'a str, X12Error> 
     Ok(value)
 }
 
+/// Checks a time is HHMM with hour 00-23 and minute 00-59.
+pub(crate) fn hhmm<'a>(value: &'a str, what: &str) -> Result<&'a str, X12Error> {
+    let ok = value.len() == 4
+        && value.bytes().all(|b| b.is_ascii_digit())
+        && value.get(..2).is_some_and(|h| h < "24")
+        && value.get(2..).is_some_and(|m| m < "60");
+    if ok {
+        Ok(value)
+    } else {
+        Err(input(format!("{what} {value:?} must be a time HHMM")))
+    }
+}
+
 /// Joins checked components into a composite element.
 pub(crate) fn comp(parts: &[&str], what: &str) -> Result<String, X12Error> {
     for p in parts {
@@ -84,9 +97,7 @@ impl X12Writer {
         if !(1..=999_999_999).contains(&h.interchange_control) || h.group_control == 0 {
             return Err(input("control numbers must be 1 to 999999999"));
         }
-        if h.time.len() != 4 || !h.time.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(input(format!("time {:?} must be HHMM", h.time)));
-        }
+        hhmm(&h.time, "GS05")?;
         let mut out = String::new();
         out.push_str(&format!(
             "ISA*00*          *00*          *{}*{}*{}*{}*{}*{}*^*00501*{:09}*0*{}*:~\n",

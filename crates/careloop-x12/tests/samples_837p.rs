@@ -50,7 +50,7 @@ fn sample_one_is_read_field_by_field() {
     assert_eq!(l.hcpcs.as_str(), "86663");
     assert_eq!(l.charge, Cents(1000));
     assert_eq!(l.units_milli, 1000);
-    let d = l.service_date.as_ref().unwrap();
+    let d = &l.service_date;
     assert_eq!(
         (d.from.to_string(), d.to.map(|t| t.to_string())),
         ("20061010".into(), Some("20061025".into()))

@@ -141,7 +141,8 @@ pub struct ServiceLine {
     pub place_of_service: Option<String>,
     /// SV107 diagnosis code pointers (1-based into the claim's diagnoses).
     pub diagnosis_pointers: Vec<u8>,
-    pub service_date: Option<ServiceDate>,
+    /// DTP*472, required on every line (TR3 2400 "Date - Service Date").
+    pub service_date: ServiceDate,
     /// REF*G1 at the line, if the line has its own prior authorization.
     pub prior_authorization: Option<String>,
 }

@@ -172,13 +172,9 @@ fn read_set(segs: &[Segment<'_>]) -> Result<ClaimTransaction, X12Error> {
     let mut set = Set::default();
     let mut entity = Entity::None;
     let mut claim: Option<Claim> = None;
-    let mut line: Option<ServiceLine> = None;
+    // The open line: its SV1 ordinal, the line, and its DTP*472 once read.
+    let mut line: Option<(usize, ServiceLine, Option<ServiceDate>)> = None;
     let mut clm_ordinal = 0;
-    let finish_line = |claim: &mut Option<Claim>, line: &mut Option<ServiceLine>| {
-        if let (Some(c), Some(l)) = (claim.as_mut(), line.take()) {
-            c.lines.push(l);
-        }
-    };
     for seg in segs.iter().skip(1) {
         match seg.id() {
             "BHT" => {
@@ -197,7 +193,7 @@ fn read_set(segs: &[Segment<'_>]) -> Result<ClaimTransaction, X12Error> {
                 t.kind = seg.element(6).to_owned();
             }
             "HL" => {
-                finish_line(&mut claim, &mut line);
+                finish_line(&mut claim, &mut line)?;
                 finish_claim(&mut t, &mut claim, clm_ordinal)?;
                 entity = Entity::None;
                 match seg.element(3) {
@@ -327,14 +323,14 @@ fn read_set(segs: &[Segment<'_>]) -> Result<ClaimTransaction, X12Error> {
             }
             "REF" if seg.element(1) == "G1" => {
                 let auth = opt(seg.element(2));
-                if let Some(l) = line.as_mut() {
+                if let Some((_, l, _)) = line.as_mut() {
                     l.prior_authorization = auth;
                 } else if let Some(c) = claim.as_mut() {
                     c.prior_authorization = auth;
                 }
             }
             "CLM" => {
-                finish_line(&mut claim, &mut line);
+                finish_line(&mut claim, &mut line)?;
                 finish_claim(&mut t, &mut claim, clm_ordinal)?;
                 clm_ordinal = seg.ordinal;
                 claim = Some(read_clm(seg, &set)?);
@@ -359,22 +355,22 @@ fn read_set(segs: &[Segment<'_>]) -> Result<ClaimTransaction, X12Error> {
                 }
             }
             "LX" => {
-                finish_line(&mut claim, &mut line);
+                finish_line(&mut claim, &mut line)?;
                 entity = Entity::Other;
             }
             "SV1" => {
                 if claim.is_none() {
                     return Err(seg.error(None, Rule::EnvelopeOrder, "SV1 outside a claim"));
                 }
-                line = Some(read_sv1(seg)?);
+                line = Some((seg.ordinal, read_sv1(seg)?, None));
             }
             "DTP" if seg.element(1) == "472" => {
-                if let Some(l) = line.as_mut() {
-                    l.service_date = Some(read_dtp(seg)?);
+                if let Some((_, _, date)) = line.as_mut() {
+                    *date = Some(read_dtp(seg)?);
                 }
             }
             "SE" => {
-                finish_line(&mut claim, &mut line);
+                finish_line(&mut claim, &mut line)?;
                 finish_claim(&mut t, &mut claim, clm_ordinal)?;
             }
             _ => {}
@@ -465,6 +461,30 @@ fn finish_claim(
     Ok(())
 }
 
+/// A line is complete at the next LX, HL, CLM or SE; it must have had its DTP*472.
+fn finish_line(
+    claim: &mut Option<Claim>,
+    line: &mut Option<(usize, ServiceLine, Option<ServiceDate>)>,
+) -> Result<(), X12Error> {
+    let Some((ordinal, mut l, date)) = line.take() else {
+        return Ok(());
+    };
+    let Some(date) = date else {
+        return Err(X12Error::at(
+            ordinal,
+            "SV1",
+            None,
+            Rule::SegmentMissing,
+            "service line without its DTP*472 service date",
+        ));
+    };
+    l.service_date = date;
+    if let Some(c) = claim.as_mut() {
+        c.lines.push(l);
+    }
+    Ok(())
+}
+
 fn read_sv1(seg: &Segment<'_>) -> Result<ServiceLine, X12Error> {
     if seg.component(1, 1) != "HC" {
         return Err(seg.error(Some(1), Rule::Value, "SV101-1 must be HC (HCPCS)"));
@@ -508,7 +528,15 @@ fn read_sv1(seg: &Segment<'_>) -> Result<ServiceLine, X12Error> {
         units_milli,
         place_of_service: opt(seg.element(5)),
         diagnosis_pointers,
-        service_date: None,
+        // Replaced by the line's DTP*472 in finish_line, which refuses a line without one.
+        service_date: ServiceDate {
+            from: Date {
+                year: 1970,
+                month: 1,
+                day: 1,
+            },
+            to: None,
+        },
         prior_authorization: None,
     })
 }

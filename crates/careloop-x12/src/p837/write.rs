@@ -2,9 +2,9 @@
 //! its subscriber HL (2000B) and, when the patient is not the subscriber, a patient HL (2000C).
 
 use super::{Address, Claim, ClaimFile, Person, VERSION};
-use crate::error::X12Error;
+use crate::error::{Rule, X12Error};
 use crate::types::{Date, format_fixed};
-use crate::write::{X12Writer, comp, text};
+use crate::write::{X12Writer, comp, hhmm, text};
 
 /// Writes the interchange; free text containing a delimiter is refused with [`Rule::Input`](crate::Rule::Input).
 pub fn write(file: &ClaimFile) -> Result<String, X12Error> {
@@ -18,7 +18,7 @@ pub fn write(file: &ClaimFile) -> Result<String, X12Error> {
             "00",
             text(&t.reference, "BHT03")?,
             &created,
-            text(&t.created_time, "BHT05")?,
+            hhmm(&t.created_time, "BHT05")?,
             text(&t.kind, "BHT06")?,
         ]);
         w.seg(&[
@@ -167,6 +167,19 @@ fn write_claim(w: &mut X12Writer, c: &Claim, hl: &mut u32) -> Result<(), X12Erro
         text(&c.payer.id, "payer id")?,
     ]);
     if let Some(p) = &c.patient {
+        // TR3 loop 2010CA: the patient's N3, N4 and DMG are required.
+        if p.person.address.is_none() || p.person.birth_date.is_none() {
+            return Err(X12Error::at(
+                0,
+                "",
+                None,
+                Rule::Input,
+                format!(
+                    "claim {}: a patient needs an address and a birth date (2010CA)",
+                    c.claim_id
+                ),
+            ));
+        }
         *hl += 1;
         let patient_hl = hl.to_string();
         w.seg(&["HL", &patient_hl, &subscriber_hl, "23", "0"]);
@@ -190,6 +203,16 @@ fn write_claim(w: &mut X12Writer, c: &Claim, hl: &mut u32) -> Result<(), X12Erro
     ]);
     if let Some(auth) = &c.prior_authorization {
         w.seg(&["REF", "G1", text(auth, "prior authorization")?]);
+    }
+    // TR3 2300 HI (health care diagnosis code): one segment, at most 12 codes.
+    if c.diagnoses.len() > 12 {
+        return Err(X12Error::at(
+            0,
+            "",
+            None,
+            Rule::Input,
+            format!("claim {}: at most 12 diagnosis codes", c.claim_id),
+        ));
     }
     let mut hi = Vec::new();
     for d in &c.diagnoses {
@@ -221,14 +244,13 @@ fn write_claim(w: &mut X12Writer, c: &Claim, hl: &mut u32) -> Result<(), X12Erro
             "",
             &pointers,
         ]);
-        if let Some(d) = &l.service_date {
-            match d.to {
-                Some(to) => {
-                    let range = format!("{}-{}", d.from, to);
-                    w.seg(&["DTP", "472", "RD8", &range]);
-                }
-                None => w.seg(&["DTP", "472", "D8", &date(Some(d.from))]),
+        let d = &l.service_date;
+        match d.to {
+            Some(to) => {
+                let range = format!("{}-{}", d.from, to);
+                w.seg(&["DTP", "472", "RD8", &range]);
             }
+            None => w.seg(&["DTP", "472", "D8", &date(Some(d.from))]),
         }
         if let Some(auth) = &l.prior_authorization {
             w.seg(&["REF", "G1", text(auth, "prior authorization")?]);
