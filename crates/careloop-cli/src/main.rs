@@ -64,6 +64,8 @@ enum Command {
     Demo(cmd::demo::Args),
     /// Generate a reproducible synthetic Medi-Cal claims data set (Tuva format).
     Synth(cmd::synth::Args),
+    /// Check X12 files (separators, envelopes, 837P claims); docs/x12.md.
+    X12(cmd::x12::Args),
 }
 
 fn main() -> ExitCode {
@@ -107,5 +109,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => cmd::serve::run(args, &pack, &mut out),
         Command::Demo(args) => cmd::demo::run(args, &pack, &mut out),
         Command::Synth(args) => cmd::synth::run(args, &pack, &mut out),
+        Command::X12(args) => cmd::x12::run(args, &pack, &mut out),
     }
 }

@@ -16,3 +16,4 @@ pub mod serve;
 pub mod synth;
 pub mod token;
 pub mod user;
+pub mod x12;
