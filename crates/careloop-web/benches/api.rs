@@ -8,7 +8,12 @@
 //! `AppTokens`). The clients are minimal HTTP/1.1 keep-alive clients over tokio `TcpStream`
 //! (one connection each), in the same process as the server.
 //!
-//! 1. Seed: `--rows` authorization rows (default 1,000,000) inserted straight into the
+//! 1. Seed: the members the requests are about — `--rows / 4` member rows, each a copy of a real
+//!    member registered through the API with its id, owning plan organization, plan overlay and
+//!    county changed (a county that plan overlay serves in the policy pack), and an access grant
+//!    on each for every provider organization (as an ECM assignment would give), so the
+//!    submissions below pass careloop's reference and access checks (issue #12). Then
+//!    `--rows` authorization rows (default 1,000,000) inserted straight into the
 //!    `aggregates` table with multi-row INSERTs (1,000 rows each, 20,000 rows a transaction), the
 //!    way the store bench seeds (NOT through `Store::commit`: it only builds the data set). The
 //!    body of every row is a real stored authorization (one submitted through the use case) with
@@ -53,21 +58,9 @@ use tokio::net::TcpStream;
 
 const KIND: &str = "authorization";
 const PLAN_ORGS: u64 = 8;
-const OVERLAYS: [&str; 3] = ["hpsm", "alameda-alliance", "aetna-better-health-ca"];
-const COUNTIES: [&str; 12] = [
-    "San Mateo",
-    "Alameda",
-    "Santa Clara",
-    "San Francisco",
-    "Contra Costa",
-    "Marin",
-    "Sonoma",
-    "Napa",
-    "Solano",
-    "Santa Cruz",
-    "Monterey",
-    "San Benito",
-];
+// Plans in Medi-Cal today (Aetna Better Health of California left on 2023-12-31: the pack
+// refuses its counties after that day).
+const OVERLAYS: [&str; 3] = ["hpsm", "alameda-alliance", "iehp"];
 const PROVIDER_ORGS: usize = 4;
 const AUTHS_PER_MEMBER: u64 = 4;
 const DAY_MS: i64 = 86_400_000;
@@ -146,6 +139,27 @@ fn overlay(i: u64) -> &'static str {
     OVERLAYS[(i % OVERLAYS.len() as u64) as usize]
 }
 
+/// The counties each plan overlay serves in the embedded policy pack (index: plan org).
+fn overlay_counties() -> Vec<Vec<String>> {
+    let pack = PolicyPack::embedded().unwrap();
+    (0..PLAN_ORGS)
+        .map(|i| {
+            let plan = pack.plan(overlay(i)).expect("the overlay is in the pack");
+            plan.counties.iter().map(|c| c.county.clone()).collect()
+        })
+        .collect()
+}
+
+/// Member `m`: its plan organization and a county its plan overlay serves.
+fn member_place(m: u64, counties: &[Vec<String>]) -> (u64, String) {
+    let org_i = m % PLAN_ORGS;
+    let served = &counties[org_i as usize];
+    (
+        org_i,
+        served[((m / PLAN_ORGS) % served.len() as u64) as usize].clone(),
+    )
+}
+
 fn provider_org(i: usize) -> String {
     format!("org-bench-ecm-{i:02}")
 }
@@ -162,21 +176,52 @@ fn status(r: u64) -> &'static str {
     }
 }
 
-/// One seeded row: (id, owner org, member, status, due_at ms, plan id, county, body).
+/// One seeded row: (kind, id, owner org, member, status, due_at ms, plan id, county, body).
 type Row = (
+    &'static str,
     String,
     String,
     String,
     &'static str,
-    i64,
+    Option<i64>,
     &'static str,
-    &'static str,
+    String,
     Value,
 );
 
-fn seed_row(n: u64, now_ms: i64, template: &Value, rng: &mut Rng) -> Row {
+/// What the seed copies: a stored member and a stored authorization, and each plan overlay's
+/// counties.
+struct Templates {
+    member: Value,
+    authorization: Value,
+    counties: Vec<Vec<String>>,
+}
+
+fn member_id(m: u64) -> String {
+    format!("mem-seed-{m:07}")
+}
+
+/// Member `m`'s row: the template member with its id, owner, plan and county changed.
+fn member_row(m: u64, t: &Templates) -> Row {
+    let (org_i, county) = member_place(m, &t.counties);
+    let mut body = t.member.clone();
+    body["owners"]["owner_org_id"] = json!(plan_org(org_i));
+    (
+        "member",
+        member_id(m),
+        plan_org(org_i),
+        member_id(m),
+        "registered",
+        None,
+        overlay(org_i),
+        county,
+        body,
+    )
+}
+
+fn seed_row(n: u64, now_ms: i64, t: &Templates, rng: &mut Rng) -> Row {
     let member = n / AUTHS_PER_MEMBER;
-    let org_i = member % PLAN_ORGS;
+    let (org_i, county) = member_place(member, &t.counties);
     let st = status(rng.next());
     let open = matches!(st, "received" | "pended-for-information");
     let due = if open {
@@ -185,9 +230,8 @@ fn seed_row(n: u64, now_ms: i64, template: &Value, rng: &mut Rng) -> Row {
         now_ms - rng.below(180 * DAY_MS as u64) as i64
     };
     let id = format!("auth-seed-{n:08}");
-    let member_id = format!("mem-seed-{member:07}");
-    let county = COUNTIES[(member % COUNTIES.len() as u64) as usize];
-    let mut body = template.clone();
+    let member_id = member_id(member);
+    let mut body = t.authorization.clone();
     body["owners"]["owner_org_id"] = json!(plan_org(org_i));
     let state = &mut body["state"];
     state["request_id"] = json!(id);
@@ -197,11 +241,12 @@ fn seed_row(n: u64, now_ms: i64, template: &Value, rng: &mut Rng) -> Row {
     state["received_at"] = json!(Timestamp::from_millisecond(due - 14 * DAY_MS).unwrap());
     state["due"]["due"] = json!(Timestamp::from_millisecond(due).unwrap());
     (
+        KIND,
         id,
         plan_org(org_i),
         member_id,
         st,
-        due,
+        Some(due),
         overlay(org_i),
         county,
         body,
@@ -224,26 +269,71 @@ fn insert_sql(rows: usize) -> String {
     sql
 }
 
-/// Seeds `rows` authorization rows on one connection (engine-generic by macro, as in the store
-/// bench), then ANALYZE.
+fn grant_sql(rows: usize) -> String {
+    let mut sql =
+        String::from("INSERT INTO member_access (org_id, member_id, reason, granted_at) VALUES ");
+    for r in 0..rows {
+        if r > 0 {
+            sql.push(',');
+        }
+        let b = r * 4;
+        sql.push_str(&format!("(${},${},${},${})", b + 1, b + 2, b + 3, b + 4));
+    }
+    sql
+}
+
+/// Seeds, on one connection (engine-generic by macro, as in the store bench): the members, a
+/// grant on each for every provider organization, then `rows` authorization rows; ANALYZE.
 macro_rules! seed {
-    ($conn:expr, $rows:expr, $now_ms:expr, $template:expr) => {{
+    ($conn:expr, $rows:expr, $now_ms:expr, $t:expr) => {{
         let conn = $conn;
+        let t: &Templates = $t;
+        let now_ms: i64 = $now_ms;
         let rows: u64 = $rows;
-        let mut rng = Rng(42);
-        let mut n = 0u64;
-        while n < rows {
+        let members = (rows / AUTHS_PER_MEMBER).max(1);
+        seed!(@rows conn, members, now_ms, &mut |m| member_row(m, t));
+        let mut m = 0u64;
+        while m < members {
             let mut tx = conn.begin().await.expect("begin");
-            let tx_end = (n + ROWS_PER_TX as u64).min(rows);
+            let tx_end = (m + ROWS_PER_TX as u64).min(members);
+            while m < tx_end {
+                let chunk = (tx_end - m).min((ROWS_PER_INSERT / PROVIDER_ORGS) as u64) as usize;
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(grant_sql(chunk * PROVIDER_ORGS)));
+                for i in 0..chunk as u64 {
+                    for p in 0..PROVIDER_ORGS {
+                        q = q
+                            .bind(provider_org(p))
+                            .bind(member_id(m + i))
+                            .bind("assigned")
+                            .bind(now_ms);
+                    }
+                }
+                q.execute(&mut *tx).await.expect("grant insert");
+                m += chunk as u64;
+            }
+            tx.commit().await.expect("commit");
+        }
+        let mut rng = Rng(42);
+        seed!(@rows conn, rows, now_ms, &mut |n| seed_row(n, now_ms, t, &mut rng));
+        sqlx::raw_sql("ANALYZE")
+            .execute(&mut *conn)
+            .await
+            .expect("analyze");
+    }};
+    (@rows $conn:expr, $count:expr, $now_ms:expr, $row:expr) => {{
+        let row = $row;
+        let count: u64 = $count;
+        let mut n = 0u64;
+        while n < count {
+            let mut tx = $conn.begin().await.expect("begin");
+            let tx_end = (n + ROWS_PER_TX as u64).min(count);
             while n < tx_end {
                 let chunk = (tx_end - n).min(ROWS_PER_INSERT as u64) as usize;
-                let sql = insert_sql(chunk);
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(insert_sql(chunk)));
                 for i in 0..chunk as u64 {
-                    let (id, org, member, st, due, plan, county, body) =
-                        seed_row(n + i, $now_ms, $template, &mut rng);
+                    let (kind, id, org, member, st, due, plan, county, body) = row(n + i);
                     q = q
-                        .bind(KIND)
+                        .bind(kind)
                         .bind(id)
                         .bind(1_i64)
                         .bind(org)
@@ -261,10 +351,6 @@ macro_rules! seed {
             }
             tx.commit().await.expect("commit");
         }
-        sqlx::raw_sql("ANALYZE")
-            .execute(&mut *conn)
-            .await
-            .expect("analyze");
     }};
 }
 
@@ -380,12 +466,15 @@ fn mix(n: u64) -> u64 {
 /// organization, in the member's county.
 fn submission_body(n: u64, members: u64) -> Vec<u8> {
     let member = mix(n) % members.max(1);
-    let org_i = member % PLAN_ORGS;
+    request_for(&member_id(member), member % PLAN_ORGS)
+}
+
+/// A request for `member` of plan organization `org_i`; its plan overlay and county are the
+/// member record's (careloop resolves them).
+fn request_for(member: &str, org_i: u64) -> Vec<u8> {
     serde_json::to_vec(&json!({
-        "member_id": format!("mem-seed-{member:07}"),
+        "member_id": member,
         "plan_org_id": plan_org(org_i),
-        "plan": overlay(org_i),
-        "county": COUNTIES[(member % COUNTIES.len() as u64) as usize],
         "service": "ecm-initial",
         "kind": "non-urgent-pre-service"
     }))
@@ -403,15 +492,19 @@ fn submission_key(n: u64) -> String {
 
 struct Setup {
     reviewer_token: String,
+    coordinator_token: String,
     provider_tokens: Vec<String>,
-    /// A stored authorization body to seed from.
-    template: Value,
+    counties: Vec<Vec<String>>,
 }
 
 /// Organizations, users and API tokens through the identity use cases, and one real
 /// submission whose stored body is the seed template.
 async fn setup(app: &App<AnyStore>) -> Setup {
     let now = Timestamp::now();
+    let counties = overlay_counties();
+    let mut every_county: Vec<String> = counties.concat();
+    every_county.sort();
+    every_county.dedup();
     for i in 0..PLAN_ORGS {
         app.bootstrap_organization(
             NewOrganization {
@@ -419,7 +512,7 @@ async fn setup(app: &App<AnyStore>) -> Setup {
                 name: format!("Bench plan {i}"),
                 kind: OrgKind::Plan,
                 plan: Some(overlay(i).to_owned()),
-                counties: COUNTIES.iter().map(|c| (*c).to_owned()).collect(),
+                counties: counties[i as usize].clone(),
             },
             now,
         )
@@ -444,6 +537,21 @@ async fn setup(app: &App<AnyStore>) -> Setup {
         .await
         .expect("token")
         .token;
+    app.add_user(
+        user(
+            "bench-coordinator".into(),
+            plan_org(0),
+            Role::PlanCareCoordinator,
+        ),
+        now,
+    )
+    .await
+    .expect("coordinator");
+    let coordinator_token = app
+        .create_token("bench-coordinator", "bench", now)
+        .await
+        .expect("token")
+        .token;
     let mut provider_tokens = Vec::new();
     for i in 0..PROVIDER_ORGS {
         app.bootstrap_organization(
@@ -452,7 +560,7 @@ async fn setup(app: &App<AnyStore>) -> Setup {
                 name: format!("Bench ECM provider {i}"),
                 kind: OrgKind::EcmProvider,
                 plan: None,
-                counties: vec!["San Mateo".into()],
+                counties: every_county.clone(),
             },
             now,
         )
@@ -469,8 +577,9 @@ async fn setup(app: &App<AnyStore>) -> Setup {
     }
     Setup {
         reviewer_token,
+        coordinator_token,
         provider_tokens,
-        template: Value::Null,
+        counties,
     }
 }
 
@@ -486,26 +595,66 @@ async fn start_server(app: Arc<App<AnyStore>>) -> std::net::SocketAddr {
     addr
 }
 
-/// Submits one request through HTTP (the seed template) and returns its stored body.
-async fn template(addr: std::net::SocketAddr, s: &Setup, app: &App<AnyStore>) -> Value {
-    let mut c = Client::connect(addr, &s.provider_tokens[0]).await;
-    let r = c
-        .request(
+/// The seed templates, written through the API: a member registered by plan 0's care
+/// coordinator, assigned to provider 0 for ECM (its access grant), and provider 0's request for
+/// that member; the stored bodies of the member and the request.
+async fn template(addr: std::net::SocketAddr, s: &Setup, app: &App<AnyStore>) -> Templates {
+    let county = &s.counties[0][0];
+    let mut facts: Value =
+        serde_json::from_str(include_str!("../../../examples/members/pof-1a-adult.json")).unwrap();
+    facts.as_object_mut().unwrap().remove("member_id");
+    facts["enrollments"][0]["plan"] = json!(overlay(0));
+    facts["enrollments"][0]["county"] = json!(county);
+    let mut plan = Client::connect(addr, &s.coordinator_token).await;
+    let created = |r: Reply| -> String {
+        assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+        let v: Value = serde_json::from_slice(&r.body).unwrap();
+        v["id"].as_str().expect("id").to_owned()
+    };
+    let body = json!({ "plan": overlay(0), "county": county, "facts": facts });
+    let member = created(
+        plan.request(
             "POST",
-            "/api/v1/authorizations",
-            "Idempotency-Key: bench-template\r\n",
-            &submission_body(u64::MAX / 2, 1),
+            "/api/v1/members",
+            "Idempotency-Key: bench-template-member\r\n",
+            &serde_json::to_vec(&body).unwrap(),
         )
-        .await;
-    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
-    let v: Value = serde_json::from_slice(&r.body).unwrap();
-    let id = v["id"].as_str().expect("id");
-    app.store()
-        .get(KIND, id)
-        .await
-        .unwrap()
-        .expect("stored")
-        .body
+        .await,
+    );
+    let assign = json!({ "member_id": member, "provider_org_id": provider_org(0) });
+    created(
+        plan.request(
+            "POST",
+            "/api/v1/ecm-enrollments",
+            "Idempotency-Key: bench-template-ecm\r\n",
+            &serde_json::to_vec(&assign).unwrap(),
+        )
+        .await,
+    );
+    let mut provider = Client::connect(addr, &s.provider_tokens[0]).await;
+    let request = created(
+        provider
+            .request(
+                "POST",
+                "/api/v1/authorizations",
+                "Idempotency-Key: bench-template\r\n",
+                &request_for(&member, 0),
+            )
+            .await,
+    );
+    let stored = async |kind: &str, id: &str| {
+        app.store()
+            .get(kind, id)
+            .await
+            .unwrap()
+            .expect("stored")
+            .body
+    };
+    Templates {
+        member: stored("member", &member).await,
+        authorization: stored(KIND, &request).await,
+        counties: s.counties.clone(),
+    }
 }
 
 /// Builds a queue request path (random parts from the generator).
@@ -529,6 +678,8 @@ async fn queue_latency(addr: std::net::SocketAddr, s: &Setup, engine: &str, quer
         }
     }
     let deep = deep.expect("the queue has more than one page");
+    // The reviewer's plan: a county its plan overlay serves.
+    let served = s.counties[0].clone();
     let variants: [(&str, PathFn); 4] = [
         (
             "first page",
@@ -540,8 +691,8 @@ async fn queue_latency(addr: std::net::SocketAddr, s: &Setup, engine: &str, quer
         ),
         (
             "plan+county",
-            Box::new(|rng| {
-                let county = COUNTIES[rng.below(COUNTIES.len() as u64) as usize];
+            Box::new(move |rng| {
+                let county = &served[rng.below(served.len() as u64) as usize];
                 format!(
                     "/api/v1/authorizations?plan={}&county={}",
                     overlay(0),
@@ -640,15 +791,20 @@ async fn submissions(addr: std::net::SocketAddr, s: &Setup, engine: &str, o: &Op
 }
 
 /// Setup, template, seed (through `seed_with`), queue, submissions.
-async fn run(engine: &str, store: AnyStore, o: &Opts, seed_with: impl AsyncFnOnce(&Value, i64)) {
+async fn run(
+    engine: &str,
+    store: AnyStore,
+    o: &Opts,
+    seed_with: impl AsyncFnOnce(&Templates, i64),
+) {
     store.migrate().await.expect("migrate");
     let app = Arc::new(App::new(store.clone(), PolicyPack::embedded().unwrap()));
-    let mut s = setup(&app).await;
+    let s = setup(&app).await;
     let addr = start_server(app.clone()).await;
-    s.template = template(addr, &s, &app).await;
+    let templates = template(addr, &s, &app).await;
     let now_ms = Timestamp::now().as_millisecond();
     let t = Instant::now();
-    seed_with(&s.template, now_ms).await;
+    seed_with(&templates, now_ms).await;
     println!(
         "{engine}: seeded {} authorization rows + ANALYZE in {:.1} s",
         o.rows,
@@ -664,15 +820,20 @@ async fn run_sqlite(o: &Opts) {
     let path = dir.path().join("api-bench.db");
     let store = AnyStore::Sqlite(SqliteStore::open(&path).await.expect("open"));
     let rows = o.rows;
-    run("sqlite", store, o, async |template: &Value, now_ms: i64| {
-        let mut conn = sqlx::SqliteConnection::connect_with(
-            &sqlx::sqlite::SqliteConnectOptions::new().filename(&path),
-        )
-        .await
-        .expect("seed connection");
-        seed!(&mut conn, rows, now_ms, template);
-        conn.close().await.expect("close");
-    })
+    run(
+        "sqlite",
+        store,
+        o,
+        async |template: &Templates, now_ms: i64| {
+            let mut conn = sqlx::SqliteConnection::connect_with(
+                &sqlx::sqlite::SqliteConnectOptions::new().filename(&path),
+            )
+            .await
+            .expect("seed connection");
+            seed!(&mut conn, rows, now_ms, template);
+            conn.close().await.expect("close");
+        },
+    )
     .await;
 }
 
@@ -692,7 +853,7 @@ async fn run_postgres(o: &Opts) {
         "postgres",
         store,
         o,
-        async |template: &Value, now_ms: i64| {
+        async |template: &Templates, now_ms: i64| {
             let mut conn = sqlx::PgConnection::connect(&bench_url)
                 .await
                 .expect("seed connection");
