@@ -17,11 +17,11 @@
 //!    `aggregates` table with multi-row INSERTs (1,000 rows each, 20,000 rows a transaction), the
 //!    way the store bench seeds (NOT through `Store::commit`: it only builds the data set). The
 //!    body of every row is a real stored authorization (one submitted through the use case) with
-//!    its id, member, status, due time and owner changed. 8 plan organizations (by member), 12
-//!    counties, status mix 12 % received, 8 % pended (20 % open), 80 % decided/withdrawn; open
+//!    its id, member, status, due time and owner changed. 8 plan organizations (by member),
+//!    the member's county, status mix 12 % received, 8 % pended (20 % open), 80 % decided/withdrawn; open
 //!    requests are due between now − 2 days and now + 14 days, closed ones in the past 180 days.
 //! 2. Queue: GET /api/v1/authorizations as a plan UM reviewer of one plan organization (1/8 of
-//!    the rows): first page, `at_risk_only=true`, `plan=…&county=…` (random county), and a deep
+//!    the rows): first page, `at_risk_only=true`, `plan=…&county=…` (a random county of its plan), and a deep
 //!    keyset page (`after=` the cursor 200 pages in). `--queries` timed requests each (default
 //!    1,000) after 20 warm-up requests, one at a time; p50/p99/max.
 //! 3. Submissions: POST /api/v1/authorizations with a unique random-looking Idempotency-Key
