@@ -267,15 +267,19 @@ impl<S: Store> App<S> {
         Ok(NewToken { token, info })
     }
 
-    /// Tokens the actor may see, oldest first per user: a user its own; a plan or provider
-    /// admin those of every user of its organization (`username` narrows to one user). Another
-    /// user's tokens asked for by a non-admin is Forbidden. Audited.
+    /// Tokens the actor may see, one page in token id order (keyset by id through
+    /// `aggregates_owner (kind, org_id, id)`, issue #15 item 4): a user its own; a plan or
+    /// provider admin those of every user of its organization (`username` narrows to one user).
+    /// Another user's tokens asked for by a non-admin is Forbidden. A page narrowed to one user
+    /// reads the organization's tokens in id order until it is full (tokens are few per
+    /// organization); `next` is exact (`None` on the last page). Audited.
     pub async fn list_tokens(
         &self,
         actor: &Actor,
         username: Option<&str>,
+        query: IdentityListQuery,
         now: Timestamp,
-    ) -> Result<Vec<TokenView>, AppError> {
+    ) -> Result<IdentityPage<TokenView>, AppError> {
         actor.check()?;
         let wanted = match username {
             Some(u) => Some(u),
@@ -288,24 +292,38 @@ impl<S: Store> App<S> {
             self.require_role(actor, Action::ManageUsers, TOKEN_KIND, u, now)
                 .await?;
         }
-        let mut tokens = self
-            .list_all(
-                TOKEN_KIND,
-                &[],
-                Some(OrgScope::OwnedBy(actor.org_id.clone())),
-            )
-            .await?
-            .iter()
-            .map(decode::<TokenInfo>)
-            .filter(|t| {
-                t.as_ref()
-                    .map_or(true, |t| wanted.is_none_or(|u| t.username == u))
-            })
-            .map(|t| t.map(|t| t.view(now)))
-            .collect::<Result<Vec<_>, _>>()?;
-        tokens.sort_by(|a, b| {
-            (&a.username, a.created_at, &a.id).cmp(&(&b.username, b.created_at, &b.id))
-        });
+        let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);
+        let mut items = Vec::new();
+        let mut after = query.after;
+        let more = loop {
+            // One more than the page, to know whether another page follows.
+            let (rows, next) = self
+                .page_by_kind(
+                    TOKEN_KIND,
+                    Some(OrgScope::OwnedBy(actor.org_id.clone())),
+                    IdentityListQuery {
+                        limit: query.limit,
+                        after,
+                    },
+                )
+                .await?;
+            for row in &rows {
+                let info: TokenInfo = decode(row)?;
+                if wanted.is_none_or(|u| info.username == u) {
+                    items.push(info.view(now));
+                }
+            }
+            if items.len() > limit || next.is_none() {
+                break items.len() > limit;
+            }
+            after = next;
+        };
+        items.truncate(limit);
+        let next = if more {
+            items.last().map(|t| t.id.clone())
+        } else {
+            None
+        };
         let line = AuditEntry {
             org_id: actor.org_id.clone(),
             action: "list-tokens".to_owned(),
@@ -314,7 +332,7 @@ impl<S: Store> App<S> {
             member_id: None,
         };
         self.audit(actor, vec![line], now).await?;
-        Ok(tokens)
+        Ok(IdentityPage { items, next })
     }
 
     /// One token the actor may see (its own, or any of its organization's for an admin);

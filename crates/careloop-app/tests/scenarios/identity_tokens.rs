@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use super::*;
+use careloop_app::IdentityListQuery;
 
 /// Concurrent retries of one `create_user` (same key, same body) all answer the first 201's
 /// user; the same key with another body is an IdempotencyMismatch, never "already taken".
@@ -114,6 +115,44 @@ pub async fn identity_concurrent_create_user_retries_replay<S: Store + 'static>(
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::IdempotencyMismatch { .. }), "{err}");
+}
+
+/// The first page of a token list, as large as a page may be.
+fn all() -> IdentityListQuery {
+    IdentityListQuery::first(IdentityListQuery::MAX_LIMIT)
+}
+
+/// Every token id of `username`'s list (`None`: the caller's view) read in pages of `limit`,
+/// and the number of pages read; `next` must be absent exactly on the last page.
+async fn token_pages<S: Store>(
+    app: &App<S>,
+    actor: &Actor,
+    username: Option<&str>,
+    limit: u32,
+    t0: Timestamp,
+) -> (Vec<String>, usize) {
+    let (mut ids, mut pages, mut after) = (Vec::new(), 0, None);
+    loop {
+        let page = app
+            .list_tokens(actor, username, IdentityListQuery { limit, after }, t0)
+            .await
+            .unwrap();
+        pages += 1;
+        assert!(page.items.len() <= limit as usize);
+        ids.extend(page.items.iter().map(|t| t.id.clone()));
+        match page.next {
+            Some(next) => {
+                assert_eq!(
+                    page.items.len(),
+                    limit as usize,
+                    "only the last page is short"
+                );
+                assert_eq!(Some(&next), ids.last(), "next is the last id shown");
+                after = Some(next);
+            }
+            None => return (ids, pages),
+        }
+    }
 }
 
 fn stored_actor(username: &str, role: Role) -> Actor {
@@ -371,7 +410,7 @@ pub async fn identity_tokens_list_issue_and_revoke<S: Store>(store: S) {
     let coord_token = app.create_token("coord-1", "plan", t0).await.unwrap();
 
     // Listings: own tokens for a user; the organization's for an admin; never the secret.
-    let mine = app.list_tokens(&cm1, None, t0).await.unwrap();
+    let mine = app.list_tokens(&cm1, None, all(), t0).await.unwrap().items;
     let mut names: Vec<_> = mine.iter().map(|t| t.name.as_str()).collect();
     names.sort_unstable();
     assert_eq!(names, ["laptop", "tablet"]);
@@ -382,10 +421,14 @@ pub async fn identity_tokens_list_issue_and_revoke<S: Store>(store: S) {
     );
     assert!(!serde_json::to_string(&mine).unwrap().contains(&own.token));
     assert!(matches!(
-        app.list_tokens(&cm1, Some("cm-2"), t0).await,
+        app.list_tokens(&cm1, Some("cm-2"), all(), t0).await,
         Err(AppError::Forbidden { .. })
     ));
-    let org_tokens = app.list_tokens(&admin, None, t0).await.unwrap();
+    let org_tokens = app
+        .list_tokens(&admin, None, all(), t0)
+        .await
+        .unwrap()
+        .items;
     let mut pairs: Vec<_> = org_tokens
         .iter()
         .map(|t| (t.username.as_str(), t.name.as_str()))
@@ -396,19 +439,57 @@ pub async fn identity_tokens_list_issue_and_revoke<S: Store>(store: S) {
         [("cm-1", "laptop"), ("cm-1", "tablet"), ("cm-2", "phone")]
     );
     assert_eq!(
-        app.list_tokens(&admin, Some("cm-2"), t0)
+        app.list_tokens(&admin, Some("cm-2"), all(), t0)
             .await
             .unwrap()
+            .items
             .len(),
         1
     );
     assert!(
-        app.list_tokens(&admin, Some("coord-1"), t0)
+        app.list_tokens(&admin, Some("coord-1"), all(), t0)
             .await
             .unwrap()
+            .items
             .is_empty(),
         "another organization's user's tokens are not listed"
     );
+    // Paged (issue #15 item 4): id order, every token once, `next` exact, also narrowed to one
+    // user (cm-1's two tokens among the organization's three).
+    let mut every: Vec<String> = org_tokens.iter().map(|t| t.id.clone()).collect();
+    every.sort_unstable();
+    assert_eq!(
+        org_tokens.iter().map(|t| t.id.clone()).collect::<Vec<_>>(),
+        every,
+        "id order"
+    );
+    assert_eq!(
+        token_pages(&app, &admin, None, 1, t0).await,
+        (every.clone(), 3)
+    );
+    assert_eq!(
+        token_pages(&app, &admin, None, 2, t0).await,
+        (every.clone(), 2)
+    );
+    let cm1_ids: Vec<String> = every
+        .iter()
+        .filter(|id| **id == own.info.id || **id == by_admin.info.id)
+        .cloned()
+        .collect();
+    assert_eq!(
+        token_pages(&app, &cm1, None, 1, t0).await,
+        (cm1_ids.clone(), 2)
+    );
+    assert_eq!(
+        token_pages(&app, &admin, Some("cm-1"), 2, t0).await,
+        (cm1_ids, 1),
+        "a full last page narrowed to one user has no next"
+    );
+    assert!(matches!(
+        app.list_tokens(&admin, None, IdentityListQuery::first(0), t0)
+            .await,
+        Err(AppError::Invalid { field: "limit", .. })
+    ));
 
     // Revocation: own token by its user; cached checks do not outlive it.
     assert_eq!(

@@ -6,7 +6,7 @@
 //! organization (`create_user`: username, name, one role that fits the organization, initial
 //! password) and disable or re-enable them (`set_user_disabled`); the app checks the role and
 //! the organization, hashes the password (Argon2id) and audits. The API tokens of the
-//! organization's users (issue #12: `list_tokens`) are listed with their expiry and status, each
+//! organization's users (issue #12: `list_tokens`, paged by id like the users) are listed with their expiry and status, each
 //! by a prefix of its id (the SHA-256 of the token, never the secret), and an active one can be
 //! revoked (`revoke_token`): it stops working at once.
 
@@ -16,7 +16,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use careloop_app::identity::NewUser;
-use careloop_app::{IdentityListQuery, Role, TokenStatus};
+use careloop_app::{IdentityListQuery, IdentityPage, Role, TokenStatus};
 use careloop_domain::policy::offerings;
 use serde::Deserialize;
 
@@ -82,8 +82,10 @@ pub(crate) struct AdminPage {
     pub users: Vec<UserRow>,
     /// The last username shown, when more follow.
     pub users_next: Option<String>,
-    /// API tokens of the organization's users (admins).
+    /// API tokens of the organization's users (admins), one page in id order.
     pub tokens: Vec<TokenRow>,
+    /// The last token id shown, when more follow.
+    pub tokens_next: Option<String>,
     pub plan_name: String,
     pub today: String,
     pub counties: Vec<CountyOfferings>,
@@ -103,6 +105,7 @@ pub(crate) struct AdminParams {
     /// Next-page cursors of the organization and user lists (the last id shown).
     orgs_after: Option<String>,
     users_after: Option<String>,
+    tokens_after: Option<String>,
 }
 
 /// Organizations or users listed per page view.
@@ -141,12 +144,18 @@ pub(crate) async fn admin(
     let today = now.to_zoned(tz.clone()).date();
     let can_manage = careloop_app::access::permits(actor, careloop_app::Action::ManageUsers);
     let tokens = if can_manage {
-        match app.list_tokens(actor, None, now).await {
+        match app
+            .list_tokens(actor, None, page(&params.tokens_after), now)
+            .await
+        {
             Ok(t) => t,
             Err(e) => return app_error_page(Some(nav), &e),
         }
     } else {
-        Vec::new()
+        IdentityPage {
+            items: Vec::new(),
+            next: None,
+        }
     };
     let own_plan = own.and_then(|o| o.plan).and_then(|id| app.pack().plan(&id));
     let counties = own_plan
@@ -189,6 +198,7 @@ pub(crate) async fn admin(
             nav: Some(nav),
             orgs_next: orgs.next.clone(),
             users_next: users.next.clone(),
+            tokens_next: tokens.next.clone(),
             orgs: orgs
                 .items
                 .iter()
@@ -216,6 +226,7 @@ pub(crate) async fn admin(
                 })
                 .collect(),
             tokens: tokens
+                .items
                 .iter()
                 .map(|t| TokenRow {
                     id: t.id.clone(),

@@ -15,7 +15,7 @@ use axum::http::header::LOCATION;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
-use careloop_app::{Actor, TokenView};
+use careloop_app::{Actor, IdentityListQuery, TokenView};
 use schemars::JsonSchema;
 use schemars::generate::SchemaGenerator;
 use serde::{Deserialize, Serialize};
@@ -24,6 +24,7 @@ use super::users::NoFields;
 use crate::AppState;
 use crate::extract::{ApiJson, IdempotencyKey, json_response};
 use crate::operation::{Op, QueryParam};
+use crate::paging::{self, MAX_LIMIT};
 use crate::problem::Problem;
 
 const BASE: &str = "/api/v1/tokens";
@@ -63,17 +64,25 @@ impl fmt::Debug for CreatedToken {
     }
 }
 
-/// Tokens the caller may see, by username then creation time.
+/// Tokens the caller may see, in id order.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct TokenList {
     pub items: Vec<TokenView>,
+    /// Pass as `after` for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
 }
 
+/// The list's query string: `username` and the identity lists' paging (`limit`, `after`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ListParams {
     #[serde(default)]
     username: Option<String>,
+    #[serde(default, deserialize_with = "crate::extract::whole_u32")]
+    limit: Option<u32>,
+    #[serde(default)]
+    after: Option<String>,
 }
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -94,11 +103,16 @@ async fn list(
     {
         return Err(Problem::invalid("username", "must be 1 to 100 characters"));
     }
-    let items = st
+    let query = IdentityListQuery {
+        limit: paging::limit_or(p.limit, MAX_LIMIT)?,
+        after: p.after,
+    };
+    let page = st
         .app
-        .list_tokens(&actor, p.username.as_deref(), st.now())
+        .list_tokens(&actor, p.username.as_deref(), query, st.now())
         .await?;
-    Ok(json_response(StatusCode::OK, &TokenList { items }))
+    let (items, next) = (page.items, page.next);
+    Ok(json_response(StatusCode::OK, &TokenList { items, next }))
 }
 
 async fn one(
@@ -151,11 +165,12 @@ pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
         Op::get(
             "listTokens",
             BASE,
-            "API tokens the caller may see: its own; an admin's organization's (by id = SHA-256 hex, never the secret; audited)",
+            "API tokens the caller may see, paged in id order: its own; an admin's organization's (by id = SHA-256 hex, never the secret; audited)",
             "identity",
             g.subschema_for::<TokenList>(),
         )
-        .query(vec![QueryParam::with_schema(
+        .query(vec![
+            QueryParam::with_schema(
             "username",
             serde_json::json!({
                 "type": "string",
@@ -164,7 +179,10 @@ pub(crate) fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
                 "pattern": careloop_app::identity::IDENTITY_ID_PATTERN,
             }),
             "only this user's tokens (another user's: admins only)",
-        )]),
+            ),
+            QueryParam::whole_list_limit(),
+            QueryParam::id_cursor(),
+        ]),
         Op::post(
             "createToken",
             BASE,

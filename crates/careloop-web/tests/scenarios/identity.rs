@@ -515,6 +515,25 @@ pub async fn tokens_are_listed_created_and_revoked_over_the_api(store: AnyStore)
     assert_eq!(list.status, StatusCode::OK, "{}", list.text);
     assert_eq!(list.body["items"].as_array().unwrap().len(), 2);
     assert!(!list.text.contains(&secret) && !list.text.contains(&phone));
+    assert!(list.body.get("next").is_none(), "{}", list.text);
+    // Paged by id (issue #15 item 4): limit 1 gives the first id and `next`; `after` the second.
+    let ids: Vec<&str> = list.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    let first = api.get("/api/v1/tokens?limit=1", &secret).await;
+    assert_eq!(first.body["items"][0]["id"], ids[0], "{}", first.text);
+    assert_eq!(first.body["next"], ids[0], "{}", first.text);
+    let second = api
+        .get(&format!("/api/v1/tokens?limit=1&after={}", ids[0]), &secret)
+        .await;
+    assert_eq!(second.body["items"][0]["id"], ids[1], "{}", second.text);
+    assert!(second.body.get("next").is_none(), "{}", second.text);
+    api.get("/api/v1/tokens?limit=0", &secret)
+        .await
+        .problem(422);
     api.get("/api/v1/tokens?username=someone-else", &secret)
         .await
         .problem(403);
