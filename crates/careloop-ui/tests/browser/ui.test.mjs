@@ -272,8 +272,8 @@ try {
   await logIn(page, config.referrer);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New referral' }).click();
   await page.getByLabel(/Member id/).fill(config.own_member);
-  await page.getByLabel('Plan organization id').fill(config.intake_plan_org);
-  await page.getByLabel('Plan', { exact: true }).selectOption(config.intake_plan);
+  // The plan is chosen by name (issue #16); its organization id is never typed.
+  await page.getByLabel('Plan', { exact: true }).selectOption(config.intake_plan_org);
   await page.getByLabel(/Population of Focus claimed/).selectOption('1a');
   await page.getByLabel('Birth date').fill('1980-03-15');
   await page.getByLabel('Enrolled in the plan since').fill('2024-01-01');
