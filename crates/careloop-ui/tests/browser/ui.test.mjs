@@ -300,7 +300,8 @@ try {
   await page.getByRole('button', { name: 'Record the eligibility review' }).click();
   await page.locator('#done').waitFor();
   check((await page.locator('#next-step').textContent()).trim() === 'assignment', 'next step: assignment');
-  await page.getByLabel('Provider organization id').fill(config.provider_org);
+  // The provider is chosen from those serving the member's county for the program (issue #16).
+  await page.getByLabel(/^Provider \(serving/).selectOption(config.provider_org);
   await page.getByRole('button', { name: 'Assign' }).click();
   await page.locator('#done').waitFor();
   check((await page.locator('#referral-status').textContent()).trim() === 'assigned to provider', 'assigned');
