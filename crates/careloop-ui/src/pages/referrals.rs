@@ -171,6 +171,9 @@ pub(crate) struct ReferralPage {
     /// On the assignment step: the providers serving the referral's county for its program
     /// (`provider_directory`), to choose from (issue #16 item 3).
     pub providers: Vec<crate::pages::plan_info::ProviderLine>,
+    /// On the authorization step: the member's authorization requests (value: id; label:
+    /// service, status, received), from `member_records` (issue #16 item 3).
+    pub auth_requests: Vec<(String, String)>,
     pub step_words: String,
     pub waiting_on: String,
     pub closure_reasons: Vec<(String, String)>,
@@ -310,6 +313,28 @@ pub(crate) async fn referral_page(
         }
         _ => Vec::new(),
     };
+    let auth_requests = if step == "authorization" {
+        app.member_records(authed.actor(), &r.member_id, state.now())
+            .await
+            .map(|m| {
+                m.authorizations
+                    .iter()
+                    .map(|a| {
+                        let received = a.state.received_at.map(|t| local(t, &tz));
+                        let label = format!(
+                            "{} — {} — received {}",
+                            crate::format::service_label(a.state.service),
+                            status_words(&a.status),
+                            received.unwrap_or_default()
+                        );
+                        (a.id.clone(), label)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     render(
         StatusCode::OK,
         &ReferralPage {
@@ -328,6 +353,7 @@ pub(crate) async fn referral_page(
             version: r.version,
             step,
             providers,
+            auth_requests,
             step_words,
             waiting_on,
             closure_reasons: app

@@ -352,7 +352,8 @@ try {
   await page.goto(referralUrl);
   check((await page.locator('#next-step').textContent()).trim() === 'authorization', 'next step: authorization');
   await page.getByRole('radio', { name: 'Authorized', exact: true }).check();
-  await page.getByLabel('Authorization request id').fill(storyAuth);
+  // The request is chosen from the member's authorization requests (issue #16), not typed.
+  await page.getByLabel('The member\'s authorization request').selectOption(storyAuth);
   await page.getByRole('button', { name: 'Record the authorization' }).click();
   await page.locator('#done').waitFor();
   check((await page.locator('#referral-status').textContent()).trim() === 'authorized', 'the referral is authorized');
