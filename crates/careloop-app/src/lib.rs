@@ -51,7 +51,8 @@ pub use ecm::EcmEnrollmentRecord;
 pub use error::{AppError, checked};
 pub use identity::{
     CapacityView, DirectoryEntry, DirectoryQuery, IdentityListQuery, IdentityPage, NewOrganization,
-    NewToken, NewUser, Organization, ProviderCapacity, TokenInfo, TokenStatus, TokenView, UserView,
+    NewToken, NewUser, Organization, PlanOrganization, ProviderCapacity, TokenInfo, TokenStatus,
+    TokenView, UserView,
 };
 pub use member::MemberRecord;
 pub use packed::plain_json;

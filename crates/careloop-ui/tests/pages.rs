@@ -539,6 +539,14 @@ async fn referral_intake_preview_and_steps_go_through_the_app() {
     c.log_in(&referrer, &password).await;
     let form = c.get("/ui/referrals/new").await;
     assert_eq!(form.status, StatusCode::OK);
+    // Issue #16: the plan is chosen by name from the plan organizations; no typed org id.
+    assert!(
+        form.body
+            .contains("<option value=\"org-plan-hpsm\">Health Plan of San Mateo"),
+        "{}",
+        form.body
+    );
+    assert!(!form.body.contains("Plan organization id"), "{}", form.body);
     let csrf = hidden(&form.body, "csrf");
     let idem = hidden(&form.body, "idem");
 
@@ -546,7 +554,7 @@ async fn referral_intake_preview_and_steps_go_through_the_app() {
     let facts = [
         ("claimed_pof", "1a"),
         ("birth_date", "1980-03-15"),
-        ("plan", "hpsm"),
+        ("plan_org_id", "org-plan-hpsm"),
         ("enrolled_since", "2024-01-01"),
         ("homeless", "place-not-meant-for-habitation"),
     ];
@@ -1139,7 +1147,7 @@ async fn the_referral_preview_shows_the_plans_request_channels() {
     let preview = |plan: &'static str, program: &'static str| {
         vec![
             ("csrf", csrf.clone()),
-            ("plan", plan.to_owned()),
+            ("plan_org_id", format!("org-plan-{plan}")),
             ("program", program.to_owned()),
             ("claimed_pof", "1a".to_owned()),
         ]
@@ -1370,7 +1378,7 @@ async fn providers_record_capacity_and_the_directory_and_referral_preview_show_i
             "/ui/referrals/preview",
             &[
                 ("csrf", csrf.as_str()),
-                ("plan", ""),
+                ("plan_org_id", ""),
                 ("county", county.as_str()),
                 ("program", "ecm"),
                 ("claimed_pof", "1a"),

@@ -312,6 +312,42 @@ impl<S: Store> App<S> {
         Ok(out)
     }
 
+    /// The plan organizations the app knows, by name (issue #16: a referrer picks the plan by
+    /// name, never typing its organization id). Names and policy overlays only, no member data,
+    /// so every signed-in user may read it (the provider directory's rule); each read is
+    /// audited (`read-plan-organizations`).
+    pub async fn plan_organizations(
+        &self,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<Vec<PlanOrganization>, AppError> {
+        let action = Action::ReadProviderDirectory;
+        self.require_role(actor, action, ORGANIZATION_KIND, "plans", now)
+            .await?;
+        let mut out = Vec::new();
+        for stored in self.list_all(ORGANIZATION_KIND, &[], None).await? {
+            let org = decode::<Organization>(&stored)?;
+            if org.kind == OrgKind::Plan {
+                out.push(PlanOrganization {
+                    org_id: org.id,
+                    name: org.name,
+                    plan: org.plan,
+                    counties: org.counties,
+                });
+            }
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.org_id.cmp(&b.org_id)));
+        let line = Self::entry(
+            actor,
+            "read-plan-organizations",
+            ORGANIZATION_KIND,
+            "plans",
+            None,
+        );
+        self.audit(actor, vec![line], now).await?;
+        Ok(out)
+    }
+
     /// The stored capacity of `org_id` and its version (0 when none).
     async fn stored_capacity(
         &self,
@@ -322,6 +358,17 @@ impl<S: Store> App<S> {
             None => Ok((None, 0)),
         }
     }
+}
+
+/// A plan organization as a referral form lists it (`App::plan_organizations`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PlanOrganization {
+    pub org_id: String,
+    pub name: String,
+    /// Its policy overlay id (e.g. "hpsm"), when set.
+    pub plan: Option<String>,
+    /// The counties it serves (empty: not recorded).
+    pub counties: Vec<String>,
 }
 
 /// `county` as the pack spells it, or Invalid naming the known counties.

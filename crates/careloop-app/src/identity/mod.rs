@@ -39,7 +39,9 @@ mod passwords;
 mod tokens;
 mod users;
 
-pub use capacity::{CAPACITY_KIND, CapacityView, DirectoryEntry, DirectoryQuery, ProviderCapacity};
+pub use capacity::{
+    CAPACITY_KIND, CapacityView, DirectoryEntry, DirectoryQuery, PlanOrganization, ProviderCapacity,
+};
 #[cfg(test)]
 use passwords::verify_password;
 use passwords::{check_password, hash_password};

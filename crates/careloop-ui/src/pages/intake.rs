@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use careloop_app::referral::CreateReferral;
-use careloop_app::{AppError, OrgKind, checked};
+use careloop_app::{AppError, OrgKind, PlanOrganization, checked};
 use careloop_domain::CsId;
 use careloop_domain::eligibility::facts::{
     EnrollmentSpan, HomelessCondition, Indicator, IndicatorKind, IndicatorStatus, MemberFacts,
@@ -111,7 +111,7 @@ pub(crate) struct IntakePage {
     pub idem: String,
     pub plan_staff: bool,
     pub member_id: String,
-    pub plan_org_id: String,
+    /// The plan organizations by name (value: the organization id).
     pub plans: Vec<Choice>,
     pub county: String,
     pub programs: Vec<Choice>,
@@ -250,8 +250,42 @@ fn preview(state: &UiState, f: &IntakeForm, today: Date) -> Preview {
     }
 }
 
-fn page(state: &UiState, authed: &Authed, f: &IntakeForm) -> IntakePage {
-    let pack = state.web.app.pack();
+/// The plan organizations the form offers (by name; the value is the organization id, chosen,
+/// never typed): plan staff refer for their own organization only. A failed read offers none
+/// (the form then says so and nothing can be sent).
+async fn plan_orgs(state: &UiState, authed: &Authed) -> Vec<PlanOrganization> {
+    let actor = authed.actor();
+    let all = state
+        .web
+        .app
+        .plan_organizations(actor, state.now())
+        .await
+        .unwrap_or_default();
+    if actor.org_kind == OrgKind::Plan {
+        all.into_iter()
+            .filter(|p| p.org_id == actor.org_id)
+            .collect()
+    } else {
+        all
+    }
+}
+
+/// The form with its plan overlay taken from the chosen plan organization (the form sends only
+/// the organization; its overlay drives the preview's plan rules and channels).
+/// Plan staff always refer for their own organization.
+fn with_plan(mut f: IntakeForm, authed: &Authed, orgs: &[PlanOrganization]) -> IntakeForm {
+    if authed.actor().org_kind == OrgKind::Plan {
+        f.plan_org_id = authed.actor().org_id.clone();
+    }
+    f.plan = orgs
+        .iter()
+        .find(|p| p.org_id == f.plan_org_id.trim())
+        .and_then(|p| p.plan.clone())
+        .unwrap_or_default();
+    f
+}
+
+fn page(authed: &Authed, f: &IntakeForm, orgs: &[PlanOrganization]) -> IntakePage {
     let plan_staff = authed.actor().org_kind == OrgKind::Plan;
     let mut programs = vec![("ecm".to_owned(), "Enhanced Care Management".to_owned())];
     programs.extend(CsId::ALL.iter().map(|cs| {
@@ -306,17 +340,15 @@ fn page(state: &UiState, authed: &Authed, f: &IntakeForm) -> IntakePage {
         },
         plan_staff,
         member_id: f.member_id.clone(),
-        plan_org_id: if plan_staff {
-            authed.actor().org_id.clone()
-        } else {
-            f.plan_org_id.clone()
-        },
         plans: choices(
-            pack.plans
-                .iter()
-                .map(|p| (p.id.clone(), p.name.clone()))
+            orgs.iter()
+                .map(|p| (p.org_id.clone(), p.name.clone()))
                 .collect(),
-            &f.plan,
+            if plan_staff {
+                &authed.actor().org_id
+            } else {
+                f.plan_org_id.trim()
+            },
         ),
         county: f.county.clone(),
         programs: choices(
@@ -365,9 +397,10 @@ fn page(state: &UiState, authed: &Authed, f: &IntakeForm) -> IntakePage {
 }
 
 pub(crate) async fn intake_form(State(state): State<UiState>, authed: Authed) -> Response {
+    let orgs = plan_orgs(&state, &authed).await;
     render(
         StatusCode::OK,
-        &page(&state, &authed, &IntakeForm::default()),
+        &page(&authed, &IntakeForm::default(), &orgs),
     )
 }
 
@@ -381,6 +414,7 @@ pub(crate) async fn intake_preview(
     if !authed.csrf_ok(&f.csrf) {
         return csrf_page(None);
     }
+    let f = with_plan(f, &authed, &plan_orgs(&state, &authed).await);
     let today = state
         .now()
         .to_zoned(zone(&state.web.app.pack().clocks.time_zone.value))
@@ -430,7 +464,6 @@ fn parse_form(body: &[u8]) -> IntakeForm {
             "idem" => f.idem = v,
             "member_id" => f.member_id = v,
             "plan_org_id" => f.plan_org_id = v,
-            "plan" => f.plan = v,
             "county" => f.county = v,
             "program" => f.program = v,
             "claimed_pof" => f.claimed_pof = v,
@@ -479,13 +512,14 @@ pub(crate) async fn intake_submit(
     authed: Authed,
     body: axum::body::Bytes,
 ) -> Response {
-    let f = parse_form(&body);
+    let orgs = plan_orgs(&state, &authed).await;
+    let f = with_plan(parse_form(&body), &authed, &orgs);
     command(&authed, Area::Intake, &f.csrf, &f.idem, async |key| {
         let today = state
             .now()
             .to_zoned(zone(&state.web.app.pack().clocks.time_zone.value))
             .date();
-        let mut view = page(&state, &authed, &f);
+        let mut view = page(&authed, &f, &orgs);
         view.preview = Some(with_providers(&state, &authed, &f, preview(&state, &f, today)).await);
         if f.intent == "preview" {
             return Ok(render(StatusCode::OK, &view));
@@ -505,7 +539,7 @@ pub(crate) async fn intake_submit(
         let input = || -> Result<CreateReferral, AppError> {
             Ok(CreateReferral {
                 member_id: checked("member_id", f.member_id.trim())?,
-                plan_org_id: checked("plan_org_id", view.plan_org_id.trim())?,
+                plan_org_id: checked("plan_org_id", f.plan_org_id.trim())?,
                 plan_id: given(&Some(f.plan.clone())),
                 county: given_checked("county", &f.county)?,
                 referrer: Referrer {

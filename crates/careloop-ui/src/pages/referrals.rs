@@ -168,6 +168,12 @@ pub(crate) struct ReferralPage {
     pub version: i64,
     /// The app's next step on the referral (`referral_next_step`), when the user may take it.
     pub step: String,
+    /// On the assignment step: the providers serving the referral's county for its program
+    /// (`provider_directory`), to choose from (issue #16 item 3).
+    pub providers: Vec<crate::pages::plan_info::ProviderLine>,
+    /// On the authorization step: the member's authorization requests (value: id; label:
+    /// service, status, received), from `member_records` (issue #16 item 3).
+    pub auth_requests: Vec<(String, String)>,
     pub step_words: String,
     pub waiting_on: String,
     pub closure_reasons: Vec<(String, String)>,
@@ -299,6 +305,36 @@ pub(crate) async fn referral_page(
             .collect(),
         Err(e) => return app_error_page(Some(nav), &e),
     };
+    let providers = match s.program {
+        Some(program) if step == "assignment" => {
+            let county = r.county.as_deref().unwrap_or_default();
+            crate::pages::plan_info::providers(app, authed.actor(), county, program, state.now())
+                .await
+        }
+        _ => Vec::new(),
+    };
+    let auth_requests = if step == "authorization" {
+        app.member_records(authed.actor(), &r.member_id, state.now())
+            .await
+            .map(|m| {
+                m.authorizations
+                    .iter()
+                    .map(|a| {
+                        let received = a.state.received_at.map(|t| local(t, &tz));
+                        let label = format!(
+                            "{} — {} — received {}",
+                            crate::format::service_label(a.state.service),
+                            status_words(&a.status),
+                            received.unwrap_or_default()
+                        );
+                        (a.id.clone(), label)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     render(
         StatusCode::OK,
         &ReferralPage {
@@ -316,6 +352,8 @@ pub(crate) async fn referral_page(
             idem: crate::session::random_token().unwrap_or_default(),
             version: r.version,
             step,
+            providers,
+            auth_requests,
             step_words,
             waiting_on,
             closure_reasons: app

@@ -236,6 +236,13 @@ try {
   step = 'referrer: the referral form';
   await nav(page, 'New referral');
   await page.getByLabel(/Population of Focus claimed/).waitFor();
+  // The plan is picked by name from the plan organizations the app knows (issue #16 item 1).
+  check((await page.getByLabel(/Plan organization id/).count()) === 0, 'no typed plan organization id');
+  const plans = page.getByLabel('Plan', { exact: true });
+  check((await plans.evaluate((el) => el.tagName)) === 'SELECT', 'the plan is a list');
+  const planNames = await plans.locator('option').allTextContents();
+  check(planNames.length >= 2 && planNames.slice(1).every((n) => !/^org-/.test(n.trim())), `plans listed by name, got ${planNames.join(', ')}`);
+  await plans.selectOption({ index: 1 });
   await shot(page, 'referrer-intake');
   noFailures();
   await logOut(page);

@@ -272,8 +272,8 @@ try {
   await logIn(page, config.referrer);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New referral' }).click();
   await page.getByLabel(/Member id/).fill(config.own_member);
-  await page.getByLabel('Plan organization id').fill(config.intake_plan_org);
-  await page.getByLabel('Plan', { exact: true }).selectOption(config.intake_plan);
+  // The plan is chosen by name (issue #16); its organization id is never typed.
+  await page.getByLabel('Plan', { exact: true }).selectOption(config.intake_plan_org);
   await page.getByLabel(/Population of Focus claimed/).selectOption('1a');
   await page.getByLabel('Birth date').fill('1980-03-15');
   await page.getByLabel('Enrolled in the plan since').fill('2024-01-01');
@@ -300,7 +300,8 @@ try {
   await page.getByRole('button', { name: 'Record the eligibility review' }).click();
   await page.locator('#done').waitFor();
   check((await page.locator('#next-step').textContent()).trim() === 'assignment', 'next step: assignment');
-  await page.getByLabel('Provider organization id').fill(config.provider_org);
+  // The provider is chosen from those serving the member's county for the program (issue #16).
+  await page.getByLabel(/^Provider \(serving/).selectOption(config.provider_org);
   await page.getByRole('button', { name: 'Assign' }).click();
   await page.locator('#done').waitFor();
   check((await page.locator('#referral-status').textContent()).trim() === 'assigned to provider', 'assigned');
@@ -351,7 +352,8 @@ try {
   await page.goto(referralUrl);
   check((await page.locator('#next-step').textContent()).trim() === 'authorization', 'next step: authorization');
   await page.getByRole('radio', { name: 'Authorized', exact: true }).check();
-  await page.getByLabel('Authorization request id').fill(storyAuth);
+  // The request is chosen from the member's authorization requests (issue #16), not typed.
+  await page.getByLabel('The member\'s authorization request').selectOption(storyAuth);
   await page.getByRole('button', { name: 'Record the authorization' }).click();
   await page.locator('#done').waitFor();
   check((await page.locator('#referral-status').textContent()).trim() === 'authorized', 'the referral is authorized');
