@@ -243,3 +243,26 @@ pub async fn referrer_sees_only_own_referrals<S: Store>(store: S) {
             .any(|l| l.actor == "u-ref-org-ref-a" && l.action == "read-denied")
     );
 }
+
+/// A referrer picks the plan by name (issue #16): the plan organizations only, by name, with no
+/// member data, for any signed-in user; the read is audited in the reader's organization's log.
+pub async fn plan_organizations_list_plans_by_name_and_are_audited<S: Store>(store: S) {
+    let app = app(store);
+    world(&app).await;
+    let t0 = ts("2026-11-02T17:00:00Z");
+    let plans = app
+        .plan_organizations(&referrer("cbo-1"), t0)
+        .await
+        .unwrap();
+    let mut ids: Vec<&str> = plans.iter().map(|p| p.org_id.as_str()).collect();
+    assert!(plans.windows(2).all(|w| w[0].name <= w[1].name), "by name");
+    ids.sort_unstable();
+    assert_eq!(ids, [ALAMEDA_PLAN, PLAN], "plan organizations only");
+    let hpsm = plans.iter().find(|p| p.org_id == PLAN).unwrap();
+    assert_eq!(hpsm.plan.as_deref(), Some("hpsm"));
+    let lines = audit_lines(app.store(), "organization", "plans").await;
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0].action, "read-plan-organizations");
+    assert_eq!(lines[0].org_id, "cbo-1");
+    assert_eq!(lines[0].member_id, None);
+}

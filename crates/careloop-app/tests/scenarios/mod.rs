@@ -156,6 +156,7 @@ macro_rules! app_scenarios {
             referral_flow_to_closure,
             other_provider_gets_not_found_and_is_audited,
             referrer_sees_only_own_referrals,
+            plan_organizations_list_plans_by_name_and_are_audited,
             idempotent_retry_returns_same_record_and_writes_nothing,
             illegal_transition_is_invalid_and_changes_nothing,
             concurrent_changes_commit_once,
